@@ -1,0 +1,57 @@
+/* cli.h — what the frontline commands share. */
+#ifndef FL_CLI_H
+#define FL_CLI_H
+
+#include "frontline.h"
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#define MAX_POINTS 1024
+
+typedef struct options {
+    const char *regions, *profile, *places, *claims, *code_field, *name_field;
+    const char *geojson, *csv, *place, *time, *plot;
+    bool json, help;
+    double tolerance_km;
+    int npoints;
+    double lat[MAX_POINTS], lon[MAX_POINTS];
+    int nargs;
+    char **args;
+} options;
+
+/* One loaded environment: context and the inputs every command needs. */
+typedef struct session {
+    fl_ctx *ctx;
+    fl_profile *profile;
+    fl_regions *regions;
+    fl_places *places;
+} session;
+
+/* Parses argv after the command name; returns 0, or 2 after printing a usage error. */
+int parse_options(int argc, char **argv, options *o, const char *cmd);
+/* Path of an embedded data file (FRONTLINE_DATA, the installed data, the source tree). */
+const char *data_path(const char *rel, char *buf, size_t size);
+/* Opens the context, profile and (when wanted) regions and places; returns 0 or 1. */
+int session_open(session *s, const options *o, bool regions, bool places);
+void session_close(session *s);
+/* Prints "frontline: MESSAGE" and returns exit status 1. */
+int fail(fl_ctx *ctx);
+int fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Loads a snapshot, applying --time. */
+int open_snapshot(session *s, const options *o, const char *path, fl_snapshot **out);
+/* Prints a library JSON string (--json) or hands the parsed document to a printer. */
+int emit(session *s, const options *o, int rc, char *json, void (*print)(json_object *));
+double num(json_object *o, const char *key);
+const char *str(json_object *o, const char *key);
+
+int cmd_info(int argc, char **argv);
+int cmd_area(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_claims(int argc, char **argv);
+int cmd_front(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+
+#endif

@@ -1,0 +1,175 @@
+/* cmd_area.c — frontline info, area and convert. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char info_help[] =
+    "usage: frontline info FILE [--profile FILE] [--time T] [--json]\n"
+    "What a snapshot file holds: its kind, time, bounds, and every feature counted as\n"
+    "classified (per status), ignored, unclassified or without polygon.\n";
+
+static const char area_help[] =
+    "usage: frontline area SNAPSHOT [--regions SHP|GEOJSON] [--code-field F] [--name-field F]\n"
+    "                      [--profile FILE] [--time T] [--json]\n"
+    "Area by status on the WGS84 ellipsoid: as drawn (unclipped), within the territory (the\n"
+    "union of the regions, default the embedded Ukrainian oblasts) and per region.\n";
+
+static const char convert_help[] =
+    "usage: frontline convert IN OUT\n"
+    "Converts between GeoJSON (.geojson/.json), ESRI shapefile (.shp) and WKT (.wkt), by\n"
+    "extension, keeping every feature and attribute.\n";
+
+static int help_or_args(const options *o, const char *help, int want)
+{
+    if (o->help) {
+        fputs(help, stdout);
+        return 0;
+    }
+    if (o->nargs != want) {
+        fputs(help, stderr);
+        return 2;
+    }
+    return -1;
+}
+
+int cmd_info(int argc, char **argv)
+{
+    options o;
+    session s;
+    fl_snapshot *snap = NULL;
+    int rc = parse_options(argc, argv, &o, "info");
+    if (rc || (rc = help_or_args(&o, info_help, 1)) >= 0)
+        return rc;
+    if ((rc = session_open(&s, &o, false, false)) || (rc = open_snapshot(&s, &o, o.args[0], &snap))) {
+        session_close(&s);
+        return rc;
+    }
+    fl_counts c;
+    double b[4];
+    char t[32];
+    fl_snapshot_counts(snap, &c);
+    fl_snapshot_bounds(snap, b);
+    fl_time_format(fl_snapshot_time(snap), t, sizeof t);
+    int n = fl_profile_status_count(s.profile) - 1;
+    if (o.json) {
+        json_object *doc = json_object_new_object(), *f = json_object_new_object();
+        json_object *by = json_object_new_object(), *bounds = json_object_new_array();
+        json_object_object_add(doc, "file", json_object_new_string(o.args[0]));
+        json_object_object_add(doc, "kind", json_object_new_string(fl_snapshot_kind(snap)));
+        json_object_object_add(doc, "time", t[0] ? json_object_new_string(t) : NULL);
+        for (int i = 0; i < 4; i++)
+            json_object_array_add(bounds, json_object_new_double(b[i]));
+        json_object_object_add(doc, "bounds", bounds);
+        const long counts[] = {c.total, c.classified, c.ignored, c.unclassified, c.no_polygon,
+                               c.repaired};
+        const char *names[] = {"total", "classified", "ignored", "unclassified", "no_polygon",
+                               "repaired"};
+        for (int i = 0; i < 6; i++)
+            json_object_object_add(f, names[i], json_object_new_int64(counts[i]));
+        json_object_object_add(doc, "features", f);
+        for (int i = 0; i < n; i++)
+            json_object_object_add(by, fl_profile_status_name(s.profile, i),
+                                   json_object_new_int64(fl_snapshot_status_features(snap, i)));
+        json_object_object_add(doc, "by_status", by);
+        puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN));
+        json_object_put(doc);
+    } else {
+        printf("file        %s\nkind        %s\ntime        %s\n", o.args[0],
+               fl_snapshot_kind(snap), t[0] ? t : "unknown");
+        printf("bounds      %.4f %.4f %.4f %.4f (W S E N)\n", b[0], b[1], b[2], b[3]);
+        printf("features    %ld: %ld classified, %ld ignored, %ld unclassified, %ld without "
+               "polygon (%ld repaired)\n", c.total, c.classified, c.ignored, c.unclassified,
+               c.no_polygon, c.repaired);
+        for (int i = 0; i < n; i++)
+            printf("  %-10s %ld features, %.1f km² as drawn\n",
+                   fl_profile_status_name(s.profile, i), fl_snapshot_status_features(snap, i),
+                   fl_snapshot_status_km2(snap, i));
+    }
+    fl_snapshot_close(s.ctx, snap);
+    session_close(&s);
+    return 0;
+}
+
+/* Prints {"status": km2} objects as one row of columns. */
+static void print_row(const char *label, double area, json_object *km2, json_object *share)
+{
+    printf("%-24.24s %11.1f", label, area);
+    json_object_object_foreach(km2, key, val) {
+        printf(" %11.1f", json_object_get_double(val));
+        if (share)
+            printf(" %5.1f%%", 100 * num(share, key));
+    }
+    putchar('\n');
+}
+
+static void print_area(json_object *doc)
+{
+    json_object *terr, *drawn, *regions, *feat, *tkm2;
+    json_object_object_get_ex(doc, "territory", &terr);
+    json_object_object_get_ex(doc, "status_km2", &drawn);
+    json_object_object_get_ex(doc, "regions", &regions);
+    json_object_object_get_ex(doc, "features", &feat);
+    json_object_object_get_ex(terr, "status_km2", &tkm2);
+    printf("%s  %s  (%s)\n", str(doc, "file"), str(doc, "time"), str(doc, "kind"));
+    printf("features: %.0f total, %.0f classified, %.0f ignored, %.0f unclassified, %.0f "
+           "without polygon, %.0f repaired\n\n", num(feat, "total"), num(feat, "classified"),
+           num(feat, "ignored"), num(feat, "unclassified"), num(feat, "no_polygon"),
+           num(feat, "repaired"));
+    printf("%-24s %11s", "km²", "area");
+    json_object_object_foreach(tkm2, key, val) {
+        (void)val;
+        printf(" %11s %6s", key, "share");
+    }
+    printf("\n");
+    printf("%-24s %11s", "as drawn", "");
+    json_object_object_foreach(drawn, k2, v2) {
+        (void)k2;
+        printf(" %11.1f %6s", json_object_get_double(v2), "");
+    }
+    printf("\n");
+    json_object *tshare;
+    json_object_object_get_ex(terr, "status_share", &tshare);
+    print_row("territory", num(terr, "area_km2"), tkm2, tshare);
+    for (size_t i = 0; i < json_object_array_length(regions); i++) {
+        json_object *r = json_object_array_get_idx(regions, i), *km2, *share;
+        json_object_object_get_ex(r, "status_km2", &km2);
+        json_object_object_get_ex(r, "status_share", &share);
+        print_row(str(r, "name"), num(r, "area_km2"), km2, share);
+    }
+}
+
+int cmd_area(int argc, char **argv)
+{
+    options o;
+    session s;
+    fl_snapshot *snap = NULL;
+    int rc = parse_options(argc, argv, &o, "area");
+    if (rc || (rc = help_or_args(&o, area_help, 1)) >= 0)
+        return rc;
+    if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args[0], &snap))) {
+        fl_areas *a = NULL;
+        char *json = NULL;
+        int err = fl_areas_new(s.ctx, snap, s.regions, &a);
+        if (!err)
+            err = fl_areas_json(s.ctx, a, &json);
+        rc = emit(&s, &o, err, json, print_area);
+        fl_areas_free(a);
+    }
+    fl_snapshot_close(s.ctx, snap);
+    session_close(&s);
+    return rc;
+}
+
+int cmd_convert(int argc, char **argv)
+{
+    options o;
+    int rc = parse_options(argc, argv, &o, "convert");
+    if (rc || (rc = help_or_args(&o, convert_help, 2)) >= 0)
+        return rc;
+    fl_ctx *ctx = fl_ctx_new();
+    rc = ctx && fl_convert(ctx, o.args[0], o.args[1]) == FL_OK ? 0 : fail(ctx);
+    fl_ctx_free(ctx);
+    return rc;
+}

@@ -1,0 +1,314 @@
+/*
+ * frontline.h — territorial-control analysis of frontline maps.
+ *
+ * This header is the contract of libfrontline. Conventions, as in PROJ and SQLite:
+ *
+ *  - Every call that can fail takes an fl_ctx and returns an int status: FL_OK (0) or one of
+ *    the FL_E* codes below. fl_ctx_errmsg() then names the file, the feature index and the
+ *    reason, e.g. "map.geojson: feature 12: ring 0 has 3 points, at least 4 are needed".
+ *  - There is no global state. A context owns a GEOS handle and a PROJ context; use one
+ *    context per thread. Objects made with a context must be used with that same context.
+ *  - Opaque handles come in pairs: fl_X_open/fl_X_close for things read from files,
+ *    fl_X_new/fl_X_free for computed results. Closing NULL is a no-op.
+ *  - Coordinates are WGS84 longitude/latitude in degrees; areas are km² on the WGS84
+ *    ellipsoid (geodesic, as GeographicLib computes them); lengths are geodesic km.
+ *  - Strings returned by accessors belong to the object and live as long as it does.
+ *    Strings returned through a char ** "out" parameter are the caller's: free() them.
+ *
+ * The data flow is one way: read -> classify (by a profile) -> normalise (valid polygons,
+ * statuses made exclusive by precedence) -> analyse (areas, diff, places, claims, front,
+ * timeline) -> report (JSON, GeoJSON, shapefile).
+ */
+#ifndef FRONTLINE_H
+#define FRONTLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FRONTLINE_VERSION "0.1.0"
+
+/* The library is built with hidden visibility; what this header declares is its API. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
+/* ---------------------------------------------------------------------------------------
+ * Status codes
+ * ------------------------------------------------------------------------------------- */
+enum {
+    FL_OK = 0,
+    FL_EIO,      /* a file cannot be opened, read or written */
+    FL_EPARSE,   /* the text is malformed (JSON syntax, CSV, WKT, invalid UTF-8) */
+    FL_EFORMAT,  /* well-formed, but not the expected content (not GeoJSON, wrong shape type) */
+    FL_EGEOM,    /* a coordinate or ring is unusable (NaN, out of range, too few points) */
+    FL_EPROFILE, /* the classification profile is invalid */
+    FL_ELIMIT,   /* a configured limit was exceeded (file size, features, vertices, nesting) */
+    FL_ENOMEM,   /* an allocation failed */
+    FL_EARG,     /* misuse: a bad argument or an unknown name */
+    FL_EGEOS,    /* GEOS reported an error */
+    FL_EPROJ     /* PROJ reported an error */
+};
+
+/* A fixed English description of a status code ("I/O error", ...). Never NULL. */
+const char *fl_strerror(int code);
+
+/* Library version string, e.g. "0.1.0". */
+const char *fl_version(void);
+
+/* ---------------------------------------------------------------------------------------
+ * Context
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_ctx fl_ctx;
+
+/* A new context, or NULL if memory or GEOS/PROJ initialisation failed. */
+fl_ctx *fl_ctx_new(void);
+void fl_ctx_free(fl_ctx *ctx);
+
+/* The status code and message of the last failed call made with ctx ("" when none). */
+int fl_ctx_errno(const fl_ctx *ctx);
+const char *fl_ctx_errmsg(const fl_ctx *ctx);
+
+/* Input limits. Readers fail with FL_ELIMIT and a message naming the limit when hit. */
+typedef enum {
+    FL_LIMIT_FILE_BYTES, /* default 1 GiB */
+    FL_LIMIT_FEATURES,   /* default 10,000,000 features per file */
+    FL_LIMIT_VERTICES,   /* default 100,000,000 vertices per file */
+    FL_LIMIT_NESTING     /* default 64 levels of JSON nesting */
+} fl_limit;
+int fl_ctx_set_limit(fl_ctx *ctx, fl_limit which, int64_t value);
+int64_t fl_ctx_limit(const fl_ctx *ctx, fl_limit which);
+
+/* ---------------------------------------------------------------------------------------
+ * Classification profiles (format: see README, "Profiles")
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_profile fl_profile;
+
+/* Status indices returned by place queries besides the profile's own 0..count-1. */
+#define FL_STATUS_NONE (-1)    /* outside the territory and covered by no polygon */
+#define FL_STATUS_INVALID (-2) /* the coordinates are not a valid WGS84 position */
+
+int fl_profile_open(fl_ctx *ctx, const char *path, fl_profile **out);
+void fl_profile_close(fl_profile *profile);
+/* Number of statuses, in precedence order (index 0 wins where layers overlap). The last one
+ * is the default status: the territory covered by no polygon (e.g. "free"). */
+int fl_profile_status_count(const fl_profile *profile);
+/* Name of status i; "none" for FL_STATUS_NONE, "invalid" for FL_STATUS_INVALID. */
+const char *fl_profile_status_name(const fl_profile *profile, int status);
+/* Side holding status i ("RU", "UA"), or "" when it belongs to no side (contested). */
+const char *fl_profile_status_side(const fl_profile *profile, int status);
+/* Display colour "#RRGGBB" of status i. */
+const char *fl_profile_status_colour(const fl_profile *profile, int status);
+/* Index of the status called name, or FL_STATUS_NONE / FL_STATUS_INVALID for "none" /
+ * "invalid", or -3 when the profile has no such status. */
+int fl_profile_status_index(const fl_profile *profile, const char *name);
+/* The status whose boundary is the frontline ("front" directive; default: index 0). */
+int fl_profile_front_status(const fl_profile *profile);
+
+/* ---------------------------------------------------------------------------------------
+ * Regions (administrative boundaries); their union is the territory
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_regions fl_regions;
+
+/* Loads regions from a shapefile (.shp with .shx and .dbf) or a GeoJSON file. code_field and
+ * name_field select the attributes (NULL: "code" and "name"). Invalid polygons are repaired. */
+int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
+                    const char *name_field, fl_regions **out);
+void fl_regions_close(fl_ctx *ctx, fl_regions *regions);
+int fl_regions_count(const fl_regions *regions);
+const char *fl_regions_code(const fl_regions *regions, int i);
+const char *fl_regions_name(const fl_regions *regions, int i);
+/* Any other attribute of region i as text ("" when absent), e.g. "iso" or "name_uk". */
+const char *fl_regions_attr(const fl_regions *regions, int i, const char *field);
+double fl_regions_area_km2(const fl_regions *regions, int i);
+double fl_regions_territory_km2(const fl_regions *regions);
+/* Index of the region whose code (or "iso" attribute) is code, or -1. */
+int fl_regions_find(const fl_regions *regions, const char *code);
+/* Index of the region containing the point (boundary included; first in file order wins),
+ * or -1 when outside every region or the coordinates are invalid. */
+int fl_regions_locate(fl_ctx *ctx, const fl_regions *regions, double lat, double lon);
+/* Writes the regions as GeoJSON (.geojson/.json) or a shapefile (.shp), by extension. */
+int fl_regions_write(fl_ctx *ctx, const fl_regions *regions, const char *path);
+
+/* ---------------------------------------------------------------------------------------
+ * Snapshots: one map version, classified
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_snapshot fl_snapshot;
+
+#define FL_TIME_UNKNOWN INT64_MIN
+
+/* Feature accounting: every feature of the file lands in exactly one of the four classes.
+ * repaired counts polygonal features that GEOS make-valid had to repair. */
+typedef struct fl_counts {
+    long total, classified, ignored, unclassified, no_polygon, repaired;
+} fl_counts;
+
+/* Loads and classifies a snapshot. The format is recognised from the content and extension:
+ * DeepStateMap multi-layer GeoJSON, single-layer GeoJSON (features without properties),
+ * a shapefile with a status attribute, or WKT (.wkt: one geometry per line, optionally
+ * "STATUS;" before it). The time comes from the file name (Unix timestamp, YYYYMMDD or
+ * YYYY-MM-DD[THH:MM[:SS]]) or is FL_TIME_UNKNOWN; fl_snapshot_set_time overrides it.
+ * The profile must outlive the snapshot. */
+int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
+                     fl_snapshot **out);
+void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *snap);
+const char *fl_snapshot_path(const fl_snapshot *snap);
+/* "deepstate", "single-layer", "shapefile" or "wkt". */
+const char *fl_snapshot_kind(const fl_snapshot *snap);
+int64_t fl_snapshot_time(const fl_snapshot *snap);
+void fl_snapshot_set_time(fl_snapshot *snap, int64_t unix_time);
+const fl_profile *fl_snapshot_profile(const fl_snapshot *snap);
+void fl_snapshot_counts(const fl_snapshot *snap, fl_counts *out);
+/* Number of features classified as status i. */
+long fl_snapshot_status_features(const fl_snapshot *snap, int status);
+/* Bounds of every polygon drawn: west, south, east, north. All zero when nothing is drawn. */
+void fl_snapshot_bounds(const fl_snapshot *snap, double bbox[4]);
+/* Area of status i as drawn (after precedence, not clipped to any territory), km². */
+double fl_snapshot_status_km2(const fl_snapshot *snap, int status);
+/* Writes the status layers (one feature per status, property "status") as GeoJSON or a
+ * shapefile, by extension. Reading the file back with the same profile gives the same
+ * layers. */
+int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *snap, const char *path);
+
+/* Parses a time string (Unix seconds, YYYYMMDD, YYYY-MM-DD[THH:MM[:SS]][Z]) found in a file
+ * name or given by the user. Returns FL_TIME_UNKNOWN when none is found. */
+int64_t fl_time_parse(const char *text);
+/* Formats a time as ISO 8601 UTC ("2022-09-30T08:26:05Z") into buf (at least 21 bytes);
+ * "" for FL_TIME_UNKNOWN. Returns buf. */
+char *fl_time_format(int64_t t, char *buf, size_t size);
+
+/* ---------------------------------------------------------------------------------------
+ * Areas by status and region
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_areas fl_areas;
+
+/* Computes the area of every status as drawn, within the territory, and per region. */
+int fl_areas_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
+                 fl_areas **out);
+void fl_areas_free(fl_areas *areas);
+/* km² of status within the whole territory (region == -1) or within region i. */
+double fl_areas_km2(const fl_areas *areas, int region, int status);
+/* The JSON document of `frontline area --json` (see README). */
+int fl_areas_json(fl_ctx *ctx, const fl_areas *areas, char **json);
+
+/* ---------------------------------------------------------------------------------------
+ * Places and their control status
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_places fl_places;
+
+/* Reads a places CSV with a header holding at least name, lat, lon (id optional). */
+int fl_places_open(fl_ctx *ctx, const char *path, fl_places **out);
+void fl_places_close(fl_places *places);
+int fl_places_count(const fl_places *places);
+const char *fl_places_id(const fl_places *places, int i);
+const char *fl_places_name(const fl_places *places, int i);
+double fl_places_lat(const fl_places *places, int i);
+double fl_places_lon(const fl_places *places, int i);
+/* Index of the first place called name (exact, then case-insensitive), or -1. */
+int fl_places_find(const fl_places *places, const char *name);
+
+/* Status and region of n points. A point on a polygon boundary counts as inside it; where
+ * layers overlap the status with precedence wins; covered by nothing: the default status
+ * inside the territory, FL_STATUS_NONE outside; NaN or out-of-range: FL_STATUS_INVALID.
+ * region[i] is -1 outside every region. Either output array may be NULL. */
+int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
+                          size_t n, const double *lat, const double *lon, int *status,
+                          int *region);
+/* The JSON of `frontline status --json` for a set of places. */
+int fl_status_json(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
+                   const fl_places *places, char **json);
+
+/* ---------------------------------------------------------------------------------------
+ * Diff of two snapshots: status-transition matrices
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_diff fl_diff;
+
+/* Compares a and b (same profile statuses). Statuses run over 0..count-1 of the profile
+ * plus FL_STATUS_NONE (outside the territory, covered by nothing). places may be NULL. */
+int fl_diff_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
+                const fl_regions *regions, const fl_places *places, fl_diff **out);
+void fl_diff_free(fl_ctx *ctx, fl_diff *diff);
+/* km² that was `from` in a and is `to` in b: everywhere (region == -1) or in region i. */
+double fl_diff_km2(const fl_diff *diff, int region, int from, int to);
+/* Changed pieces (polygons where from != to), largest first. */
+typedef struct fl_piece {
+    int from, to;    /* statuses */
+    double km2;      /* geodesic area */
+    double lat, lon; /* a point inside the piece */
+    int region;      /* region holding most of it, or -1 */
+} fl_piece;
+int fl_diff_piece_count(const fl_diff *diff);
+void fl_diff_piece(const fl_diff *diff, int i, fl_piece *out);
+/* The JSON of `frontline diff --json`. */
+int fl_diff_json(fl_ctx *ctx, const fl_diff *diff, char **json);
+/* Writes the changed pieces as GeoJSON (properties from, to, km2, region). */
+int fl_diff_write(fl_ctx *ctx, const fl_diff *diff, const char *path);
+
+/* ---------------------------------------------------------------------------------------
+ * Claims against control
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_claims fl_claims;
+
+/* Reads a claims CSV (claimant,declared,region); regions are checked against `regions`. */
+int fl_claims_open(fl_ctx *ctx, const char *path, const fl_regions *regions,
+                   fl_claims **out);
+void fl_claims_close(fl_claims *claims);
+int fl_claims_count(const fl_claims *claims);
+/* The JSON of `frontline claims --json` for the claims in force at the snapshot's time (all
+ * claims when its time is unknown). With geojson_path, also writes the claimed-but-not-held
+ * polygons there. */
+int fl_claims_json(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
+                   const fl_claims *claims, const char *geojson_path, char **json);
+
+/* ---------------------------------------------------------------------------------------
+ * The frontline
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_front fl_front;
+
+/* The boundary of the profile's front status, clipped to the territory, without the parts
+ * within tolerance_km of the territory's own border or coast. */
+int fl_front_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
+                 double tolerance_km, fl_front **out);
+void fl_front_free(fl_ctx *ctx, fl_front *front);
+double fl_front_km(const fl_front *front);
+int fl_front_piece_count(const fl_front *front);
+double fl_front_piece_km(const fl_front *front, int i);
+int fl_front_json(fl_ctx *ctx, const fl_front *front, char **json);
+int fl_front_write(fl_ctx *ctx, const fl_front *front, const char *path);
+
+/* ---------------------------------------------------------------------------------------
+ * Timelines over archives
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_timeline fl_timeline;
+
+/* A timeline keeps only the previous snapshot, so memory stays bounded whatever the length
+ * of the archive. Add snapshots in time order (fl_timeline_sort_paths orders file names). */
+int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *regions,
+                    const fl_places *places, double front_tolerance_km, fl_timeline **out);
+void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl);
+/* Loads path, computes its row and appends place changes to the change log. row_json (may
+ * be NULL) receives the row as JSON. */
+int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json);
+/* The change log so far as a JSON array of {name, id, lat, lon, from, to, before, after}. */
+int fl_timeline_changes_json(fl_ctx *ctx, const fl_timeline *tl, char **json);
+/* Sorts n paths in place by the time in their names (unknown times last, then by name). */
+void fl_timeline_sort_paths(char **paths, size_t n);
+
+/* ---------------------------------------------------------------------------------------
+ * Conversion
+ * ------------------------------------------------------------------------------------- */
+/* Converts GeoJSON / shapefile / WKT to GeoJSON / shapefile / WKT, keeping attributes,
+ * by the extensions of in and out. */
+int fl_convert(fl_ctx *ctx, const char *in, const char *out);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FRONTLINE_H */

@@ -1,0 +1,150 @@
+/* areas.c — area of every status as drawn, within the territory and within each region. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct fl_areas {
+    const fl_snapshot *snap;
+    const fl_regions *regions;
+    int nstatus, nregions;
+    double *km2; /* (nregions + 1) rows of nstatus: row 0 the territory, row k+1 region k */
+};
+
+int fl_snapshot_clip(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, GEOSGeometry **out)
+{
+    int last = s->nstatus - 1;
+    for (int i = 0; i < last; i++)
+        if (!(out[i] = fl_intersection(ctx, s->layer[i], r->territory)))
+            goto fail;
+    if ((out[last] = fl_difference(ctx, r->territory, s->cover)))
+        return FL_OK;
+fail:
+    for (int i = 0; i < last && out[i]; i++)
+        GEOSGeom_destroy_r(ctx->geos, out[i]);
+    return ctx->err;
+}
+
+/* km² of each status within one geometry (a region): drawn layers intersected, the default
+ * status being what no layer covers. */
+static int status_km2_in(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *area,
+                         double area_km2, double *km2)
+{
+    int last = s->nstatus - 1;
+    double covered = 0;
+    for (int i = 0; i < last; i++) {
+        GEOSGeometry *x = fl_intersection(ctx, s->layer[i], area);
+        if (!x)
+            return ctx->err;
+        km2[i] = fl_geom_km2(ctx, x);
+        covered += km2[i];
+        GEOSGeom_destroy_r(ctx->geos, x);
+    }
+    /* the layers are exclusive, so what remains of the area is the default status */
+    km2[last] = area_km2 > covered ? area_km2 - covered : 0;
+    return FL_OK;
+}
+
+int fl_areas_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_areas **out)
+{
+    *out = NULL;
+    fl_areas *a = fl_calloc(ctx, 1, sizeof *a);
+    if (!a)
+        return FL_ENOMEM;
+    a->snap = s;
+    a->regions = r;
+    a->nstatus = s->nstatus;
+    a->nregions = r->n;
+    a->km2 = fl_calloc(ctx, (size_t)(r->n + 1) * (size_t)s->nstatus, sizeof *a->km2);
+    int rc = a->km2 ? status_km2_in(ctx, s, r->territory, r->territory_km2, a->km2) : FL_ENOMEM;
+    for (int k = 0; k < r->n && !rc; k++)
+        rc = status_km2_in(ctx, s, r->geom[k], r->km2[k], a->km2 + (k + 1) * s->nstatus);
+    if (rc) {
+        fl_areas_free(a);
+        return rc;
+    }
+    *out = a;
+    return FL_OK;
+}
+
+void fl_areas_free(fl_areas *a)
+{
+    if (!a)
+        return;
+    free(a->km2);
+    free(a);
+}
+
+double fl_areas_km2(const fl_areas *a, int region, int status)
+{
+    if (region < -1 || region >= a->nregions || status < 0 || status >= a->nstatus)
+        return 0;
+    return a->km2[(region + 1) * a->nstatus + status];
+}
+
+/* {"status": km2, ...} and, with total > 0, the matching {"status": share}. */
+static json_object *status_object(const fl_profile *p, const double *km2, int n, double total,
+                                  bool shares)
+{
+    json_object *o = json_object_new_object();
+    for (int i = 0; o && i < n; i++)
+        json_object_object_add(o, fl_status_name(p, i),
+                               shares ? fl_json_num(total > 0 ? km2[i] / total : 0, 8)
+                                      : fl_json_km2(km2[i]));
+    return o;
+}
+
+json_object *fl_counts_json(const fl_counts *c)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "total", json_object_new_int64(c->total));
+    json_object_object_add(o, "classified", json_object_new_int64(c->classified));
+    json_object_object_add(o, "ignored", json_object_new_int64(c->ignored));
+    json_object_object_add(o, "unclassified", json_object_new_int64(c->unclassified));
+    json_object_object_add(o, "no_polygon", json_object_new_int64(c->no_polygon));
+    json_object_object_add(o, "repaired", json_object_new_int64(c->repaired));
+    return o;
+}
+
+json_object *fl_snapshot_head_json(const fl_snapshot *s)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "file", json_object_new_string(s->path));
+    json_object_object_add(o, "time", fl_json_time(s->time));
+    return o;
+}
+
+static json_object *region_json(const fl_areas *a, int k)
+{
+    const fl_profile *p = a->snap->profile;
+    const fl_regions *r = a->regions;
+    const double *km2 = a->km2 + (k + 1) * a->nstatus;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "code", json_object_new_string(r->code[k]));
+    json_object_object_add(o, "name", json_object_new_string(r->name[k]));
+    json_object_object_add(o, "area_km2", fl_json_km2(r->km2[k]));
+    json_object_object_add(o, "status_km2", status_object(p, km2, a->nstatus, 0, false));
+    json_object_object_add(o, "status_share", status_object(p, km2, a->nstatus, r->km2[k], true));
+    return o;
+}
+
+int fl_areas_json(fl_ctx *ctx, const fl_areas *a, char **json)
+{
+    const fl_snapshot *s = a->snap;
+    const fl_profile *p = s->profile;
+    json_object *doc = fl_snapshot_head_json(s);
+    json_object_object_add(doc, "kind", json_object_new_string(s->kind));
+    json_object_object_add(doc, "status_km2", status_object(p, s->km2, s->nstatus - 1, 0, false));
+    json_object *terr = json_object_new_object();
+    json_object_object_add(terr, "area_km2", fl_json_km2(a->regions->territory_km2));
+    json_object_object_add(terr, "status_km2", status_object(p, a->km2, a->nstatus, 0, false));
+    json_object_object_add(terr, "status_share", status_object(p, a->km2, a->nstatus,
+                                                               a->regions->territory_km2, true));
+    json_object_object_add(doc, "territory", terr);
+    json_object *regions = json_object_new_array();
+    for (int k = 0; k < a->nregions; k++)
+        json_object_array_add(regions, region_json(a, k));
+    json_object_object_add(doc, "regions", regions);
+    json_object_object_add(doc, "features", fl_counts_json(&s->counts));
+    return fl_json_out(ctx, doc, json);
+}

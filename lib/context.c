@@ -1,0 +1,165 @@
+/* context.c — the context: GEOS and PROJ handles, the last error, limits. No globals. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const error_names[] = {
+    "no error",           "I/O error",          "parse error",    "unexpected content",
+    "invalid geometry",   "invalid profile",    "limit exceeded", "out of memory",
+    "invalid argument",   "GEOS error",         "PROJ error",
+};
+
+const char *fl_strerror(int code)
+{
+    if (code < 0 || code >= (int)(sizeof error_names / sizeof *error_names))
+        return "unknown error";
+    return error_names[code];
+}
+
+const char *fl_version(void) { return FRONTLINE_VERSION; }
+
+/* GEOS reports through a callback; keep its text so the next fl_geos_error can quote it. */
+static void geos_error_handler(const char *message, void *userdata)
+{
+    fl_ctx *ctx = userdata;
+    snprintf(ctx->geos_msg, sizeof ctx->geos_msg, "%s", message);
+}
+
+static void geos_notice_handler(const char *message, void *userdata)
+{
+    (void)message;
+    (void)userdata; /* notices (e.g. self-intersection at ...) are not errors */
+}
+
+fl_ctx *fl_ctx_new(void)
+{
+    fl_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        return NULL;
+    ctx->geos = GEOS_init_r();
+    ctx->proj = proj_context_create();
+    if (!ctx->geos || !ctx->proj) {
+        fl_ctx_free(ctx);
+        return NULL;
+    }
+    GEOSContext_setErrorMessageHandler_r(ctx->geos, geos_error_handler, ctx);
+    GEOSContext_setNoticeMessageHandler_r(ctx->geos, geos_notice_handler, ctx);
+    proj_log_level(ctx->proj, PJ_LOG_NONE);
+    geod_init(&ctx->geod, 6378137.0, 1 / 298.257223563);
+    ctx->limits[FL_LIMIT_FILE_BYTES] = INT64_C(1) << 30;
+    ctx->limits[FL_LIMIT_FEATURES] = 10000000;
+    ctx->limits[FL_LIMIT_VERTICES] = 100000000;
+    ctx->limits[FL_LIMIT_NESTING] = 64;
+    return ctx;
+}
+
+void fl_ctx_free(fl_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    if (ctx->geos)
+        GEOS_finish_r(ctx->geos);
+    if (ctx->proj)
+        proj_context_destroy(ctx->proj);
+    free(ctx);
+}
+
+int fl_ctx_errno(const fl_ctx *ctx) { return ctx ? ctx->err : FL_EARG; }
+
+const char *fl_ctx_errmsg(const fl_ctx *ctx) { return ctx ? ctx->msg : "no context"; }
+
+int fl_ctx_set_limit(fl_ctx *ctx, fl_limit which, int64_t value)
+{
+    if ((unsigned)which > FL_LIMIT_NESTING || value <= 0)
+        return fl_error(ctx, FL_EARG, "invalid limit %d = %lld", (int)which, (long long)value);
+    ctx->limits[which] = value;
+    return FL_OK;
+}
+
+int64_t fl_ctx_limit(const fl_ctx *ctx, fl_limit which)
+{
+    return (unsigned)which > FL_LIMIT_NESTING ? -1 : ctx->limits[which];
+}
+
+int fl_error(fl_ctx *ctx, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
+    va_end(ap);
+    ctx->err = code;
+    return code;
+}
+
+int fl_geos_error(fl_ctx *ctx, const char *what)
+{
+    return fl_error(ctx, FL_EGEOS, "%s: %s", what, ctx->geos_msg[0] ? ctx->geos_msg : "failed");
+}
+
+void *fl_malloc(fl_ctx *ctx, size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        fl_error(ctx, FL_ENOMEM, "out of memory (%zu bytes)", size);
+    return p;
+}
+
+void *fl_calloc(fl_ctx *ctx, size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        fl_error(ctx, FL_ENOMEM, "out of memory (%zu x %zu bytes)", n, size);
+    return p;
+}
+
+void *fl_realloc(fl_ctx *ctx, void *p, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size) {
+        fl_error(ctx, FL_ENOMEM, "allocation of %zu x %zu bytes overflows", n, size);
+        return NULL;
+    }
+    void *q = realloc(p, n && size ? n * size : 1);
+    if (!q)
+        fl_error(ctx, FL_ENOMEM, "out of memory (%zu x %zu bytes)", n, size);
+    return q;
+}
+
+char *fl_strdup(fl_ctx *ctx, const char *s)
+{
+    char *d = strdup(s ? s : "");
+    if (!d)
+        fl_error(ctx, FL_ENOMEM, "out of memory");
+    return d;
+}
+
+int fl_json_out(fl_ctx *ctx, json_object *doc, char **json)
+{
+    if (!doc)
+        return fl_error(ctx, FL_ENOMEM, "out of memory building JSON");
+    const char *s = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
+                                                            JSON_C_TO_STRING_NOSLASHESCAPE);
+    *json = s ? strdup(s) : NULL;
+    json_object_put(doc);
+    if (!*json)
+        return fl_error(ctx, FL_ENOMEM, "out of memory serialising JSON");
+    return FL_OK;
+}
+
+json_object *fl_json_num(double v, int decimals)
+{
+    /* json-c prints doubles with 17 significant digits ("626.60000000000002"); reports carry
+     * a fixed number of decimals instead. The format string is static: no ownership. */
+    static const char *const formats[] = {"%.0f", "%.1f", "%.2f", "%.3f", "%.4f",
+                                          "%.5f", "%.6f", "%.7f", "%.8f"};
+    json_object *o = json_object_new_double(isfinite(v) ? v : 0.0);
+    if (o && decimals >= 0 && decimals <= 8)
+        json_object_set_serializer(o, json_object_double_to_json_string,
+                                   (void *)formats[decimals], NULL);
+    return o;
+}
+
+json_object *fl_json_km2(double km2) { return fl_json_num(km2, 6); }

@@ -1,0 +1,103 @@
+/* features.c — the feature list every reader fills and every writer reads, and the choice
+ * of reader or writer by file extension. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+bool fl_has_ext(const char *path, const char *ext)
+{
+    size_t n = strlen(path), m = strlen(ext);
+    return n > m && strcasecmp(path + n - m, ext) == 0;
+}
+
+int fl_features_push(fl_ctx *ctx, fl_features *fs, json_object *props, GEOSGeometry *geom)
+{
+    if (!props) {
+        GEOSGeom_destroy_r(ctx->geos, geom);
+        return fl_error(ctx, FL_ENOMEM, "out of memory");
+    }
+    if (fs->n == fs->cap) {
+        size_t cap = fs->cap ? fs->cap * 2 : 64;
+        fl_feature *v = fl_realloc(ctx, fs->v, cap, sizeof *v);
+        if (!v) {
+            json_object_put(props);
+            if (geom)
+                GEOSGeom_destroy_r(ctx->geos, geom);
+            return FL_ENOMEM;
+        }
+        fs->v = v;
+        fs->cap = cap;
+    }
+    fs->v[fs->n++] = (fl_feature){props, geom};
+    return FL_OK;
+}
+
+void fl_features_clear(fl_ctx *ctx, fl_features *fs)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        json_object_put(fs->v[i].props);
+        if (fs->v[i].geom)
+            GEOSGeom_destroy_r(ctx->geos, fs->v[i].geom);
+    }
+    free(fs->v);
+    *fs = (fl_features){0};
+}
+
+int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs)
+{
+    *fs = (fl_features){0};
+    int rc;
+    if (fl_has_ext(path, ".shp"))
+        rc = fl_shapefile_read(ctx, path, fs);
+    else if (fl_has_ext(path, ".wkt"))
+        rc = fl_wkt_read(ctx, path, fs);
+    else
+        rc = fl_geojson_read(ctx, path, fs);
+    if (rc)
+        fl_features_clear(ctx, fs);
+    return rc;
+}
+
+int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path)
+{
+    if (fl_has_ext(path, ".shp"))
+        return fl_shapefile_write(ctx, fs, path);
+    if (fl_has_ext(path, ".wkt"))
+        return fl_wkt_write(ctx, fs, path);
+    return fl_geojson_write(ctx, fs, path);
+}
+
+int fl_convert(fl_ctx *ctx, const char *in, const char *out)
+{
+    fl_features fs;
+    int rc = fl_features_read(ctx, in, &fs);
+    if (rc)
+        return rc;
+    rc = fl_features_write(ctx, &fs, out);
+    fl_features_clear(ctx, &fs);
+    return rc;
+}
+
+bool fl_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2
+              : (*p & 0xF8) == 0xF0 ? 3 : -1;
+        if (n < 0 || (n == 1 && *p < 0xC2))
+            return false;
+        unsigned cp = *p & (0x7F >> n);
+        for (int i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return false;
+            cp = cp << 6 | (p[i] & 0x3F);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}

@@ -1,0 +1,197 @@
+/* geometry.c — GEOS helpers shared by the readers and the analyses: polygonal parts,
+ * repair, unions and overlays that skip work when envelopes cannot meet. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+GEOSGeometry *fl_empty_polygon(fl_ctx *ctx)
+{
+    GEOSGeometry *g = GEOSGeom_createEmptyPolygon_r(ctx->geos);
+    if (!g)
+        fl_geos_error(ctx, "creating an empty polygon");
+    return g;
+}
+
+/* Appends clones of every polygon inside g (whatever the nesting) to *parts. */
+static int collect_polygons(fl_ctx *ctx, const GEOSGeometry *g, GEOSGeometry ***parts,
+                            size_t *n, size_t *cap)
+{
+    int type = GEOSGeomTypeId_r(ctx->geos, g);
+    if (type == GEOS_POLYGON) {
+        if (GEOSisEmpty_r(ctx->geos, g))
+            return FL_OK;
+        if (*n == *cap) {
+            size_t ncap = *cap ? *cap * 2 : 8;
+            GEOSGeometry **p = fl_realloc(ctx, *parts, ncap, sizeof *p);
+            if (!p)
+                return FL_ENOMEM;
+            *parts = p;
+            *cap = ncap;
+        }
+        GEOSGeometry *c = GEOSGeom_clone_r(ctx->geos, g);
+        if (!c)
+            return fl_geos_error(ctx, "copying a polygon");
+        (*parts)[(*n)++] = c;
+        return FL_OK;
+    }
+    if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        int k = GEOSGetNumGeometries_r(ctx->geos, g);
+        for (int i = 0; i < k; i++) {
+            int rc = collect_polygons(ctx, GEOSGetGeometryN_r(ctx->geos, g, i), parts, n, cap);
+            if (rc)
+                return rc;
+        }
+    }
+    return FL_OK;
+}
+
+/* A MultiPolygon (or a lone Polygon) of the polygons inside g. */
+static GEOSGeometry *polygons_of(fl_ctx *ctx, const GEOSGeometry *g)
+{
+    GEOSGeometry **parts = NULL;
+    size_t n = 0, cap = 0;
+    if (collect_polygons(ctx, g, &parts, &n, &cap)) {
+        for (size_t i = 0; i < n; i++)
+            GEOSGeom_destroy_r(ctx->geos, parts[i]);
+        free(parts);
+        return NULL;
+    }
+    GEOSGeometry *out;
+    if (n == 0)
+        out = fl_empty_polygon(ctx);
+    else if (n == 1)
+        out = parts[0];
+    else if (!(out = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, parts,
+                                                 (unsigned)n))) {
+        fl_geos_error(ctx, "building a multipolygon");
+        for (size_t i = 0; i < n; i++)
+            GEOSGeom_destroy_r(ctx->geos, parts[i]);
+    }
+    free(parts);
+    return out;
+}
+
+GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool *repaired)
+{
+    *repaired = false;
+    GEOSGeometry *poly = polygons_of(ctx, g);
+    if (!poly || GEOSisEmpty_r(ctx->geos, poly))
+        return poly;
+    char valid = GEOSisValid_r(ctx->geos, poly);
+    if (valid == 1)
+        return poly;
+    /* Self-intersections, overlapping parts, bow-ties: repair, never drop. */
+    GEOSGeometry *fixed = GEOSMakeValid_r(ctx->geos, poly);
+    GEOSGeom_destroy_r(ctx->geos, poly);
+    if (!fixed) {
+        fl_geos_error(ctx, "repairing an invalid polygon");
+        return NULL;
+    }
+    *repaired = true;
+    GEOSGeometry *out = polygons_of(ctx, fixed); /* make-valid may add lines or points */
+    GEOSGeom_destroy_r(ctx->geos, fixed);
+    return out;
+}
+
+GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
+{
+    if (n == 0)
+        return fl_empty_polygon(ctx);
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, gs,
+                                                     (unsigned)n);
+    if (!coll) {
+        for (size_t i = 0; i < n; i++)
+            GEOSGeom_destroy_r(ctx->geos, gs[i]);
+        fl_geos_error(ctx, "collecting polygons");
+        return NULL;
+    }
+    GEOSGeometry *u = GEOSUnaryUnion_r(ctx->geos, coll);
+    GEOSGeom_destroy_r(ctx->geos, coll);
+    if (!u) {
+        fl_geos_error(ctx, "union of polygons");
+        return NULL;
+    }
+    return fl_keep_polygons(ctx, u);
+}
+
+GEOSGeometry *fl_keep_polygons(fl_ctx *ctx, GEOSGeometry *g)
+{
+    if (!g)
+        return NULL;
+    int type = GEOSGeomTypeId_r(ctx->geos, g);
+    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)
+        return g;
+    GEOSGeometry *out = polygons_of(ctx, g);
+    GEOSGeom_destroy_r(ctx->geos, g);
+    return out;
+}
+
+void fl_geom_bounds(fl_ctx *ctx, const GEOSGeometry *g, double bbox[4])
+{
+    bbox[0] = bbox[1] = bbox[2] = bbox[3] = 0;
+    if (!g || GEOSisEmpty_r(ctx->geos, g))
+        return;
+    GEOSGeom_getXMin_r(ctx->geos, g, &bbox[0]);
+    GEOSGeom_getYMin_r(ctx->geos, g, &bbox[1]);
+    GEOSGeom_getXMax_r(ctx->geos, g, &bbox[2]);
+    GEOSGeom_getYMax_r(ctx->geos, g, &bbox[3]);
+}
+
+bool fl_bounds_overlap(const double a[4], const double b[4])
+{
+    return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
+
+/* Empty operands or disjoint envelopes make an overlay trivial: skip GEOS' noding. */
+static bool disjoint(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b)
+{
+    if (GEOSisEmpty_r(ctx->geos, a) || GEOSisEmpty_r(ctx->geos, b))
+        return true;
+    double ba[4], bb[4];
+    fl_geom_bounds(ctx, a, ba);
+    fl_geom_bounds(ctx, b, bb);
+    return !fl_bounds_overlap(ba, bb);
+}
+
+GEOSGeometry *fl_intersection(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b)
+{
+    if (disjoint(ctx, a, b))
+        return fl_empty_polygon(ctx);
+    GEOSGeometry *g = GEOSIntersection_r(ctx->geos, a, b);
+    if (!g)
+        fl_geos_error(ctx, "intersection");
+    return fl_keep_polygons(ctx, g);
+}
+
+GEOSGeometry *fl_difference(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b)
+{
+    GEOSGeometry *g;
+    if (disjoint(ctx, a, b))
+        g = GEOSGeom_clone_r(ctx->geos, a);
+    else
+        g = GEOSDifference_r(ctx->geos, a, b);
+    if (!g)
+        fl_geos_error(ctx, "difference");
+    return fl_keep_polygons(ctx, g);
+}
+
+GEOSGeometry *fl_point(fl_ctx *ctx, double lon, double lat)
+{
+    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(ctx->geos, lon, lat);
+    if (!p)
+        fl_geos_error(ctx, "creating a point");
+    return p;
+}
+
+bool fl_inner_point(fl_ctx *ctx, const GEOSGeometry *g, double *lat, double *lon)
+{
+    if (!g || GEOSisEmpty_r(ctx->geos, g))
+        return false;
+    GEOSGeometry *p = GEOSPointOnSurface_r(ctx->geos, g);
+    if (!p)
+        return false;
+    bool ok = GEOSGeomGetX_r(ctx->geos, p, lon) && GEOSGeomGetY_r(ctx->geos, p, lat);
+    GEOSGeom_destroy_r(ctx->geos, p);
+    return ok;
+}

@@ -1,0 +1,184 @@
+/* internal.h — what the files of lib/ share; not installed. */
+#ifndef FL_INTERNAL_H
+#define FL_INTERNAL_H
+
+#include "frontline.h"
+
+#include <geodesic.h>
+#include <geos_c.h>
+#include <json-c/json.h>
+#include <proj.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#define FL_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+struct fl_ctx {
+    GEOSContextHandle_t geos;
+    PJ_CONTEXT *proj;
+    struct geod_geodesic geod; /* WGS84 */
+    int err;
+    char msg[1024];
+    char geos_msg[512]; /* last message from GEOS' error handler */
+    int64_t limits[4];
+};
+
+/* context.c: records an error on ctx and returns code. */
+int fl_error(fl_ctx *ctx, int code, const char *fmt, ...) FL_PRINTF(3, 4);
+/* Records a GEOS failure during `what` (GEOS' own message appended). */
+int fl_geos_error(fl_ctx *ctx, const char *what);
+void *fl_malloc(fl_ctx *ctx, size_t size);
+void *fl_calloc(fl_ctx *ctx, size_t n, size_t size);
+void *fl_realloc(fl_ctx *ctx, void *p, size_t n, size_t size);
+char *fl_strdup(fl_ctx *ctx, const char *s);
+/* Stores a json-c document as an allocated string in *json. */
+int fl_json_out(fl_ctx *ctx, json_object *doc, char **json);
+/* JSON numbers printed with a fixed number of decimals (km²: 6, i.e. 1 m²). */
+json_object *fl_json_num(double v, int decimals);
+json_object *fl_json_km2(double km2);
+
+/* features.c: the features of an input file, before classification. */
+typedef struct fl_feature {
+    json_object *props; /* object (possibly empty), owned */
+    GEOSGeometry *geom; /* lon/lat, NULL when the feature has none */
+} fl_feature;
+
+typedef struct fl_features {
+    fl_feature *v;
+    size_t n, cap;
+    const char *kind; /* "geojson", "shapefile", "wkt" */
+} fl_features;
+
+int fl_features_push(fl_ctx *ctx, fl_features *fs, json_object *props, GEOSGeometry *geom);
+void fl_features_clear(fl_ctx *ctx, fl_features *fs);
+/* Reads any supported file, by extension (.shp, .wkt; anything else is GeoJSON). */
+int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs);
+/* Writes by extension: .shp, .wkt, anything else GeoJSON. */
+int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path);
+bool fl_has_ext(const char *path, const char *ext);
+/* Whether s is well-formed UTF-8 (no overlongs, no surrogates). */
+bool fl_utf8_valid(const char *s);
+
+int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs);
+int fl_geojson_write(fl_ctx *ctx, const fl_features *fs, const char *path);
+int fl_shapefile_read(fl_ctx *ctx, const char *path, fl_features *fs);
+int fl_shapefile_write(fl_ctx *ctx, const fl_features *fs, const char *path);
+int fl_wkt_read(fl_ctx *ctx, const char *path, fl_features *fs);
+int fl_wkt_write(fl_ctx *ctx, const fl_features *fs, const char *path);
+
+/* output.c: atomic output files (temporary name, then rename). */
+typedef struct fl_output {
+    FILE *f;
+    char *path, *tmp;
+} fl_output;
+int fl_output_open(fl_ctx *ctx, fl_output *o, const char *path);
+/* Closes and renames into place; on failure (or if failed is true) removes the temp file. */
+int fl_output_close(fl_ctx *ctx, fl_output *o, bool failed);
+
+/* geometry.c */
+/* The polygonal parts of g (any nesting of collections) as one valid (Multi)Polygon, or an
+ * empty polygon. *repaired is set when make-valid had to change something. NULL on error. */
+GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool *repaired);
+/* Union of n geometries (consumed), or an empty polygon when n == 0. */
+GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
+GEOSGeometry *fl_empty_polygon(fl_ctx *ctx);
+/* a ∩ b, a − b with an envelope shortcut; NULL on GEOS error (message recorded). */
+GEOSGeometry *fl_intersection(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b);
+GEOSGeometry *fl_difference(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b);
+/* Keeps only polygonal parts of an overlay result (drops slivers degenerated to lines). */
+GEOSGeometry *fl_keep_polygons(fl_ctx *ctx, GEOSGeometry *g);
+/* A GEOS point, or NULL. */
+GEOSGeometry *fl_point(fl_ctx *ctx, double lon, double lat);
+/* A point inside g: lat/lon. Returns false for an empty g. */
+bool fl_inner_point(fl_ctx *ctx, const GEOSGeometry *g, double *lat, double *lon);
+void fl_geom_bounds(fl_ctx *ctx, const GEOSGeometry *g, double bbox[4]);
+bool fl_bounds_overlap(const double a[4], const double b[4]);
+
+/* geodesic.c: WGS84 measures through PROJ's geodesic routines (GeographicLib). */
+double fl_geom_km2(fl_ctx *ctx, const GEOSGeometry *g);
+double fl_geom_length_km(fl_ctx *ctx, const GEOSGeometry *g);
+
+/* profile.c */
+typedef struct fl_status_def fl_status_def;
+/* Classifies a feature: a status index, -1 for ignore, -2 when no rule matches. */
+int fl_profile_classify(const fl_profile *p, json_object *props);
+
+/* snapshot.c */
+struct fl_snapshot {
+    char *path;
+    const char *kind;
+    int64_t time;
+    const fl_profile *profile;
+    int nstatus;          /* profile statuses, including the default one (last) */
+    fl_counts counts;
+    long *status_features;
+    GEOSGeometry **layer; /* per status but the default: exclusive after precedence */
+    const GEOSPreparedGeometry **prep;
+    GEOSGeometry *cover;  /* union of every layer */
+    double *km2;          /* drawn area per status */
+    double bbox[4];
+};
+/* Status of a point from the snapshot's layers alone: index, or -1 when uncovered. */
+int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt);
+
+/* regions.c */
+struct fl_regions {
+    int n;
+    char **code, **name;
+    json_object **props;
+    GEOSGeometry **geom;
+    const GEOSPreparedGeometry **prep;
+    double *km2;
+    double (*bbox)[4];
+    GEOSGeometry *territory;
+    const GEOSPreparedGeometry *territory_prep;
+    double territory_km2;
+    GEOSSTRtree *tree;
+};
+/* The regions whose bounds overlap bbox, as a list of indices (caller frees). */
+int *fl_regions_near(const fl_regions *r, const double bbox[4], int *count);
+/* Region holding the largest part of g, or -1. */
+int fl_regions_main(fl_ctx *ctx, const fl_regions *r, const GEOSGeometry *g);
+
+/* csv.c */
+typedef struct fl_csv_row {
+    int n;
+    char **field;
+} fl_csv_row;
+/* Reads the next record (a blank line is a record of one empty field); returns FL_OK, -1 at
+ * end of file, or an error. *line counts physical lines for messages. */
+int fl_csv_next(fl_ctx *ctx, FILE *f, const char *path, int *line, fl_csv_row *row);
+void fl_csv_free(fl_csv_row *row);
+/* Index of the first header column named like one of names (NULL-terminated), or -1. */
+int fl_csv_column(const fl_csv_row *header, const char *const *names);
+
+/* places.c */
+struct fl_places {
+    int n;
+    char **id, **name;
+    double *lat, *lon;
+};
+/* Status and region of every place (arrays of n, caller frees). */
+int fl_places_status(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, const fl_places *p,
+                     int **status, int **region);
+/* {"id","name","lat","lon"} of place i. */
+json_object *fl_place_json(const fl_places *p, int i);
+
+/* areas.c: report pieces shared by the JSON reports. */
+json_object *fl_counts_json(const fl_counts *c);
+json_object *fl_snapshot_head_json(const fl_snapshot *s);
+
+/* Timestamps and names for reports. */
+json_object *fl_json_time(int64_t t);
+/* Status name, with "none"/"invalid" for the pseudo statuses. */
+const char *fl_status_name(const fl_profile *p, int status);
+
+/* Clips every layer of s to the territory: out[i] for each status, the default status being
+ * territory − cover. Caller destroys each. */
+int fl_snapshot_clip(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
+                     GEOSGeometry **out);
+/* Writes geometries with JSON properties as a GeoJSON FeatureCollection (atomically). */
+int fl_write_geojson_layers(fl_ctx *ctx, const char *path, size_t n,
+                            GEOSGeometry *const *geoms, json_object *const *props);
+
+#endif

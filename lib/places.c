@@ -1,0 +1,196 @@
+/* places.c — named places (id, name, lat, lon) and the control status of any point. */
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const id_names[] = {"id", "geonameid", NULL};
+static const char *const name_names[] = {"name", NULL};
+static const char *const lat_names[] = {"lat", "latitude", NULL};
+static const char *const lon_names[] = {"lon", "lng", "long", "longitude", NULL};
+
+static int coordinate(fl_ctx *ctx, const char *text, double lo, double hi, const char *what,
+                      const char *path, int line, double *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtod(text, &end);
+    while (*end == ' ')
+        end++;
+    if (end == text || *end || errno || !(*out >= lo && *out <= hi))
+        return fl_error(ctx, FL_EPARSE, "%s:%d: %s '%s' is not a number in [%g, %g]", path,
+                        line, what, text, lo, hi);
+    return FL_OK;
+}
+
+static int add_place(fl_ctx *ctx, fl_places *p, const fl_csv_row *row, const int col[4],
+                     const char *path, int line)
+{
+    for (int k = 1; k < 4; k++)
+        if (col[k] >= row->n)
+            return fl_error(ctx, FL_EPARSE, "%s:%d: %d fields, fewer than the header's", path,
+                            line, row->n);
+    double lat, lon;
+    int rc;
+    if ((rc = coordinate(ctx, row->field[col[2]], -90, 90, "latitude", path, line, &lat)) ||
+        (rc = coordinate(ctx, row->field[col[3]], -180, 180, "longitude", path, line, &lon)))
+        return rc;
+    size_t n = (size_t)p->n + 1;
+    char **id = fl_realloc(ctx, p->id, n, sizeof *id);
+    if (id)
+        p->id = id;
+    char **name = id ? fl_realloc(ctx, p->name, n, sizeof *name) : NULL;
+    if (name)
+        p->name = name;
+    double *la = name ? fl_realloc(ctx, p->lat, n, sizeof *la) : NULL;
+    if (la)
+        p->lat = la;
+    double *lo = la ? fl_realloc(ctx, p->lon, n, sizeof *lo) : NULL;
+    if (!lo)
+        return FL_ENOMEM;
+    p->lon = lo;
+    char num[16];
+    snprintf(num, sizeof num, "%d", p->n + 1);
+    p->id[p->n] = fl_strdup(ctx, col[0] >= 0 && col[0] < row->n ? row->field[col[0]] : num);
+    p->name[p->n] = fl_strdup(ctx, row->field[col[1]]);
+    p->lat[p->n] = lat;
+    p->lon[p->n] = lon;
+    p->n++;
+    return p->id[p->n - 1] && p->name[p->n - 1] ? FL_OK : FL_ENOMEM;
+}
+
+int fl_places_open(fl_ctx *ctx, const char *path, fl_places **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return fl_error(ctx, FL_EIO, "%s: cannot open places: %m", path);
+    fl_places *p = fl_calloc(ctx, 1, sizeof *p);
+    fl_csv_row row = {0};
+    int line = 0, rc = p ? fl_csv_next(ctx, f, path, &line, &row) : FL_ENOMEM;
+    int col[4] = {fl_csv_column(&row, id_names), fl_csv_column(&row, name_names),
+                  fl_csv_column(&row, lat_names), fl_csv_column(&row, lon_names)};
+    if (rc == -1 || (!rc && (col[1] < 0 || col[2] < 0 || col[3] < 0)))
+        rc = fl_error(ctx, FL_EFORMAT, "%s: the header needs the columns name, lat and lon",
+                      path);
+    while (!rc && (rc = fl_csv_next(ctx, f, path, &line, &row)) == FL_OK)
+        if (!(row.n == 1 && !row.field[0][0])) /* blank line */
+            rc = add_place(ctx, p, &row, col, path, line);
+    fl_csv_free(&row);
+    fclose(f);
+    if (rc != -1) {
+        fl_places_close(p);
+        return rc;
+    }
+    *out = p;
+    return FL_OK;
+}
+
+void fl_places_close(fl_places *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->n; i++) {
+        free(p->id[i]);
+        free(p->name[i]);
+    }
+    free(p->id);
+    free(p->name);
+    free(p->lat);
+    free(p->lon);
+    free(p);
+}
+
+int fl_places_count(const fl_places *p) { return p->n; }
+const char *fl_places_id(const fl_places *p, int i) { return i >= 0 && i < p->n ? p->id[i] : ""; }
+const char *fl_places_name(const fl_places *p, int i) { return i >= 0 && i < p->n ? p->name[i] : ""; }
+double fl_places_lat(const fl_places *p, int i) { return i >= 0 && i < p->n ? p->lat[i] : NAN; }
+double fl_places_lon(const fl_places *p, int i) { return i >= 0 && i < p->n ? p->lon[i] : NAN; }
+
+int fl_places_find(const fl_places *p, const char *name)
+{
+    for (int i = 0; i < p->n; i++)
+        if (!strcmp(p->name[i], name))
+            return i;
+    for (int i = 0; i < p->n; i++)
+        if (!strcasecmp(p->name[i], name))
+            return i;
+    return -1;
+}
+
+int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,
+                          const double *lat, const double *lon, int *status, int *region)
+{
+    for (size_t i = 0; i < n; i++) {
+        int st = FL_STATUS_INVALID, rg = -1;
+        if (lat[i] >= -90 && lat[i] <= 90 && lon[i] >= -180 && lon[i] <= 180) {
+            GEOSGeometry *pt = fl_point(ctx, lon[i], lat[i]);
+            if (!pt)
+                return ctx->err;
+            rg = fl_regions_locate(ctx, r, lat[i], lon[i]);
+            st = fl_snapshot_layer_at(ctx, s, pt);
+            if (st < 0) /* covered by nothing: the default status within the territory */
+                st = rg >= 0 || GEOSPreparedIntersects_r(ctx->geos, r->territory_prep, pt) == 1
+                         ? s->nstatus - 1 : FL_STATUS_NONE;
+            GEOSGeom_destroy_r(ctx->geos, pt);
+        }
+        if (status)
+            status[i] = st;
+        if (region)
+            region[i] = rg;
+    }
+    return FL_OK;
+}
+
+/* Status (and region) of every place: two arrays of p->n the caller frees. */
+int fl_places_status(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, const fl_places *p,
+                     int **status, int **region)
+{
+    *status = fl_calloc(ctx, (size_t)p->n, sizeof **status);
+    *region = *status ? fl_calloc(ctx, (size_t)p->n, sizeof **region) : NULL;
+    int rc = *region ? fl_snapshot_status_at(ctx, s, r, (size_t)p->n, p->lat, p->lon, *status,
+                                             *region)
+                     : FL_ENOMEM;
+    if (rc) {
+        free(*status);
+        free(*region);
+        *status = *region = NULL;
+    }
+    return rc;
+}
+
+json_object *fl_place_json(const fl_places *p, int i)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", json_object_new_string(p->id[i]));
+    json_object_object_add(o, "name", json_object_new_string(p->name[i]));
+    json_object_object_add(o, "lat", fl_json_num(p->lat[i], 6));
+    json_object_object_add(o, "lon", fl_json_num(p->lon[i], 6));
+    return o;
+}
+
+int fl_status_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, const fl_places *p,
+                   char **json)
+{
+    int *status, *region;
+    int rc = fl_places_status(ctx, s, r, p, &status, &region);
+    if (rc)
+        return rc;
+    json_object *doc = fl_snapshot_head_json(s), *arr = json_object_new_array();
+    for (int i = 0; i < p->n; i++) {
+        json_object *o = fl_place_json(p, i);
+        json_object_object_add(o, "status", json_object_new_string(fl_status_name(s->profile,
+                                                                                  status[i])));
+        json_object_object_add(o, "region", region[i] >= 0
+                                                ? json_object_new_string(r->code[region[i]])
+                                                : NULL);
+        json_object_array_add(arr, o);
+    }
+    json_object_object_add(doc, "places", arr);
+    free(status);
+    free(region);
+    return fl_json_out(ctx, doc, json);
+}

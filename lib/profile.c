@@ -1,0 +1,405 @@
+/* profile.c — classification profiles: the statuses (in precedence order, with side and
+ * colour) and the rules that map a feature's fill colour, name or any property to a status.
+ * Format (see README, "Profiles"): one directive per line, '#' starts a comment.
+ *
+ *   status NAME side=SIDE colour=#RRGGBB     a status; earlier ones win where layers overlap
+ *   default NAME side=SIDE colour=#RRGGBB    the territory covered by no polygon
+ *   front NAME                               the status whose boundary is the frontline
+ *   rule ACTION [FIELD=REGEX ...] [empty]    ACTION is a status or "ignore"; first match wins
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_CONDS 8
+#define MAX_TOKENS 16
+
+typedef struct cond {
+    char *field;
+    char *pattern;
+    regex_t re;
+} cond;
+
+typedef struct rule {
+    int action; /* status index, or -1 = ignore */
+    bool empty; /* matches only features without properties */
+    int ncond;
+    cond conds[MAX_CONDS];
+    int line;
+} rule;
+
+typedef struct status_def {
+    char *name, *side, *colour;
+} status_def;
+
+struct fl_profile {
+    char *path;
+    int nstatus;      /* including the default status, which is kept last */
+    status_def *status;
+    bool has_default;
+    char *front_name;
+    int front;
+    int nrule;
+    rule *rules;
+};
+
+static void rule_free(rule *r)
+{
+    for (int i = 0; i < r->ncond; i++) {
+        regfree(&r->conds[i].re);
+        free(r->conds[i].field);
+        free(r->conds[i].pattern);
+    }
+}
+
+void fl_profile_close(fl_profile *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->nstatus; i++) {
+        free(p->status[i].name);
+        free(p->status[i].side);
+        free(p->status[i].colour);
+    }
+    for (int i = 0; i < p->nrule; i++)
+        rule_free(&p->rules[i]);
+    free(p->status);
+    free(p->rules);
+    free(p->front_name);
+    free(p->path);
+    free(p);
+}
+
+/* Splits a line into tokens in place: whitespace separates, "..." quotes (after '=' too),
+ * '#' outside quotes ends the line. Returns the count, or -1 on an unterminated quote. */
+static int tokenize(char *s, char **tok, int max)
+{
+    int n = 0;
+    while (*s) {
+        while (isspace((unsigned char)*s))
+            s++;
+        if (!*s || *s == '#')
+            break;
+        if (n == max)
+            return -2;
+        tok[n++] = s;
+        char *w = s;
+        while (*s && !isspace((unsigned char)*s)) {
+            if (*s == '"') {
+                s++;
+                while (*s && *s != '"')
+                    *w++ = *s++;
+                if (*s != '"')
+                    return -1;
+                s++;
+            } else {
+                *w++ = *s++;
+            }
+        }
+        if (*s)
+            s++;
+        *w = '\0';
+    }
+    return n;
+}
+
+static int find_status(const fl_profile *p, const char *name)
+{
+    for (int i = 0; i < p->nstatus; i++)
+        if (strcmp(p->status[i].name, name) == 0)
+            return i;
+    return -3;
+}
+
+static bool valid_colour(const char *c)
+{
+    if (c[0] != '#' || strlen(c) != 7)
+        return false;
+    for (int i = 1; i < 7; i++)
+        if (!isxdigit((unsigned char)c[i]))
+            return false;
+    return true;
+}
+
+static int add_status(fl_ctx *ctx, fl_profile *p, char **tok, int n, bool is_default, int line)
+{
+    const char *where = p->path;
+    if (n < 2)
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: '%s' needs a name", where, line, tok[0]);
+    if (find_status(p, tok[1]) >= 0 || !strcmp(tok[1], "none") || !strcmp(tok[1], "invalid") ||
+        !strcmp(tok[1], "ignore"))
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: status '%s' is declared twice or reserved",
+                        where, line, tok[1]);
+    if (is_default && p->has_default)
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: a second 'default' status", where, line);
+    if (!is_default && p->has_default)
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: 'status' after 'default': the default status "
+                        "comes last", where, line);
+    const char *side = "", *colour = "#808080";
+    for (int i = 2; i < n; i++) {
+        if (!strncmp(tok[i], "side=", 5))
+            side = tok[i] + 5;
+        else if (!strncmp(tok[i], "colour=", 7) || !strncmp(tok[i], "color=", 6))
+            colour = strchr(tok[i], '=') + 1;
+        else
+            return fl_error(ctx, FL_EPROFILE, "%s:%d: unknown status attribute '%s'", where,
+                            line, tok[i]);
+    }
+    if (!valid_colour(colour))
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: colour '%s' is not #RRGGBB", where, line,
+                        colour);
+    status_def *s = fl_realloc(ctx, p->status, (size_t)p->nstatus + 1, sizeof *s);
+    if (!s)
+        return FL_ENOMEM;
+    p->status = s;
+    s = &p->status[p->nstatus];
+    s->name = strdup(tok[1]);
+    s->side = strdup(side);
+    s->colour = strdup(colour);
+    p->nstatus++;
+    if (!s->name || !s->side || !s->colour)
+        return fl_error(ctx, FL_ENOMEM, "out of memory");
+    p->has_default = is_default;
+    return FL_OK;
+}
+
+/* Two rules are duplicates when they have the same action and the same conditions. */
+static bool same_rule(const rule *a, const rule *b)
+{
+    if (a->action != b->action || a->empty != b->empty || a->ncond != b->ncond)
+        return false;
+    for (int i = 0; i < a->ncond; i++)
+        if (strcmp(a->conds[i].field, b->conds[i].field) ||
+            strcmp(a->conds[i].pattern, b->conds[i].pattern))
+            return false;
+    return true;
+}
+
+static int parse_cond(fl_ctx *ctx, fl_profile *p, rule *r, const char *tok, int line)
+{
+    const char *eq = strchr(tok, '=');
+    if (!eq || eq == tok)
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: condition '%s' is not FIELD=REGEX", p->path,
+                        line, tok);
+    if (r->ncond == MAX_CONDS)
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: more than %d conditions", p->path, line,
+                        MAX_CONDS);
+    cond *c = &r->conds[r->ncond];
+    c->field = strndup(tok, (size_t)(eq - tok));
+    c->pattern = strdup(eq + 1);
+    if (!c->field || !c->pattern) {
+        free(c->field);
+        free(c->pattern);
+        return fl_error(ctx, FL_ENOMEM, "out of memory");
+    }
+    int rc = regcomp(&c->re, c->pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+    if (rc) {
+        char why[256];
+        regerror(rc, &c->re, why, sizeof why);
+        fl_error(ctx, FL_EPROFILE, "%s:%d: invalid regular expression '%s': %s", p->path, line,
+                 c->pattern, why);
+        free(c->field);
+        free(c->pattern);
+        return FL_EPROFILE;
+    }
+    r->ncond++;
+    return FL_OK;
+}
+
+static int add_rule(fl_ctx *ctx, fl_profile *p, char **tok, int n, int line)
+{
+    if (n < 2)
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: 'rule' needs an action", p->path, line);
+    rule r = {.line = line};
+    if (strcmp(tok[1], "ignore") == 0)
+        r.action = -1;
+    else if ((r.action = find_status(p, tok[1])) < 0)
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: unknown status '%s' (declare it with "
+                        "'status' first, or use 'ignore')", p->path, line, tok[1]);
+    int rc = FL_OK;
+    for (int i = 2; i < n && !rc; i++) {
+        if (strcmp(tok[i], "empty") == 0)
+            r.empty = true;
+        else
+            rc = parse_cond(ctx, p, &r, tok[i], line);
+    }
+    for (int i = 0; i < p->nrule && !rc; i++)
+        if (same_rule(&p->rules[i], &r))
+            rc = fl_error(ctx, FL_EPROFILE, "%s:%d: duplicate of the rule on line %d", p->path,
+                          line, p->rules[i].line);
+    rule *rs = rc ? NULL : fl_realloc(ctx, p->rules, (size_t)p->nrule + 1, sizeof *rs);
+    if (!rs) {
+        rule_free(&r);
+        return rc ? rc : FL_ENOMEM;
+    }
+    p->rules = rs;
+    p->rules[p->nrule++] = r;
+    return FL_OK;
+}
+
+static int parse_line(fl_ctx *ctx, fl_profile *p, char *text, int line)
+{
+    char *tok[MAX_TOKENS];
+    int n = tokenize(text, tok, MAX_TOKENS);
+    if (n == -1)
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: unterminated quote", p->path, line);
+    if (n == -2)
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: more than %d words", p->path, line,
+                        MAX_TOKENS);
+    if (n == 0)
+        return FL_OK;
+    if (!strcmp(tok[0], "status") || !strcmp(tok[0], "default"))
+        return add_status(ctx, p, tok, n, tok[0][0] == 'd', line);
+    if (!strcmp(tok[0], "rule"))
+        return add_rule(ctx, p, tok, n, line);
+    if (!strcmp(tok[0], "front") && n == 2) {
+        free(p->front_name);
+        p->front_name = strdup(tok[1]);
+        return p->front_name ? FL_OK : fl_error(ctx, FL_ENOMEM, "out of memory");
+    }
+    if (!strcmp(tok[0], "name"))
+        return FL_OK; /* a label for humans */
+    return fl_error(ctx, FL_EPROFILE, "%s:%d: unknown directive '%s'", p->path, line, tok[0]);
+}
+
+static int finish(fl_ctx *ctx, fl_profile *p)
+{
+    if (!p->has_default)
+        return fl_error(ctx, FL_EPROFILE, "%s: no 'default' status (the territory covered by "
+                        "no polygon, e.g. 'default free side=UA colour=#F4F1E8')", p->path);
+    if (p->nstatus < 2)
+        return fl_error(ctx, FL_EPROFILE, "%s: no 'status' besides the default", p->path);
+    if (p->nrule == 0)
+        return fl_error(ctx, FL_EPROFILE, "%s: no 'rule'", p->path);
+    for (int i = 0; i < p->nrule; i++)
+        if (p->rules[i].action == p->nstatus - 1)
+            return fl_error(ctx, FL_EPROFILE, "%s:%d: a rule cannot map to the default status "
+                            "'%s'", p->path, p->rules[i].line, p->status[p->nstatus - 1].name);
+    p->front = p->front_name ? find_status(p, p->front_name) : 0;
+    if (p->front < 0 || p->front == p->nstatus - 1)
+        return fl_error(ctx, FL_EPROFILE, "%s: 'front %s' names no drawn status", p->path,
+                        p->front_name);
+    return FL_OK;
+}
+
+int fl_profile_open(fl_ctx *ctx, const char *path, fl_profile **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return fl_error(ctx, FL_EIO, "%s: cannot open profile: %m", path);
+    fl_profile *p = fl_calloc(ctx, 1, sizeof *p);
+    int rc = p ? FL_OK : FL_ENOMEM;
+    if (p && !(p->path = strdup(path)))
+        rc = fl_error(ctx, FL_ENOMEM, "out of memory");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    for (int lineno = 1; !rc && (len = getline(&line, &cap, f)) >= 0; lineno++) {
+        if ((ssize_t)strlen(line) != len)
+            rc = fl_error(ctx, FL_EPROFILE, "%s:%d: NUL byte in line", path, lineno);
+        else
+            rc = parse_line(ctx, p, line, lineno);
+    }
+    free(line);
+    if (!rc && ferror(f))
+        rc = fl_error(ctx, FL_EIO, "%s: read error", path);
+    fclose(f);
+    if (!rc)
+        rc = finish(ctx, p);
+    if (rc) {
+        fl_profile_close(p);
+        return rc;
+    }
+    *out = p;
+    return FL_OK;
+}
+
+int fl_profile_status_count(const fl_profile *p) { return p->nstatus; }
+
+const char *fl_profile_status_name(const fl_profile *p, int i)
+{
+    if (i == FL_STATUS_NONE)
+        return "none";
+    if (i < 0 || i >= p->nstatus)
+        return "invalid";
+    return p->status[i].name;
+}
+
+const char *fl_status_name(const fl_profile *p, int i) { return fl_profile_status_name(p, i); }
+
+const char *fl_profile_status_side(const fl_profile *p, int i)
+{
+    return i >= 0 && i < p->nstatus ? p->status[i].side : "";
+}
+
+const char *fl_profile_status_colour(const fl_profile *p, int i)
+{
+    return i >= 0 && i < p->nstatus ? p->status[i].colour : "#FFFFFF";
+}
+
+int fl_profile_status_index(const fl_profile *p, const char *name)
+{
+    if (!strcmp(name, "none"))
+        return FL_STATUS_NONE;
+    if (!strcmp(name, "invalid"))
+        return FL_STATUS_INVALID;
+    return find_status(p, name);
+}
+
+int fl_profile_front_status(const fl_profile *p) { return p->front; }
+
+/* The fill colour of a feature as "RRGGBB" (upper case): DeepState's styleUrl
+ * "#poly-RRGGBB-..." first, then a "fill" property "#RRGGBB"; "" when neither. */
+static void feature_fill(json_object *props, char fill[7])
+{
+    fill[0] = '\0';
+    json_object *v;
+    const char *s = NULL;
+    if (json_object_object_get_ex(props, "styleUrl", &v) && json_object_is_type(v, json_type_string) &&
+        !strncmp(json_object_get_string(v), "#poly-", 6))
+        s = json_object_get_string(v) + 6;
+    else if (json_object_object_get_ex(props, "fill", &v) && json_object_is_type(v, json_type_string))
+        s = json_object_get_string(v) + (json_object_get_string(v)[0] == '#');
+    for (int i = 0; s && i < 6; i++)
+        if (!isxdigit((unsigned char)s[i]))
+            return;
+    if (!s)
+        return;
+    for (int i = 0; i < 6; i++)
+        fill[i] = (char)toupper((unsigned char)s[i]);
+    fill[6] = '\0';
+}
+
+static bool rule_matches(const rule *r, json_object *props, const char *fill)
+{
+    if (r->empty && json_object_object_length(props) > 0)
+        return false;
+    for (int i = 0; i < r->ncond; i++) {
+        const cond *c = &r->conds[i];
+        const char *value = "";
+        json_object *v;
+        if (!strcmp(c->field, "fill"))
+            value = fill;
+        else if (json_object_object_get_ex(props, c->field, &v) && v)
+            value = json_object_get_string(v);
+        if (regexec(&c->re, value, 0, NULL, 0) != 0)
+            return false;
+    }
+    return true;
+}
+
+int fl_profile_classify(const fl_profile *p, json_object *props)
+{
+    char fill[7];
+    feature_fill(props, fill);
+    for (int i = 0; i < p->nrule; i++)
+        if (rule_matches(&p->rules[i], props, fill))
+            return p->rules[i].action;
+    return -2;
+}

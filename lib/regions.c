@@ -1,0 +1,245 @@
+/* regions.c — administrative regions (shapefile or GeoJSON) and their union, the territory.
+ * Point lookups go through an STRtree of region envelopes and prepared geometries. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *prop_string(json_object *props, const char *field)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(props, field, &v) || !v)
+        return NULL;
+    return json_object_get_string(v);
+}
+
+/* "code, iso, name, ..." for error messages. */
+static void field_list(json_object *props, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    json_object_object_foreach(props, key, val) {
+        (void)val;
+        size_t n = strlen(buf);
+        snprintf(buf + n, size - n, "%s%s", n ? ", " : "", key);
+    }
+}
+
+static int take_region(fl_ctx *ctx, fl_regions *r, fl_feature *f, const char *path, int i,
+                       const char *code_field, const char *name_field)
+{
+    const char *code = prop_string(f->props, code_field);
+    const char *name = prop_string(f->props, name_field);
+    if (!code || !*code || !name) {
+        char fields[512];
+        field_list(f->props, fields, sizeof fields);
+        return fl_error(ctx, FL_EFORMAT, "%s: feature %d: no '%s' (region code) or '%s' (name)"
+                        " attribute; it has: %s", path, i, code_field, name_field,
+                        fields[0] ? fields : "none");
+    }
+    for (int k = 0; k < i; k++)
+        if (!strcmp(r->code[k], code))
+            return fl_error(ctx, FL_EFORMAT, "%s: feature %d: region code '%s' repeats "
+                            "feature %d", path, i, code, k);
+    bool repaired;
+    r->geom[i] = f->geom ? fl_polygonal(ctx, f->geom, &repaired) : NULL;
+    if (!r->geom[i] || GEOSisEmpty_r(ctx->geos, r->geom[i]))
+        return ctx->err == FL_ENOMEM ? FL_ENOMEM
+               : fl_error(ctx, FL_EGEOM, "%s: feature %d (%s): no polygon", path, i, code);
+    r->code[i] = fl_strdup(ctx, code);
+    r->name[i] = fl_strdup(ctx, name);
+    r->props[i] = json_object_get(f->props);
+    r->km2[i] = fl_geom_km2(ctx, r->geom[i]);
+    fl_geom_bounds(ctx, r->geom[i], r->bbox[i]);
+    r->prep[i] = GEOSPrepare_r(ctx->geos, r->geom[i]);
+    if (!r->code[i] || !r->name[i])
+        return FL_ENOMEM;
+    if (!r->prep[i])
+        return fl_geos_error(ctx, "preparing a region");
+    /* the tree stores the index, offset by one so that region 0 is not a NULL item */
+    GEOSSTRtree_insert_r(ctx->geos, r->tree, r->geom[i], (void *)(intptr_t)(i + 1));
+    return FL_OK;
+}
+
+static int make_territory(fl_ctx *ctx, fl_regions *r)
+{
+    GEOSGeometry **copies = fl_calloc(ctx, (size_t)r->n, sizeof *copies);
+    if (!copies)
+        return FL_ENOMEM;
+    for (int i = 0; i < r->n; i++)
+        if (!(copies[i] = GEOSGeom_clone_r(ctx->geos, r->geom[i]))) {
+            for (int k = 0; k < i; k++)
+                GEOSGeom_destroy_r(ctx->geos, copies[k]);
+            free(copies);
+            return fl_geos_error(ctx, "copying regions");
+        }
+    r->territory = fl_union_all(ctx, copies, (size_t)r->n);
+    free(copies);
+    if (!r->territory)
+        return ctx->err;
+    r->territory_km2 = fl_geom_km2(ctx, r->territory);
+    r->territory_prep = GEOSPrepare_r(ctx->geos, r->territory);
+    return r->territory_prep ? FL_OK : fl_geos_error(ctx, "preparing the territory");
+}
+
+int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
+                    const char *name_field, fl_regions **out)
+{
+    *out = NULL;
+    fl_features fs;
+    int rc = fl_features_read(ctx, path, &fs);
+    if (rc)
+        return rc;
+    fl_regions *r = fl_calloc(ctx, 1, sizeof *r);
+    size_t n = fs.n;
+    if (r) {
+        r->code = fl_calloc(ctx, n, sizeof *r->code);
+        r->name = fl_calloc(ctx, n, sizeof *r->name);
+        r->props = fl_calloc(ctx, n, sizeof *r->props);
+        r->geom = fl_calloc(ctx, n, sizeof *r->geom);
+        r->prep = fl_calloc(ctx, n, sizeof *r->prep);
+        r->km2 = fl_calloc(ctx, n, sizeof *r->km2);
+        r->bbox = fl_calloc(ctx, n, sizeof *r->bbox);
+        r->tree = GEOSSTRtree_create_r(ctx->geos, 10);
+    }
+    if (!r || !r->code || !r->name || !r->props || !r->geom || !r->prep || !r->km2 ||
+        !r->bbox || !r->tree)
+        rc = fl_error(ctx, FL_ENOMEM, "out of memory");
+    if (!rc && n == 0)
+        rc = fl_error(ctx, FL_EFORMAT, "%s: no regions", path);
+    for (size_t i = 0; i < n && !rc; i++, r->n++)
+        rc = take_region(ctx, r, &fs.v[i], path, (int)i, code_field ? code_field : "code",
+                         name_field ? name_field : "name");
+    fl_features_clear(ctx, &fs);
+    if (!rc)
+        rc = make_territory(ctx, r);
+    if (rc) {
+        fl_regions_close(ctx, r);
+        return rc;
+    }
+    *out = r;
+    return FL_OK;
+}
+
+void fl_regions_close(fl_ctx *ctx, fl_regions *r)
+{
+    if (!r)
+        return;
+    if (r->tree)
+        GEOSSTRtree_destroy_r(ctx->geos, r->tree);
+    for (int i = 0; i < r->n; i++) { /* a failed load counts the region it failed on */
+        if (r->prep[i])
+            GEOSPreparedGeom_destroy_r(ctx->geos, r->prep[i]);
+        if (r->geom[i])
+            GEOSGeom_destroy_r(ctx->geos, r->geom[i]);
+        free(r->code[i]);
+        free(r->name[i]);
+        json_object_put(r->props[i]);
+    }
+    if (r->territory_prep)
+        GEOSPreparedGeom_destroy_r(ctx->geos, r->territory_prep);
+    if (r->territory)
+        GEOSGeom_destroy_r(ctx->geos, r->territory);
+    free(r->code);
+    free(r->name);
+    free(r->props);
+    free(r->geom);
+    free(r->prep);
+    free(r->km2);
+    free(r->bbox);
+    free(r);
+}
+
+int fl_regions_count(const fl_regions *r) { return r->n; }
+const char *fl_regions_code(const fl_regions *r, int i) { return i >= 0 && i < r->n ? r->code[i] : ""; }
+const char *fl_regions_name(const fl_regions *r, int i) { return i >= 0 && i < r->n ? r->name[i] : ""; }
+double fl_regions_area_km2(const fl_regions *r, int i) { return i >= 0 && i < r->n ? r->km2[i] : 0; }
+double fl_regions_territory_km2(const fl_regions *r) { return r->territory_km2; }
+
+const char *fl_regions_attr(const fl_regions *r, int i, const char *field)
+{
+    const char *s = i >= 0 && i < r->n ? prop_string(r->props[i], field) : NULL;
+    return s ? s : "";
+}
+
+int fl_regions_find(const fl_regions *r, const char *code)
+{
+    for (int i = 0; i < r->n; i++)
+        if (!strcasecmp(r->code[i], code) || !strcasecmp(fl_regions_attr(r, i, "iso"), code))
+            return i;
+    return -1;
+}
+
+typedef struct locate_query {
+    fl_ctx *ctx;
+    const fl_regions *r;
+    const GEOSGeometry *pt;
+    int found;
+} locate_query;
+
+static void locate_visit(void *item, void *userdata)
+{
+    locate_query *q = userdata;
+    int i = (int)(intptr_t)item - 1;
+    if ((q->found < 0 || i < q->found) &&
+        GEOSPreparedIntersects_r(q->ctx->geos, q->r->prep[i], q->pt) == 1)
+        q->found = i;
+}
+
+int fl_regions_locate(fl_ctx *ctx, const fl_regions *r, double lat, double lon)
+{
+    if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
+        return -1;
+    GEOSGeometry *pt = fl_point(ctx, lon, lat);
+    if (!pt)
+        return -1;
+    locate_query q = {ctx, r, pt, -1};
+    GEOSSTRtree_query_r(ctx->geos, r->tree, pt, locate_visit, &q);
+    GEOSGeom_destroy_r(ctx->geos, pt);
+    return q.found;
+}
+
+int *fl_regions_near(const fl_regions *r, const double bbox[4], int *count)
+{
+    int *v = malloc((size_t)(r->n ? r->n : 1) * sizeof *v);
+    *count = 0;
+    for (int i = 0; v && i < r->n; i++)
+        if (fl_bounds_overlap(r->bbox[i], bbox))
+            v[(*count)++] = i;
+    return v;
+}
+
+int fl_regions_main(fl_ctx *ctx, const fl_regions *r, const GEOSGeometry *g)
+{
+    double bbox[4], best = 0;
+    int n, found = -1;
+    fl_geom_bounds(ctx, g, bbox);
+    int *near = fl_regions_near(r, bbox, &n);
+    for (int k = 0; near && k < n; k++) {
+        GEOSGeometry *x = fl_intersection(ctx, g, r->geom[near[k]]);
+        double a = x ? fl_geom_km2(ctx, x) : 0;
+        if (x)
+            GEOSGeom_destroy_r(ctx->geos, x);
+        if (a > best) {
+            best = a;
+            found = near[k];
+        }
+    }
+    free(near);
+    return found;
+}
+
+int fl_regions_write(fl_ctx *ctx, const fl_regions *r, const char *path)
+{
+    fl_features fs = {.kind = "regions"};
+    int rc = FL_OK;
+    for (int i = 0; i < r->n && !rc; i++) {
+        GEOSGeometry *g = GEOSGeom_clone_r(ctx->geos, r->geom[i]);
+        rc = g ? fl_features_push(ctx, &fs, json_object_get(r->props[i]), g)
+               : fl_geos_error(ctx, "copying a region");
+    }
+    if (!rc)
+        rc = fl_features_write(ctx, &fs, path);
+    fl_features_clear(ctx, &fs);
+    return rc;
+}

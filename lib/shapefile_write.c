@@ -1,0 +1,250 @@
+/* shapefile_write.c — features out as an ESRI shapefile with shapelib: .shp/.shx, a UTF-8
+ * .dbf (with .cpg) and a WGS84 .prj written by PROJ. */
+#include "internal.h"
+
+#include <shapefil.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Growing arrays of vertices and part starts for one shape. */
+typedef struct parts {
+    double *x, *y;
+    int *start;
+    int nv, np, capv, capp;
+} parts;
+
+static int add_ring(fl_ctx *ctx, parts *p, const GEOSGeometry *ring)
+{
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(ctx->geos, ring);
+    unsigned int n = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n))
+        return fl_geos_error(ctx, "reading a ring");
+    if (p->nv + (int)n > p->capv) {
+        int cap = (p->nv + (int)n) * 2;
+        double *x = fl_realloc(ctx, p->x, (size_t)cap, sizeof *x);
+        if (x)
+            p->x = x;
+        double *y = x ? fl_realloc(ctx, p->y, (size_t)cap, sizeof *y) : NULL;
+        if (!y)
+            return FL_ENOMEM;
+        p->y = y;
+        p->capv = cap;
+    }
+    if (p->np == p->capp) {
+        int cap = p->capp ? p->capp * 2 : 8;
+        int *s = fl_realloc(ctx, p->start, (size_t)cap, sizeof *s);
+        if (!s)
+            return FL_ENOMEM;
+        p->start = s;
+        p->capp = cap;
+    }
+    p->start[p->np++] = p->nv;
+    GEOSCoordSeq_copyToArrays_r(ctx->geos, cs, p->x + p->nv, p->y + p->nv, NULL, NULL);
+    p->nv += (int)n;
+    return FL_OK;
+}
+
+/* Every ring (polygons), line or point of g, recursively. Polygons must be normalised
+ * first: GEOS then orders shells clockwise and holes counter-clockwise, as shapefiles want. */
+static int add_parts(fl_ctx *ctx, parts *p, const GEOSGeometry *g)
+{
+    int type = GEOSGeomTypeId_r(ctx->geos, g), rc = FL_OK;
+    if (type == GEOS_POLYGON && !GEOSisEmpty_r(ctx->geos, g)) {
+        rc = add_ring(ctx, p, GEOSGetExteriorRing_r(ctx->geos, g));
+        for (int i = 0; !rc && i < GEOSGetNumInteriorRings_r(ctx->geos, g); i++)
+            rc = add_ring(ctx, p, GEOSGetInteriorRingN_r(ctx->geos, g, i));
+    } else if (type == GEOS_LINESTRING || type == GEOS_POINT) {
+        rc = add_ring(ctx, p, g);
+    } else if (type >= GEOS_MULTIPOINT) {
+        for (int i = 0; !rc && i < GEOSGetNumGeometries_r(ctx->geos, g); i++)
+            rc = add_parts(ctx, p, GEOSGetGeometryN_r(ctx->geos, g, i));
+    }
+    return rc;
+}
+
+/* The shapefile type for a GEOS geometry type. */
+static int shp_type(int geos_type)
+{
+    switch (geos_type) {
+    case GEOS_POINT: return SHPT_POINT;
+    case GEOS_MULTIPOINT: return SHPT_MULTIPOINT;
+    case GEOS_LINESTRING: case GEOS_MULTILINESTRING: return SHPT_ARC;
+    case GEOS_POLYGON: case GEOS_MULTIPOLYGON: case GEOS_GEOMETRYCOLLECTION: return SHPT_POLYGON;
+    default: return SHPT_NULL;
+    }
+}
+
+static int write_shape(fl_ctx *ctx, SHPHandle shp, int type, const GEOSGeometry *g,
+                       const char *path, size_t i)
+{
+    if (!g) {
+        SHPObject *o = SHPCreateSimpleObject(SHPT_NULL, 0, NULL, NULL, NULL);
+        int id = o ? SHPWriteObject(shp, -1, o) : -1;
+        SHPDestroyObject(o);
+        return id < 0 ? fl_error(ctx, FL_EIO, "%s: cannot write feature %zu", path, i) : FL_OK;
+    }
+    if (shp_type(GEOSGeomTypeId_r(ctx->geos, g)) != type)
+        return fl_error(ctx, FL_EFORMAT, "%s: feature %zu: a %s cannot go into a %s shapefile "
+                        "(a shapefile holds one geometry type)", path, i,
+                        GEOSGeomType_r(ctx->geos, g), SHPTypeName(type));
+    GEOSGeometry *norm = GEOSGeom_clone_r(ctx->geos, g);
+    if (!norm || GEOSNormalize_r(ctx->geos, norm) != 0) {
+        GEOSGeom_destroy_r(ctx->geos, norm);
+        return fl_geos_error(ctx, "normalising a geometry");
+    }
+    parts p = {0};
+    int rc = add_parts(ctx, &p, norm);
+    GEOSGeom_destroy_r(ctx->geos, norm);
+    if (!rc) {
+        SHPObject *o = SHPCreateObject(type, -1, type == SHPT_POINT || type == SHPT_MULTIPOINT
+                                                     ? 0 : p.np, p.start, NULL, p.nv, p.x, p.y,
+                                       NULL, NULL);
+        if (!o || SHPWriteObject(shp, -1, o) < 0)
+            rc = fl_error(ctx, FL_EIO, "%s: cannot write feature %zu", path, i);
+        SHPDestroyObject(o);
+    }
+    free(p.x);
+    free(p.y);
+    free(p.start);
+    return rc;
+}
+
+/* One .dbf column: a property key, its 10-character dBASE name and its type. */
+typedef struct column {
+    const char *key;
+    char name[XBASE_FLDNAME_LEN_WRITE + 1];
+    DBFFieldType type;
+    int width;
+} column;
+
+static int find_column(const column *c, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(c[i].key, key))
+            return i;
+    return -1;
+}
+
+/* Gives a column a dBASE name: the key cut to 10 bytes, made unique with a number. */
+static void name_column(column *c, int n)
+{
+    snprintf(c[n].name, sizeof c[n].name, "%.10s", c[n].key);
+    for (int k = 1; k < 1000; k++) {
+        bool taken = false;
+        for (int i = 0; i < n; i++)
+            taken |= strcasecmp(c[i].name, c[n].name) == 0;
+        if (!taken)
+            return;
+        snprintf(c[n].name, sizeof c[n].name, "%.*s%d", k < 10 ? 9 : k < 100 ? 8 : 7, c[n].key,
+                 k);
+    }
+}
+
+/* The columns: every property key in order of first appearance, typed by its values. */
+static int plan_columns(fl_ctx *ctx, const fl_features *fs, column **out, int *count)
+{
+    column *c = NULL;
+    int n = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        json_object_object_foreach(fs->v[i].props, key, val) {
+            int k = find_column(c, n, key);
+            if (k < 0) {
+                if (n == 255)
+                    return free(c), fl_error(ctx, FL_ELIMIT, "more than 255 attributes: the "
+                                             ".dbf limit");
+                column *g = fl_realloc(ctx, c, (size_t)n + 1, sizeof *g);
+                if (!g)
+                    return free(c), FL_ENOMEM;
+                c = g;
+                k = n;
+                c[n] = (column){.key = key, .type = FTInteger, .width = 1};
+                name_column(c, n++);
+            }
+            if (!val)
+                continue;
+            if (json_object_is_type(val, json_type_double) && c[k].type == FTInteger)
+                c[k].type = FTDouble;
+            else if (!json_object_is_type(val, json_type_double) &&
+                     !json_object_is_type(val, json_type_int))
+                c[k].type = FTString;
+            int len = (int)strlen(json_object_get_string(val));
+            c[k].width = len > c[k].width ? (len > 254 ? 254 : len) : c[k].width;
+        }
+    }
+    *out = c;
+    *count = n;
+    return FL_OK;
+}
+
+static int write_record(fl_ctx *ctx, DBFHandle dbf, const column *c, int n, json_object *props,
+                        int row)
+{
+    int ok = 1;
+    for (int k = 0; k < n && ok; k++) {
+        json_object *v = NULL;
+        if (!json_object_object_get_ex(props, c[k].key, &v) || !v)
+            ok = DBFWriteNULLAttribute(dbf, row, k);
+        else if (c[k].type == FTString)
+            ok = DBFWriteStringAttribute(dbf, row, k, json_object_get_string(v));
+        else
+            ok = DBFWriteDoubleAttribute(dbf, row, k, json_object_get_double(v));
+    }
+    return ok ? FL_OK : fl_error(ctx, FL_EIO, "cannot write attributes of record %d", row);
+}
+
+static int write_prj(fl_ctx *ctx, const char *path)
+{
+    PJ *crs = proj_create(ctx->proj, "EPSG:4326");
+    const char *wkt = crs ? proj_as_wkt(ctx->proj, crs, PJ_WKT1_ESRI, NULL) : NULL;
+    char *prj = fl_strdup(ctx, path);
+    int rc = FL_OK;
+    if (!wkt)
+        rc = fl_error(ctx, FL_EPROJ, "cannot describe WGS84 for the .prj (is proj.db installed?)");
+    else if (prj) {
+        strcpy(prj + strlen(prj) - 4, ".prj");
+        FILE *f = fopen(prj, "w");
+        if (!f || fputs(wkt, f) < 0)
+            rc = fl_error(ctx, FL_EIO, "%s: cannot write: %m", prj);
+        if (f && fclose(f) != 0 && !rc)
+            rc = fl_error(ctx, FL_EIO, "%s: cannot write: %m", prj);
+    }
+    free(prj);
+    proj_destroy(crs);
+    return prj ? rc : FL_ENOMEM;
+}
+
+int fl_shapefile_write(fl_ctx *ctx, const fl_features *fs, const char *path)
+{
+    int type = SHPT_NULL;
+    for (size_t i = 0; i < fs->n && type == SHPT_NULL; i++)
+        if (fs->v[i].geom)
+            type = shp_type(GEOSGeomTypeId_r(ctx->geos, fs->v[i].geom));
+    if (type == SHPT_NULL)
+        type = SHPT_POLYGON;
+    column *cols = NULL;
+    int ncols = 0;
+    int rc = plan_columns(ctx, fs, &cols, &ncols);
+    if (rc)
+        return rc;
+    SHPHandle shp = SHPCreate(path, type);
+    DBFHandle dbf = shp ? DBFCreateEx(path, "UTF-8") : NULL;
+    if (!shp || !dbf)
+        rc = fl_error(ctx, FL_EIO, "%s: cannot create the shapefile", path);
+    for (int k = 0; !rc && k < ncols; k++)
+        if (DBFAddField(dbf, cols[k].name, cols[k].type,
+                        cols[k].type == FTString ? cols[k].width : cols[k].type == FTInteger ? 18 : 24,
+                        cols[k].type == FTDouble ? 12 : 0) < 0)
+            rc = fl_error(ctx, FL_EIO, "%s: cannot add field '%s'", path, cols[k].name);
+    for (size_t i = 0; !rc && i < fs->n; i++) {
+        rc = write_shape(ctx, shp, type, fs->v[i].geom, path, i);
+        if (!rc)
+            rc = write_record(ctx, dbf, cols, ncols, fs->v[i].props, (int)i);
+    }
+    if (dbf)
+        DBFClose(dbf);
+    if (shp)
+        SHPClose(shp);
+    free(cols);
+    return rc ? rc : write_prj(ctx, path);
+}

@@ -1,0 +1,226 @@
+/* snapshot.c — a map version: read its features, classify them with the profile, make the
+ * polygons valid and the statuses exclusive (earlier statuses win where layers overlap). */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The polygons of each status while a snapshot is being classified. */
+typedef struct bins {
+    GEOSGeometry **g;
+    size_t n, cap;
+} bins;
+
+static int bin_push(fl_ctx *ctx, bins *b, GEOSGeometry *g)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 16;
+        GEOSGeometry **v = fl_realloc(ctx, b->g, cap, sizeof *v);
+        if (!v) {
+            GEOSGeom_destroy_r(ctx->geos, g);
+            return FL_ENOMEM;
+        }
+        b->g = v;
+        b->cap = cap;
+    }
+    b->g[b->n++] = g;
+    return FL_OK;
+}
+
+static bool has_style(json_object *props)
+{
+    json_object *v;
+    return json_object_object_get_ex(props, "styleUrl", &v) &&
+           !strncmp(json_object_get_string(v), "#poly-", 6);
+}
+
+/* Accounts for every feature and puts each classified polygon into its status' bin. */
+static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, bins *bin)
+{
+    bool deepstate = false, bare = true;
+    s->counts.total = (long)fs->n;
+    for (size_t i = 0; i < fs->n; i++) {
+        fl_feature *f = &fs->v[i];
+        bool repaired = false;
+        GEOSGeometry *poly = f->geom ? fl_polygonal(ctx, f->geom, &repaired) : NULL;
+        if (f->geom && !poly)
+            return fl_error(ctx, ctx->err, "%s: feature %zu: %s", s->path, i, ctx->msg);
+        if (!poly || GEOSisEmpty_r(ctx->geos, poly)) {
+            s->counts.no_polygon++;
+            if (poly)
+                GEOSGeom_destroy_r(ctx->geos, poly);
+            continue;
+        }
+        deepstate |= has_style(f->props);
+        bare &= json_object_object_length(f->props) == 0;
+        s->counts.repaired += repaired;
+        int status = fl_profile_classify(s->profile, f->props);
+        if (status < 0) {
+            *(status == -1 ? &s->counts.ignored : &s->counts.unclassified) += 1;
+            GEOSGeom_destroy_r(ctx->geos, poly);
+            continue;
+        }
+        s->counts.classified++;
+        s->status_features[status]++;
+        if (bin_push(ctx, &bin[status], poly))
+            return FL_ENOMEM;
+    }
+    if (!strcmp(fs->kind, "geojson"))
+        s->kind = deepstate ? "deepstate" : bare ? "single-layer" : "geojson";
+    else
+        s->kind = fs->kind;
+    return FL_OK;
+}
+
+/* Unions each status' polygons and removes what statuses of higher precedence cover. */
+static int normalise(fl_ctx *ctx, fl_snapshot *s, bins *bin)
+{
+    int drawn = s->nstatus - 1;
+    for (int i = 0; i < drawn; i++) {
+        GEOSGeometry *u = fl_union_all(ctx, bin[i].g, bin[i].n);
+        bin[i].n = 0; /* consumed */
+        if (!u)
+            break;
+        if (s->cover) {
+            s->layer[i] = fl_difference(ctx, u, s->cover);
+            GEOSGeometry *c = s->layer[i] ? GEOSUnion_r(ctx->geos, s->cover, u) : NULL;
+            GEOSGeom_destroy_r(ctx->geos, u);
+            GEOSGeom_destroy_r(ctx->geos, s->cover);
+            s->cover = fl_keep_polygons(ctx, c);
+        } else {
+            s->layer[i] = u;
+            s->cover = GEOSGeom_clone_r(ctx->geos, u);
+        }
+        if (!s->layer[i] || !s->cover)
+            break;
+        s->km2[i] = fl_geom_km2(ctx, s->layer[i]);
+        s->prep[i] = GEOSPrepare_r(ctx->geos, s->layer[i]);
+        if (!s->prep[i])
+            break;
+    }
+    for (int i = 0; i < drawn; i++)
+        if (!s->layer[i] || !s->prep[i])
+            return ctx->err ? ctx->err : fl_geos_error(ctx, "normalising layers");
+    fl_geom_bounds(ctx, s->cover, s->bbox);
+    return FL_OK;
+}
+
+static int snapshot_alloc(fl_ctx *ctx, fl_snapshot **out, const char *path, const fl_profile *p)
+{
+    fl_snapshot *s = fl_calloc(ctx, 1, sizeof *s);
+    if (!s)
+        return FL_ENOMEM;
+    *out = s;
+    s->profile = p;
+    s->nstatus = fl_profile_status_count(p);
+    s->path = fl_strdup(ctx, path);
+    s->status_features = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->status_features);
+    s->layer = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->layer);
+    s->prep = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->prep);
+    s->km2 = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->km2);
+    s->time = fl_time_parse(path);
+    return s->path && s->status_features && s->layer && s->prep && s->km2 ? FL_OK : FL_ENOMEM;
+}
+
+int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
+                     fl_snapshot **out)
+{
+    *out = NULL;
+    if (!profile)
+        return fl_error(ctx, FL_EARG, "%s: no profile given", path);
+    fl_snapshot *s = NULL;
+    int rc = snapshot_alloc(ctx, &s, path, profile);
+    fl_features fs = {0};
+    bins *bin = rc ? NULL : fl_calloc(ctx, (size_t)s->nstatus, sizeof *bin);
+    if (!rc && !bin)
+        rc = FL_ENOMEM;
+    if (!rc)
+        rc = fl_features_read(ctx, path, &fs);
+    if (!rc)
+        rc = classify(ctx, s, &fs, bin);
+    fl_features_clear(ctx, &fs);
+    if (!rc)
+        rc = normalise(ctx, s, bin);
+    for (int i = 0; bin && i < s->nstatus; i++) {
+        for (size_t k = 0; k < bin[i].n; k++)
+            GEOSGeom_destroy_r(ctx->geos, bin[i].g[k]);
+        free(bin[i].g);
+    }
+    free(bin);
+    if (rc) {
+        fl_snapshot_close(ctx, s);
+        return rc;
+    }
+    *out = s;
+    return FL_OK;
+}
+
+void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; s->layer && i < s->nstatus; i++) {
+        if (s->prep && s->prep[i])
+            GEOSPreparedGeom_destroy_r(ctx->geos, s->prep[i]);
+        if (s->layer[i])
+            GEOSGeom_destroy_r(ctx->geos, s->layer[i]);
+    }
+    if (s->cover)
+        GEOSGeom_destroy_r(ctx->geos, s->cover);
+    free(s->layer);
+    free(s->prep);
+    free(s->km2);
+    free(s->status_features);
+    free(s->path);
+    free(s);
+}
+
+const char *fl_snapshot_path(const fl_snapshot *s) { return s->path; }
+const char *fl_snapshot_kind(const fl_snapshot *s) { return s->kind; }
+int64_t fl_snapshot_time(const fl_snapshot *s) { return s->time; }
+void fl_snapshot_set_time(fl_snapshot *s, int64_t t) { s->time = t; }
+const fl_profile *fl_snapshot_profile(const fl_snapshot *s) { return s->profile; }
+void fl_snapshot_counts(const fl_snapshot *s, fl_counts *out) { *out = s->counts; }
+
+long fl_snapshot_status_features(const fl_snapshot *s, int i)
+{
+    return i >= 0 && i < s->nstatus ? s->status_features[i] : 0;
+}
+
+void fl_snapshot_bounds(const fl_snapshot *s, double bbox[4])
+{
+    memcpy(bbox, s->bbox, sizeof s->bbox);
+}
+
+double fl_snapshot_status_km2(const fl_snapshot *s, int i)
+{
+    return i >= 0 && i < s->nstatus ? s->km2[i] : 0;
+}
+
+int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt)
+{
+    for (int i = 0; i < s->nstatus - 1; i++)
+        if (GEOSPreparedIntersects_r(ctx->geos, s->prep[i], pt) == 1)
+            return i;
+    return -1;
+}
+
+int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *s, const char *path)
+{
+    fl_features fs = {.kind = "layers"};
+    int rc = FL_OK;
+    for (int i = 0; i < s->nstatus - 1 && !rc; i++) {
+        json_object *props = json_object_new_object();
+        if (props)
+            json_object_object_add(props, "status",
+                                   json_object_new_string(fl_status_name(s->profile, i)));
+        GEOSGeometry *g = GEOSGeom_clone_r(ctx->geos, s->layer[i]);
+        rc = g ? fl_features_push(ctx, &fs, props, g) : fl_geos_error(ctx, "copying a layer");
+        if (!g)
+            json_object_put(props);
+    }
+    if (!rc)
+        rc = fl_features_write(ctx, &fs, path);
+    fl_features_clear(ctx, &fs);
+    return rc;
+}
