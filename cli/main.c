@@ -3,11 +3,6 @@
 
 #include <stdio.h>
 #include <string.h>
-int cmd_diff(int a, char **v){(void)a;(void)v;return 2;}
-int cmd_status(int a, char **v){(void)a;(void)v;return 2;}
-int cmd_claims(int a, char **v){(void)a;(void)v;return 2;}
-int cmd_front(int a, char **v){(void)a;(void)v;return 2;}
-int cmd_timeline(int a, char **v){(void)a;(void)v;return 2;}
 
 static const struct {
     const char *name;

@@ -294,6 +294,9 @@ void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl);
 int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json);
 /* The change log so far as a JSON array of {name, id, lat, lon, from, to, before, after}. */
 int fl_timeline_changes_json(fl_ctx *ctx, const fl_timeline *tl, char **json);
+/* One place's history: its status in the first snapshot, then every change, as JSON
+ * {id, name, lat, lon, history: [{time, status[, previous_time]}]}. */
+int fl_timeline_place_json(fl_ctx *ctx, const fl_timeline *tl, int place, char **json);
 /* Sorts n paths in place by the time in their names (unknown times last, then by name). */
 void fl_timeline_sort_paths(char **paths, size_t n);
 

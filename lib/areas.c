@@ -27,7 +27,7 @@ fail:
 
 /* km² of each status within one geometry (a region): drawn layers intersected, the default
  * status being what no layer covers. */
-static int status_km2_in(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *area,
+int fl_status_km2_in(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *area,
                          double area_km2, double *km2)
 {
     int last = s->nstatus - 1;
@@ -56,9 +56,9 @@ int fl_areas_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_area
     a->nstatus = s->nstatus;
     a->nregions = r->n;
     a->km2 = fl_calloc(ctx, (size_t)(r->n + 1) * (size_t)s->nstatus, sizeof *a->km2);
-    int rc = a->km2 ? status_km2_in(ctx, s, r->territory, r->territory_km2, a->km2) : FL_ENOMEM;
+    int rc = a->km2 ? fl_status_km2_in(ctx, s, r->territory, r->territory_km2, a->km2) : FL_ENOMEM;
     for (int k = 0; k < r->n && !rc; k++)
-        rc = status_km2_in(ctx, s, r->geom[k], r->km2[k], a->km2 + (k + 1) * s->nstatus);
+        rc = fl_status_km2_in(ctx, s, r->geom[k], r->km2[k], a->km2 + (k + 1) * s->nstatus);
     if (rc) {
         fl_areas_free(a);
         return rc;

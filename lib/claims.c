@@ -1,1 +1,274 @@
+/* claims.c — annexation claims (claimant, date declared, region) against control: how much
+ * of each claimed region the claimant holds, how much is contested, how much others hold,
+ * and what the claimant holds outside its claims. Sides come from the profile. */
 #include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct claim {
+    char *claimant;
+    char declared[11]; /* YYYY-MM-DD */
+    int64_t since;
+    int region;
+} claim;
+
+struct fl_claims {
+    int n;
+    claim *v;
+};
+
+static const char *const claimant_names[] = {"claimant", "side", NULL};
+static const char *const date_names[] = {"declared", "date", NULL};
+static const char *const region_names[] = {"region", "code", NULL};
+
+static int add_claim(fl_ctx *ctx, fl_claims *c, const fl_csv_row *row, const int col[3],
+                     const fl_regions *r, const char *path, int line)
+{
+    for (int k = 0; k < 3; k++)
+        if (col[k] >= row->n)
+            return fl_error(ctx, FL_EPARSE, "%s:%d: %d fields, fewer than the header's", path,
+                            line, row->n);
+    const char *who = row->field[col[0]], *date = row->field[col[1]], *code = row->field[col[2]];
+    int64_t since = strlen(date) == 10 ? fl_time_parse(date) : FL_TIME_UNKNOWN;
+    if (since == FL_TIME_UNKNOWN)
+        return fl_error(ctx, FL_EPARSE, "%s:%d: date '%s' is not YYYY-MM-DD", path, line, date);
+    int region = fl_regions_find(r, code);
+    if (region < 0)
+        return fl_error(ctx, FL_EFORMAT, "%s:%d: unknown region '%s' (not a code of the "
+                        "regions loaded)", path, line, code);
+    if (!*who)
+        return fl_error(ctx, FL_EPARSE, "%s:%d: empty claimant", path, line);
+    claim *v = fl_realloc(ctx, c->v, (size_t)c->n + 1, sizeof *v);
+    if (!v)
+        return FL_ENOMEM;
+    c->v = v;
+    v[c->n] = (claim){.claimant = fl_strdup(ctx, who), .since = since, .region = region};
+    memcpy(v[c->n].declared, date, 11);
+    return v[c->n++].claimant ? FL_OK : FL_ENOMEM;
+}
+
+int fl_claims_open(fl_ctx *ctx, const char *path, const fl_regions *r, fl_claims **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return fl_error(ctx, FL_EIO, "%s: cannot open claims: %m", path);
+    fl_claims *c = fl_calloc(ctx, 1, sizeof *c);
+    fl_csv_row row = {0};
+    int line = 0, rc = c ? fl_csv_next(ctx, f, path, &line, &row) : FL_ENOMEM;
+    int col[3] = {fl_csv_column(&row, claimant_names), fl_csv_column(&row, date_names),
+                  fl_csv_column(&row, region_names)};
+    if (rc == -1 || (!rc && (col[0] < 0 || col[1] < 0 || col[2] < 0)))
+        rc = fl_error(ctx, FL_EFORMAT, "%s: the header needs claimant,declared,region", path);
+    while (!rc && (rc = fl_csv_next(ctx, f, path, &line, &row)) == FL_OK)
+        if (!(row.n == 1 && !row.field[0][0]))
+            rc = add_claim(ctx, c, &row, col, r, path, line);
+    fl_csv_free(&row);
+    fclose(f);
+    if (rc != -1) {
+        fl_claims_close(c);
+        return rc;
+    }
+    *out = c;
+    return FL_OK;
+}
+
+void fl_claims_close(fl_claims *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n; i++)
+        free(c->v[i].claimant);
+    free(c->v);
+    free(c);
+}
+
+int fl_claims_count(const fl_claims *c) { return c->n; }
+
+/* Held / contested / others km² from per-status km², by the profile's sides. */
+static void split(const fl_profile *p, const char *claimant, const double *km2, double out[3])
+{
+    out[0] = out[1] = out[2] = 0;
+    for (int i = 0; i < fl_profile_status_count(p); i++) {
+        const char *side = fl_profile_status_side(p, i);
+        out[!strcmp(side, claimant) ? 0 : !*side ? 1 : 2] += km2[i];
+    }
+}
+
+static void add_split(json_object *o, const double v[3], double area)
+{
+    static const char *const keys[] = {"held", "contested", "others"};
+    char name[32];
+    for (int k = 0; k < 3; k++) {
+        snprintf(name, sizeof name, "%s_km2", keys[k]);
+        json_object_object_add(o, name, fl_json_km2(v[k]));
+        snprintf(name, sizeof name, "%s_share", keys[k]);
+        json_object_object_add(o, name, fl_json_num(area > 0 ? v[k] / area : 0, 6));
+    }
+}
+
+/* The report state: per-region status km² (computed once) and what is claimed. */
+typedef struct report {
+    fl_ctx *ctx;
+    const fl_snapshot *s;
+    const fl_regions *r;
+    const fl_claims *c;
+    double *km2; /* regions × statuses */
+} report;
+
+static bool in_force(const report *rp, const claim *cl)
+{
+    /* a claim counts from the start (00:00 UTC) of its declaration day */
+    return rp->s->time == FL_TIME_UNKNOWN || cl->since <= rp->s->time;
+}
+
+/* One claim: a claimant's regions declared on one date. */
+static json_object *claim_json(const report *rp, int first)
+{
+    const claim *c0 = &rp->c->v[first];
+    const fl_profile *p = rp->s->profile;
+    int ns = rp->s->nstatus;
+    json_object *o = json_object_new_object(), *regions = json_object_new_array();
+    json_object_object_add(o, "claimant", json_object_new_string(c0->claimant));
+    json_object_object_add(o, "declared", json_object_new_string(c0->declared));
+    double total[3] = {0}, total_area = 0;
+    for (int i = first; i < rp->c->n; i++) {
+        const claim *cl = &rp->c->v[i];
+        if (strcmp(cl->claimant, c0->claimant) || strcmp(cl->declared, c0->declared))
+            continue;
+        double v[3], area = rp->r->km2[cl->region];
+        split(p, cl->claimant, rp->km2 + cl->region * ns, v);
+        json_object *ro = json_object_new_object();
+        json_object_object_add(ro, "code", json_object_new_string(rp->r->code[cl->region]));
+        json_object_object_add(ro, "name", json_object_new_string(rp->r->name[cl->region]));
+        json_object_object_add(ro, "area_km2", fl_json_km2(area));
+        add_split(ro, v, area);
+        json_object_array_add(regions, ro);
+        for (int k = 0; k < 3; k++)
+            total[k] += v[k];
+        total_area += area;
+    }
+    json_object_object_add(o, "regions", regions);
+    json_object *t = json_object_new_object();
+    json_object_object_add(t, "area_km2", fl_json_km2(total_area));
+    add_split(t, total, total_area);
+    json_object_object_add(o, "total", t);
+    return o;
+}
+
+static bool claimed(const report *rp, const char *claimant, int region)
+{
+    for (int i = 0; i < rp->c->n; i++)
+        if (rp->c->v[i].region == region && !strcmp(rp->c->v[i].claimant, claimant) &&
+            in_force(rp, &rp->c->v[i]))
+            return true;
+    return false;
+}
+
+/* What a claimant holds in the regions it does not claim. */
+static json_object *outside_json(const report *rp, const char *claimant)
+{
+    int ns = rp->s->nstatus;
+    json_object *o = json_object_new_object(), *regions = json_object_new_array();
+    json_object_object_add(o, "claimant", json_object_new_string(claimant));
+    double sum = 0;
+    for (int k = 0; k < rp->r->n; k++) {
+        double v[3];
+        split(rp->s->profile, claimant, rp->km2 + k * ns, v);
+        if (claimed(rp, claimant, k) || v[0] <= 0)
+            continue;
+        json_object *ro = json_object_new_object();
+        json_object_object_add(ro, "code", json_object_new_string(rp->r->code[k]));
+        json_object_object_add(ro, "name", json_object_new_string(rp->r->name[k]));
+        json_object_object_add(ro, "held_km2", fl_json_km2(v[0]));
+        json_object_array_add(regions, ro);
+        sum += v[0];
+    }
+    json_object_object_add(o, "held_km2", fl_json_km2(sum));
+    json_object_object_add(o, "regions", regions);
+    return o;
+}
+
+/* Claimed regions minus the claimant's layers, as GeoJSON. */
+static int write_not_held(const report *rp, const char *path)
+{
+    fl_ctx *ctx = rp->ctx;
+    const fl_snapshot *s = rp->s;
+    int n = rp->c->n, rc = FL_OK, count = 0;
+    GEOSGeometry **g = fl_calloc(ctx, (size_t)n, sizeof *g);
+    json_object **props = fl_calloc(ctx, (size_t)n, sizeof *props);
+    if (!g || !props)
+        rc = FL_ENOMEM;
+    for (int i = 0; i < n && !rc; i++) {
+        const claim *cl = &rp->c->v[i];
+        if (!in_force(rp, cl))
+            continue;
+        GEOSGeometry *rest = GEOSGeom_clone_r(ctx->geos, rp->r->geom[cl->region]);
+        for (int st = 0; rest && st < s->nstatus - 1; st++) {
+            if (strcmp(fl_profile_status_side(s->profile, st), cl->claimant))
+                continue;
+            GEOSGeometry *x = fl_difference(ctx, rest, s->layer[st]);
+            GEOSGeom_destroy_r(ctx->geos, rest);
+            rest = x;
+        }
+        if (!rest) {
+            rc = ctx->err;
+            break;
+        }
+        g[count] = rest;
+        props[count] = json_object_new_object();
+        json_object_object_add(props[count], "claimant", json_object_new_string(cl->claimant));
+        json_object_object_add(props[count], "declared", json_object_new_string(cl->declared));
+        json_object_object_add(props[count], "region", json_object_new_string(rp->r->code[cl->region]));
+        json_object_object_add(props[count], "km2", fl_json_km2(fl_geom_km2(ctx, rest)));
+        count++;
+    }
+    if (!rc)
+        rc = fl_write_geojson_layers(ctx, path, (size_t)count, g, props);
+    for (int i = 0; i < count; i++) {
+        GEOSGeom_destroy_r(ctx->geos, g[i]);
+        json_object_put(props[i]);
+    }
+    free(g);
+    free(props);
+    return rc;
+}
+
+static bool seen_before(const fl_claims *c, int i, bool by_date)
+{
+    for (int k = 0; k < i; k++)
+        if (!strcmp(c->v[k].claimant, c->v[i].claimant) &&
+            (!by_date || !strcmp(c->v[k].declared, c->v[i].declared)))
+            return true;
+    return false;
+}
+
+int fl_claims_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
+                   const fl_claims *c, const char *geojson_path, char **json)
+{
+    report rp = {ctx, s, r, c, fl_calloc(ctx, (size_t)r->n * s->nstatus, sizeof(double))};
+    int rc = rp.km2 ? FL_OK : FL_ENOMEM;
+    for (int k = 0; k < r->n && !rc; k++)
+        rc = fl_status_km2_in(ctx, s, r->geom[k], r->km2[k], rp.km2 + k * s->nstatus);
+    if (!rc && geojson_path)
+        rc = write_not_held(&rp, geojson_path);
+    if (rc) {
+        free(rp.km2);
+        return rc;
+    }
+    json_object *doc = fl_snapshot_head_json(s), *claims = json_object_new_array();
+    json_object *outside = json_object_new_array();
+    for (int i = 0; i < c->n; i++) {
+        if (!in_force(&rp, &c->v[i]))
+            continue;
+        if (!seen_before(c, i, true))
+            json_object_array_add(claims, claim_json(&rp, i));
+        if (!seen_before(c, i, false))
+            json_object_array_add(outside, outside_json(&rp, c->v[i].claimant));
+    }
+    json_object_object_add(doc, "claims", claims);
+    json_object_object_add(doc, "outside_claims", outside);
+    free(rp.km2);
+    return fl_json_out(ctx, doc, json);
+}

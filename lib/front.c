@@ -1,1 +1,157 @@
+/* front.c — the frontline: where ground of the profile's front status (occupied) meets other
+ * ground inside the territory.
+ *
+ * Method: take the front status' layer clipped to the territory; its boundary runs along the
+ * front and along the territory's own border and coast wherever the layer reaches them. Those
+ * border parts are removed: every part of the boundary within tolerance_km of the territory's
+ * boundary. The buffer is built in a Lambert azimuthal equal-area projection centred on the
+ * territory (through PROJ), where metres are metres to within a fraction of a percent over a
+ * country; lengths are then measured geodesically on the WGS84 ellipsoid. */
 #include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+struct fl_front {
+    GEOSGeometry *line; /* merged lines, lon/lat */
+    double km;
+    int n;
+    double *piece_km;   /* longest first */
+    const fl_snapshot *snap;
+};
+
+typedef struct projection {
+    PJ *pj; /* WGS84 lon/lat <-> LAEA metres */
+    PJ_DIRECTION dir;
+} projection;
+
+static int transform_xy(double *x, double *y, void *userdata)
+{
+    const projection *p = userdata;
+    PJ_COORD c = proj_trans(p->pj, p->dir, proj_coord(*x, *y, 0, 0));
+    *x = c.xy.x;
+    *y = c.xy.y;
+    return *x != HUGE_VAL && *y != HUGE_VAL;
+}
+
+static GEOSGeometry *transform(fl_ctx *ctx, const GEOSGeometry *g, PJ *pj, PJ_DIRECTION dir)
+{
+    projection p = {pj, dir};
+    GEOSGeometry *out = GEOSGeom_transformXY_r(ctx->geos, g, transform_xy, &p);
+    if (!out)
+        fl_error(ctx, FL_EPROJ, "projecting the frontline: %s",
+                 proj_context_errno_string(ctx->proj, proj_context_errno(ctx->proj)));
+    return out;
+}
+
+/* A Lambert azimuthal equal-area projection centred on bbox. */
+static PJ *local_projection(fl_ctx *ctx, const double bbox[4])
+{
+    char def[160];
+    snprintf(def, sizeof def, "+proj=laea +lat_0=%.4f +lon_0=%.4f +ellps=WGS84 +units=m +type=crs",
+             (bbox[1] + bbox[3]) / 2, (bbox[0] + bbox[2]) / 2);
+    PJ *t = proj_create_crs_to_crs(ctx->proj, "EPSG:4326", def, NULL);
+    PJ *n = t ? proj_normalize_for_visualization(ctx->proj, t) : NULL; /* lon, lat order */
+    proj_destroy(t);
+    if (!n)
+        fl_error(ctx, FL_EPROJ, "creating a local projection: %s",
+                 proj_context_errno_string(ctx->proj, proj_context_errno(ctx->proj)));
+    return n;
+}
+
+/* The boundary of the clipped layer minus a tolerance band along the territory's boundary,
+ * computed in projected metres. */
+static GEOSGeometry *front_line(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
+                                double tolerance_km, PJ *pj)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    GEOSGeometry *held = fl_intersection(ctx, s->layer[fl_profile_front_status(s->profile)],
+                                         r->territory);
+    GEOSGeometry *edge = held ? GEOSBoundary_r(h, held) : NULL;
+    GEOSGeometry *edge_m = edge ? transform(ctx, edge, pj, PJ_FWD) : NULL;
+    GEOSGeometry *border = edge_m ? GEOSBoundary_r(h, r->territory) : NULL;
+    GEOSGeometry *border_m = border ? transform(ctx, border, pj, PJ_FWD) : NULL;
+    GEOSGeometry *band = border_m ? GEOSBuffer_r(h, border_m, tolerance_km * 1000, 8) : NULL;
+    GEOSGeometry *line_m = band ? GEOSDifference_r(h, edge_m, band) : NULL;
+    GEOSGeometry *merged = line_m ? GEOSLineMerge_r(h, line_m) : NULL;
+    GEOSGeometry *line = merged ? transform(ctx, merged, pj, PJ_INV) : NULL;
+    if (!line && ctx->err != FL_EPROJ)
+        fl_geos_error(ctx, "computing the frontline");
+    GEOSGeometry *tmp[] = {held, edge, edge_m, border, border_m, band, line_m, merged};
+    for (size_t i = 0; i < sizeof tmp / sizeof *tmp; i++)
+        if (tmp[i])
+            GEOSGeom_destroy_r(h, tmp[i]);
+    return line;
+}
+
+static int cmp_desc(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+int fl_front_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double tolerance_km,
+                 fl_front **out)
+{
+    *out = NULL;
+    if (!(tolerance_km >= 0))
+        return fl_error(ctx, FL_EARG, "frontline tolerance %g km is not >= 0", tolerance_km);
+    double bbox[4];
+    fl_geom_bounds(ctx, r->territory, bbox);
+    PJ *pj = local_projection(ctx, bbox);
+    if (!pj)
+        return ctx->err;
+    fl_front *f = fl_calloc(ctx, 1, sizeof *f);
+    if (f && (f->line = front_line(ctx, s, r, tolerance_km, pj))) {
+        f->snap = s;
+        f->n = GEOSisEmpty_r(ctx->geos, f->line) ? 0 : GEOSGetNumGeometries_r(ctx->geos, f->line);
+        f->piece_km = fl_calloc(ctx, (size_t)(f->n + 1), sizeof *f->piece_km);
+        for (int i = 0; f->piece_km && i < f->n; i++)
+            f->km += f->piece_km[i] = fl_geom_length_km(ctx, GEOSGetGeometryN_r(ctx->geos, f->line, i));
+        if (f->piece_km)
+            qsort(f->piece_km, (size_t)f->n, sizeof *f->piece_km, cmp_desc);
+    }
+    proj_destroy(pj);
+    if (!f || !f->line || !f->piece_km) {
+        fl_front_free(ctx, f);
+        return ctx->err ? ctx->err : FL_ENOMEM;
+    }
+    *out = f;
+    return FL_OK;
+}
+
+void fl_front_free(fl_ctx *ctx, fl_front *f)
+{
+    if (!f)
+        return;
+    if (f->line)
+        GEOSGeom_destroy_r(ctx->geos, f->line);
+    free(f->piece_km);
+    free(f);
+}
+
+double fl_front_km(const fl_front *f) { return f->km; }
+int fl_front_piece_count(const fl_front *f) { return f->n; }
+double fl_front_piece_km(const fl_front *f, int i) { return i >= 0 && i < f->n ? f->piece_km[i] : 0; }
+
+int fl_front_json(fl_ctx *ctx, const fl_front *f, char **json)
+{
+    json_object *doc = fl_snapshot_head_json(f->snap), *pieces = json_object_new_array();
+    json_object_object_add(doc, "status", json_object_new_string(
+        fl_status_name(f->snap->profile, fl_profile_front_status(f->snap->profile))));
+    json_object_object_add(doc, "length_km", fl_json_num(f->km, 3));
+    for (int i = 0; i < f->n; i++)
+        json_object_array_add(pieces, fl_json_num(f->piece_km[i], 3));
+    json_object_object_add(doc, "pieces_km", pieces);
+    return fl_json_out(ctx, doc, json);
+}
+
+int fl_front_write(fl_ctx *ctx, const fl_front *f, const char *path)
+{
+    json_object *props = json_object_new_object();
+    json_object_object_add(props, "length_km", fl_json_num(f->km, 3));
+    json_object_object_add(props, "pieces", json_object_new_int(f->n));
+    int rc = fl_write_geojson_layers(ctx, path, 1, &f->line, &props);
+    json_object_put(props);
+    return rc;
+}

@@ -164,7 +164,10 @@ int fl_places_status(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, con
 /* {"id","name","lat","lon"} of place i. */
 json_object *fl_place_json(const fl_places *p, int i);
 
-/* areas.c: report pieces shared by the JSON reports. */
+/* areas.c: km² of each status of s within area (a region), into km2[nstatus]. */
+int fl_status_km2_in(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *area,
+                     double area_km2, double *km2);
+/* Report pieces shared by the JSON reports. */
 json_object *fl_counts_json(const fl_counts *c);
 json_object *fl_snapshot_head_json(const fl_snapshot *s);
 

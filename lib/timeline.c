@@ -1,1 +1,218 @@
-#include "internal.h"
+/* timeline.c — timelines over archives: one row per snapshot (areas, transitions against the
+ * previous snapshot, frontline length) and the change log of places. Only the previous
+ * snapshot is kept, so memory does not grow with the archive. */
+#include "diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct place_change {
+    int place, from, to;
+    int64_t before, after;
+} place_change;
+
+struct fl_timeline {
+    const fl_profile *profile;
+    const fl_regions *r;
+    const fl_places *places;
+    double tolerance_km;
+    fl_snapshot *prev;
+    int *prev_status;  /* per place, in prev */
+    int *first_status; /* per place, in the first snapshot */
+    int64_t first_time;
+    int nchanges;
+    place_change *changes;
+};
+
+int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *r,
+                    const fl_places *places, double tolerance_km, fl_timeline **out)
+{
+    *out = fl_calloc(ctx, 1, sizeof **out);
+    if (!*out)
+        return FL_ENOMEM;
+    **out = (fl_timeline){.profile = profile, .r = r, .places = places,
+                          .tolerance_km = tolerance_km};
+    return FL_OK;
+}
+
+void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl)
+{
+    if (!tl)
+        return;
+    fl_snapshot_close(ctx, tl->prev);
+    free(tl->prev_status);
+    free(tl->first_status);
+    free(tl->changes);
+    free(tl);
+}
+
+/* Appends the places whose status differs from the previous snapshot to the change log. */
+static int log_places(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, int *count)
+{
+    *count = 0;
+    if (!tl->places)
+        return FL_OK;
+    int *status, *region;
+    int rc = fl_places_status(ctx, s, tl->r, tl->places, &status, &region);
+    free(region);
+    if (rc)
+        return rc;
+    for (int i = 0; tl->prev_status && i < tl->places->n; i++) {
+        if (status[i] == tl->prev_status[i])
+            continue;
+        place_change *v = fl_realloc(ctx, tl->changes, (size_t)tl->nchanges + 1, sizeof *v);
+        if (!v) {
+            free(status);
+            return FL_ENOMEM;
+        }
+        tl->changes = v;
+        v[tl->nchanges++] = (place_change){i, tl->prev_status[i], status[i], tl->prev->time,
+                                           s->time};
+        (*count)++;
+    }
+    if (!tl->first_status) {
+        tl->first_status = status;
+        tl->first_time = s->time;
+        status = NULL;
+        tl->prev_status = malloc((size_t)tl->places->n * sizeof *tl->prev_status);
+        if (!tl->prev_status)
+            return fl_error(ctx, FL_ENOMEM, "out of memory");
+        memcpy(tl->prev_status, tl->first_status, (size_t)tl->places->n * sizeof(int));
+    } else {
+        free(tl->prev_status);
+        tl->prev_status = status;
+    }
+    return FL_OK;
+}
+
+static json_object *km2_object(const fl_profile *p, int n, double (*get)(const void *, int, int),
+                               const void *obj, int region)
+{
+    json_object *o = json_object_new_object();
+    for (int i = 0; i < n; i++)
+        json_object_object_add(o, fl_status_name(p, i), fl_json_km2(get(obj, region, i)));
+    return o;
+}
+
+static double area_get(const void *a, int region, int status)
+{
+    return fl_areas_km2(a, region, status);
+}
+
+static double drawn_get(const void *s, int region, int status)
+{
+    (void)region;
+    return fl_snapshot_status_km2(s, status);
+}
+
+/* The row of one snapshot. */
+static json_object *row_json(fl_timeline *tl, const fl_snapshot *s, const fl_areas *a,
+                             const fl_diff *d, const fl_front *f, int changes)
+{
+    int n = s->nstatus;
+    json_object *row = fl_snapshot_head_json(s);
+    json_object_object_add(row, "status_km2", km2_object(s->profile, n - 1, drawn_get, s, 0));
+    json_object_object_add(row, "territory_km2", km2_object(s->profile, n, area_get, a, -1));
+    json_object *regions = json_object_new_object();
+    for (int k = 0; k < tl->r->n; k++)
+        json_object_object_add(regions, tl->r->code[k], km2_object(s->profile, n, area_get, a, k));
+    json_object_object_add(row, "regions", regions);
+    json_object_object_add(row, "transitions", d ? fl_diff_transitions_json(d, -1) : NULL);
+    json_object_object_add(row, "front_km", fl_json_num(fl_front_km(f), 3));
+    json_object_object_add(row, "place_changes", json_object_new_int(changes));
+    json_object_object_add(row, "features", fl_counts_json(&s->counts));
+    return row;
+}
+
+int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json_out)
+{
+    fl_snapshot *s = NULL;
+    fl_areas *a = NULL;
+    fl_diff *d = NULL;
+    fl_front *f = NULL;
+    int changes = 0;
+    int rc = fl_snapshot_open(ctx, path, tl->profile, &s);
+    if (!rc && tl->prev && s->time != FL_TIME_UNKNOWN && tl->prev->time != FL_TIME_UNKNOWN &&
+        s->time < tl->prev->time)
+        rc = fl_error(ctx, FL_EARG, "%s: earlier than the previous snapshot %s (add snapshots "
+                      "in time order)", path, tl->prev->path);
+    if (!rc)
+        rc = fl_areas_new(ctx, s, tl->r, &a);
+    if (!rc && tl->prev)
+        rc = fl_diff_new(ctx, tl->prev, s, tl->r, NULL, &d);
+    if (!rc)
+        rc = fl_front_new(ctx, s, tl->r, tl->tolerance_km, &f);
+    if (!rc)
+        rc = log_places(ctx, tl, s, &changes);
+    if (!rc && row_json_out)
+        rc = fl_json_out(ctx, row_json(tl, s, a, d, f, changes), row_json_out);
+    fl_front_free(ctx, f);
+    fl_diff_free(ctx, d);
+    fl_areas_free(a);
+    if (rc) {
+        fl_snapshot_close(ctx, s);
+        return rc;
+    }
+    fl_snapshot_close(ctx, tl->prev);
+    tl->prev = s;
+    return FL_OK;
+}
+
+int fl_timeline_changes_json(fl_ctx *ctx, const fl_timeline *tl, char **json)
+{
+    json_object *arr = json_object_new_array();
+    char t[32];
+    for (int i = 0; i < tl->nchanges; i++) {
+        const place_change *c = &tl->changes[i];
+        json_object *o = fl_place_json(tl->places, c->place);
+        json_object_object_add(o, "from", json_object_new_string(fl_status_name(tl->profile, c->from)));
+        json_object_object_add(o, "to", json_object_new_string(fl_status_name(tl->profile, c->to)));
+        json_object_object_add(o, "before", json_object_new_string(fl_time_format(c->before, t, sizeof t)));
+        json_object_object_add(o, "after", json_object_new_string(fl_time_format(c->after, t, sizeof t)));
+        json_object_array_add(arr, o);
+    }
+    return fl_json_out(ctx, arr, json);
+}
+
+int fl_timeline_place_json(fl_ctx *ctx, const fl_timeline *tl, int place, char **json)
+{
+    if (!tl->places || place < 0 || place >= tl->places->n)
+        return fl_error(ctx, FL_EARG, "no place %d", place);
+    json_object *doc = fl_place_json(tl->places, place), *hist = json_object_new_array();
+    char t[32];
+    if (tl->first_status) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "time", json_object_new_string(fl_time_format(tl->first_time, t, sizeof t)));
+        json_object_object_add(o, "status", json_object_new_string(fl_status_name(tl->profile, tl->first_status[place])));
+        json_object_array_add(hist, o);
+    }
+    for (int i = 0; i < tl->nchanges; i++) {
+        const place_change *c = &tl->changes[i];
+        if (c->place != place)
+            continue;
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "time", json_object_new_string(fl_time_format(c->after, t, sizeof t)));
+        json_object_object_add(o, "status", json_object_new_string(fl_status_name(tl->profile, c->to)));
+        json_object_object_add(o, "previous_time", json_object_new_string(fl_time_format(c->before, t, sizeof t)));
+        json_object_array_add(hist, o);
+    }
+    json_object_object_add(doc, "history", hist);
+    return fl_json_out(ctx, doc, json);
+}
+
+static int cmp_paths(const void *x, const void *y)
+{
+    const char *a = *(char *const *)x, *b = *(char *const *)y;
+    int64_t ta = fl_time_parse(a), tb = fl_time_parse(b);
+    if (ta != tb) {
+        if (ta == FL_TIME_UNKNOWN || tb == FL_TIME_UNKNOWN)
+            return ta == FL_TIME_UNKNOWN ? 1 : -1;
+        return ta < tb ? -1 : 1;
+    }
+    return strcmp(a, b);
+}
+
+void fl_timeline_sort_paths(char **paths, size_t n)
+{
+    qsort(paths, n, sizeof *paths, cmp_paths);
+}

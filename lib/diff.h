@@ -1,0 +1,42 @@
+/* diff.h — the diff's internals, shared by its computation (diff.c) and report
+ * (diff_report.c). */
+#ifndef FL_DIFF_H
+#define FL_DIFF_H
+
+#include "internal.h"
+
+/* A lost or gained area of one status, in pieces. */
+typedef struct change {
+    double lost_km2, gained_km2;
+    fl_piece lost[3], gained[3]; /* the largest pieces (the other status is -3: "any") */
+    int nlost, ngained;
+} change;
+
+struct fl_diff {
+    const fl_snapshot *a, *b;
+    const fl_regions *r;
+    const fl_places *places;
+    int n;                     /* matrix side: the profile's statuses plus "none" (last) */
+    double *km2;               /* (regions + 1) matrices n × n: everywhere, then per region */
+    int npieces;
+    fl_piece *pieces;          /* in transition order; see order */
+    GEOSGeometry **piece_geom; /* parallel to pieces */
+    int *order;                /* piece indices, largest first */
+    change *changes;           /* per status */
+    int *place_from, *place_to, *place_region;
+};
+
+/* Matrix index of a status (FL_STATUS_NONE is the last one), and back. */
+static inline int mi(const fl_diff *d, int status)
+{
+    return status == FL_STATUS_NONE ? d->n - 1 : status;
+}
+static inline int status_of(const fl_diff *d, int m) { return m == d->n - 1 ? FL_STATUS_NONE : m; }
+
+/* [{from, to, km2}] of the nonzero cells, everywhere (region -1) or in one region. */
+json_object *fl_diff_transitions_json(const fl_diff *d, int region);
+
+/* Orders fl_piece by area, largest first. */
+int fl_piece_cmp(const void *x, const void *y);
+
+#endif

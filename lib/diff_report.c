@@ -1,0 +1,136 @@
+/* diff_report.c — the diff as JSON (`frontline diff --json`) and its changed pieces as
+ * GeoJSON for QGIS. */
+#include "diff.h"
+
+#include <stdlib.h>
+
+/* Pieces below this area are kept in the matrix and the GeoJSON but not listed one by one in
+ * the JSON report, where overlay slivers would drown the changes; their count is reported. */
+#define LISTED_PIECE_KM2 0.01
+
+static json_object *region_code(const fl_diff *d, int region)
+{
+    return region >= 0 ? json_object_new_string(d->r->code[region]) : NULL;
+}
+
+json_object *fl_diff_transitions_json(const fl_diff *d, int region)
+{
+    const fl_profile *p = d->a->profile;
+    const double *m = d->km2 + (size_t)(region + 1) * d->n * d->n;
+    json_object *arr = json_object_new_array();
+    for (int a = 0; a < d->n; a++)
+        for (int b = 0; b < d->n; b++) {
+            if (m[a * d->n + b] <= 0)
+                continue;
+            json_object *t = json_object_new_object();
+            json_object_object_add(t, "from", json_object_new_string(fl_status_name(p, status_of(d, a))));
+            json_object_object_add(t, "to", json_object_new_string(fl_status_name(p, status_of(d, b))));
+            json_object_object_add(t, "km2", fl_json_km2(m[a * d->n + b]));
+            json_object_array_add(arr, t);
+        }
+    return arr;
+}
+
+static json_object *piece_json(const fl_diff *d, const fl_piece *pc)
+{
+    const fl_profile *p = d->a->profile;
+    json_object *o = json_object_new_object();
+    if (pc->from != -3)
+        json_object_object_add(o, "from", json_object_new_string(fl_status_name(p, pc->from)));
+    if (pc->to != -3)
+        json_object_object_add(o, "to", json_object_new_string(fl_status_name(p, pc->to)));
+    json_object_object_add(o, "km2", fl_json_km2(pc->km2));
+    json_object_object_add(o, "lat", fl_json_num(pc->lat, 5));
+    json_object_object_add(o, "lon", fl_json_num(pc->lon, 5));
+    json_object_object_add(o, "region", region_code(d, pc->region));
+    return o;
+}
+
+static json_object *pieces_json(const fl_diff *d, const fl_piece *v, int n)
+{
+    json_object *arr = json_object_new_array();
+    for (int i = 0; i < n; i++)
+        json_object_array_add(arr, piece_json(d, &v[i]));
+    return arr;
+}
+
+static json_object *changes_json(const fl_diff *d)
+{
+    json_object *arr = json_object_new_array();
+    for (int s = 0; s < d->n - 2; s++) {
+        const change *c = &d->changes[s];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "status", json_object_new_string(fl_status_name(d->a->profile, s)));
+        json_object_object_add(o, "lost_km2", fl_json_km2(c->lost_km2));
+        json_object_object_add(o, "gained_km2", fl_json_km2(c->gained_km2));
+        json_object_object_add(o, "largest_lost", pieces_json(d, c->lost, c->nlost));
+        json_object_object_add(o, "largest_gained", pieces_json(d, c->gained, c->ngained));
+        json_object_array_add(arr, o);
+    }
+    return arr;
+}
+
+static json_object *places_json(const fl_diff *d)
+{
+    json_object *arr = json_object_new_array();
+    for (int i = 0; d->places && i < d->places->n; i++) {
+        if (d->place_from[i] == d->place_to[i])
+            continue;
+        json_object *o = fl_place_json(d->places, i);
+        json_object_object_add(o, "from", json_object_new_string(fl_status_name(d->a->profile, d->place_from[i])));
+        json_object_object_add(o, "to", json_object_new_string(fl_status_name(d->a->profile, d->place_to[i])));
+        json_object_object_add(o, "region", region_code(d, d->place_region[i]));
+        json_object_array_add(arr, o);
+    }
+    return arr;
+}
+
+int fl_diff_json(fl_ctx *ctx, const fl_diff *d, char **json)
+{
+    json_object *doc = json_object_new_object();
+    json_object_object_add(doc, "from", fl_snapshot_head_json(d->a));
+    json_object_object_add(doc, "to", fl_snapshot_head_json(d->b));
+    json_object_object_add(doc, "transitions", fl_diff_transitions_json(d, -1));
+    json_object_object_add(doc, "changes", changes_json(d));
+    json_object *regions = json_object_new_array();
+    for (int k = 0; k < d->r->n; k++) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "code", json_object_new_string(d->r->code[k]));
+        json_object_object_add(o, "name", json_object_new_string(d->r->name[k]));
+        json_object_object_add(o, "transitions", fl_diff_transitions_json(d, k));
+        json_object_array_add(regions, o);
+    }
+    json_object_object_add(doc, "regions", regions);
+    json_object *pieces = json_object_new_array();
+    int small = 0;
+    for (int i = 0; i < d->npieces; i++) {
+        const fl_piece *pc = &d->pieces[d->order[i]];
+        if (pc->km2 >= LISTED_PIECE_KM2)
+            json_object_array_add(pieces, piece_json(d, pc));
+        else
+            small++;
+    }
+    json_object_object_add(doc, "pieces", pieces);
+    json_object_object_add(doc, "pieces_below_0_01_km2", json_object_new_int(small));
+    json_object_object_add(doc, "places", places_json(d));
+    return fl_json_out(ctx, doc, json);
+}
+
+int fl_diff_write(fl_ctx *ctx, const fl_diff *d, const char *path)
+{
+    json_object **props = fl_calloc(ctx, (size_t)(d->npieces + 1), sizeof *props);
+    GEOSGeometry **geoms = fl_calloc(ctx, (size_t)(d->npieces + 1), sizeof *geoms);
+    int rc = props && geoms ? FL_OK : FL_ENOMEM;
+    for (int i = 0; i < d->npieces && !rc; i++) {
+        int k = d->order[i];
+        props[i] = piece_json(d, &d->pieces[k]);
+        geoms[i] = d->piece_geom[k];
+    }
+    if (!rc)
+        rc = fl_write_geojson_layers(ctx, path, (size_t)d->npieces, geoms, props);
+    for (int i = 0; props && i < d->npieces; i++)
+        json_object_put(props[i]);
+    free(props);
+    free(geoms);
+    return rc;
+}
