@@ -45,6 +45,25 @@ int fl_status_km2_in(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *area
     return FL_OK;
 }
 
+const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *cs, const fl_regions *r)
+{
+    fl_snapshot *s = (fl_snapshot *)cs; /* a cache: the snapshot's content does not change */
+    if (s->region_src == r && s->region_km2)
+        return s->region_km2;
+    double *km2 = fl_calloc(ctx, (size_t)(r->n ? r->n : 1) * s->nstatus, sizeof *km2);
+    for (int k = 0; km2 && k < r->n; k++)
+        if (fl_status_km2_in(ctx, s, r->geom[k], r->km2[k], km2 + k * s->nstatus)) {
+            free(km2);
+            return NULL;
+        }
+    if (km2) {
+        free(s->region_km2);
+        s->region_km2 = km2;
+        s->region_src = r;
+    }
+    return km2;
+}
+
 int fl_areas_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_areas **out)
 {
     *out = NULL;
@@ -57,8 +76,11 @@ int fl_areas_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_area
     a->nregions = r->n;
     a->km2 = fl_calloc(ctx, (size_t)(r->n + 1) * (size_t)s->nstatus, sizeof *a->km2);
     int rc = a->km2 ? fl_status_km2_in(ctx, s, r->territory, r->territory_km2, a->km2) : FL_ENOMEM;
-    for (int k = 0; k < r->n && !rc; k++)
-        rc = fl_status_km2_in(ctx, s, r->geom[k], r->km2[k], a->km2 + (k + 1) * s->nstatus);
+    const double *regions = rc ? NULL : fl_snapshot_region_km2(ctx, s, r);
+    if (regions)
+        memcpy(a->km2 + s->nstatus, regions, (size_t)r->n * s->nstatus * sizeof *regions);
+    else if (!rc)
+        rc = ctx->err;
     if (rc) {
         fl_areas_free(a);
         return rc;

@@ -114,7 +114,7 @@ typedef struct report {
     const fl_snapshot *s;
     const fl_regions *r;
     const fl_claims *c;
-    double *km2; /* regions × statuses */
+    const double *km2; /* regions × statuses */
 } report;
 
 static bool in_force(const report *rp, const claim *cl)
@@ -247,16 +247,12 @@ static bool seen_before(const fl_claims *c, int i, bool by_date)
 int fl_claims_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
                    const fl_claims *c, const char *geojson_path, char **json)
 {
-    report rp = {ctx, s, r, c, fl_calloc(ctx, (size_t)r->n * s->nstatus, sizeof(double))};
-    int rc = rp.km2 ? FL_OK : FL_ENOMEM;
-    for (int k = 0; k < r->n && !rc; k++)
-        rc = fl_status_km2_in(ctx, s, r->geom[k], r->km2[k], rp.km2 + k * s->nstatus);
+    report rp = {ctx, s, r, c, fl_snapshot_region_km2(ctx, s, r)};
+    int rc = rp.km2 ? FL_OK : ctx->err;
     if (!rc && geojson_path)
         rc = write_not_held(&rp, geojson_path);
-    if (rc) {
-        free(rp.km2);
+    if (rc)
         return rc;
-    }
     json_object *doc = fl_snapshot_head_json(s), *claims = json_object_new_array();
     json_object *outside = json_object_new_array();
     for (int i = 0; i < c->n; i++) {
@@ -269,6 +265,5 @@ int fl_claims_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
     }
     json_object_object_add(doc, "claims", claims);
     json_object_object_add(doc, "outside_claims", outside);
-    free(rp.km2);
     return fl_json_out(ctx, doc, json);
 }

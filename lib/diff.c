@@ -12,40 +12,18 @@
 
 #include "diff.h"
 
-/* The part of the plane snapshot s gives status m: a layer, the uncovered territory or, for
- * "none", everything outside both the cover and the territory (represented by the geometry
- * to subtract, since the plane itself is unbounded). */
+/* The part of the plane snapshot s gives status m (not "none"): a layer, or the territory
+ * no layer covers. */
 static GEOSGeometry *part(fl_ctx *ctx, const fl_diff *d, const fl_snapshot *s, int m)
 {
-    int last = s->nstatus - 1;
-    if (m < last)
+    if (m < s->nstatus - 1)
         return GEOSGeom_clone_r(ctx->geos, s->layer[m]);
-    if (m == last)
-        return fl_difference(ctx, d->r->territory, s->cover);
-    return NULL; /* none */
-}
-
-/* T_ab = A_a ∩ B_b, with "none" handled as a difference from cover ∪ territory. */
-static GEOSGeometry *transition(fl_ctx *ctx, const fl_diff *d, GEOSGeometry **pa,
-                                GEOSGeometry **pb, GEOSGeometry *ua, GEOSGeometry *ub, int a,
-                                int b)
-{
-    int none = d->n - 1;
-    if (a == none && b == none)
-        return fl_empty_polygon(ctx);
-    if (a == none)
-        return fl_difference(ctx, pb[b], ua);
-    if (b == none)
-        return fl_difference(ctx, pa[a], ub);
-    return fl_intersection(ctx, pa[a], pb[b]);
+    return fl_difference(ctx, d->r->territory, s->cover);
 }
 
 static GEOSGeometry *cover_and_territory(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r)
 {
-    GEOSGeometry *u = GEOSUnion_r(ctx->geos, s->cover, r->territory);
-    if (!u)
-        fl_geos_error(ctx, "union of cover and territory");
-    return fl_keep_polygons(ctx, u);
+    return fl_union(ctx, s->cover, r->territory);
 }
 
 /* Splits g into its polygons, appending them as pieces of the transition a → b. */
@@ -77,6 +55,11 @@ static int add_pieces(fl_ctx *ctx, fl_diff *d, GEOSGeometry *g, int a, int b)
     return FL_OK;
 }
 
+static double *cell(fl_diff *d, int region, int a, int b)
+{
+    return &d->km2[(size_t)(region + 1) * d->n * d->n + a * d->n + b];
+}
+
 /* Area of t in each region near it, into the per-region matrices at cell (a, b). */
 static void region_cells(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *t, int a, int b)
 {
@@ -85,9 +68,8 @@ static void region_cells(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *t, int a, 
     fl_geom_bounds(ctx, t, bbox);
     int *near = fl_regions_near(d->r, bbox, &n);
     for (int k = 0; near && k < n; k++) {
-        int reg = near[k];
-        GEOSGeometry *x = fl_intersection(ctx, t, d->r->geom[reg]);
-        d->km2[(size_t)(reg + 1) * d->n * d->n + a * d->n + b] = x ? fl_geom_km2(ctx, x) : 0;
+        GEOSGeometry *x = fl_intersection(ctx, t, d->r->geom[near[k]]);
+        *cell(d, near[k], a, b) = x ? fl_geom_km2(ctx, x) : 0;
         if (x)
             GEOSGeom_destroy_r(ctx->geos, x);
     }
@@ -126,52 +108,107 @@ static int largest(fl_ctx *ctx, fl_diff *d, GEOSGeometry *g, int from, int to, f
     return n;
 }
 
-/* For each status s: A_s − B_s (lost) and B_s − A_s (gained), as merged pieces. */
-static int status_changes(fl_ctx *ctx, fl_diff *d, GEOSGeometry **pa, GEOSGeometry **pb)
+/* What changed, status by status: lost[s] = A_s − B_s and gained[s] = B_s − A_s, for the
+ * drawn statuses and the default one. Every off-diagonal cell of the matrix lies inside one
+ * lost and one gained set, which are small; so the cells are overlays of small geometries:
+ *   T(a, b) = lost[a] ∩ gained[b],  T(a, none) = lost[a] − U_B,  T(none, b) = gained[b] − U_A
+ * with U the snapshot's cover ∪ territory. The diagonal (what stayed) is the rest of each
+ * row: area of a in A minus the row's changes. */
+typedef struct changesets {
+    GEOSGeometry **lost, **gained, *ua, *ub;
+} changesets;
+
+static int changesets_make(fl_ctx *ctx, fl_diff *d, changesets *cs)
 {
-    int last = d->n - 2; /* the default status: its parts exist in both */
+    int last = d->n - 2;
     for (int s = 0; s <= last; s++) {
-        change *c = &d->changes[s];
-        GEOSGeometry *lost = fl_difference(ctx, pa[s], pb[s]);
-        GEOSGeometry *gained = lost ? fl_difference(ctx, pb[s], pa[s]) : NULL;
-        if (!lost || !gained) {
-            if (lost)
-                GEOSGeom_destroy_r(ctx->geos, lost);
-            return ctx->err;
+        GEOSGeometry *pa = part(ctx, d, d->a, s), *pb = pa ? part(ctx, d, d->b, s) : NULL;
+        if (pb) {
+            d->area_a[s] = fl_geom_km2(ctx, pa);
+            cs->lost[s] = fl_difference(ctx, pa, pb);
+            cs->gained[s] = cs->lost[s] ? fl_difference(ctx, pb, pa) : NULL;
         }
-        c->lost_km2 = fl_geom_km2(ctx, lost);
-        c->gained_km2 = fl_geom_km2(ctx, gained);
-        c->nlost = largest(ctx, d, lost, s, -3, c->lost, 3);
-        c->ngained = largest(ctx, d, gained, -3, s, c->gained, 3);
-        GEOSGeom_destroy_r(ctx->geos, lost);
-        GEOSGeom_destroy_r(ctx->geos, gained);
+        if (pa)
+            GEOSGeom_destroy_r(ctx->geos, pa);
+        if (pb)
+            GEOSGeom_destroy_r(ctx->geos, pb);
+        if (!cs->gained[s])
+            return ctx->err;
+        change *c = &d->changes[s];
+        c->lost_km2 = fl_geom_km2(ctx, cs->lost[s]);
+        c->gained_km2 = fl_geom_km2(ctx, cs->gained[s]);
+        c->nlost = largest(ctx, d, cs->lost[s], s, -3, c->lost, 3);
+        c->ngained = largest(ctx, d, cs->gained[s], -3, s, c->gained, 3);
     }
+    cs->ua = cover_and_territory(ctx, d->a, d->r);
+    cs->ub = cs->ua ? cover_and_territory(ctx, d->b, d->r) : NULL;
+    return cs->ub ? FL_OK : ctx->err;
+}
+
+static void changesets_free(fl_ctx *ctx, changesets *cs, int n)
+{
+    GEOSGeometry *all[] = {cs->ua, cs->ub};
+    for (int s = 0; s < n; s++) {
+        if (cs->lost[s])
+            GEOSGeom_destroy_r(ctx->geos, cs->lost[s]);
+        if (cs->gained[s])
+            GEOSGeom_destroy_r(ctx->geos, cs->gained[s]);
+    }
+    for (int i = 0; i < 2; i++)
+        if (all[i])
+            GEOSGeom_destroy_r(ctx->geos, all[i]);
+}
+
+static GEOSGeometry *transition(fl_ctx *ctx, const fl_diff *d, const changesets *cs, int a, int b)
+{
+    int none = d->n - 1;
+    if (a == none)
+        return fl_difference(ctx, cs->gained[b], cs->ua);
+    if (b == none)
+        return fl_difference(ctx, cs->lost[a], cs->ub);
+    return fl_intersection(ctx, cs->lost[a], cs->gained[b]);
+}
+
+/* The diagonal: each row's area in A (everywhere and per region) minus its changes. */
+static int diagonal(fl_ctx *ctx, fl_diff *d)
+{
+    const double *region_km2 = fl_snapshot_region_km2(ctx, d->a, d->r);
+    if (!region_km2)
+        return ctx->err;
+    for (int a = 0; a < d->n - 1; a++)
+        for (int k = -1; k < d->r->n; k++) {
+            double rest = k < 0 ? d->area_a[a] : region_km2[k * (d->n - 1) + a];
+            for (int b = 0; b < d->n; b++)
+                rest -= b != a ? *cell(d, k, a, b) : 0;
+            *cell(d, k, a, a) = rest > 0 ? rest : 0;
+        }
     return FL_OK;
 }
 
-static int matrices(fl_ctx *ctx, fl_diff *d, GEOSGeometry **pa, GEOSGeometry **pb)
+static int matrices(fl_ctx *ctx, fl_diff *d)
 {
-    GEOSGeometry *ua = cover_and_territory(ctx, d->a, d->r);
-    GEOSGeometry *ub = ua ? cover_and_territory(ctx, d->b, d->r) : NULL;
-    int rc = ub ? FL_OK : ctx->err;
+    changesets cs = {fl_calloc(ctx, (size_t)d->n, sizeof(GEOSGeometry *)),
+                     fl_calloc(ctx, (size_t)d->n, sizeof(GEOSGeometry *)), NULL, NULL};
+    int rc = cs.lost && cs.gained ? changesets_make(ctx, d, &cs) : FL_ENOMEM;
     for (int a = 0; a < d->n && !rc; a++)
         for (int b = 0; b < d->n && !rc; b++) {
-            GEOSGeometry *t = transition(ctx, d, pa, pb, ua, ub, a, b);
+            if (a == b)
+                continue;
+            GEOSGeometry *t = transition(ctx, d, &cs, a, b);
             if (!t) {
                 rc = ctx->err;
                 break;
             }
-            d->km2[a * d->n + b] = fl_geom_km2(ctx, t);
+            *cell(d, -1, a, b) = fl_geom_km2(ctx, t);
             region_cells(ctx, d, t, a, b);
-            if (a != b)
-                rc = add_pieces(ctx, d, t, a, b);
+            rc = add_pieces(ctx, d, t, a, b);
             GEOSGeom_destroy_r(ctx->geos, t);
         }
-    if (ua)
-        GEOSGeom_destroy_r(ctx->geos, ua);
-    if (ub)
-        GEOSGeom_destroy_r(ctx->geos, ub);
-    return rc;
+    if (cs.lost && cs.gained)
+        changesets_free(ctx, &cs, d->n);
+    free(cs.lost);
+    free(cs.gained);
+    return rc ? rc : diagonal(ctx, d);
 }
 
 static int places_changed(fl_ctx *ctx, fl_diff *d)
@@ -228,28 +265,14 @@ int fl_diff_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, const f
     size_t cells = (size_t)(r->n + 1) * (size_t)d->n * (size_t)d->n;
     d->km2 = fl_calloc(ctx, cells, sizeof *d->km2);
     d->changes = fl_calloc(ctx, (size_t)d->n, sizeof *d->changes);
-    GEOSGeometry **pa = fl_calloc(ctx, (size_t)d->n, sizeof *pa);
-    GEOSGeometry **pb = fl_calloc(ctx, (size_t)d->n, sizeof *pb);
-    int rc = d->km2 && d->changes && pa && pb ? FL_OK : FL_ENOMEM;
-    for (int m = 0; m < d->n - 1 && !rc; m++)
-        if (!(pa[m] = part(ctx, d, a, m)) || !(pb[m] = part(ctx, d, b, m)))
-            rc = ctx->err;
+    d->area_a = fl_calloc(ctx, (size_t)d->n, sizeof *d->area_a);
+    int rc = d->km2 && d->changes && d->area_a ? FL_OK : FL_ENOMEM;
     if (!rc)
-        rc = matrices(ctx, d, pa, pb);
-    if (!rc)
-        rc = status_changes(ctx, d, pa, pb);
+        rc = matrices(ctx, d);
     if (!rc)
         rc = places_changed(ctx, d);
     if (!rc)
         rc = order_pieces(ctx, d);
-    for (int m = 0; m < d->n && pa && pb; m++) {
-        if (pa[m])
-            GEOSGeom_destroy_r(ctx->geos, pa[m]);
-        if (pb[m])
-            GEOSGeom_destroy_r(ctx->geos, pb[m]);
-    }
-    free(pa);
-    free(pb);
     if (rc) {
         fl_diff_free(ctx, d);
         return rc;
@@ -268,6 +291,7 @@ void fl_diff_free(fl_ctx *ctx, fl_diff *d)
     free(d->order);
     free(d->pieces);
     free(d->changes);
+    free(d->area_a);
     free(d->km2);
     free(d->place_from);
     free(d->place_to);

@@ -89,7 +89,7 @@ static int parse(fl_ctx *ctx, const char *path, json_object **doc)
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t end = skip + json_tokener_get_parse_end(tok);
     if (jerr == json_tokener_success)
-        while (end < len && strchr(" \t\r\n", buf[end]))
+        while (end < len && buf[end] && strchr(" \t\r\n", buf[end]))
             end++;
     if (jerr != json_tokener_success || end < len) {
         int line, col;
@@ -260,6 +260,10 @@ static GEOSGeometry *line(reader *r, json_object *arr)
 static GEOSGeometry *geometry(reader *r, json_object *g, int depth)
 {
     json_object *type, *coords = NULL;
+    if (depth > 64) { /* collections in collections: bound the recursion (and the stack) */
+        bad(r, FL_ELIMIT, "GeometryCollections nested more than 64 deep (the nesting limit)");
+        return NULL;
+    }
     if (!json_object_is_type(g, json_type_object) ||
         !json_object_object_get_ex(g, "type", &type) || !json_object_is_type(type, json_type_string)) {
         bad(r, FL_EFORMAT, "geometry is not an object with a 'type'");
@@ -298,6 +302,7 @@ static int feature(reader *r, json_object *f, fl_features *fs)
     json_object *type, *props = NULL, *geom = NULL;
     if (!json_object_is_type(f, json_type_object) ||
         !json_object_object_get_ex(f, "type", &type) ||
+        !json_object_is_type(type, json_type_string) ||
         strcmp(json_object_get_string(type), "Feature") != 0)
         return bad(r, FL_EFORMAT, "not a GeoJSON Feature object");
     json_object_object_get_ex(f, "properties", &props);

@@ -106,12 +106,16 @@ GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
         fl_geos_error(ctx, "collecting polygons");
         return NULL;
     }
-    GEOSGeometry *u = GEOSUnaryUnion_r(ctx->geos, coll);
+    GEOSGeometry *u = fl_unary_union(ctx, coll);
     GEOSGeom_destroy_r(ctx->geos, coll);
-    if (!u) {
+    return u;
+}
+
+GEOSGeometry *fl_unary_union(fl_ctx *ctx, const GEOSGeometry *coll)
+{
+    GEOSGeometry *u = GEOSUnaryUnion_r(ctx->geos, coll);
+    if (!u)
         fl_geos_error(ctx, "union of polygons");
-        return NULL;
-    }
     return fl_keep_polygons(ctx, u);
 }
 
@@ -173,6 +177,14 @@ GEOSGeometry *fl_difference(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeomet
         g = GEOSDifference_r(ctx->geos, a, b);
     if (!g)
         fl_geos_error(ctx, "difference");
+    return fl_keep_polygons(ctx, g);
+}
+
+GEOSGeometry *fl_union(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b)
+{
+    GEOSGeometry *g = GEOSUnion_r(ctx->geos, a, b);
+    if (!g)
+        fl_geos_error(ctx, "union");
     return fl_keep_polygons(ctx, g);
 }
 

@@ -85,6 +85,10 @@ GEOSGeometry *fl_empty_polygon(fl_ctx *ctx);
 /* a ∩ b, a − b with an envelope shortcut; NULL on GEOS error (message recorded). */
 GEOSGeometry *fl_intersection(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b);
 GEOSGeometry *fl_difference(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b);
+/* a ∪ b, polygonal parts only. */
+GEOSGeometry *fl_union(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b);
+/* Union of a collection (not consumed), polygonal parts only. */
+GEOSGeometry *fl_unary_union(fl_ctx *ctx, const GEOSGeometry *coll);
 /* Keeps only polygonal parts of an overlay result (drops slivers degenerated to lines). */
 GEOSGeometry *fl_keep_polygons(fl_ctx *ctx, GEOSGeometry *g);
 /* A GEOS point, or NULL. */
@@ -117,6 +121,9 @@ struct fl_snapshot {
     GEOSGeometry *cover;  /* union of every layer */
     double *km2;          /* drawn area per status */
     double bbox[4];
+    /* cache: km² of each status in each region of region_src (regions × nstatus) */
+    const fl_regions *region_src;
+    double *region_km2;
 };
 /* Status of a point from the snapshot's layers alone: index, or -1 when uncovered. */
 int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt);
@@ -167,6 +174,9 @@ json_object *fl_place_json(const fl_places *p, int i);
 /* areas.c: km² of each status of s within area (a region), into km2[nstatus]. */
 int fl_status_km2_in(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *area,
                      double area_km2, double *km2);
+/* km² of each status in each region (regions × nstatus), computed once per snapshot and
+ * regions, owned by the snapshot; NULL on error. */
+const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r);
 /* Report pieces shared by the JSON reports. */
 json_object *fl_counts_json(const fl_counts *c);
 json_object *fl_snapshot_head_json(const fl_snapshot *s);

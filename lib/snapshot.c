@@ -83,10 +83,10 @@ static int normalise(fl_ctx *ctx, fl_snapshot *s, bins *bin)
             break;
         if (s->cover) {
             s->layer[i] = fl_difference(ctx, u, s->cover);
-            GEOSGeometry *c = s->layer[i] ? GEOSUnion_r(ctx->geos, s->cover, u) : NULL;
+            GEOSGeometry *c = s->layer[i] ? fl_union(ctx, s->cover, u) : NULL;
             GEOSGeom_destroy_r(ctx->geos, u);
             GEOSGeom_destroy_r(ctx->geos, s->cover);
-            s->cover = fl_keep_polygons(ctx, c);
+            s->cover = c;
         } else {
             s->layer[i] = u;
             s->cover = GEOSGeom_clone_r(ctx->geos, u);
@@ -170,6 +170,7 @@ void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
     free(s->layer);
     free(s->prep);
     free(s->km2);
+    free(s->region_km2);
     free(s->status_features);
     free(s->path);
     free(s);

@@ -72,8 +72,10 @@ int fl_wkt_read(fl_ctx *ctx, const char *path, fl_features *fs)
     int rc = r ? FL_OK : fl_geos_error(ctx, "WKT reader");
     char *text = NULL;
     size_t cap = 0;
-    for (int line = 1; !rc && getline(&text, &cap, f) >= 0; line++)
-        rc = read_line(ctx, r, text, path, line, fs);
+    ssize_t len;
+    for (int line = 1; !rc && (len = getline(&text, &cap, f)) >= 0; line++)
+        rc = strlen(text) != (size_t)len ? fl_error(ctx, FL_EPARSE, "%s:%d: NUL byte", path, line)
+                                         : read_line(ctx, r, text, path, line, fs);
     free(text);
     fclose(f);
     if (r)

@@ -1,0 +1,88 @@
+/* check.h — the few assertions the C tests share: each failure prints where and why, and the
+ * test exits non-zero at the end. Exit code 77 tells meson a test was skipped. */
+#ifndef FL_CHECK_H
+#define FL_CHECK_H
+
+#include "frontline.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int check_failures, check_count;
+
+#define CHECK(cond, ...)                                                                      \
+    do {                                                                                      \
+        check_count++;                                                                        \
+        if (!(cond)) {                                                                        \
+            check_failures++;                                                                 \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);          \
+            fprintf(stderr, __VA_ARGS__);                                                     \
+            fputc('\n', stderr);                                                              \
+        }                                                                                     \
+    } while (0)
+
+/* a within rel (relative) of b */
+#define CHECK_REL(a, b, rel)                                                                  \
+    CHECK(fabs((double)(a) - (double)(b)) <= (rel) * fabs((double)(b)), "%.6f vs %.6f (rel %g)", (double)(a), (double)(b), \
+          (double)(rel))
+
+/* an API call that must succeed */
+#define CHECK_OK(ctx, call)                                                                   \
+    do {                                                                                      \
+        int rc_ = (call);                                                                     \
+        CHECK(rc_ == FL_OK, "%s -> %d: %s", #call, rc_, fl_ctx_errmsg(ctx));                  \
+        if (rc_ != FL_OK)                                                                     \
+            exit(1);                                                                          \
+    } while (0)
+
+static inline int check_done(const char *name)
+{
+    printf("%s: %d checks, %d failed\n", name, check_count, check_failures);
+    return check_failures ? 1 : 0;
+}
+
+/* Path of a file under the source tree's data/ (FRONTLINE_DATA, set by meson). */
+static inline const char *data_file(const char *rel)
+{
+    static char buf[8][4096];
+    static int next;
+    const char *root = getenv("FRONTLINE_DATA");
+    char *b = buf[next++ % 8];
+    snprintf(b, sizeof buf[0], "%s/%s", root ? root : "data", rel);
+    return b;
+}
+
+/* Path under the shared data (FRONTLINE_SHARED), or NULL when it is absent. */
+static inline const char *shared_file(const char *rel)
+{
+    static char buf[8][4096];
+    static int next;
+    const char *root = getenv("FRONTLINE_SHARED");
+    char *b = buf[next++ % 8];
+    snprintf(b, sizeof buf[0], "%s/%s", root ? root : "../shared/data", rel);
+    return access(b, R_OK) == 0 ? b : NULL;
+}
+
+/* A temporary directory for outputs (removed by the caller's shell, kept on failure). */
+static inline const char *temp_dir(void)
+{
+    static char dir[] = "/tmp/frontline-test-XXXXXX";
+    static int made;
+    if (!made && mkdtemp(dir))
+        made = 1;
+    return dir;
+}
+
+/* Removes the temporary directory and everything in it. */
+static inline void temp_cleanup(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", temp_dir());
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", temp_dir());
+}
+
+#endif

@@ -1,0 +1,78 @@
+/* test_roundtrip.c — snapshot layers and regions written as GeoJSON, shapefile and WKT read
+ * back to the same areas; conversions keep every feature; times parse from names. */
+#include "check.h"
+
+static void snapshot_roundtrip(fl_ctx *ctx, const fl_profile *p)
+{
+    fl_snapshot *s;
+    CHECK_OK(ctx, fl_snapshot_open(ctx, data_file("sample/20220930.geojson"), p, &s));
+    const char *exts[] = {"geojson", "shp", "wkt"};
+    for (int e = 0; e < 3; e++) {
+        char out[4200];
+        snprintf(out, sizeof out, "%s/layers.%s", temp_dir(), exts[e]);
+        CHECK_OK(ctx, fl_snapshot_write(ctx, s, out));
+        fl_snapshot *back;
+        CHECK_OK(ctx, fl_snapshot_open(ctx, out, p, &back));
+        for (int i = 0; i < fl_profile_status_count(p) - 1; i++)
+            CHECK(fabs(fl_snapshot_status_km2(back, i) - fl_snapshot_status_km2(s, i)) <=
+                      1e-9 * fmax(1, fl_snapshot_status_km2(s, i)),
+                  "%s status %d: %.9f vs %.9f", exts[e], i, fl_snapshot_status_km2(back, i),
+                  fl_snapshot_status_km2(s, i));
+        fl_counts c;
+        fl_snapshot_counts(back, &c);
+        CHECK(c.unclassified == 0 && c.classified == fl_profile_status_count(p) - 1,
+              "%s: %ld classified, %ld unclassified", exts[e], c.classified, c.unclassified);
+        fl_snapshot_close(ctx, back);
+    }
+    fl_snapshot_close(ctx, s);
+}
+
+static void regions_roundtrip(fl_ctx *ctx, const fl_regions *r)
+{
+    const char *exts[] = {"geojson", "shp"};
+    for (int e = 0; e < 2; e++) {
+        char out[4200];
+        snprintf(out, sizeof out, "%s/regions.%s", temp_dir(), exts[e]);
+        CHECK_OK(ctx, fl_regions_write(ctx, r, out));
+        fl_regions *back;
+        CHECK_OK(ctx, fl_regions_open(ctx, out, NULL, NULL, &back));
+        CHECK(fl_regions_count(back) == fl_regions_count(r), "count");
+        for (int i = 0; i < fl_regions_count(r); i++) {
+            CHECK(!strcmp(fl_regions_code(back, i), fl_regions_code(r, i)), "code %d", i);
+            CHECK(!strcmp(fl_regions_name(back, i), fl_regions_name(r, i)), "name %d", i);
+            CHECK(!strcmp(fl_regions_attr(back, i, "name_uk"), fl_regions_attr(r, i, "name_uk")),
+                  "name_uk %d: %s", i, fl_regions_attr(back, i, "name_uk"));
+            CHECK_REL(fl_regions_area_km2(back, i), fl_regions_area_km2(r, i), 1e-9);
+        }
+        fl_regions_close(ctx, back);
+    }
+}
+
+static void times(void)
+{
+    CHECK(fl_time_parse("raw/1664526365.geojson") == 1664526365, "unix");
+    CHECK(fl_time_parse("deepstatemap_data_20240801.geojson") == 1722470400, "YYYYMMDD");
+    CHECK(fl_time_parse("map-2022-09-30T08:26:05Z.geojson") == 1664526365, "ISO");
+    CHECK(fl_time_parse("map-2022-09-30.geojson") == 1664496000, "ISO date");
+    CHECK(fl_time_parse("map.geojson") == FL_TIME_UNKNOWN, "none");
+    CHECK(fl_time_parse("v2/map-20221399.geojson") == FL_TIME_UNKNOWN, "bad month");
+    char buf[32];
+    CHECK(!strcmp(fl_time_format(1664526365, buf, sizeof buf), "2022-09-30T08:26:05Z"), "%s", buf);
+}
+
+int main(void)
+{
+    fl_ctx *ctx = fl_ctx_new();
+    fl_profile *p;
+    fl_regions *r;
+    CHECK_OK(ctx, fl_profile_open(ctx, data_file("profiles/deepstate.profile"), &p));
+    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_regions.shp"), NULL, NULL, &r));
+    snapshot_roundtrip(ctx, p);
+    regions_roundtrip(ctx, r);
+    times();
+    fl_regions_close(ctx, r);
+    fl_profile_close(p);
+    fl_ctx_free(ctx);
+    temp_cleanup();
+    return check_done("roundtrip");
+}
