@@ -52,6 +52,10 @@ int fl_csv_next(fl_ctx *ctx, FILE *f, const char *path, int *line, fl_csv_row *r
     (*line)++;
     while ((c = fgetc(f)) != EOF && ok) {
         any = true;
+        if (c == '\0') { /* quoted or not: a NUL would cut the field silently */
+            free(buf);
+            return fl_error(ctx, FL_EPARSE, "%s:%d: NUL byte", path, *line);
+        }
         if (quoted) {
             if (c == '"') {
                 int d = fgetc(f);
@@ -73,9 +77,6 @@ int fl_csv_next(fl_ctx *ctx, FILE *f, const char *path, int *line, fl_csv_row *r
             ok = end_field(row, &buf, &len, &cap);
         } else if (c == '\n') {
             break;
-        } else if (c == '\0') {
-            free(buf);
-            return fl_error(ctx, FL_EPARSE, "%s:%d: NUL byte", path, *line);
         } else if (c != '\r') {
             ok = put(&buf, &len, &cap, (char)c);
         }

@@ -75,9 +75,13 @@ static GEOSGeometry *polygons_of(fl_ctx *ctx, const GEOSGeometry *g)
 GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool *repaired)
 {
     *repaired = false;
-    GEOSGeometry *poly = polygons_of(ctx, g);
-    if (!poly || GEOSisEmpty_r(ctx->geos, poly))
-        return poly;
+    GEOSGeometry *raw = polygons_of(ctx, g);
+    if (!raw || GEOSisEmpty_r(ctx->geos, raw))
+        return raw;
+    GEOSGeometry *poly = fl_densify(ctx, raw); /* edges follow geodesics: see geodesic.c */
+    GEOSGeom_destroy_r(ctx->geos, raw);
+    if (!poly)
+        return NULL;
     char valid = GEOSisValid_r(ctx->geos, poly);
     if (valid == 1)
         return poly;

@@ -101,6 +101,9 @@ bool fl_bounds_overlap(const double a[4], const double b[4]);
 /* geodesic.c: WGS84 measures through PROJ's geodesic routines (GeographicLib). */
 double fl_geom_km2(fl_ctx *ctx, const GEOSGeometry *g);
 double fl_geom_length_km(fl_ctx *ctx, const GEOSGeometry *g);
+/* A copy of a (Multi)Polygon with vertices added along its geodesic edges, so that GEOS'
+ * longitude/latitude segments follow them; NULL on error. */
+GEOSGeometry *fl_densify(fl_ctx *ctx, const GEOSGeometry *g);
 
 /* profile.c */
 typedef struct fl_status_def fl_status_def;
