@@ -30,6 +30,9 @@ typedef struct session {
 
 /* Parses argv after the command name; returns 0, or 2 after printing a usage error. */
 int parse_options(int argc, char **argv, options *o, const char *cmd);
+/* --help prints help and gives 0; a wrong argument count prints it to stderr and gives 2;
+ * otherwise -1 (go on). */
+int check_args(const options *o, const char *help, int want);
 /* Path of an embedded data file (FRONTLINE_DATA, the installed data, the source tree). */
 const char *data_path(const char *rel, char *buf, size_t size);
 /* Opens the context, profile and (when wanted) regions and places; returns 0 or 1. */

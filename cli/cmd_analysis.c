@@ -36,19 +36,6 @@ static const char front_help[] =
     "without the parts within --tolerance km (default 2) of the territory's own border or\n"
     "coast; its geodesic length and pieces.\n";
 
-static int check_args(const options *o, const char *help, int want)
-{
-    if (o->help) {
-        fputs(help, stdout);
-        return 0;
-    }
-    if (o->nargs != want) {
-        fputs(help, stderr);
-        return 2;
-    }
-    return -1;
-}
-
 static void print_matrix(json_object *transitions)
 {
     for (size_t i = 0; i < json_object_array_length(transitions); i++) {

@@ -21,26 +21,13 @@ static const char convert_help[] =
     "Converts between GeoJSON (.geojson/.json), ESRI shapefile (.shp) and WKT (.wkt), by\n"
     "extension, keeping every feature and attribute.\n";
 
-static int help_or_args(const options *o, const char *help, int want)
-{
-    if (o->help) {
-        fputs(help, stdout);
-        return 0;
-    }
-    if (o->nargs != want) {
-        fputs(help, stderr);
-        return 2;
-    }
-    return -1;
-}
-
 int cmd_info(int argc, char **argv)
 {
     options o;
     session s;
     fl_snapshot *snap = NULL;
     int rc = parse_options(argc, argv, &o, "info");
-    if (rc || (rc = help_or_args(&o, info_help, 1)) >= 0)
+    if (rc || (rc = check_args(&o, info_help, 1)) >= 0)
         return rc;
     if ((rc = session_open(&s, &o, false, false)) || (rc = open_snapshot(&s, &o, o.args[0], &snap))) {
         session_close(&s);
@@ -147,7 +134,7 @@ int cmd_area(int argc, char **argv)
     session s;
     fl_snapshot *snap = NULL;
     int rc = parse_options(argc, argv, &o, "area");
-    if (rc || (rc = help_or_args(&o, area_help, 1)) >= 0)
+    if (rc || (rc = check_args(&o, area_help, 1)) >= 0)
         return rc;
     if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args[0], &snap))) {
         fl_areas *a = NULL;
@@ -167,7 +154,7 @@ int cmd_convert(int argc, char **argv)
 {
     options o;
     int rc = parse_options(argc, argv, &o, "convert");
-    if (rc || (rc = help_or_args(&o, convert_help, 2)) >= 0)
+    if (rc || (rc = check_args(&o, convert_help, 2)) >= 0)
         return rc;
     fl_ctx *ctx = fl_ctx_new();
     rc = ctx && fl_convert(ctx, o.args[0], o.args[1]) == FL_OK ? 0 : fail(ctx);

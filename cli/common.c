@@ -187,3 +187,16 @@ const char *str(json_object *o, const char *key)
     json_object *v;
     return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
 }
+
+int check_args(const options *o, const char *help, int want)
+{
+    if (o->help) {
+        fputs(help, stdout);
+        return 0;
+    }
+    if (o->nargs != want) {
+        fputs(help, stderr);
+        return 2;
+    }
+    return -1;
+}
