@@ -59,25 +59,54 @@ static PJ *local_projection(fl_ctx *ctx, const double bbox[4])
     return n;
 }
 
-/* The boundary of the clipped layer minus a tolerance band along the territory's boundary,
- * computed in projected metres. */
+/* The territory's boundary buffered by tolerance_km, in the regions' local projection:
+ * the same for every snapshot, so it is kept with the regions (a cache). */
+static const GEOSGeometry *border_band(fl_ctx *ctx, const fl_regions *cr, double tolerance_km)
+{
+    fl_regions *r = (fl_regions *)cr;
+    if (r->front_band && r->front_band_km == tolerance_km)
+        return r->front_band;
+    if (!r->front_pj) {
+        double bbox[4];
+        fl_geom_bounds(ctx, r->territory, bbox);
+        if (!(r->front_pj = local_projection(ctx, bbox)))
+            return NULL;
+    }
+    GEOSGeometry *border = GEOSBoundary_r(ctx->geos, r->territory);
+    GEOSGeometry *border_m = border ? transform(ctx, border, r->front_pj, PJ_FWD) : NULL;
+    GEOSGeometry *band = border_m ? GEOSBuffer_r(ctx->geos, border_m, tolerance_km * 1000, 8) : NULL;
+    if (!band && ctx->err != FL_EPROJ)
+        fl_geos_error(ctx, "buffering the territory's boundary");
+    if (border)
+        GEOSGeom_destroy_r(ctx->geos, border);
+    if (border_m)
+        GEOSGeom_destroy_r(ctx->geos, border_m);
+    if (band) {
+        if (r->front_band)
+            GEOSGeom_destroy_r(ctx->geos, r->front_band);
+        r->front_band = band;
+        r->front_band_km = tolerance_km;
+    }
+    return band;
+}
+
+/* The boundary of the clipped layer minus the tolerance band along the territory's boundary,
+ * computed in projected metres, back in longitude/latitude. */
 static GEOSGeometry *front_line(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
-                                double tolerance_km, PJ *pj)
+                                double tolerance_km)
 {
     GEOSContextHandle_t h = ctx->geos;
-    GEOSGeometry *held = fl_intersection(ctx, s->layer[fl_profile_front_status(s->profile)],
-                                         r->territory);
+    const GEOSGeometry *band = border_band(ctx, r, tolerance_km);
+    GEOSGeometry *held = band ? fl_intersection(ctx, s->layer[fl_profile_front_status(s->profile)],
+                                                r->territory) : NULL;
     GEOSGeometry *edge = held ? GEOSBoundary_r(h, held) : NULL;
-    GEOSGeometry *edge_m = edge ? transform(ctx, edge, pj, PJ_FWD) : NULL;
-    GEOSGeometry *border = edge_m ? GEOSBoundary_r(h, r->territory) : NULL;
-    GEOSGeometry *border_m = border ? transform(ctx, border, pj, PJ_FWD) : NULL;
-    GEOSGeometry *band = border_m ? GEOSBuffer_r(h, border_m, tolerance_km * 1000, 8) : NULL;
-    GEOSGeometry *line_m = band ? GEOSDifference_r(h, edge_m, band) : NULL;
+    GEOSGeometry *edge_m = edge ? transform(ctx, edge, r->front_pj, PJ_FWD) : NULL;
+    GEOSGeometry *line_m = edge_m ? GEOSDifference_r(h, edge_m, band) : NULL;
     GEOSGeometry *merged = line_m ? GEOSLineMerge_r(h, line_m) : NULL;
-    GEOSGeometry *line = merged ? transform(ctx, merged, pj, PJ_INV) : NULL;
-    if (!line && ctx->err != FL_EPROJ)
+    GEOSGeometry *line = merged ? transform(ctx, merged, r->front_pj, PJ_INV) : NULL;
+    if (!line && band && ctx->err != FL_EPROJ)
         fl_geos_error(ctx, "computing the frontline");
-    GEOSGeometry *tmp[] = {held, edge, edge_m, border, border_m, band, line_m, merged};
+    GEOSGeometry *tmp[] = {held, edge, edge_m, line_m, merged};
     for (size_t i = 0; i < sizeof tmp / sizeof *tmp; i++)
         if (tmp[i])
             GEOSGeom_destroy_r(h, tmp[i]);
@@ -96,13 +125,8 @@ int fl_front_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double 
     *out = NULL;
     if (!(tolerance_km >= 0))
         return fl_error(ctx, FL_EARG, "frontline tolerance %g km is not >= 0", tolerance_km);
-    double bbox[4];
-    fl_geom_bounds(ctx, r->territory, bbox);
-    PJ *pj = local_projection(ctx, bbox);
-    if (!pj)
-        return ctx->err;
     fl_front *f = fl_calloc(ctx, 1, sizeof *f);
-    if (f && (f->line = front_line(ctx, s, r, tolerance_km, pj))) {
+    if (f && (f->line = front_line(ctx, s, r, tolerance_km))) {
         f->snap = s;
         f->n = GEOSisEmpty_r(ctx->geos, f->line) ? 0 : GEOSGetNumGeometries_r(ctx->geos, f->line);
         f->piece_km = fl_calloc(ctx, (size_t)(f->n + 1), sizeof *f->piece_km);
@@ -111,7 +135,6 @@ int fl_front_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double 
         if (f->piece_km)
             qsort(f->piece_km, (size_t)f->n, sizeof *f->piece_km, cmp_desc);
     }
-    proj_destroy(pj);
     if (!f || !f->line || !f->piece_km) {
         fl_front_free(ctx, f);
         return ctx->err ? ctx->err : FL_ENOMEM;
@@ -131,6 +154,7 @@ void fl_front_free(fl_ctx *ctx, fl_front *f)
 }
 
 double fl_front_km(const fl_front *f) { return f->km; }
+const GEOSGeometry *fl_front_line(const fl_front *f) { return f->line; }
 int fl_front_piece_count(const fl_front *f) { return f->n; }
 double fl_front_piece_km(const fl_front *f, int i) { return i >= 0 && i < f->n ? f->piece_km[i] : 0; }
 

@@ -144,6 +144,11 @@ struct fl_regions {
     const GEOSPreparedGeometry *territory_prep;
     double territory_km2;
     GEOSSTRtree *tree;
+    /* cache for the frontline: a local projection and the territory's boundary buffered by
+     * band_km in it (front.c) */
+    PJ *front_pj;
+    GEOSGeometry *front_band;
+    double front_band_km;
 };
 /* The regions whose bounds overlap bbox, as a list of indices (caller frees). */
 int *fl_regions_near(const fl_regions *r, const double bbox[4], int *count);
@@ -167,6 +172,9 @@ struct fl_places {
     int n;
     char **id, **name;
     double *lat, *lon;
+    int ncol;    /* every column of the CSV, for fl_places_attr */
+    char **col;  /* header names */
+    char **cell; /* n × ncol texts */
 };
 /* Status and region of every place (arrays of n, caller frees). */
 int fl_places_status(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, const fl_places *p,
@@ -193,6 +201,9 @@ const char *fl_status_name(const fl_profile *p, int status);
  * territory − cover. Caller destroys each. */
 int fl_snapshot_clip(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
                      GEOSGeometry **out);
+/* front.c: the frontline's merged lines (lon/lat), owned by the front. */
+const GEOSGeometry *fl_front_line(const fl_front *f);
+
 /* Writes geometries with JSON properties as a GeoJSON FeatureCollection (atomically). */
 int fl_write_geojson_layers(fl_ctx *ctx, const char *path, size_t n,
                             GEOSGeometry *const *geoms, json_object *const *props);
