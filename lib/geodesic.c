@@ -122,6 +122,15 @@ double fl_geom_length_km(fl_ctx *ctx, const GEOSGeometry *g)
     return sum;
 }
 
+/* Number of pieces an edge is cut into. An edge that is already short enough (give or take
+ * rounding) is left whole, so densifying is idempotent: a layer written and read back keeps
+ * its vertices. */
+static int geodesic_steps(double x0, double y0, double x1, double y1)
+{
+    double n = fmax(fabs(x1 - x0), fabs(y1 - y0)) / GEODESIC_STEP;
+    return n <= 1.01 ? 1 : (int)ceil(n); /* geodesic points are equidistant in metres, not degrees */
+}
+
 /* Densifies one ring along its geodesic edges (vertices every GEODESIC_STEP degrees at most),
  * so that GEOS' straight longitude/latitude segments follow the geodesics. */
 static GEOSGeometry *densify_ring(fl_ctx *ctx, const GEOSGeometry *ring)
@@ -137,11 +146,11 @@ static GEOSGeometry *densify_ring(fl_ctx *ctx, const GEOSGeometry *ring)
     GEOSCoordSeq_copyToArrays_r(ctx->geos, cs, x, y, NULL, NULL);
     size_t total = 1;
     for (unsigned int i = 1; i < n; i++)
-        total += (size_t)ceil(fmax(fabs(x[i] - x[i - 1]), fabs(y[i] - y[i - 1])) / GEODESIC_STEP);
+        total += (size_t)geodesic_steps(x[i - 1], y[i - 1], x[i], y[i]);
     GEOSCoordSequence *out = GEOSCoordSeq_create_r(ctx->geos, (unsigned)total, 2);
     size_t k = 0;
     for (unsigned int i = 0; out && i < n; i++) {
-        int steps = i ? (int)ceil(fmax(fabs(x[i] - x[i - 1]), fabs(y[i] - y[i - 1])) / GEODESIC_STEP) : 1;
+        int steps = i ? geodesic_steps(x[i - 1], y[i - 1], x[i], y[i]) : 1;
         if (steps > 1) {
             struct geod_geodesicline line;
             geod_inverseline(&line, &ctx->geod, y[i - 1], x[i - 1], y[i], x[i], 0);

