@@ -50,17 +50,17 @@ const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *cs, const f
     fl_snapshot *s = (fl_snapshot *)cs; /* a cache: the snapshot's content does not change */
     if (s->region_src == r && s->region_km2)
         return s->region_km2;
-    double *km2 = fl_calloc(ctx, (size_t)(r->n ? r->n : 1) * s->nstatus, sizeof *km2);
-    for (int k = 0; km2 && k < r->n; k++)
-        if (fl_status_km2_in(ctx, s, r->geom[k], r->km2[k], km2 + k * s->nstatus)) {
-            free(km2);
-            return NULL;
-        }
-    if (km2) {
-        free(s->region_km2);
-        s->region_km2 = km2;
-        s->region_src = r;
+    double *km2 = fl_calloc(ctx, (size_t)(r->n + 1) * s->nstatus, sizeof *km2);
+    int rc = km2 ? fl_status_km2_in(ctx, s, r->territory, r->territory_km2, km2) : FL_ENOMEM;
+    for (int k = 0; k < r->n && !rc; k++)
+        rc = fl_status_km2_in(ctx, s, r->geom[k], r->km2[k], km2 + (k + 1) * s->nstatus);
+    if (rc) {
+        free(km2);
+        return NULL;
     }
+    free(s->region_km2);
+    s->region_km2 = km2;
+    s->region_src = r;
     return km2;
 }
 
@@ -75,12 +75,10 @@ int fl_areas_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_area
     a->nstatus = s->nstatus;
     a->nregions = r->n;
     a->km2 = fl_calloc(ctx, (size_t)(r->n + 1) * (size_t)s->nstatus, sizeof *a->km2);
-    int rc = a->km2 ? fl_status_km2_in(ctx, s, r->territory, r->territory_km2, a->km2) : FL_ENOMEM;
-    const double *regions = rc ? NULL : fl_snapshot_region_km2(ctx, s, r);
-    if (regions)
-        memcpy(a->km2 + s->nstatus, regions, (size_t)r->n * s->nstatus * sizeof *regions);
-    else if (!rc)
-        rc = ctx->err;
+    const double *cached = a->km2 ? fl_snapshot_region_km2(ctx, s, r) : NULL;
+    int rc = !a->km2 ? FL_ENOMEM : !cached ? ctx->err : FL_OK;
+    if (cached)
+        memcpy(a->km2, cached, (size_t)(r->n + 1) * s->nstatus * sizeof *cached);
     if (rc) {
         fl_areas_free(a);
         return rc;

@@ -247,7 +247,8 @@ static bool seen_before(const fl_claims *c, int i, bool by_date)
 int fl_claims_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
                    const fl_claims *c, const char *geojson_path, char **json)
 {
-    report rp = {ctx, s, r, c, fl_snapshot_region_km2(ctx, s, r)};
+    const double *cached = fl_snapshot_region_km2(ctx, s, r);
+    report rp = {ctx, s, r, c, cached ? cached + s->nstatus : NULL}; /* skip the territory row */
     int rc = rp.km2 ? FL_OK : ctx->err;
     if (!rc && geojson_path)
         rc = write_not_held(&rp, geojson_path);

@@ -12,18 +12,29 @@
 
 #include "diff.h"
 
-/* The part of the plane snapshot s gives status m (not "none"): a layer, or the territory
- * no layer covers. */
-static GEOSGeometry *part(fl_ctx *ctx, const fl_diff *d, const fl_snapshot *s, int m)
+/* The part of the plane snapshot s gives status m (not "none") within the changed area c:
+ * a layer, or the territory no layer covers (tc is the territory within c). */
+static GEOSGeometry *part(fl_ctx *ctx, const fl_snapshot *s, int m, const GEOSGeometry *c,
+                          const GEOSGeometry *tc)
 {
     if (m < s->nstatus - 1)
-        return GEOSGeom_clone_r(ctx->geos, s->layer[m]);
-    return fl_difference(ctx, d->r->territory, s->cover);
+        return fl_intersection(ctx, s->layer[m], c);
+    GEOSGeometry *cover = fl_intersection(ctx, s->cover, c);
+    GEOSGeometry *free_part = cover ? fl_difference(ctx, tc, cover) : NULL;
+    if (cover)
+        GEOSGeom_destroy_r(ctx->geos, cover);
+    return free_part;
 }
 
-static GEOSGeometry *cover_and_territory(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r)
+/* g minus a snapshot's cover and minus the territory: the part of g that is "none" there. */
+static GEOSGeometry *outside(fl_ctx *ctx, const GEOSGeometry *g, const fl_snapshot *s,
+                             const fl_regions *r)
 {
-    return fl_union(ctx, s->cover, r->territory);
+    GEOSGeometry *x = fl_difference(ctx, g, s->cover);
+    GEOSGeometry *y = x ? fl_difference(ctx, x, r->territory) : NULL;
+    if (x)
+        GEOSGeom_destroy_r(ctx->geos, x);
+    return y;
 }
 
 /* Splits g into its polygons, appending them as pieces of the transition a → b. */
@@ -109,63 +120,70 @@ static int largest(fl_ctx *ctx, fl_diff *d, GEOSGeometry *g, int from, int to, f
 }
 
 /* What changed, status by status: lost[s] = A_s − B_s and gained[s] = B_s − A_s, for the
- * drawn statuses and the default one. Every off-diagonal cell of the matrix lies inside one
- * lost and one gained set, which are small; so the cells are overlays of small geometries:
- *   T(a, b) = lost[a] ∩ gained[b],  T(a, none) = lost[a] − U_B,  T(none, b) = gained[b] − U_A
- * with U the snapshot's cover ∪ territory. The diagonal (what stayed) is the rest of each
- * row: area of a in A minus the row's changes. */
+ * drawn statuses and the default one. Both lie within the changed area C (the features one
+ * snapshot has and the other lacks: elsewhere the statuses are the same), so every overlay is
+ * clipped to C first. Every off-diagonal cell of the matrix lies inside one lost and one
+ * gained set:
+ *   T(a, b) = lost[a] ∩ gained[b],  T(a, none) = lost[a] − cover_B − territory,
+ *   T(none, b) = gained[b] − cover_A − territory.
+ * The diagonal (what stayed) is the rest of each row: area of a in A minus the row's changes. */
 typedef struct changesets {
-    GEOSGeometry **lost, **gained, *ua, *ub;
+    GEOSGeometry **lost, **gained;
 } changesets;
+
+static int status_change(fl_ctx *ctx, fl_diff *d, changesets *cs, int s, const GEOSGeometry *c,
+                         const GEOSGeometry *tc)
+{
+    GEOSGeometry *pa = part(ctx, d->a, s, c, tc), *pb = pa ? part(ctx, d->b, s, c, tc) : NULL;
+    if (pb) {
+        cs->lost[s] = fl_difference(ctx, pa, pb);
+        cs->gained[s] = cs->lost[s] ? fl_difference(ctx, pb, pa) : NULL;
+    }
+    if (pa)
+        GEOSGeom_destroy_r(ctx->geos, pa);
+    if (pb)
+        GEOSGeom_destroy_r(ctx->geos, pb);
+    if (!cs->gained[s])
+        return ctx->err;
+    change *ch = &d->changes[s];
+    ch->lost_km2 = fl_geom_km2(ctx, cs->lost[s]);
+    ch->gained_km2 = fl_geom_km2(ctx, cs->gained[s]);
+    ch->nlost = largest(ctx, d, cs->lost[s], s, -3, ch->lost, 3);
+    ch->ngained = largest(ctx, d, cs->gained[s], -3, s, ch->gained, 3);
+    return FL_OK;
+}
 
 static int changesets_make(fl_ctx *ctx, fl_diff *d, changesets *cs)
 {
-    int last = d->n - 2;
-    for (int s = 0; s <= last; s++) {
-        GEOSGeometry *pa = part(ctx, d, d->a, s), *pb = pa ? part(ctx, d, d->b, s) : NULL;
-        if (pb) {
-            d->area_a[s] = fl_geom_km2(ctx, pa);
-            cs->lost[s] = fl_difference(ctx, pa, pb);
-            cs->gained[s] = cs->lost[s] ? fl_difference(ctx, pb, pa) : NULL;
-        }
-        if (pa)
-            GEOSGeom_destroy_r(ctx->geos, pa);
-        if (pb)
-            GEOSGeom_destroy_r(ctx->geos, pb);
-        if (!cs->gained[s])
-            return ctx->err;
-        change *c = &d->changes[s];
-        c->lost_km2 = fl_geom_km2(ctx, cs->lost[s]);
-        c->gained_km2 = fl_geom_km2(ctx, cs->gained[s]);
-        c->nlost = largest(ctx, d, cs->lost[s], s, -3, c->lost, 3);
-        c->ngained = largest(ctx, d, cs->gained[s], -3, s, c->gained, 3);
-    }
-    cs->ua = cover_and_territory(ctx, d->a, d->r);
-    cs->ub = cs->ua ? cover_and_territory(ctx, d->b, d->r) : NULL;
-    return cs->ub ? FL_OK : ctx->err;
+    GEOSGeometry *c = fl_snapshot_changed_area(ctx, d->a, d->b);
+    GEOSGeometry *tc = c ? fl_intersection(ctx, d->r->territory, c) : NULL;
+    int rc = tc ? FL_OK : ctx->err;
+    for (int s = 0; s <= d->n - 2 && !rc; s++)
+        rc = status_change(ctx, d, cs, s, c, tc);
+    if (c)
+        GEOSGeom_destroy_r(ctx->geos, c);
+    if (tc)
+        GEOSGeom_destroy_r(ctx->geos, tc);
+    return rc;
 }
 
 static void changesets_free(fl_ctx *ctx, changesets *cs, int n)
 {
-    GEOSGeometry *all[] = {cs->ua, cs->ub};
     for (int s = 0; s < n; s++) {
         if (cs->lost[s])
             GEOSGeom_destroy_r(ctx->geos, cs->lost[s]);
         if (cs->gained[s])
             GEOSGeom_destroy_r(ctx->geos, cs->gained[s]);
     }
-    for (int i = 0; i < 2; i++)
-        if (all[i])
-            GEOSGeom_destroy_r(ctx->geos, all[i]);
 }
 
 static GEOSGeometry *transition(fl_ctx *ctx, const fl_diff *d, const changesets *cs, int a, int b)
 {
     int none = d->n - 1;
     if (a == none)
-        return fl_difference(ctx, cs->gained[b], cs->ua);
+        return outside(ctx, cs->gained[b], d->a, d->r);
     if (b == none)
-        return fl_difference(ctx, cs->lost[a], cs->ub);
+        return outside(ctx, cs->lost[a], d->b, d->r);
     return fl_intersection(ctx, cs->lost[a], cs->gained[b]);
 }
 
@@ -175,9 +193,11 @@ static int diagonal(fl_ctx *ctx, fl_diff *d)
     const double *region_km2 = fl_snapshot_region_km2(ctx, d->a, d->r);
     if (!region_km2)
         return ctx->err;
-    for (int a = 0; a < d->n - 1; a++)
+    int last = d->n - 2;
+    for (int a = 0; a <= last; a++)
         for (int k = -1; k < d->r->n; k++) {
-            double rest = k < 0 ? d->area_a[a] : region_km2[k * (d->n - 1) + a];
+            /* everywhere: drawn statuses as drawn (the plane), the default one in the territory */
+            double rest = k < 0 && a < last ? d->a->km2[a] : region_km2[(k + 1) * (d->n - 1) + a];
             for (int b = 0; b < d->n; b++)
                 rest -= b != a ? *cell(d, k, a, b) : 0;
             *cell(d, k, a, a) = rest > 0 ? rest : 0;
@@ -188,7 +208,7 @@ static int diagonal(fl_ctx *ctx, fl_diff *d)
 static int matrices(fl_ctx *ctx, fl_diff *d)
 {
     changesets cs = {fl_calloc(ctx, (size_t)d->n, sizeof(GEOSGeometry *)),
-                     fl_calloc(ctx, (size_t)d->n, sizeof(GEOSGeometry *)), NULL, NULL};
+                     fl_calloc(ctx, (size_t)d->n, sizeof(GEOSGeometry *))};
     int rc = cs.lost && cs.gained ? changesets_make(ctx, d, &cs) : FL_ENOMEM;
     for (int a = 0; a < d->n && !rc; a++)
         for (int b = 0; b < d->n && !rc; b++) {
@@ -265,8 +285,7 @@ int fl_diff_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, const f
     size_t cells = (size_t)(r->n + 1) * (size_t)d->n * (size_t)d->n;
     d->km2 = fl_calloc(ctx, cells, sizeof *d->km2);
     d->changes = fl_calloc(ctx, (size_t)d->n, sizeof *d->changes);
-    d->area_a = fl_calloc(ctx, (size_t)d->n, sizeof *d->area_a);
-    int rc = d->km2 && d->changes && d->area_a ? FL_OK : FL_ENOMEM;
+    int rc = d->km2 && d->changes ? FL_OK : FL_ENOMEM;
     if (!rc)
         rc = matrices(ctx, d);
     if (!rc)
@@ -291,7 +310,6 @@ void fl_diff_free(fl_ctx *ctx, fl_diff *d)
     free(d->order);
     free(d->pieces);
     free(d->changes);
-    free(d->area_a);
     free(d->km2);
     free(d->place_from);
     free(d->place_to);

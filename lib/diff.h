@@ -23,7 +23,6 @@ struct fl_diff {
     GEOSGeometry **piece_geom; /* parallel to pieces */
     int *order;                /* piece indices, largest first */
     change *changes;           /* per status */
-    double *area_a;            /* km² of each status in A (everywhere) */
     int *place_from, *place_to, *place_region;
 };
 

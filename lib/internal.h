@@ -122,12 +122,22 @@ struct fl_snapshot {
     GEOSGeometry **layer; /* per status but the default: exclusive after precedence */
     const GEOSPreparedGeometry **prep;
     GEOSGeometry *cover;  /* union of every layer */
+    /* the classified features' polygons (valid, densified) with a hash of their status and
+     * coordinates, sorted by hash: a diff overlays only where features differ */
+    size_t nfeat;
+    uint64_t *fhash;
+    GEOSGeometry **fgeom;
     double *km2;          /* drawn area per status */
     double bbox[4];
-    /* cache: km² of each status in each region of region_src (regions × nstatus) */
+    /* cache: km² of each status in the territory and regions of region_src (see
+     * fl_snapshot_region_km2) */
     const fl_regions *region_src;
     double *region_km2;
 };
+/* The union of the polygons of a's features that b lacks and of b's features that a lacks:
+ * everywhere else both have the same features, hence the same statuses. An empty polygon
+ * when nothing changed; NULL on error. */
+GEOSGeometry *fl_snapshot_changed_area(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b);
 /* Status of a point from the snapshot's layers alone: index, or -1 when uncovered. */
 int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt);
 
@@ -185,8 +195,9 @@ json_object *fl_place_json(const fl_places *p, int i);
 /* areas.c: km² of each status of s within area (a region), into km2[nstatus]. */
 int fl_status_km2_in(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *area,
                      double area_km2, double *km2);
-/* km² of each status in each region (regions × nstatus), computed once per snapshot and
- * regions, owned by the snapshot; NULL on error. */
+/* km² of each status in the territory (row 0) and in each region (row k + 1 for region k),
+ * rows of nstatus; computed once per snapshot and regions, owned by the snapshot; NULL on
+ * error. */
 const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r);
 /* Report pieces shared by the JSON reports. */
 json_object *fl_counts_json(const fl_counts *c);

@@ -2,6 +2,7 @@
  * polygons valid and the statuses exclusive (earlier statuses win where layers overlap). */
 #include "internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,69 @@ static bool has_style(json_object *props)
            !strncmp(json_object_get_string(v), "#poly-", 6);
 }
 
+/* FNV-1a over the status and every coordinate of a feature's polygon. */
+static uint64_t feature_hash(fl_ctx *ctx, const GEOSGeometry *g, int status)
+{
+    uint64_t h = 1469598103934665603ULL;
+    h = (h ^ (uint64_t)status) * 1099511628211ULL;
+    GEOSGeometry *pts = NULL;
+    const GEOSCoordSequence *cs;
+    int type = GEOSGeomTypeId_r(ctx->geos, g), nparts = GEOSGetNumGeometries_r(ctx->geos, g);
+    for (int p = 0; p < nparts; p++) {
+        const GEOSGeometry *poly = type == GEOS_POLYGON ? g : GEOSGetGeometryN_r(ctx->geos, g, p);
+        int nrings = 1 + GEOSGetNumInteriorRings_r(ctx->geos, poly);
+        for (int k = 0; k < nrings; k++) {
+            const GEOSGeometry *ring = k ? GEOSGetInteriorRingN_r(ctx->geos, poly, k - 1)
+                                         : GEOSGetExteriorRing_r(ctx->geos, poly);
+            unsigned int n = 0;
+            if (!ring || !(cs = GEOSGeom_getCoordSeq_r(ctx->geos, ring)))
+                continue;
+            GEOSCoordSeq_getSize_r(ctx->geos, cs, &n);
+            for (unsigned int i = 0; i < n; i++) {
+                double xy[2];
+                GEOSCoordSeq_getXY_r(ctx->geos, cs, i, &xy[0], &xy[1]);
+                const unsigned char *b = (const unsigned char *)xy;
+                for (size_t j = 0; j < sizeof xy; j++)
+                    h = (h ^ b[j]) * 1099511628211ULL;
+            }
+            h = (h ^ 0xFF) * 1099511628211ULL; /* ring separator */
+        }
+    }
+    (void)pts;
+    return h;
+}
+
+/* Keeps a copy of a classified feature's polygon and its hash for incremental diffs. */
+static int keep_feature(fl_ctx *ctx, fl_snapshot *s, const GEOSGeometry *poly, int status)
+{
+    size_t n = s->nfeat + 1;
+    uint64_t *h = fl_realloc(ctx, s->fhash, n, sizeof *h);
+    if (h)
+        s->fhash = h;
+    GEOSGeometry **g = h ? fl_realloc(ctx, s->fgeom, n, sizeof *g) : NULL;
+    if (!g)
+        return FL_ENOMEM;
+    s->fgeom = g;
+    if (!(g[s->nfeat] = GEOSGeom_clone_r(ctx->geos, poly)))
+        return fl_geos_error(ctx, "copying a feature");
+    h[s->nfeat++] = feature_hash(ctx, poly, status);
+    return FL_OK;
+}
+
+/* Sorts the kept features by hash (pairs of hash and geometry sorted together). */
+static void sort_features(fl_snapshot *s)
+{
+    for (size_t i = 1; i < s->nfeat; i++) /* insertion sort: a few hundred features */
+        for (size_t j = i; j > 0 && s->fhash[j] < s->fhash[j - 1]; j--) {
+            uint64_t th = s->fhash[j];
+            s->fhash[j] = s->fhash[j - 1];
+            s->fhash[j - 1] = th;
+            GEOSGeometry *tg = s->fgeom[j];
+            s->fgeom[j] = s->fgeom[j - 1];
+            s->fgeom[j - 1] = tg;
+        }
+}
+
 /* Accounts for every feature and puts each classified polygon into its status' bin. */
 static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, bins *bin)
 {
@@ -62,9 +126,15 @@ static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, bins *bin)
         }
         s->counts.classified++;
         s->status_features[status]++;
+        int rc = keep_feature(ctx, s, poly, status);
+        if (rc) {
+            GEOSGeom_destroy_r(ctx->geos, poly);
+            return rc;
+        }
         if (bin_push(ctx, &bin[status], poly))
             return FL_ENOMEM;
     }
+    sort_features(s);
     if (!strcmp(fs->kind, "geojson"))
         s->kind = deepstate ? "deepstate" : bare ? "single-layer" : "geojson";
     else
@@ -167,6 +237,10 @@ void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
     }
     if (s->cover)
         GEOSGeom_destroy_r(ctx->geos, s->cover);
+    for (size_t i = 0; i < s->nfeat; i++)
+        GEOSGeom_destroy_r(ctx->geos, s->fgeom[i]);
+    free(s->fgeom);
+    free(s->fhash);
     free(s->layer);
     free(s->prep);
     free(s->km2);
@@ -196,6 +270,37 @@ void fl_snapshot_bounds(const fl_snapshot *s, double bbox[4])
 double fl_snapshot_status_km2(const fl_snapshot *s, int i)
 {
     return i >= 0 && i < s->nstatus ? s->km2[i] : 0;
+}
+
+/* Appends copies of the features of a whose hash b lacks (both sorted by hash). */
+static int features_missing(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
+                            GEOSGeometry **out, size_t *n)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < a->nfeat; i++) {
+        while (j < b->nfeat && b->fhash[j] < a->fhash[i])
+            j++;
+        if (j < b->nfeat && b->fhash[j] == a->fhash[i])
+            continue;
+        if (!(out[(*n)++] = GEOSGeom_clone_r(ctx->geos, a->fgeom[i])))
+            return fl_geos_error(ctx, "copying a feature");
+    }
+    return FL_OK;
+}
+
+GEOSGeometry *fl_snapshot_changed_area(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b)
+{
+    GEOSGeometry **parts = fl_calloc(ctx, a->nfeat + b->nfeat + 1, sizeof *parts);
+    size_t n = 0;
+    int rc = parts ? features_missing(ctx, a, b, parts, &n) : FL_ENOMEM;
+    if (!rc)
+        rc = features_missing(ctx, b, a, parts, &n);
+    GEOSGeometry *u = rc ? NULL : fl_union_all(ctx, parts, n);
+    if (rc)
+        for (size_t i = 0; i < n; i++)
+            GEOSGeom_destroy_r(ctx->geos, parts[i]);
+    free(parts);
+    return u;
 }
 
 int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt)
