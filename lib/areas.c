@@ -48,7 +48,7 @@ int fl_status_km2_in(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *area
 const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *cs, const fl_regions *r)
 {
     fl_snapshot *s = (fl_snapshot *)cs; /* a cache: the snapshot's content does not change */
-    if (s->region_src == r && s->region_km2)
+    if (s->region_serial == r->serial && s->region_km2)
         return s->region_km2;
     double *km2 = fl_calloc(ctx, (size_t)(r->n + 1) * s->nstatus, sizeof *km2);
     int rc = km2 ? fl_status_km2_in(ctx, s, r->territory, r->territory_km2, km2) : FL_ENOMEM;
@@ -60,7 +60,7 @@ const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *cs, const f
     }
     free(s->region_km2);
     s->region_km2 = km2;
-    s->region_src = r;
+    s->region_serial = r->serial;
     return km2;
 }
 

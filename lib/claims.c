@@ -16,6 +16,7 @@ typedef struct claim {
 struct fl_claims {
     int n;
     claim *v;
+    uint64_t regions_serial; /* the regions the claims' indices refer to */
 };
 
 static const char *const claimant_names[] = {"claimant", "side", NULL};
@@ -55,6 +56,8 @@ int fl_claims_open(fl_ctx *ctx, const char *path, const fl_regions *r, fl_claims
     if (!f)
         return fl_error(ctx, FL_EIO, "%s: cannot open claims: %m", path);
     fl_claims *c = fl_calloc(ctx, 1, sizeof *c);
+    if (c)
+        c->regions_serial = r->serial;
     fl_csv_row row = {0};
     int line = 0, rc = c ? fl_csv_next(ctx, f, path, &line, &row) : FL_ENOMEM;
     int col[3] = {fl_csv_column(&row, claimant_names), fl_csv_column(&row, date_names),
@@ -247,6 +250,8 @@ static bool seen_before(const fl_claims *c, int i, bool by_date)
 int fl_claims_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
                    const fl_claims *c, const char *geojson_path, char **json)
 {
+    if (c->regions_serial != r->serial)
+        return fl_error(ctx, FL_EARG, "claims: read with other regions than the ones given");
     const double *cached = fl_snapshot_region_km2(ctx, s, r);
     report rp = {ctx, s, r, c, cached ? cached + s->nstatus : NULL}; /* skip the territory row */
     int rc = rp.km2 ? FL_OK : ctx->err;

@@ -185,8 +185,10 @@ static GEOSGeometry *polygon(reader *r, json_object *rings)
         return NULL;
     }
     size_t n = json_object_array_length(rings);
-    if (n == 0)
-        return fl_empty_polygon(ctx);
+    json_object *first = n ? json_object_array_get_idx(rings, 0) : NULL;
+    if (n == 0 || (n == 1 && json_object_is_type(first, json_type_array) &&
+                   json_object_array_length(first) == 0))
+        return fl_empty_polygon(ctx); /* [] or [[]] (how GEOS writes an empty polygon) */
     GEOSGeometry **ring = fl_calloc(ctx, n, sizeof *ring);
     if (!ring)
         return NULL;

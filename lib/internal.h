@@ -21,6 +21,7 @@ struct fl_ctx {
     char msg[1024];
     char geos_msg[512]; /* last message from GEOS' error handler */
     int64_t limits[4];
+    uint64_t serial; /* numbers the regions made with this context (cache keys) */
 };
 
 /* context.c: records an error on ctx and returns code. */
@@ -129,9 +130,9 @@ struct fl_snapshot {
     GEOSGeometry **fgeom;
     double *km2;          /* drawn area per status */
     double bbox[4];
-    /* cache: km² of each status in the territory and regions of region_src (see
+    /* cache: km² of each status in the territory and regions numbered region_serial (see
      * fl_snapshot_region_km2) */
-    const fl_regions *region_src;
+    uint64_t region_serial;
     double *region_km2;
 };
 /* The union of the polygons of a's features that b lacks and of b's features that a lacks:
@@ -143,6 +144,7 @@ int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *
 
 /* regions.c */
 struct fl_regions {
+    uint64_t serial; /* unique within the context: caches key on it, not on the address */
     int n;
     char **code, **name;
     json_object **props;

@@ -124,6 +124,8 @@ int fl_places_find(const fl_places *p, const char *name)
 int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,
                           const double *lat, const double *lon, int *status, int *region)
 {
+    if (!s || !r || (n && (!lat || !lon)))
+        return fl_error(ctx, FL_EARG, "status: a snapshot, regions and coordinates are needed");
     for (size_t i = 0; i < n; i++) {
         int st = FL_STATUS_INVALID, rg = -1;
         if (lat[i] >= -90 && lat[i] <= 90 && lon[i] >= -180 && lon[i] <= 180) {
@@ -175,6 +177,8 @@ json_object *fl_place_json(const fl_places *p, int i)
 int fl_status_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, const fl_places *p,
                    char **json)
 {
+    if (!p)
+        return fl_error(ctx, FL_EARG, "status: no places given");
     int *status, *region;
     int rc = fl_places_status(ctx, s, r, p, &status, &region);
     if (rc)

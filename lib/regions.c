@@ -121,6 +121,8 @@ int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
         r->bbox = fl_calloc(ctx, n, sizeof *r->bbox);
         r->tree = GEOSSTRtree_create_r(ctx->geos, 10);
     }
+    if (r)
+        r->serial = ++ctx->serial;
     if (!r || !r->code || !r->name || !r->props || !r->geom || !r->prep || !r->km2 ||
         !r->bbox || !r->tree)
         rc = fl_error(ctx, FL_ENOMEM, "out of memory");
