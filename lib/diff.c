@@ -205,6 +205,32 @@ static int diagonal(fl_ctx *ctx, fl_diff *d)
     return FL_OK;
 }
 
+/* B's km² per status and region follow from A's and the per-region matrices: column sums
+ * (the rows and columns add up to 1e-6, tests/test_realdata.c). When B has none cached yet
+ * (a timeline's next snapshot), they are filled in, sparing its region overlays. */
+static int carry_areas(fl_ctx *ctx, fl_diff *d)
+{
+    fl_snapshot *b = (fl_snapshot *)d->b; /* a cache: B's content does not change */
+    int ns = b->nstatus, nr = d->r->n;
+    if (b->region_km2 && b->region_serial == d->r->serial)
+        return FL_OK;
+    double *km2 = fl_calloc(ctx, (size_t)(nr + 1) * ns, sizeof *km2);
+    if (!km2)
+        return FL_ENOMEM;
+    for (int k = 0; k < nr; k++)
+        for (int st = 0; st < ns; st++) {
+            double col = 0;
+            for (int a = 0; a < d->n; a++)
+                col += *cell(d, k, a, st);
+            km2[(k + 1) * ns + st] = col;
+            km2[st] += col; /* the territory is the union of the regions */
+        }
+    free(b->region_km2);
+    b->region_km2 = km2;
+    b->region_serial = d->r->serial;
+    return FL_OK;
+}
+
 static int matrices(fl_ctx *ctx, fl_diff *d)
 {
     changesets cs = {fl_calloc(ctx, (size_t)d->n, sizeof(GEOSGeometry *)),
@@ -228,7 +254,9 @@ static int matrices(fl_ctx *ctx, fl_diff *d)
         changesets_free(ctx, &cs, d->n);
     free(cs.lost);
     free(cs.gained);
-    return rc ? rc : diagonal(ctx, d);
+    if (!rc)
+        rc = diagonal(ctx, d);
+    return rc ? rc : carry_areas(ctx, d);
 }
 
 static int places_changed(fl_ctx *ctx, fl_diff *d)

@@ -136,10 +136,10 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
         s->time < tl->prev->time)
         rc = fl_error(ctx, FL_EARG, "%s: earlier than the previous snapshot %s (add snapshots "
                       "in time order)", path, tl->prev->path);
+    if (!rc && tl->prev) /* first: it carries the region areas over from prev to s */
+        rc = fl_diff_new(ctx, tl->prev, s, tl->r, NULL, &d);
     if (!rc)
         rc = fl_areas_new(ctx, s, tl->r, &a);
-    if (!rc && tl->prev)
-        rc = fl_diff_new(ctx, tl->prev, s, tl->r, NULL, &d);
     if (!rc)
         rc = fl_front_new(ctx, s, tl->r, tl->tolerance_km, &f);
     if (!rc)

@@ -46,13 +46,12 @@ static void annexation_day(void)
     fl_snapshot_close(ctx, s);
 }
 
-/* Row sums are the areas in A, column sums the areas in B (everywhere and per region). */
-static void conservation(const fl_diff *d, const fl_snapshot *a, const fl_snapshot *b)
+/* Row sums are the areas in A, column sums the areas in B (everywhere and per region); the
+ * areas were computed before the diff, directly from each snapshot. */
+static void conservation(const fl_diff *d, const fl_snapshot *a, const fl_snapshot *b,
+                         fl_areas *aa, fl_areas *ab)
 {
     int n = fl_profile_status_count(profile);
-    fl_areas *aa, *ab;
-    CHECK_OK(ctx, fl_areas_new(ctx, a, regions, &aa));
-    CHECK_OK(ctx, fl_areas_new(ctx, b, regions, &ab));
     for (int k = -1; k < fl_regions_count(regions); k++)
         for (int s = 0; s < n; s++) {
             double row = 0, col = 0;
@@ -83,10 +82,13 @@ static void diff_case(const char *from, const char *to, double left_km2, double 
 {
     fl_snapshot *a = load(from), *b = load(to);
     fl_diff *d;
+    fl_areas *aa, *ab;
     int occ = fl_profile_status_index(profile, "occupied");
+    CHECK_OK(ctx, fl_areas_new(ctx, a, regions, &aa));
+    CHECK_OK(ctx, fl_areas_new(ctx, b, regions, &ab));
     CHECK_OK(ctx, fl_diff_new(ctx, a, b, regions, places, &d));
     CHECK_REL(left(d, occ), left_km2, 0.001);
-    conservation(d, a, b);
+    conservation(d, a, b, aa, ab);
     char *json;
     CHECK_OK(ctx, fl_diff_json(ctx, d, &json));
     /* the largest piece that left occupation, merged across destinations */
