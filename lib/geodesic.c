@@ -131,6 +131,30 @@ static int geodesic_steps(double x0, double y0, double x1, double y1)
     return n <= 1.01 ? 1 : (int)ceil(n); /* geodesic points are equidistant in metres, not degrees */
 }
 
+/* Writes the interior points of the geodesic edge (x0, y0) -> (x1, y1) into out from index
+ * k; returns the next index. The points are computed from the lesser endpoint, so that an
+ * edge two polygons share, whichever way each runs, gets the very same points (otherwise
+ * their union would keep a seam of zero width, and the frontline would follow it). */
+static size_t add_geodesic_points(fl_ctx *ctx, GEOSCoordSequence *out, size_t k, double x0,
+                                  double y0, double x1, double y1)
+{
+    int steps = geodesic_steps(x0, y0, x1, y1);
+    if (steps <= 1)
+        return k;
+    bool reversed = x0 > x1 || (x0 == x1 && y0 > y1);
+    struct geod_geodesicline line;
+    if (reversed)
+        geod_inverseline(&line, &ctx->geod, y1, x1, y0, x0, 0);
+    else
+        geod_inverseline(&line, &ctx->geod, y0, x0, y1, x1, 0);
+    for (int s = 1; s < steps; s++) {
+        double lat, lon;
+        geod_position(&line, line.s13 * (reversed ? steps - s : s) / steps, &lat, &lon, NULL);
+        GEOSCoordSeq_setXY_r(ctx->geos, out, (unsigned)k++, lon, lat);
+    }
+    return k;
+}
+
 /* Densifies one ring along its geodesic edges (vertices every GEODESIC_STEP degrees at most),
  * so that GEOS' straight longitude/latitude segments follow the geodesics. */
 static GEOSGeometry *densify_ring(fl_ctx *ctx, const GEOSGeometry *ring)
@@ -150,16 +174,8 @@ static GEOSGeometry *densify_ring(fl_ctx *ctx, const GEOSGeometry *ring)
     GEOSCoordSequence *out = GEOSCoordSeq_create_r(ctx->geos, (unsigned)total, 2);
     size_t k = 0;
     for (unsigned int i = 0; out && i < n; i++) {
-        int steps = i ? geodesic_steps(x[i - 1], y[i - 1], x[i], y[i]) : 1;
-        if (steps > 1) {
-            struct geod_geodesicline line;
-            geod_inverseline(&line, &ctx->geod, y[i - 1], x[i - 1], y[i], x[i], 0);
-            for (int s = 1; s < steps; s++) {
-                double lat, lon;
-                geod_position(&line, line.s13 * s / steps, &lat, &lon, NULL);
-                GEOSCoordSeq_setXY_r(ctx->geos, out, (unsigned)k++, lon, lat);
-            }
-        }
+        if (i > 0)
+            k = add_geodesic_points(ctx, out, k, x[i - 1], y[i - 1], x[i], y[i]);
         GEOSCoordSeq_setXY_r(ctx->geos, out, (unsigned)k++, x[i], y[i]);
     }
     free(x);
