@@ -12,6 +12,10 @@
 typedef struct options {
     const char *regions, *profile, *places, *claims, *code_field, *name_field;
     const char *geojson, *csv, *place, *time, *plot;
+    const char *diff, *region, *output, *png, *svg, *pdf; /* pictures */
+    double bbox[4];
+    bool has_bbox, no_labels;
+    int width;
     bool json, help;
     double tolerance_km;
     int npoints;
@@ -48,6 +52,13 @@ int emit(session *s, const options *o, int rc, char *json, void (*print)(json_ob
 double num(json_object *o, const char *key);
 const char *str(json_object *o, const char *key);
 
+/* Renders the map of a (with diff d of a -> b when b is given; d may be NULL) to each non-NULL
+ * path; with print_json, prints what it shows. Returns an exit status. */
+/* Fails (exit status 1, one line) unless every non-NULL path ends in .png, .svg or .pdf. */
+int check_picture_paths(const char *const *paths, int npaths);
+int render_pictures(session *s, const options *o, const fl_snapshot *a, const fl_snapshot *b,
+                    const fl_diff *d, const char *const *paths, int npaths, bool print_json);
+
 int cmd_info(int argc, char **argv);
 int cmd_area(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
@@ -56,5 +67,6 @@ int cmd_status(int argc, char **argv);
 int cmd_claims(int argc, char **argv);
 int cmd_front(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 
 #endif

@@ -7,11 +7,13 @@
 
 static const char diff_help[] =
     "usage: frontline diff A B [--regions SHP] [--places CSV] [--profile FILE]\n"
-    "                      [--geojson OUT] [--json]\n"
+    "                      [--geojson OUT] [--json] [--png|--svg|--pdf OUT]\n"
     "What changed from snapshot A to snapshot B: the status-transition matrix in km²\n"
     "(everywhere and per region; 'free' is uncovered territory, 'none' uncovered ground\n"
     "outside it), what each status lost and gained with its largest pieces, and the places\n"
-    "whose status changed. --geojson writes the changed pieces (from, to, km2, region).\n";
+    "whose status changed. --geojson writes the changed pieces (from, to, km2, region).\n"
+    "--png, --svg, --pdf OUT draw the map of the change (as `frontline render A --diff B`;\n"
+    "--region, --bbox, --width and --no-labels apply).\n";
 
 static const char status_help[] =
     "usage: frontline status SNAPSHOT [--point LAT,LON ...] [--places CSV] [--regions SHP]\n"
@@ -97,6 +99,9 @@ int cmd_diff(int argc, char **argv)
     int rc = parse_options(argc, argv, &o, "diff");
     if (rc || (rc = check_args(&o, diff_help, 2)) >= 0)
         return rc;
+    const char *pictures[] = {o.png, o.svg, o.pdf};
+    if ((rc = check_picture_paths(pictures, 3)))
+        return rc;
     if (!(rc = session_open(&s, &o, true, true)) && !(rc = open_snapshot(&s, &o, o.args[0], &a)) &&
         !(rc = open_snapshot(&s, &o, o.args[1], &b))) {
         char *json = NULL;
@@ -105,7 +110,11 @@ int cmd_diff(int argc, char **argv)
             err = fl_diff_write(s.ctx, d, o.geojson);
         if (!err)
             err = fl_diff_json(s.ctx, d, &json);
-        rc = emit(&s, &o, err, json, print_diff);
+        if (!err && (o.png || o.svg || o.pdf) &&
+            (rc = render_pictures(&s, &o, a, b, d, pictures, 3, false)))
+            free(json);
+        else
+            rc = emit(&s, &o, err, json, print_diff);
     }
     fl_diff_free(s.ctx, d);
     fl_snapshot_close(s.ctx, a);

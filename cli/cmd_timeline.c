@@ -11,11 +11,14 @@
 static const char timeline_help[] =
     "usage: frontline timeline FILE...|DIR [--regions SHP] [--places CSV] [--profile FILE]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
+    "                          [--plot OUT.png|.svg|.pdf [--width PX]]\n"
     "Orders the snapshots by time and gives, for each, the km² per status (as drawn, in the\n"
     "territory, per region), the transitions against the previous snapshot and the\n"
     "frontline length; then the change log of places (which place changed status between\n"
     "which two snapshots). --csv writes one row per snapshot; --place NAME prints one\n"
-    "place's history. Only two snapshots are in memory at any time.\n";
+    "place's history. --plot charts the km² of each status over time and the regions that\n"
+    "changed most (snapshots of unknown time are left out). Only two snapshots are in\n"
+    "memory at any time.\n";
 
 typedef struct paths {
     char **v;
@@ -182,6 +185,9 @@ int cmd_timeline(int argc, char **argv)
         fputs(timeline_help, o.help ? stdout : stderr);
         return o.help ? 0 : 2;
     }
+    const char *plot[] = {o.plot};
+    if ((rc = check_picture_paths(plot, 1)))
+        return rc;
     if (!(rc = collect(&o, &p)) && !(rc = session_open(&s, &o, true, true))) {
         int place = o.place ? fl_places_find(s.places, o.place) : -1;
         if (o.place && place < 0)
@@ -206,6 +212,9 @@ int cmd_timeline(int argc, char **argv)
             json_object_put(doc);
         }
         free(json);
+        fl_chart_options co = {.width = o.width};
+        if (!rc && o.plot && fl_chart_write(s.ctx, fl_timeline_chart(tl), &co, o.plot))
+            rc = fail(s.ctx);
         fl_timeline_free(s.ctx, tl);
     }
     session_close(&s);

@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
-       O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT };
+       O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
+       O_NO_LABELS, O_PNG, O_SVG, O_PDF };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -20,8 +21,26 @@ static const struct option long_options[] = {
     {"place", required_argument, 0, O_PLACE},     {"time", required_argument, 0, O_TIME},
     {"point", required_argument, 0, O_POINT},     {"tolerance", required_argument, 0, O_TOL},
     {"json", no_argument, 0, O_JSON},             {"plot", required_argument, 0, O_PLOT},
+    {"diff", required_argument, 0, O_DIFF},       {"region", required_argument, 0, O_REGION},
+    {"bbox", required_argument, 0, O_BBOX},       {"width", required_argument, 0, O_WIDTH},
+    {"no-labels", no_argument, 0, O_NO_LABELS},   {"output", required_argument, 0, 'o'},
+    {"png", required_argument, 0, O_PNG},         {"svg", required_argument, 0, O_SVG},
+    {"pdf", required_argument, 0, O_PDF},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
+
+/* W,S,E,N in degrees */
+static bool parse_bbox(const char *s, double b[4])
+{
+    char *end;
+    for (int i = 0; i < 4; i++) {
+        b[i] = strtod(s, &end);
+        if (end == s || !isfinite(b[i]) || *end != (i < 3 ? ',' : '\0'))
+            return false;
+        s = end + 1;
+    }
+    return b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90 && b[0] < b[2] && b[1] < b[3];
+}
 
 static bool parse_point(const char *s, double *lat, double *lon)
 {
@@ -40,7 +59,7 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:", long_options, NULL)) != -1) {
         switch (c) {
         case O_REGIONS: o->regions = optarg; break;
         case O_PROFILE: o->profile = optarg; break;
@@ -54,6 +73,28 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
         case O_TIME: o->time = optarg; break;
         case O_PLOT: o->plot = optarg; break;
         case O_JSON: o->json = true; break;
+        case O_DIFF: o->diff = optarg; break;
+        case O_REGION: o->region = optarg; break;
+        case O_NO_LABELS: o->no_labels = true; break;
+        case 'o': o->output = optarg; break;
+        case O_PNG: o->png = optarg; break;
+        case O_SVG: o->svg = optarg; break;
+        case O_PDF: o->pdf = optarg; break;
+        case O_BBOX:
+            if (!parse_bbox(optarg, o->bbox))
+                return fail_msg("%s: --bbox wants WEST,SOUTH,EAST,NORTH in degrees (west < east, "
+                                "south < north), not '%s'", cmd, optarg) + 1;
+            o->has_bbox = true;
+            break;
+        case O_WIDTH: {
+            char *end;
+            long w = strtol(optarg, &end, 10);
+            if (*end || end == optarg || w < 640 || w > 16000)
+                return fail_msg("%s: --width wants a whole number of pixels in 640 .. 16000, "
+                                "not '%s'", cmd, optarg) + 1;
+            o->width = (int)w;
+            break;
+        }
         case 'h': o->help = true; break;
         case O_TOL: {
             char *end;

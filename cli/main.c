@@ -16,6 +16,7 @@ static const struct {
     {"claims", cmd_claims, "annexation claims against control"},
     {"front", cmd_front, "the frontline and its length"},
     {"timeline", cmd_timeline, "areas, transitions, front and place changes over an archive"},
+    {"render", cmd_render, "a map of a snapshot or of what changed (PNG, SVG, PDF)"},
     {"convert", cmd_convert, "convert GeoJSON / shapefile / WKT by extension"},
 };
 

@@ -22,6 +22,7 @@
 #ifndef FRONTLINE_H
 #define FRONTLINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -207,6 +208,9 @@ const char *fl_places_id(const fl_places *places, int i);
 const char *fl_places_name(const fl_places *places, int i);
 double fl_places_lat(const fl_places *places, int i);
 double fl_places_lon(const fl_places *places, int i);
+/* Any column of place i as text, by header name (case-insensitive), e.g. "population";
+ * "" when the file has no such column. */
+const char *fl_places_attr(const fl_places *places, int i, const char *field);
 /* Index of the first place called name (exact, then case-insensitive), or -1. */
 int fl_places_find(const fl_places *places, const char *name);
 
@@ -299,6 +303,96 @@ int fl_timeline_changes_json(fl_ctx *ctx, const fl_timeline *tl, char **json);
 int fl_timeline_place_json(fl_ctx *ctx, const fl_timeline *tl, int place, char **json);
 /* Sorts n paths in place by the time in their names (unknown times last, then by name). */
 void fl_timeline_sort_paths(char **paths, size_t n);
+
+/* ---------------------------------------------------------------------------------------
+ * Pictures: maps of a snapshot or of a diff, charts of a timeline (cairo)
+ *
+ * Pictures are PNG, SVG or PDF, chosen by the output's extension, and written atomically.
+ * Sizes are pixels for PNG and points for SVG and PDF; every position a call reports is in
+ * those units, with the origin at the top left.
+ * ------------------------------------------------------------------------------------- */
+
+/* What a map shows. Zero-initialise and set what you need: zero fields mean the defaults. */
+typedef struct fl_render_options {
+    int width;                 /* of the picture, 640 .. 16000; 0: 1600 (the height follows
+                                * the view and the legend) */
+    const char *region;        /* zoom on the region with this code (e.g. "UA-DT"), or NULL */
+    double bbox[4];            /* zoom on west, south, east, north (degrees); all 0: the whole
+                                * territory (or the region) */
+    bool no_labels;            /* no names on the map (places, regions); markers stay */
+    const fl_places *places;   /* places to mark: those that changed status (with a diff) and
+                                * the largest by their "population" column; NULL: none */
+    int max_cities;            /* largest places to mark and label; 0: 16, -1: none */
+    const char *title;         /* NULL: made from the times and the region */
+    const char *attribution;   /* NULL: "Data: DeepStateMap; boundaries: Natural Earth;
+                                * places: GeoNames" */
+    double front_tolerance_km; /* frontline tolerance (see fl_front_new); 0: 2 km */
+    const fl_diff *diff;       /* the diff of snap -> diff_to when already computed (it must
+                                * compare those two snapshots); NULL: computed */
+} fl_render_options;
+
+typedef struct fl_render fl_render;
+
+/* Lays out a map: the view in a Lambert azimuthal equal-area projection centred on it (PROJ),
+ * region outlines and names, the status fills in the profile's colours (of diff_to when
+ * given, else of snap), the frontline, the places, a legend with the km² of each status and,
+ * with diff_to, what changed from snap to diff_to, highlighted by transition: left
+ * occupation (the front status' side to another side), newly occupied, became contested, no
+ * longer contested; relabelled within one side (e.g. liberated -> free) is outlined only.
+ * Changed pieces get a halo so that a small change shows on a country map. Legend figures
+ * are those of fl_diff_km2 and fl_areas_km2 over the whole territory, or over the region with
+ * opts->region; fl_render_json lists them. The render copies what it draws: the inputs may be
+ * closed once it is made. opts may be NULL (defaults). */
+int fl_render_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_snapshot *diff_to,
+                  const fl_regions *regions, const fl_render_options *opts, fl_render **out);
+void fl_render_free(fl_ctx *ctx, fl_render *render);
+/* Writes the map as PNG, SVG or PDF, by the extension of path. */
+int fl_render_write(fl_ctx *ctx, const fl_render *render, const char *path);
+/* Size of the picture. */
+void fl_render_size(const fl_render *render, int *width, int *height);
+/* Position in the picture of a longitude/latitude (it may fall outside the map area). */
+int fl_render_project(fl_ctx *ctx, const fl_render *render, double lat, double lon, double *x,
+                      double *y);
+/* What the map shows, as JSON: {"width", "height", "title", "projection" (PROJ string),
+ * "view": [W, S, E, N], "map": [x0, y0, x1, y1], "scope" (region code or "territory"),
+ * "statuses": [{"status", "colour", "km2", "share"}], "transitions": [{"from", "to", "km2",
+ * "class", "colour"}], "outside_km2" (changes to or from ground outside the territory, not
+ * drawn), "front_km", "scale_km", "places": [{"id", "name", "lat", "lon", "x", "y", "status",
+ * "from", "to", "class", "labelled", "inset"}], "inset": {"caption", "view", "map", "focus"}
+ * or null}. When changed places crowd, a detail map of the densest cluster (the inset) is
+ * drawn over the emptiest corner and its area (the focus) outlined; those places are marked
+ * and labelled there ("inset": true). */
+int fl_render_json(fl_ctx *ctx, const fl_render *render, char **json);
+/* fl_render_new, fl_render_write and fl_render_free in one call. */
+int fl_render_map(fl_ctx *ctx, const fl_snapshot *snap, const fl_snapshot *diff_to,
+                  const fl_regions *regions, const fl_render_options *opts, const char *path);
+
+/* Charts of areas over time: one panel per status drawn (km² within the territory), then one
+ * per region for the regions that changed most, on dated axes. */
+typedef struct fl_chart fl_chart;
+
+typedef struct fl_chart_options {
+    int width;               /* 640 .. 16000; 0: 1600 */
+    int regions;             /* region panels; 0: 3, -1: none */
+    const char *title;       /* NULL: "Territorial control over time" */
+    const char *attribution; /* NULL: as for maps */
+} fl_chart_options;
+
+/* An empty chart for the statuses of profile and the regions (both must outlive it). */
+int fl_chart_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *regions,
+                 fl_chart **out);
+void fl_chart_free(fl_chart *chart);
+/* Adds the areas of one snapshot at time t (areas computed with the chart's regions).
+ * Points are kept in time order; an unknown time is rejected with FL_EARG. */
+int fl_chart_add(fl_ctx *ctx, fl_chart *chart, int64_t t, const fl_areas *areas);
+int fl_chart_count(const fl_chart *chart);
+/* Writes the chart as PNG, SVG or PDF, by extension; FL_EARG when it has no points. opts may
+ * be NULL. */
+int fl_chart_write(fl_ctx *ctx, const fl_chart *chart, const fl_chart_options *opts,
+                   const char *path);
+/* The chart a timeline fills as snapshots are added (snapshots of unknown time are left out);
+ * owned by the timeline. */
+const fl_chart *fl_timeline_chart(const fl_timeline *tl);
 
 /* ---------------------------------------------------------------------------------------
  * Conversion

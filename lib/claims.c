@@ -23,6 +23,18 @@ static const char *const claimant_names[] = {"claimant", "side", NULL};
 static const char *const date_names[] = {"declared", "date", NULL};
 static const char *const region_names[] = {"region", "code", NULL};
 
+/* A strict YYYY-MM-DD date (no Unix seconds, no 30 February), as UTC midnight. */
+static int64_t parse_date(const char *text)
+{
+    int y, m, d, n = 0;
+    if (sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || text[10])
+        return FL_TIME_UNKNOWN;
+    int64_t t = fl_time_parse(text);
+    char back[32];
+    fl_time_format(t, back, sizeof back);
+    return t != FL_TIME_UNKNOWN && !strncmp(back, text, 10) ? t : FL_TIME_UNKNOWN;
+}
+
 static int add_claim(fl_ctx *ctx, fl_claims *c, const fl_csv_row *row, const int col[3],
                      const fl_regions *r, const char *path, int line)
 {
@@ -31,7 +43,7 @@ static int add_claim(fl_ctx *ctx, fl_claims *c, const fl_csv_row *row, const int
             return fl_error(ctx, FL_EPARSE, "%s:%d: %d fields, fewer than the header's", path,
                             line, row->n);
     const char *who = row->field[col[0]], *date = row->field[col[1]], *code = row->field[col[2]];
-    int64_t since = strlen(date) == 10 ? fl_time_parse(date) : FL_TIME_UNKNOWN;
+    int64_t since = parse_date(date);
     if (since == FL_TIME_UNKNOWN)
         return fl_error(ctx, FL_EPARSE, "%s:%d: date '%s' is not YYYY-MM-DD", path, line, date);
     int region = fl_regions_find(r, code);

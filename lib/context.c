@@ -1,6 +1,7 @@
 /* context.c — the context: GEOS and PROJ handles, the last error, limits. No globals. */
 #include "internal.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,6 +77,10 @@ int fl_ctx_set_limit(fl_ctx *ctx, fl_limit which, int64_t value)
 {
     if ((unsigned)which > FL_LIMIT_NESTING || value <= 0)
         return fl_error(ctx, FL_EARG, "invalid limit %d = %lld", (int)which, (long long)value);
+    /* json-c frees nested values recursively: deeper nesting would overflow the stack */
+    if (which == FL_LIMIT_NESTING && value > 10000)
+        return fl_error(ctx, FL_EARG, "a nesting limit of %lld is above the maximum, 10000",
+                        (long long)value);
     ctx->limits[which] = value;
     return FL_OK;
 }
@@ -136,10 +141,57 @@ char *fl_strdup(fl_ctx *ctx, const char *s)
     return d;
 }
 
+static const char json_failed_mark[] = "out of memory";
+
+static int json_add_failed(json_object *container, json_object *v)
+{
+    json_object_put(v);
+    if (container)
+        json_object_set_userdata(container, (void *)json_failed_mark, NULL);
+    return -1;
+}
+
+int fl_json_object_add(json_object *o, const char *key, json_object *v)
+{
+    if (!o || (!v && errno == ENOMEM) || (json_object_object_add)(o, key, v))
+        return json_add_failed(o, v);
+    errno = 0; /* a later NULL value with ENOMEM is then a new failure */
+    return 0;
+}
+
+int fl_json_array_add(json_object *a, json_object *v)
+{
+    if (!a || (!v && errno == ENOMEM) || (json_object_array_add)(a, v))
+        return json_add_failed(a, v);
+    errno = 0;
+    return 0;
+}
+
+bool fl_json_failed(json_object *o)
+{
+    if (o && json_object_get_userdata(o) == json_failed_mark)
+        return true;
+    if (json_object_is_type(o, json_type_object)) {
+        json_object_object_foreach(o, key, v)
+        {
+            (void)key;
+            if (fl_json_failed(v))
+                return true;
+        }
+    } else if (json_object_is_type(o, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(o); i++)
+            if (fl_json_failed(json_object_array_get_idx(o, i)))
+                return true;
+    }
+    return false;
+}
+
 int fl_json_out(fl_ctx *ctx, json_object *doc, char **json)
 {
-    if (!doc)
+    if (!doc || fl_json_failed(doc)) {
+        json_object_put(doc);
         return fl_error(ctx, FL_ENOMEM, "out of memory building JSON");
+    }
     const char *s = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
                                                             JSON_C_TO_STRING_NOSLASHESCAPE);
     *json = s ? strdup(s) : NULL;

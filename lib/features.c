@@ -80,24 +80,26 @@ int fl_convert(fl_ctx *ctx, const char *in, const char *out)
     return rc;
 }
 
-bool fl_utf8_valid(const char *s)
+bool fl_utf8_valid(const char *s) { return fl_utf8_invalid_at(s, strlen(s)) < 0; }
+
+long fl_utf8_invalid_at(const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
         int n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2
               : (*p & 0xF8) == 0xF0 ? 3 : -1;
-        if (n < 0 || (n == 1 && *p < 0xC2))
-            return false;
+        if (n < 0 || (n == 1 && *p < 0xC2) || p + n >= end)
+            return (long)(p - (const unsigned char *)s);
         unsigned cp = *p & (0x7F >> n);
         for (int i = 1; i <= n; i++) {
             if ((p[i] & 0xC0) != 0x80)
-                return false;
+                return (long)(p - (const unsigned char *)s);
             cp = cp << 6 | (p[i] & 0x3F);
         }
         if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
             (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return false;
+            return (long)(p - (const unsigned char *)s);
         p += n + 1;
     }
-    return true;
+    return -1;
 }

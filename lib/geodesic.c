@@ -25,7 +25,8 @@
 static void add_edge(fl_ctx *ctx, struct geod_polygon *poly, double x0, double y0, double x,
                      double y, bool closing)
 {
-    int steps = (int)ceil(fmax(fabs(x - x0), fabs(y - y0)) / MAX_STEP);
+    double n = ceil(fmax(fabs(x - x0), fabs(y - y0)) / MAX_STEP);
+    int steps = n >= 1 && n <= 1e6 ? (int)n : 1;
     for (int k = 1; k < steps; k++)
         geod_polygon_addpoint(&ctx->geod, poly, y0 + (y - y0) * k / steps,
                               x0 + (x - x0) * k / steps);
@@ -128,7 +129,8 @@ double fl_geom_length_km(fl_ctx *ctx, const GEOSGeometry *g)
 static int geodesic_steps(double x0, double y0, double x1, double y1)
 {
     double n = fmax(fabs(x1 - x0), fabs(y1 - y0)) / GEODESIC_STEP;
-    return n <= 1.01 ? 1 : (int)ceil(n); /* geodesic points are equidistant in metres, not degrees */
+    /* readers reject non-finite coordinates; a NaN here must still not size an array */
+    return !(n > 1.01) ? 1 : n > 1e6 ? 1000000 : (int)ceil(n); /* geodesic points are equidistant in metres, not degrees */
 }
 
 /* Writes the interior points of the geodesic edge (x0, y0) -> (x1, y1) into out from index
@@ -195,9 +197,9 @@ static GEOSGeometry *densify_polygon(fl_ctx *ctx, const GEOSGeometry *poly)
            (hole[made] = densify_ring(ctx, GEOSGetInteriorRingN_r(ctx->geos, poly, made))))
         made++;
     GEOSGeometry *out = NULL;
-    if (shell && hole && made == holes)
+    if (shell && hole && made == holes) /* takes shell and holes, even when it fails */
         out = GEOSGeom_createPolygon_r(ctx->geos, shell, hole, (unsigned)holes);
-    if (!out) {
+    else {
         if (shell)
             GEOSGeom_destroy_r(ctx->geos, shell);
         for (int i = 0; i < made; i++)
@@ -219,9 +221,9 @@ GEOSGeometry *fl_densify(fl_ctx *ctx, const GEOSGeometry *g)
     int made = 0;
     while (parts && made < n && (parts[made] = densify_polygon(ctx, GEOSGetGeometryN_r(ctx->geos, g, made))))
         made++;
-    GEOSGeometry *out = parts && made == n
+    GEOSGeometry *out = parts && made == n /* takes the parts, even when it fails */
         ? GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, parts, (unsigned)n) : NULL;
-    if (!out)
+    if (!(parts && made == n))
         for (int i = 0; i < made; i++)
             GEOSGeom_destroy_r(ctx->geos, parts[i]);
     free(parts);

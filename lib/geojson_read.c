@@ -79,6 +79,13 @@ static int parse(fl_ctx *ctx, const char *path, json_object **doc)
         return fl_error(ctx, FL_EPARSE, "%s: empty file", path);
     }
     size_t skip = len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0; /* a UTF-8 BOM */
+    long bad = fl_utf8_invalid_at(buf, len); /* json-c lets overlong forms through */
+    if (bad >= 0) {
+        int line, col;
+        position(buf, (size_t)bad, &line, &col);
+        free(buf);
+        return fl_error(ctx, FL_EPARSE, "%s:%d:%d: invalid UTF-8", path, line, col);
+    }
     json_tokener *tok = json_tokener_new_ex((int)ctx->limits[FL_LIMIT_NESTING]);
     if (!tok) {
         free(buf);
@@ -201,8 +208,8 @@ static GEOSGeometry *polygon(reader *r, json_object *rings)
     GEOSGeometry *poly = NULL;
     if (made == n && !(poly = GEOSGeom_createPolygon_r(ctx->geos, ring[0], ring + 1,
                                                        (unsigned)(n - 1))))
-        fl_geos_error(ctx, "building a polygon");
-    if (!poly)
+        fl_geos_error(ctx, "building a polygon"); /* GEOS took the rings, even so */
+    if (made < n)
         for (size_t i = 0; i < made; i++)
             GEOSGeom_destroy_r(ctx->geos, ring[i]);
     free(ring);
@@ -234,8 +241,8 @@ static GEOSGeometry *collection(reader *r, json_object *members, int type, int d
     }
     GEOSGeometry *out = NULL;
     if (made == n && !(out = GEOSGeom_createCollection_r(ctx->geos, type, parts, (unsigned)n)))
-        fl_geos_error(ctx, "building a collection");
-    if (!out)
+        fl_geos_error(ctx, "building a collection"); /* GEOS took the parts, even so */
+    if (made < n)
         for (size_t i = 0; i < made; i++)
             GEOSGeom_destroy_r(ctx->geos, parts[i]);
     free(parts);

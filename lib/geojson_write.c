@@ -14,6 +14,10 @@ static int write_feature(fl_ctx *ctx, FILE *f, GEOSGeoJSONWriter *w, const GEOSG
     const char *p = props ? json_object_to_json_string_ext(props, JSON_C_TO_STRING_PLAIN |
                                                                       JSON_C_TO_STRING_NOSLASHESCAPE)
                           : "{}";
+    if (!p || fl_json_failed(props)) {
+        GEOSFree_r(ctx->geos, gj);
+        return fl_error(ctx, FL_ENOMEM, "out of memory writing GeoJSON properties");
+    }
     fprintf(f, "%s\n{\"type\":\"Feature\",\"properties\":%s,\"geometry\":%s}", first ? "" : ",",
             p, gj ? gj : "null");
     GEOSFree_r(ctx->geos, gj);

@@ -63,25 +63,23 @@ static GEOSGeometry *polygons_of(fl_ctx *ctx, const GEOSGeometry *g)
     else if (n == 1)
         out = parts[0];
     else if (!(out = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, parts,
-                                                 (unsigned)n))) {
-        fl_geos_error(ctx, "building a multipolygon");
-        for (size_t i = 0; i < n; i++)
-            GEOSGeom_destroy_r(ctx->geos, parts[i]);
-    }
+                                                 (unsigned)n)))
+        fl_geos_error(ctx, "building a multipolygon"); /* GEOS took the parts, even so */
     free(parts);
     return out;
 }
 
-GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool *repaired)
+GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool geodesic, bool *repaired)
 {
     *repaired = false;
-    GEOSGeometry *raw = polygons_of(ctx, g);
-    if (!raw || GEOSisEmpty_r(ctx->geos, raw))
-        return raw;
-    GEOSGeometry *poly = fl_densify(ctx, raw); /* edges follow geodesics: see geodesic.c */
-    GEOSGeom_destroy_r(ctx->geos, raw);
-    if (!poly)
-        return NULL;
+    GEOSGeometry *poly = polygons_of(ctx, g);
+    if (poly && geodesic && !GEOSisEmpty_r(ctx->geos, poly)) {
+        GEOSGeometry *raw = poly; /* edges follow geodesics: see geodesic.c */
+        poly = fl_densify(ctx, raw);
+        GEOSGeom_destroy_r(ctx->geos, raw);
+    }
+    if (!poly || GEOSisEmpty_r(ctx->geos, poly))
+        return poly;
     char valid = GEOSisValid_r(ctx->geos, poly);
     if (valid == 1)
         return poly;
@@ -104,9 +102,7 @@ GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
         return fl_empty_polygon(ctx);
     GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, gs,
                                                      (unsigned)n);
-    if (!coll) {
-        for (size_t i = 0; i < n; i++)
-            GEOSGeom_destroy_r(ctx->geos, gs[i]);
+    if (!coll) { /* GEOS took gs, even on failure: destroying them again crashed */
         fl_geos_error(ctx, "collecting polygons");
         return NULL;
     }

@@ -34,6 +34,16 @@ void *fl_realloc(fl_ctx *ctx, void *p, size_t n, size_t size);
 char *fl_strdup(fl_ctx *ctx, const char *s);
 /* Stores a json-c document as an allocated string in *json. */
 int fl_json_out(fl_ctx *ctx, json_object *doc, char **json);
+/* json-c's adders keep the value (a leak) and say nothing when they run out of memory, and
+ * crash on a NULL container; a value that failed to be made is added as null. lib/ uses these
+ * instead: on failure (NULL container, value NULL with errno ENOMEM, or no memory to add) the
+ * value is freed and the container marked; fl_json_failed finds a mark anywhere in a
+ * document (fl_json_out and the GeoJSON writer check it). */
+int fl_json_object_add(json_object *o, const char *key, json_object *v);
+int fl_json_array_add(json_object *a, json_object *v);
+bool fl_json_failed(json_object *doc);
+#define json_object_object_add(o, key, v) fl_json_object_add(o, key, v)
+#define json_object_array_add(a, v) fl_json_array_add(a, v)
 /* JSON numbers printed with a fixed number of decimals (km²: 6, i.e. 1 m²). */
 json_object *fl_json_num(double v, int decimals);
 json_object *fl_json_km2(double km2);
@@ -59,6 +69,8 @@ int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 bool fl_has_ext(const char *path, const char *ext);
 /* Whether s is well-formed UTF-8 (no overlongs, no surrogates). */
 bool fl_utf8_valid(const char *s);
+/* Offset of the first byte of s[0..len) that is not well-formed UTF-8, or -1. */
+long fl_utf8_invalid_at(const char *s, size_t len);
 
 int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs);
 int fl_geojson_write(fl_ctx *ctx, const fl_features *fs, const char *path);
@@ -79,7 +91,7 @@ int fl_output_close(fl_ctx *ctx, fl_output *o, bool failed);
 /* geometry.c */
 /* The polygonal parts of g (any nesting of collections) as one valid (Multi)Polygon, or an
  * empty polygon. *repaired is set when make-valid had to change something. NULL on error. */
-GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool *repaired);
+GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool geodesic, bool *repaired);
 /* Union of n geometries (consumed), or an empty polygon when n == 0. */
 GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
 GEOSGeometry *fl_empty_polygon(fl_ctx *ctx);

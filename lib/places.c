@@ -1,4 +1,5 @@
-/* places.c — named places (id, name, lat, lon) and the control status of any point. */
+/* places.c — named places (id, name, lat, lon and any other column, e.g. population) and the
+ * control status of any point. */
 #include "internal.h"
 
 #include <errno.h>
@@ -49,17 +50,26 @@ static int add_place(fl_ctx *ctx, fl_places *p, const fl_csv_row *row, const int
     if (la)
         p->lat = la;
     double *lo = la ? fl_realloc(ctx, p->lon, n, sizeof *lo) : NULL;
-    if (!lo)
+    if (lo)
+        p->lon = lo;
+    /* every column, for fl_places_attr */
+    char **cell = lo ? fl_realloc(ctx, p->cell, n * (size_t)p->ncol, sizeof *cell) : NULL;
+    if (!cell)
         return FL_ENOMEM;
-    p->lon = lo;
+    p->cell = cell;
     char num[16];
     snprintf(num, sizeof num, "%d", p->n + 1);
     p->id[p->n] = fl_strdup(ctx, col[0] >= 0 && col[0] < row->n ? row->field[col[0]] : num);
     p->name[p->n] = fl_strdup(ctx, row->field[col[1]]);
     p->lat[p->n] = lat;
     p->lon[p->n] = lon;
-    p->n++;
-    return p->id[p->n - 1] && p->name[p->n - 1] ? FL_OK : FL_ENOMEM;
+    bool ok = p->id[p->n] && p->name[p->n];
+    for (int k = 0; k < p->ncol; k++) {
+        char **c = &p->cell[(size_t)p->n * (size_t)p->ncol + (size_t)k];
+        ok &= (*c = fl_strdup(ctx, k < row->n ? row->field[k] : "")) != NULL;
+    }
+    p->n++; /* even when incomplete, so that closing frees what was allocated */
+    return ok ? FL_OK : FL_ENOMEM;
 }
 
 int fl_places_open(fl_ctx *ctx, const char *path, fl_places **out)
@@ -76,6 +86,11 @@ int fl_places_open(fl_ctx *ctx, const char *path, fl_places **out)
     if (rc == -1 || (!rc && (col[1] < 0 || col[2] < 0 || col[3] < 0)))
         rc = fl_error(ctx, FL_EFORMAT, "%s: the header needs the columns name, lat and lon",
                       path);
+    if (!rc && !(p->col = fl_calloc(ctx, (size_t)row.n, sizeof *p->col)))
+        rc = FL_ENOMEM;
+    for (int k = 0; !rc && k < row.n; k++)
+        if (!(p->col[p->ncol++] = fl_strdup(ctx, row.field[k])))
+            rc = FL_ENOMEM;
     while (!rc && (rc = fl_csv_next(ctx, f, path, &line, &row)) == FL_OK)
         if (!(row.n == 1 && !row.field[0][0])) /* blank line */
             rc = add_place(ctx, p, &row, col, path, line);
@@ -96,7 +111,13 @@ void fl_places_close(fl_places *p)
     for (int i = 0; i < p->n; i++) {
         free(p->id[i]);
         free(p->name[i]);
+        for (int k = 0; k < p->ncol; k++)
+            free(p->cell[(size_t)i * (size_t)p->ncol + (size_t)k]);
     }
+    for (int k = 0; k < p->ncol; k++)
+        free(p->col[k]);
+    free(p->col);
+    free(p->cell);
     free(p->id);
     free(p->name);
     free(p->lat);
@@ -109,6 +130,16 @@ const char *fl_places_id(const fl_places *p, int i) { return i >= 0 && i < p->n 
 const char *fl_places_name(const fl_places *p, int i) { return i >= 0 && i < p->n ? p->name[i] : ""; }
 double fl_places_lat(const fl_places *p, int i) { return i >= 0 && i < p->n ? p->lat[i] : NAN; }
 double fl_places_lon(const fl_places *p, int i) { return i >= 0 && i < p->n ? p->lon[i] : NAN; }
+
+const char *fl_places_attr(const fl_places *p, int i, const char *field)
+{
+    if (i < 0 || i >= p->n || !field)
+        return "";
+    for (int k = 0; k < p->ncol; k++)
+        if (!strcasecmp(p->col[k], field))
+            return p->cell[(size_t)i * (size_t)p->ncol + (size_t)k];
+    return "";
+}
 
 int fl_places_find(const fl_places *p, const char *name)
 {
@@ -126,6 +157,8 @@ int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r
 {
     if (!s || !r || (n && (!lat || !lon)))
         return fl_error(ctx, FL_EARG, "status: a snapshot, regions and coordinates are needed");
+    ctx->geos_msg[0] = 0; /* a failed GEOS predicate (out of memory) answers neither yes nor
+                           * no: its message is the only sign */
     for (size_t i = 0; i < n; i++) {
         int st = FL_STATUS_INVALID, rg = -1;
         if (lat[i] >= -90 && lat[i] <= 90 && lon[i] >= -180 && lon[i] <= 180) {
@@ -138,6 +171,8 @@ int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r
                 st = rg >= 0 || GEOSPreparedIntersects_r(ctx->geos, r->territory_prep, pt) == 1
                          ? s->nstatus - 1 : FL_STATUS_NONE;
             GEOSGeom_destroy_r(ctx->geos, pt);
+            if (ctx->geos_msg[0])
+                return fl_geos_error(ctx, "locating a point");
         }
         if (status)
             status[i] = st;

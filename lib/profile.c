@@ -180,6 +180,28 @@ static bool same_rule(const rule *a, const rule *b)
     return true;
 }
 
+/* glibc's regcomp takes exponential time and memory on stacked quantifiers ("a+++", "a*{2}"):
+ * a quantifier directly after another is refused before it reaches regcomp. */
+static bool stacked_quantifier(const char *re)
+{
+    bool after_quantifier = false;
+    for (const char *c = re; *c; c++) {
+        if (*c == '\\' && c[1]) {
+            c++;
+            after_quantifier = false;
+            continue;
+        }
+        bool quantifier = *c == '*' || *c == '+' || *c == '?' || *c == '{';
+        if (quantifier && after_quantifier)
+            return true;
+        if (*c == '{')
+            while (c[1] && *c != '}')
+                c++;
+        after_quantifier = quantifier;
+    }
+    return false;
+}
+
 static int parse_cond(fl_ctx *ctx, fl_profile *p, rule *r, const char *tok, int line)
 {
     const char *eq = strchr(tok, '=');
@@ -196,6 +218,13 @@ static int parse_cond(fl_ctx *ctx, fl_profile *p, rule *r, const char *tok, int 
         free(c->field);
         free(c->pattern);
         return fl_error(ctx, FL_ENOMEM, "out of memory");
+    }
+    if (stacked_quantifier(c->pattern)) {
+        fl_error(ctx, FL_EPROFILE, "%s:%d: invalid regular expression '%s': a quantifier "
+                 "follows a quantifier", p->path, line, c->pattern);
+        free(c->field);
+        free(c->pattern);
+        return FL_EPROFILE;
     }
     int rc = regcomp(&c->re, c->pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB);
     if (rc) {

@@ -42,7 +42,9 @@ static int take_region(fl_ctx *ctx, fl_regions *r, fl_feature *f, const char *pa
             return fl_error(ctx, FL_EFORMAT, "%s: feature %d: region code '%s' repeats "
                             "feature %d", path, i, code, k);
     bool repaired;
-    r->geom[i] = f->geom ? fl_polygonal(ctx, f->geom, &repaired) : NULL;
+    /* boundary datasets (Natural Earth) are digitised as straight lines in longitude and
+     * latitude: their edges are kept as chords, not densified along geodesics */
+    r->geom[i] = f->geom ? fl_polygonal(ctx, f->geom, false, &repaired) : NULL;
     if (!r->geom[i] || GEOSisEmpty_r(ctx->geos, r->geom[i]))
         return ctx->err == FL_ENOMEM ? FL_ENOMEM
                : fl_error(ctx, FL_EGEOM, "%s: feature %d (%s): no polygon", path, i, code);

@@ -90,6 +90,9 @@ static GEOSGeometry *shape_polygon(fl_ctx *ctx, const SHPObject *s, const char *
         if (start < 0 || end > s->nVertices || end - start < 4)
             fl_error(ctx, FL_EGEOM, "%s: feature %d: ring %d has %d points, at least 4 are "
                      "needed", path, i, p, end - start);
+        else if (s->padfX[start] != s->padfX[end - 1] || s->padfY[start] != s->padfY[end - 1])
+            fl_error(ctx, FL_EGEOM, "%s: feature %d: ring %d is not closed (its last point "
+                     "differs from its first)", path, i, p);
         else
             ring = ring_polygon(ctx, s->padfX + start, s->padfY + start, end - start);
         if (ring && acc && !(x = GEOSSymDifference_r(ctx->geos, acc, ring)))
@@ -117,8 +120,8 @@ static GEOSGeometry *shape_points(fl_ctx *ctx, const SHPObject *s)
     GEOSGeometry *g = pts && made == s->nVertices
                           ? GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOINT, pts,
                                                         (unsigned)made)
-                          : NULL;
-    if (!g)
+                          : NULL; /* GEOS takes the points, even when it fails */
+    if (!(pts && made == s->nVertices))
         for (int k = 0; k < made; k++)
             GEOSGeom_destroy_r(ctx->geos, pts[k]);
     free(pts);
@@ -144,7 +147,7 @@ static GEOSGeometry *shape_lines(fl_ctx *ctx, const SHPObject *s)
                                                         (unsigned)made)
                           : NULL;
     if (!g) {
-        for (int k = 0; k < made; k++)
+        for (int k = 0; lines && made < s->nParts && k < made; k++) /* else GEOS took them */
             GEOSGeom_destroy_r(ctx->geos, lines[k]);
         fl_error(ctx, FL_EGEOM, "a line part has fewer than 2 points");
     }
@@ -219,6 +222,34 @@ static json_object *record_props(fl_ctx *ctx, DBFHandle dbf, int i, const char *
     return o;
 }
 
+/* shapelib reports through a hook without user data: it would print to stderr; frontline
+ * reports every failure itself, with the file and the feature. */
+static void quiet(const char *message) { (void)message; }
+
+/* The .shp header: file code 9994 (big-endian) and version 1000 (little-endian). */
+static int check_header(fl_ctx *ctx, const char *path)
+{
+    unsigned char h[32];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(h, 1, sizeof h, f) : 0;
+    if (f)
+        fclose(f);
+    if (n == sizeof h && h[0] == 0 && h[1] == 0 && h[2] == 0x27 && h[3] == 0x0A &&
+        h[28] == 0xE8 && h[29] == 0x03 && h[30] == 0 && h[31] == 0)
+        return FL_OK;
+    return fl_error(ctx, FL_EFORMAT, "%s: not a shapefile (bad or short .shp header)", path);
+}
+
+/* Prefixes the file and feature to a message that lacks them. */
+static int feature_error(fl_ctx *ctx, const char *path, int i)
+{
+    if (!strncmp(ctx->msg, path, strlen(path)))
+        return ctx->err;
+    char why[sizeof ctx->msg];
+    snprintf(why, sizeof why, "%s", ctx->msg);
+    return fl_error(ctx, ctx->err ? ctx->err : FL_EGEOM, "%s: feature %d: %s", path, i, why);
+}
+
 int fl_shapefile_read(fl_ctx *ctx, const char *path, fl_features *fs)
 {
     int rc;
@@ -226,11 +257,16 @@ int fl_shapefile_read(fl_ctx *ctx, const char *path, fl_features *fs)
     if ((rc = require(ctx, path, ".shx", "index (.shx)")) ||
         (rc = require(ctx, path, ".dbf", "attribute (.dbf)")))
         return rc;
-    SHPHandle shp = SHPOpen(path, "rb");
+    if ((rc = check_header(ctx, path)))
+        return rc;
+    SAHooks hooks;
+    SASetupDefaultHooks(&hooks);
+    hooks.Error = quiet;
+    SHPHandle shp = SHPOpenLL(path, "rb", &hooks);
     if (!shp)
         return fl_error(ctx, FL_EFORMAT, "%s: not a readable shapefile (corrupt .shp or .shx "
                         "header)", path);
-    DBFHandle dbf = DBFOpen(path, "rb");
+    DBFHandle dbf = DBFOpenLL(path, "rb", &hooks);
     if (!dbf) {
         SHPClose(shp);
         return fl_error(ctx, FL_EFORMAT, "%s: the .dbf file is not readable", path);
@@ -253,7 +289,7 @@ int fl_shapefile_read(fl_ctx *ctx, const char *path, fl_features *fs)
         }
         GEOSGeometry *g = NULL;
         if (s->nSHPType != SHPT_NULL && !(g = shape_geometry(ctx, s, t, path, i)))
-            rc = ctx->err ? ctx->err : FL_EGEOM;
+            rc = feature_error(ctx, path, i);
         SHPDestroyObject(s);
         json_object *props = rc ? NULL : record_props(ctx, dbf, i, path);
         if (!rc && !props)

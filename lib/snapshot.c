@@ -32,6 +32,7 @@ static bool has_style(json_object *props)
 {
     json_object *v;
     return json_object_object_get_ex(props, "styleUrl", &v) &&
+           json_object_is_type(v, json_type_string) &&
            !strncmp(json_object_get_string(v), "#poly-", 6);
 }
 
@@ -106,9 +107,12 @@ static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, bins *bin)
     for (size_t i = 0; i < fs->n; i++) {
         fl_feature *f = &fs->v[i];
         bool repaired = false;
-        GEOSGeometry *poly = f->geom ? fl_polygonal(ctx, f->geom, &repaired) : NULL;
-        if (f->geom && !poly)
-            return fl_error(ctx, ctx->err, "%s: feature %zu: %s", s->path, i, ctx->msg);
+        GEOSGeometry *poly = f->geom ? fl_polygonal(ctx, f->geom, true, &repaired) : NULL;
+        if (f->geom && !poly) {
+            char why[sizeof ctx->msg];
+            snprintf(why, sizeof why, "%s", ctx->msg); /* ctx->msg is rewritten below */
+            return fl_error(ctx, ctx->err, "%s: feature %zu: %s", s->path, i, why);
+        }
         if (!poly || GEOSisEmpty_r(ctx->geos, poly)) {
             s->counts.no_polygon++;
             if (poly)

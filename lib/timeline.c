@@ -22,6 +22,7 @@ struct fl_timeline {
     int64_t first_time;
     int nchanges;
     place_change *changes;
+    fl_chart *chart; /* areas over time, for fl_timeline_chart */
 };
 
 int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *r,
@@ -32,7 +33,12 @@ int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *r,
         return FL_ENOMEM;
     **out = (fl_timeline){.profile = profile, .r = r, .places = places,
                           .tolerance_km = tolerance_km};
-    return FL_OK;
+    int rc = fl_chart_new(ctx, profile, r, &(*out)->chart);
+    if (rc) {
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl)
@@ -43,6 +49,7 @@ void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl)
     free(tl->prev_status);
     free(tl->first_status);
     free(tl->changes);
+    fl_chart_free(tl->chart);
     free(tl);
 }
 
@@ -144,6 +151,8 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
         rc = fl_front_new(ctx, s, tl->r, tl->tolerance_km, &f);
     if (!rc)
         rc = log_places(ctx, tl, s, &changes);
+    if (!rc && s->time != FL_TIME_UNKNOWN)
+        rc = fl_chart_add(ctx, tl->chart, s->time, a);
     if (!rc && row_json_out)
         rc = fl_json_out(ctx, row_json(tl, s, a, d, f, changes), row_json_out);
     fl_front_free(ctx, f);
@@ -157,6 +166,8 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
     tl->prev = s;
     return FL_OK;
 }
+
+const fl_chart *fl_timeline_chart(const fl_timeline *tl) { return tl->chart; }
 
 int fl_timeline_changes_json(fl_ctx *ctx, const fl_timeline *tl, char **json)
 {

@@ -8,24 +8,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rejects NaN, infinite and out-of-range coordinates anywhere in g. */
+/* Every coordinate is checked (a transform callback sees each one, NaN included, which a
+ * point extraction would drop): finite and within longitude ±180, latitude ±90. */
+typedef struct coord_check {
+    double x, y;
+    bool bad;
+} coord_check;
+
+static int check_xy(double *x, double *y, void *userdata)
+{
+    coord_check *c = userdata;
+    if (!(*x >= -180 && *x <= 180 && *y >= -90 && *y <= 90)) {
+        *c = (coord_check){*x, *y, true};
+        return 0;
+    }
+    return 1;
+}
+
 static int check_coords(fl_ctx *ctx, const GEOSGeometry *g, const char *path, int line)
 {
-    GEOSGeometry *pts = GEOSGeom_extractUniquePoints_r(ctx->geos, g);
-    if (!pts)
-        return fl_geos_error(ctx, "reading coordinates");
-    int n = GEOSGetNumGeometries_r(ctx->geos, pts), rc = FL_OK;
-    for (int i = 0; i < n && !rc; i++) {
-        double x = NAN, y = NAN;
-        const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, pts, i);
-        GEOSGeomGetX_r(ctx->geos, p, &x);
-        GEOSGeomGetY_r(ctx->geos, p, &y);
-        if (!(x >= -180 && x <= 180 && y >= -90 && y <= 90))
-            rc = fl_error(ctx, FL_EGEOM, "%s:%d: position (%g, %g) is outside longitude ±180, "
-                          "latitude ±90 or not a number", path, line, x, y);
+    coord_check c = {0, 0, false};
+    GEOSGeometry *copy = GEOSGeom_transformXY_r(ctx->geos, g, check_xy, &c);
+    if (copy)
+        GEOSGeom_destroy_r(ctx->geos, copy);
+    if (c.bad)
+        return fl_error(ctx, FL_EGEOM, "%s:%d: position (%g, %g) is outside longitude ±180, "
+                        "latitude ±90 or not a number", path, line, c.x, c.y);
+    return copy ? FL_OK : fl_geos_error(ctx, "reading coordinates");
+}
+
+/* Where the geometry text starting at s ends: after the parenthesis closing the first one,
+ * or after EMPTY. GEOS ignores what follows; frontline refuses it (it would be lost). */
+static const char *geometry_end(const char *s)
+{
+    const char *p = strchr(s, '(');
+    if (!p) {
+        const char *e = strstr(s, "EMPTY");
+        return e ? e + 5 : s + strlen(s);
     }
-    GEOSGeom_destroy_r(ctx->geos, pts);
-    return rc;
+    for (int depth = 0; *p; p++) {
+        depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+        if (depth == 0)
+            return p + 1;
+    }
+    return p;
 }
 
 static int read_line(fl_ctx *ctx, GEOSWKTReader *r, char *text, const char *path, int line,
@@ -44,8 +70,19 @@ static int read_line(fl_ctx *ctx, GEOSWKTReader *r, char *text, const char *path
         char *end = semi;
         while (end > s && isspace((unsigned char)end[-1]))
             *--end = '\0';
+        if (!fl_utf8_valid(s)) {
+            json_object_put(props);
+            return fl_error(ctx, FL_EPARSE, "%s:%d: the status is not valid UTF-8", path, line);
+        }
         json_object_object_add(props, "status", json_object_new_string(s));
         s = semi + 1;
+    }
+    const char *rest = geometry_end(s);
+    rest += strspn(rest, " \t\r\n");
+    if (*rest) {
+        json_object_put(props);
+        return fl_error(ctx, FL_EPARSE, "%s:%d: text after the geometry: '%.40s'", path, line,
+                        rest);
     }
     ctx->geos_msg[0] = '\0';
     GEOSGeometry *g = GEOSWKTReader_read_r(ctx->geos, r, s);

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# bench/run.sh [DIR...] — frontline's timeline against the shapely + pyproj reference pipeline
+# on the same snapshots, in one invocation: CPU and wall time, peak RSS, the ratio, and a check
+# that both agree. Default: the shared raw and occupied archives.
+# Needs a build in build/ (see README) and Debian's python3-shapely and python3-pyproj.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fl=${FRONTLINE:-build/cli/frontline}
+dirs=("$@")
+[ ${#dirs[@]} -gt 0 ] || dirs=(../shared/data/deepstate/raw ../shared/data/deepstate/occupied)
+out=${BENCH_OUT:-bench/out}   # outputs and the list of differences, kept for inspection
+mkdir -p "$out"
+"$fl" convert data/regions/ua_regions.shp "$out/regions.geojson"
+printf '%-12s %-10s %10s %10s %10s %10s\n' archive pipeline "CPU s" "wall s" "RSS MB" "CPU ratio"
+for dir in "${dirs[@]}"; do
+  name=$(basename "$dir")
+  mapfile -t files < <(ls "$dir"/*.geojson)
+  /usr/bin/time -f '%U %S %e %M' -o "$out/fl.time" "$fl" timeline "${files[@]}" --json >"$out/$name.frontline.json" 2>/dev/null
+  # the reference orders by the same times: frontline's order, as it printed it
+  mapfile -t ordered < <(python3 -c 'import json,sys; [print(s["file"]) for s in json.load(open(sys.argv[1]))["snapshots"]]' "$out/$name.frontline.json")
+  /usr/bin/time -f '%U %S %e %M' -o "$out/ref.time" /usr/bin/python3 bench/reference.py data "$out/regions.geojson" "${ordered[@]}" >"$out/$name.reference.json" 2>/dev/null
+  read -r fu fs fe fm <"$out/fl.time"
+  read -r ru rs re rm <"$out/ref.time"
+  fc=$(awk "BEGIN{print $fu + $fs}"); rc=$(awk "BEGIN{print $ru + $rs}")
+  printf '%-12s %-10s %10.2f %10.2f %10.0f\n' "$name" frontline "$fc" "$fe" "$((fm / 1024))"
+  printf '%-12s %-10s %10.2f %10.2f %10.0f %10.1f\n' "$name" reference "$rc" "$re" "$((rm / 1024))" "$(awk "BEGIN{print $rc / $fc}")"
+  /usr/bin/python3 bench/compare.py "$fl" "$out/$name.frontline.json" "$out/$name.reference.json" >"$out/$name.differences.txt" || true
+  tail -1 "$out/$name.differences.txt"
+done

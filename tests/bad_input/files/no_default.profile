@@ -1,0 +1,2 @@
+status occupied side=RU colour=#A52714
+rule occupied fill=^A52714$

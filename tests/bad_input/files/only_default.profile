@@ -1,0 +1,1 @@
+default free side=UA colour=#F3F0E6
