@@ -140,7 +140,7 @@ static void print_changes(json_object *changes)
     printf("\nplace changes: %zu\n", json_object_array_length(changes));
     for (size_t i = 0; i < json_object_array_length(changes); i++) {
         json_object *c = json_object_array_get_idx(changes, i);
-        printf("  %-28s %s → %-10s between %s and %s\n", str(c, "name"), str(c, "from"),
+        printf("  %-28s %-10s → %-10s between %s and %s\n", str(c, "name"), str(c, "from"),
                str(c, "to"), str(c, "before"), str(c, "after"));
     }
 }
