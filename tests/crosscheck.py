@@ -21,16 +21,13 @@ import csv
 import glob
 import json
 import os
-import re
 import subprocess
 import sys
 
 try:
     from pyproj import Geod
-    from shapely.geometry import Point, shape
-    from shapely.ops import unary_union
+    from shapely.geometry import Point
     from shapely.prepared import prep
-    from shapely.validation import make_valid
 except ImportError as e:
     print(f"skipped: {e}")
     sys.exit(77)
@@ -38,6 +35,8 @@ except ImportError as e:
 FL = sys.argv[1]
 DATA = os.environ["FRONTLINE_DATA"]
 SHARED = os.environ.get("FRONTLINE_SHARED", "../shared/data")
+
+
 def stamp(path):
     return int(os.path.basename(path).split(".")[0])
 
@@ -50,9 +49,11 @@ if not RAW:
 
 GEOD = Geod(ellps="WGS84")
 STATUSES = ["occupied", "contested", "liberated"]
-COLOURS = {"A52714": 0, "880E4F": 0, "BCAAA4": 1, "BDBDBD": 1, "757575": 1,
-           "0F9D58": 2, "0288D1": 2, "01579B": 2, "0097A7": 2}
 failures = 0
+
+# the notebook's classification of the DeepState table: the benchmark's reference pipeline
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+from reference import classify  # noqa: E402
 
 
 def km2(g):
@@ -60,26 +61,7 @@ def km2(g):
 
 
 def layers(path):
-    """The DeepState table of the shared data README, written independently of the profile."""
-    polys = [[], [], []]
-    for f in json.load(open(path, encoding="utf-8"))["features"]:
-        g, p = f.get("geometry"), f.get("properties") or {}
-        m = re.match(r"#poly-([0-9A-Fa-f]{6})", p.get("styleUrl", ""))
-        if not g or g["type"] == "Point" or not m:
-            continue
-        colour, name = m.group(1).upper(), p.get("name", "")
-        if colour == "880E4F" and re.search("Transnistria|Придністров", name, re.I):
-            continue
-        if colour == "000000":
-            polys[0 if re.search("ОРДЛО|CADR|Крим|Crimea|Тузла|Tuzla", name, re.I) else 1].append(make_valid(shape(g)))
-        elif colour in COLOURS:
-            polys[COLOURS[colour]].append(make_valid(shape(g)))
-    out, cover = [], None
-    for ps in polys:  # precedence: occupied > contested > liberated
-        u = unary_union(ps)
-        out.append(u if cover is None else u.difference(cover))
-        cover = u if cover is None else cover.union(u)
-    return out
+    return classify(path)[0]
 
 
 def close(what, got, want, rel=1e-4, absolute=0.01):
