@@ -49,6 +49,8 @@ int fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int open_snapshot(session *s, const options *o, const char *path, fl_snapshot **out);
 /* Prints a library JSON string (--json) or hands the parsed document to a printer. */
 int emit(session *s, const options *o, int rc, char *json, void (*print)(json_object *));
+/* Members of a report: the value (NULL when absent), as a number (0), as text (""). */
+json_object *member(json_object *o, const char *key);
 double num(json_object *o, const char *key);
 const char *str(json_object *o, const char *key);
 

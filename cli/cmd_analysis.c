@@ -56,17 +56,17 @@ static void print_piece(json_object *p)
 static void print_diff(json_object *doc)
 {
     json_object *from, *to, *tr, *changes, *places;
-    json_object_object_get_ex(doc, "from", &from);
-    json_object_object_get_ex(doc, "to", &to);
-    json_object_object_get_ex(doc, "transitions", &tr);
-    json_object_object_get_ex(doc, "changes", &changes);
-    json_object_object_get_ex(doc, "places", &places);
+    from = member(doc, "from");
+    to = member(doc, "to");
+    tr = member(doc, "transitions");
+    changes = member(doc, "changes");
+    places = member(doc, "places");
     printf("%s (%s) → %s (%s)\n\n", str(from, "file"), str(from, "time"), str(to, "file"),
            str(to, "time"));
     for (size_t i = 0; i < json_object_array_length(changes); i++) {
         json_object *c = json_object_array_get_idx(changes, i), *lost, *gained;
-        json_object_object_get_ex(c, "largest_lost", &lost);
-        json_object_object_get_ex(c, "largest_gained", &gained);
+        lost = member(c, "largest_lost");
+        gained = member(c, "largest_gained");
         printf("%s → not %s: %.1f km²", str(c, "status"), str(c, "status"), num(c, "lost_km2"));
         if (json_object_array_length(lost)) {
             printf(", largest piece ");
@@ -126,7 +126,7 @@ int cmd_diff(int argc, char **argv)
 static void print_status(json_object *doc)
 {
     json_object *places;
-    json_object_object_get_ex(doc, "places", &places);
+    places = member(doc, "places");
     printf("%s (%s)\n", str(doc, "file"), str(doc, "time"));
     for (size_t i = 0; i < json_object_array_length(places); i++) {
         json_object *p = json_object_array_get_idx(places, i);
@@ -195,13 +195,13 @@ int cmd_status(int argc, char **argv)
 static void print_claims(json_object *doc)
 {
     json_object *claims, *outside;
-    json_object_object_get_ex(doc, "claims", &claims);
-    json_object_object_get_ex(doc, "outside_claims", &outside);
+    claims = member(doc, "claims");
+    outside = member(doc, "outside_claims");
     printf("%s (%s)\n", str(doc, "file"), str(doc, "time"));
     for (size_t i = 0; i < json_object_array_length(claims); i++) {
         json_object *c = json_object_array_get_idx(claims, i), *regions, *total;
-        json_object_object_get_ex(c, "regions", &regions);
-        json_object_object_get_ex(c, "total", &total);
+        regions = member(c, "regions");
+        total = member(c, "total");
         printf("\nclaim by %s, declared %s\n", str(c, "claimant"), str(c, "declared"));
         printf("  %-24s %10s %10s %6s %10s %6s %10s %6s\n", "region", "km²", "held", "%",
                "contested", "%", "others", "%");
@@ -217,7 +217,7 @@ static void print_claims(json_object *doc)
     }
     for (size_t i = 0; i < json_object_array_length(outside); i++) {
         json_object *c = json_object_array_get_idx(outside, i), *regions;
-        json_object_object_get_ex(c, "regions", &regions);
+        regions = member(c, "regions");
         printf("\n%s holds %.1f km² outside the regions it claims\n", str(c, "claimant"),
                num(c, "held_km2"));
         for (size_t k = 0; k < json_object_array_length(regions); k++) {
@@ -254,7 +254,7 @@ int cmd_claims(int argc, char **argv)
 static void print_front(json_object *doc)
 {
     json_object *pieces;
-    json_object_object_get_ex(doc, "pieces_km", &pieces);
+    pieces = member(doc, "pieces_km");
     size_t n = json_object_array_length(pieces);
     printf("%s (%s)\nfrontline: %.1f km in %zu pieces", str(doc, "file"), str(doc, "time"),
            num(doc, "length_km"), n);

@@ -95,11 +95,11 @@ static void print_row(const char *label, double area, json_object *km2, json_obj
 static void print_area(json_object *doc)
 {
     json_object *terr, *drawn, *regions, *feat, *tkm2;
-    json_object_object_get_ex(doc, "territory", &terr);
-    json_object_object_get_ex(doc, "status_km2", &drawn);
-    json_object_object_get_ex(doc, "regions", &regions);
-    json_object_object_get_ex(doc, "features", &feat);
-    json_object_object_get_ex(terr, "status_km2", &tkm2);
+    terr = member(doc, "territory");
+    drawn = member(doc, "status_km2");
+    regions = member(doc, "regions");
+    feat = member(doc, "features");
+    tkm2 = member(terr, "status_km2");
     printf("%s  %s  (%s)\n", str(doc, "file"), str(doc, "time"), str(doc, "kind"));
     printf("features: %.0f total, %.0f classified, %.0f ignored, %.0f unclassified, %.0f "
            "without polygon, %.0f repaired\n\n", num(feat, "total"), num(feat, "classified"),
@@ -118,12 +118,12 @@ static void print_area(json_object *doc)
     }
     printf("\n");
     json_object *tshare;
-    json_object_object_get_ex(terr, "status_share", &tshare);
+    tshare = member(terr, "status_share");
     print_row("territory", num(terr, "area_km2"), tkm2, tshare);
     for (size_t i = 0; i < json_object_array_length(regions); i++) {
         json_object *r = json_object_array_get_idx(regions, i), *km2, *share;
-        json_object_object_get_ex(r, "status_km2", &km2);
-        json_object_object_get_ex(r, "status_share", &share);
+        km2 = member(r, "status_km2");
+        share = member(r, "status_share");
         print_row(str(r, "name"), num(r, "area_km2"), km2, share);
     }
 }

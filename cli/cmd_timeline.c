@@ -96,9 +96,9 @@ static void progress(size_t done, size_t total, const char *path)
 static void csv_row(FILE *f, json_object *row, bool header)
 {
     json_object *drawn, *terr, *regions;
-    json_object_object_get_ex(row, "status_km2", &drawn);
-    json_object_object_get_ex(row, "territory_km2", &terr);
-    json_object_object_get_ex(row, "regions", &regions);
+    drawn = member(row, "status_km2");
+    terr = member(row, "territory_km2");
+    regions = member(row, "regions");
     fprintf(f, header ? "file,time" : "\"%s\",%s", str(row, "file"), str(row, "time"));
     json_object_object_foreach(drawn, k1, v1) {
         if (header)
@@ -127,7 +127,7 @@ static void csv_row(FILE *f, json_object *row, bool header)
 static void print_row(json_object *row)
 {
     json_object *terr;
-    json_object_object_get_ex(row, "territory_km2", &terr);
+    terr = member(row, "territory_km2");
     printf("%-20s", str(row, "time"));
     json_object_object_foreach(terr, k, v)
         printf(" %s %10.1f", k, json_object_get_double(v));

@@ -217,16 +217,22 @@ int emit(session *s, const options *o, int rc, char *json, void (*print)(json_ob
     return 0;
 }
 
-double num(json_object *o, const char *key)
+json_object *member(json_object *o, const char *key)
 {
     json_object *v;
-    return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : 0;
+    return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+double num(json_object *o, const char *key)
+{
+    json_object *v = member(o, key);
+    return v ? json_object_get_double(v) : 0;
 }
 
 const char *str(json_object *o, const char *key)
 {
-    json_object *v;
-    return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
+    json_object *v = member(o, key);
+    return v ? json_object_get_string(v) : "";
 }
 
 int check_args(const options *o, const char *help, int want)
