@@ -150,8 +150,7 @@ int main(void)
         return 77;
     }
     ctx = fl_ctx_new();
-    CHECK_OK(ctx, fl_profile_open(ctx, data_file("profiles/deepstate.profile"), &profile));
-    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_regions.shp"), NULL, NULL, &regions));
+    open_embedded(ctx, &profile, &regions);
     CHECK_OK(ctx, fl_places_open(ctx, data_file("places/ua_places.csv"), &places));
     annexation_day();
     diff_case("1664526365", "1664748468", 626.6, 273.0, 49.04, 37.96, "Lyman");

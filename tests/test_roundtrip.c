@@ -65,8 +65,7 @@ int main(void)
     fl_ctx *ctx = fl_ctx_new();
     fl_profile *p;
     fl_regions *r;
-    CHECK_OK(ctx, fl_profile_open(ctx, data_file("profiles/deepstate.profile"), &p));
-    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_regions.shp"), NULL, NULL, &r));
+    open_embedded(ctx, &p, &r);
     snapshot_roundtrip(ctx, p);
     regions_roundtrip(ctx, r);
     times();

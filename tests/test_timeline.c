@@ -37,8 +37,7 @@ int main(void)
     fl_profile *p;
     fl_regions *r;
     fl_places *pl;
-    CHECK_OK(ctx, fl_profile_open(ctx, data_file("profiles/deepstate.profile"), &p));
-    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_regions.shp"), NULL, NULL, &r));
+    open_embedded(ctx, &p, &r);
     CHECK_OK(ctx, fl_places_open(ctx, data_file("places/ua_places.csv"), &pl));
     char *paths[64];
     size_t n = 0;
