@@ -50,6 +50,8 @@ const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *cs, const f
     fl_snapshot *s = (fl_snapshot *)cs; /* a cache: the snapshot's content does not change */
     if (s->region_serial == r->serial && s->region_km2)
         return s->region_km2;
+    if (fl_snapshot_normalise(ctx, s))
+        return NULL;
     double *km2 = fl_calloc(ctx, (size_t)(r->n + 1) * s->nstatus, sizeof *km2);
     int rc = km2 ? fl_status_km2_in(ctx, s, r->territory, r->territory_km2, km2) : FL_ENOMEM;
     for (int k = 0; k < r->n && !rc; k++)

@@ -12,31 +12,6 @@
 
 #include "diff.h"
 
-/* The part of the plane snapshot s gives status m (not "none") within the changed area c:
- * a layer, or the territory no layer covers (tc is the territory within c). */
-static GEOSGeometry *part(fl_ctx *ctx, const fl_snapshot *s, int m, const GEOSGeometry *c,
-                          const GEOSGeometry *tc)
-{
-    if (m < s->nstatus - 1)
-        return fl_intersection(ctx, s->layer[m], c);
-    GEOSGeometry *cover = fl_intersection(ctx, s->cover, c);
-    GEOSGeometry *free_part = cover ? fl_difference(ctx, tc, cover) : NULL;
-    if (cover)
-        GEOSGeom_destroy_r(ctx->geos, cover);
-    return free_part;
-}
-
-/* g minus a snapshot's cover and minus the territory: the part of g that is "none" there. */
-static GEOSGeometry *outside(fl_ctx *ctx, const GEOSGeometry *g, const fl_snapshot *s,
-                             const fl_regions *r)
-{
-    GEOSGeometry *x = fl_difference(ctx, g, s->cover);
-    GEOSGeometry *y = x ? fl_difference(ctx, x, r->territory) : NULL;
-    if (x)
-        GEOSGeom_destroy_r(ctx->geos, x);
-    return y;
-}
-
 /* Splits g into its polygons, appending them as pieces of the transition a → b. */
 static int add_pieces(fl_ctx *ctx, fl_diff *d, GEOSGeometry *g, int a, int b)
 {
@@ -80,7 +55,7 @@ static void region_cells(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *t, int a, 
     int *near = fl_regions_near(d->r, bbox, &n);
     for (int k = 0; near && k < n; k++) {
         GEOSGeometry *x = fl_intersection(ctx, t, d->r->geom[near[k]]);
-        *cell(d, near[k], a, b) = x ? fl_geom_km2(ctx, x) : 0;
+        *cell(d, near[k], a, b) += x ? fl_geom_km2(ctx, x) : 0;
         if (x)
             GEOSGeom_destroy_r(ctx->geos, x);
     }
@@ -93,103 +68,92 @@ int fl_piece_cmp(const void *x, const void *y)
     return a < b ? 1 : a > b ? -1 : 0;
 }
 
-/* The largest pieces of g (a status' lost or gained area, merged across transitions). */
-static int largest(fl_ctx *ctx, fl_diff *d, GEOSGeometry *g, int from, int to, fl_piece *out,
-                   int max)
+/* Merges the pieces of g (part of a status' lost or gained area) into the largest ones
+ * kept so far, out[0 .. *kept), at most max. */
+static int largest(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *g, int from, int to,
+                   fl_piece *out, int *kept, int max)
 {
-    int k = GEOSGetNumGeometries_r(ctx->geos, g), n = 0;
-    fl_piece *all = fl_calloc(ctx, (size_t)(k ? k : 1), sizeof *all);
+    int k = GEOSGetNumGeometries_r(ctx->geos, g), n = *kept;
+    fl_piece *all = fl_calloc(ctx, (size_t)(k + n + 1), sizeof *all);
     if (!all)
-        return 0;
+        return FL_ENOMEM;
+    memcpy(all, out, (size_t)n * sizeof *all);
     for (int i = 0; i < k; i++) {
         const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, g, i);
         if (GEOSisEmpty_r(ctx->geos, p))
             continue;
-        all[n] = (fl_piece){.from = from, .to = to, .km2 = fl_geom_km2(ctx, p)};
-        all[n].region = -1;
+        all[n] = (fl_piece){.from = from, .to = to, .km2 = fl_geom_km2(ctx, p), .region = -2};
         fl_inner_point(ctx, p, &all[n].lat, &all[n].lon);
         n++;
     }
     qsort(all, (size_t)n, sizeof *all, fl_piece_cmp);
-    n = n < max ? n : max;
-    memcpy(out, all, (size_t)n * sizeof *out);
+    *kept = n < max ? n : max;
+    memcpy(out, all, (size_t)*kept * sizeof *out);
     free(all);
-    for (int i = 0; i < n; i++)
-        out[i].region = fl_regions_locate(ctx, d->r, out[i].lat, out[i].lon);
-    return n;
-}
-
-/* What changed, status by status: lost[s] = A_s − B_s and gained[s] = B_s − A_s, for the
- * drawn statuses and the default one. Both lie within the changed area C (the features one
- * snapshot has and the other lacks: elsewhere the statuses are the same), so every overlay is
- * clipped to C first. Every off-diagonal cell of the matrix lies inside one lost and one
- * gained set:
- *   T(a, b) = lost[a] ∩ gained[b],  T(a, none) = lost[a] − cover_B − territory,
- *   T(none, b) = gained[b] − cover_A − territory.
- * The diagonal (what stayed) is the rest of each row: area of a in A minus the row's changes. */
-typedef struct changesets {
-    GEOSGeometry **lost, **gained;
-} changesets;
-
-static int status_change(fl_ctx *ctx, fl_diff *d, changesets *cs, int s, const GEOSGeometry *c,
-                         const GEOSGeometry *tc)
-{
-    GEOSGeometry *pa = part(ctx, d->a, s, c, tc), *pb = pa ? part(ctx, d->b, s, c, tc) : NULL;
-    if (pb) {
-        cs->lost[s] = fl_difference(ctx, pa, pb);
-        cs->gained[s] = cs->lost[s] ? fl_difference(ctx, pb, pa) : NULL;
-    }
-    if (pa)
-        GEOSGeom_destroy_r(ctx->geos, pa);
-    if (pb)
-        GEOSGeom_destroy_r(ctx->geos, pb);
-    if (!cs->gained[s])
-        return ctx->err;
-    change *ch = &d->changes[s];
-    ch->lost_km2 = fl_geom_km2(ctx, cs->lost[s]);
-    ch->gained_km2 = fl_geom_km2(ctx, cs->gained[s]);
-    ch->nlost = largest(ctx, d, cs->lost[s], s, -3, ch->lost, 3);
-    ch->ngained = largest(ctx, d, cs->gained[s], -3, s, ch->gained, 3);
+    for (int i = 0; i < *kept; i++)
+        if (out[i].region == -2) /* new: locate it */
+            out[i].region = fl_regions_locate(ctx, d->r, out[i].lat, out[i].lon);
     return FL_OK;
 }
 
-static int changesets_make(fl_ctx *ctx, fl_diff *d, changesets *cs)
+/* What changed, window by window (windows.c). In a window both snapshots partition the
+ * envelope into their statuses, none included; lost[s] = A_s − B_s and gained[s] = B_s − A_s,
+ * and every off-diagonal cell of the matrix is T(a, b) = lost[a] ∩ gained[b]. Outside the
+ * windows nothing changed. The diagonal (what stayed) is the rest of each row: the area of a
+ * in A minus the row's changes. */
+static int status_change(fl_ctx *ctx, fl_diff *d, const fl_window *w, GEOSGeometry **lost,
+                         GEOSGeometry **gained, int s)
 {
-    GEOSGeometry *c = fl_snapshot_changed_area(ctx, d->a, d->b);
-    GEOSGeometry *tc = c ? fl_intersection(ctx, d->r->territory, c) : NULL;
-    int rc = tc ? FL_OK : ctx->err;
-    for (int s = 0; s <= d->n - 2 && !rc; s++)
-        rc = status_change(ctx, d, cs, s, c, tc);
-    if (c)
-        GEOSGeom_destroy_r(ctx->geos, c);
-    if (tc)
-        GEOSGeom_destroy_r(ctx->geos, tc);
+    const GEOSGeometry *pa = w->part[0][s], *pb = w->part[1][s];
+    if (!(lost[s] = fl_difference(ctx, pa, pb)) || !(gained[s] = fl_difference(ctx, pb, pa)))
+        return ctx->err;
+    if (s > d->n - 2) /* none: no lost and gained report */
+        return FL_OK;
+    change *ch = &d->changes[s];
+    ch->lost_km2 += fl_geom_km2(ctx, lost[s]);
+    ch->gained_km2 += fl_geom_km2(ctx, gained[s]);
+    int rc = largest(ctx, d, lost[s], s, -3, ch->lost, &ch->nlost, 3);
+    return rc ? rc : largest(ctx, d, gained[s], -3, s, ch->gained, &ch->ngained, 3);
+}
+
+/* The transitions a → b (a ≠ b) within one window, into the matrices and pieces. */
+static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w, GEOSGeometry **lost,
+                           GEOSGeometry **gained)
+{
+    int rc = FL_OK;
+    for (int s = 0; s < d->n && !rc; s++)
+        rc = status_change(ctx, d, w, lost, gained, s);
+    for (int a = 0; a < d->n && !rc; a++)
+        for (int b = 0; b < d->n && !rc; b++) {
+            if (a == b || a + b == 2 * d->n - 3) /* default ↔ none: the territory is fixed */
+                continue;
+            GEOSGeometry *t = fl_intersection(ctx, lost[a], gained[b]);
+            if (!t)
+                return ctx->err;
+            if (!GEOSisEmpty_r(ctx->geos, t)) {
+                *cell(d, -1, a, b) += fl_geom_km2(ctx, t);
+                region_cells(ctx, d, t, a, b);
+                rc = add_pieces(ctx, d, t, a, b);
+            }
+            GEOSGeom_destroy_r(ctx->geos, t);
+        }
     return rc;
 }
 
-static void changesets_free(fl_ctx *ctx, changesets *cs, int n)
+static void destroy_all(fl_ctx *ctx, GEOSGeometry **g, int n)
 {
-    for (int s = 0; s < n; s++) {
-        if (cs->lost[s])
-            GEOSGeom_destroy_r(ctx->geos, cs->lost[s]);
-        if (cs->gained[s])
-            GEOSGeom_destroy_r(ctx->geos, cs->gained[s]);
-    }
-}
-
-static GEOSGeometry *transition(fl_ctx *ctx, const fl_diff *d, const changesets *cs, int a, int b)
-{
-    int none = d->n - 1;
-    if (a == none)
-        return outside(ctx, cs->gained[b], d->a, d->r);
-    if (b == none)
-        return outside(ctx, cs->lost[a], d->b, d->r);
-    return fl_intersection(ctx, cs->lost[a], cs->gained[b]);
+    for (int i = 0; i < n; i++)
+        if (g[i]) {
+            GEOSGeom_destroy_r(ctx->geos, g[i]);
+            g[i] = NULL;
+        }
 }
 
 /* The diagonal: each row's area in A (everywhere and per region) minus its changes. */
 static int diagonal(fl_ctx *ctx, fl_diff *d)
 {
+    if (!d->a->km2_known && fl_snapshot_normalise(ctx, d->a))
+        return ctx->err;
     const double *region_km2 = fl_snapshot_region_km2(ctx, d->a, d->r);
     if (!region_km2)
         return ctx->err;
@@ -206,12 +170,19 @@ static int diagonal(fl_ctx *ctx, fl_diff *d)
 }
 
 /* B's km² per status and region follow from A's and the per-region matrices: column sums
- * (the rows and columns add up to 1e-6, tests/test_realdata.c). When B has none cached yet
- * (a timeline's next snapshot), they are filled in, sparing its region overlays. */
+ * (the rows and columns add up to 1e-6, tests/test_realdata.c); so do its drawn areas, from
+ * the matrix everywhere. When B has none yet (a timeline's next snapshot), they are filled in,
+ * sparing its normalisation and region overlays. */
 static int carry_areas(fl_ctx *ctx, fl_diff *d)
 {
     fl_snapshot *b = (fl_snapshot *)d->b; /* a cache: B's content does not change */
     int ns = b->nstatus, nr = d->r->n;
+    for (int st = 0; st < ns - 1 && !b->km2_known; st++) {
+        b->km2[st] = 0;
+        for (int a = 0; a < d->n; a++)
+            b->km2[st] += *cell(d, -1, a, st);
+    }
+    b->km2_known = true;
     if (b->region_km2 && b->region_serial == d->r->serial)
         return FL_OK;
     double *km2 = fl_calloc(ctx, (size_t)(nr + 1) * ns, sizeof *km2);
@@ -233,27 +204,16 @@ static int carry_areas(fl_ctx *ctx, fl_diff *d)
 
 static int matrices(fl_ctx *ctx, fl_diff *d)
 {
-    changesets cs = {fl_calloc(ctx, (size_t)d->n, sizeof(GEOSGeometry *)),
-                     fl_calloc(ctx, (size_t)d->n, sizeof(GEOSGeometry *))};
-    int rc = cs.lost && cs.gained ? changesets_make(ctx, d, &cs) : FL_ENOMEM;
-    for (int a = 0; a < d->n && !rc; a++)
-        for (int b = 0; b < d->n && !rc; b++) {
-            if (a == b)
-                continue;
-            GEOSGeometry *t = transition(ctx, d, &cs, a, b);
-            if (!t) {
-                rc = ctx->err;
-                break;
-            }
-            *cell(d, -1, a, b) = fl_geom_km2(ctx, t);
-            region_cells(ctx, d, t, a, b);
-            rc = add_pieces(ctx, d, t, a, b);
-            GEOSGeom_destroy_r(ctx->geos, t);
-        }
-    if (cs.lost && cs.gained)
-        changesets_free(ctx, &cs, d->n);
-    free(cs.lost);
-    free(cs.gained);
+    GEOSGeometry **lost = fl_calloc(ctx, (size_t)d->n, sizeof *lost);
+    GEOSGeometry **gained = fl_calloc(ctx, (size_t)d->n, sizeof *gained);
+    int rc = lost && gained ? fl_windows_new(ctx, d->a, d->b, d->r, &d->win, &d->nwin) : FL_ENOMEM;
+    for (int i = 0; i < d->nwin && !rc; i++) {
+        rc = window_matrices(ctx, d, &d->win[i], lost, gained);
+        destroy_all(ctx, lost, d->n);
+        destroy_all(ctx, gained, d->n);
+    }
+    free(lost);
+    free(gained);
     if (!rc)
         rc = diagonal(ctx, d);
     return rc ? rc : carry_areas(ctx, d);
@@ -332,6 +292,7 @@ void fl_diff_free(fl_ctx *ctx, fl_diff *d)
 {
     if (!d)
         return;
+    fl_windows_free(ctx, d->win, d->nwin, d->n);
     for (int i = 0; i < d->npieces; i++)
         GEOSGeom_destroy_r(ctx->geos, d->piece_geom[i]);
     free(d->piece_geom);

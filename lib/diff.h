@@ -24,6 +24,8 @@ struct fl_diff {
     int *order;                /* piece indices, largest first */
     change *changes;           /* per status */
     int *place_from, *place_to, *place_region;
+    fl_window *win;            /* where a and b differ (windows.c) */
+    int nwin;
 };
 
 /* Matrix index of a status (FL_STATUS_NONE is the last one), and back. */

@@ -90,27 +90,74 @@ static const GEOSGeometry *border_band(fl_ctx *ctx, const fl_regions *cr, double
     return band;
 }
 
-/* The boundary of the clipped layer minus the tolerance band along the territory's boundary,
- * computed in projected metres, back in longitude/latitude. */
-static GEOSGeometry *front_line(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
-                                double tolerance_km)
+/* The front of held (the front status' ground within the territory): its boundary, only
+ * within clip (a rectangle W, S, E, N) when clip is not NULL, minus the tolerance band along
+ * the territory's boundary, computed in projected metres, back in longitude/latitude. */
+static GEOSGeometry *front_of(fl_ctx *ctx, const GEOSGeometry *held, const fl_regions *r,
+                              const GEOSGeometry *band, const double *clip)
 {
     GEOSContextHandle_t h = ctx->geos;
-    const GEOSGeometry *band = border_band(ctx, r, tolerance_km);
-    GEOSGeometry *held = band ? fl_intersection(ctx, s->layer[fl_profile_front_status(s->profile)],
-                                                r->territory) : NULL;
-    GEOSGeometry *edge = held ? GEOSBoundary_r(h, held) : NULL;
-    GEOSGeometry *edge_m = edge ? transform(ctx, edge, r->front_pj, PJ_FWD) : NULL;
+    GEOSGeometry *edge = GEOSBoundary_r(h, held);
+    GEOSGeometry *part = edge && clip ? GEOSClipByRect_r(h, edge, clip[0], clip[1], clip[2],
+                                                         clip[3]) : NULL;
+    const GEOSGeometry *lines = clip ? part : edge;
+    GEOSGeometry *edge_m = lines ? transform(ctx, lines, r->front_pj, PJ_FWD) : NULL;
     GEOSGeometry *line_m = edge_m ? GEOSDifference_r(h, edge_m, band) : NULL;
     GEOSGeometry *merged = line_m ? GEOSLineMerge_r(h, line_m) : NULL;
     GEOSGeometry *line = merged ? transform(ctx, merged, r->front_pj, PJ_INV) : NULL;
-    if (!line && band && ctx->err != FL_EPROJ)
+    if (!line && ctx->err != FL_EPROJ)
         fl_geos_error(ctx, "computing the frontline");
-    GEOSGeometry *tmp[] = {held, edge, edge_m, line_m, merged};
+    GEOSGeometry *tmp[] = {edge, part, edge_m, line_m, merged};
     for (size_t i = 0; i < sizeof tmp / sizeof *tmp; i++)
         if (tmp[i])
             GEOSGeom_destroy_r(h, tmp[i]);
     return line;
+}
+
+/* The whole frontline of a snapshot. */
+static GEOSGeometry *front_line(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
+                                double tolerance_km)
+{
+    const GEOSGeometry *band = border_band(ctx, r, tolerance_km);
+    GEOSGeometry *held = band ? fl_intersection(ctx, s->layer[fl_profile_front_status(s->profile)],
+                                                r->territory) : NULL;
+    GEOSGeometry *line = held ? front_of(ctx, held, r, band, NULL) : NULL;
+    if (held)
+        GEOSGeom_destroy_r(ctx->geos, held);
+    return line;
+}
+
+/* Length of the front of side (0: a, 1: b) within a window's core. */
+static int window_front_km(fl_ctx *ctx, const fl_window *w, int side, int status,
+                           const fl_regions *r, const GEOSGeometry *band, double *km)
+{
+    GEOSGeometry *held = fl_intersection(ctx, w->part[side][status], w->territory);
+    GEOSGeometry *line = held ? front_of(ctx, held, r, band, w->core) : NULL;
+    *km = line ? fl_geom_length_km(ctx, line) : 0;
+    if (held)
+        GEOSGeom_destroy_r(ctx->geos, held);
+    if (!line)
+        return ctx->err;
+    GEOSGeom_destroy_r(ctx->geos, line);
+    return FL_OK;
+}
+
+int fl_front_change_km(fl_ctx *ctx, const fl_window *w, int nwin, const fl_profile *p,
+                       const fl_regions *r, double tolerance_km, double *delta)
+{
+    *delta = 0;
+    const GEOSGeometry *band = border_band(ctx, r, tolerance_km);
+    if (!band)
+        return ctx->err;
+    for (int i = 0; i < nwin; i++)
+        for (int side = 0; side < 2; side++) {
+            double km;
+            int rc = window_front_km(ctx, &w[i], side, fl_profile_front_status(p), r, band, &km);
+            if (rc)
+                return rc;
+            *delta += side ? km : -km;
+        }
+    return FL_OK;
 }
 
 static int cmp_desc(const void *x, const void *y)

@@ -124,6 +124,14 @@ typedef struct fl_status_def fl_status_def;
 int fl_profile_classify(const fl_profile *p, json_object *props);
 
 /* snapshot.c */
+/* A classified feature: its valid, densified polygon, status, bounds and a hash of both. */
+typedef struct fl_feat {
+    GEOSGeometry *geom;
+    int status;
+    double bbox[4];
+    uint64_t hash;
+} fl_feat;
+
 struct fl_snapshot {
     char *path;
     const char *kind;
@@ -132,25 +140,47 @@ struct fl_snapshot {
     int nstatus;          /* profile statuses, including the default one (last) */
     fl_counts counts;
     long *status_features;
+    /* the classified features, sorted by hash: a diff overlays only where they differ */
+    fl_feat *feat;
+    size_t nfeat, capfeat;
+    double bbox[4];       /* of the features */
+    /* the layers, from fl_snapshot_normalise (NULL until then) */
     GEOSGeometry **layer; /* per status but the default: exclusive after precedence */
     const GEOSPreparedGeometry **prep;
     GEOSGeometry *cover;  /* union of every layer */
-    /* the classified features' polygons (valid, densified) with a hash of their status and
-     * coordinates, sorted by hash: a diff overlays only where features differ */
-    size_t nfeat;
-    uint64_t *fhash;
-    GEOSGeometry **fgeom;
-    double *km2;          /* drawn area per status */
-    double bbox[4];
+    double *km2;          /* drawn area per status: from the layers, or carried by a diff */
+    bool km2_known;
     /* cache: km² of each status in the territory and regions numbered region_serial (see
      * fl_snapshot_region_km2) */
     uint64_t region_serial;
     double *region_km2;
 };
-/* The union of the polygons of a's features that b lacks and of b's features that a lacks:
- * everywhere else both have the same features, hence the same statuses. An empty polygon
- * when nothing changed; NULL on error. */
-GEOSGeometry *fl_snapshot_changed_area(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b);
+/* Reads and classifies a snapshot without normalising it (fl_snapshot_open does both). */
+int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
+                     fl_snapshot **out);
+/* Computes the layers, cover and drawn areas from the features, once (a cache). */
+int fl_snapshot_normalise(fl_ctx *ctx, const fl_snapshot *s);
+/* windows.c: where two snapshots differ. A window is a rectangle (the core) around ground
+ * whose status may differ between snapshots a and b, and a larger one (the envelope) within
+ * which both snapshots' statuses are computed from their features; envelopes are disjoint,
+ * and outside the cores both snapshots give every point the same status. */
+typedef struct fl_window {
+    double core[4], env[4];       /* W, S, E, N */
+    GEOSGeometry *core_rect, *env_rect;
+    GEOSGeometry *territory;      /* the territory within the envelope */
+    GEOSGeometry **part[2];       /* per snapshot (a, b), nstatus + 1 exclusive parts of the
+                                   * envelope: the layers, the default status, none */
+} fl_window;
+/* The windows of a → b (none when nothing changed). */
+int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
+                   const fl_regions *r, fl_window **out, int *count);
+void fl_windows_free(fl_ctx *ctx, fl_window *w, int n, int nparts);
+/* Updates status[i] (statuses in a) to the statuses in b of the n points inside a core. */
+int fl_windows_status(fl_ctx *ctx, const fl_window *w, int nwin, int nstatus, size_t n,
+                      const double *lat, const double *lon, int *status);
+/* A rectangle polygon W, S, E, N. */
+GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double bbox[4]);
+
 /* Status of a point from the snapshot's layers alone: index, or -1 when uncovered. */
 int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt);
 
@@ -226,6 +256,10 @@ const char *fl_status_name(const fl_profile *p, int status);
  * territory − cover. Caller destroys each. */
 int fl_snapshot_clip(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
                      GEOSGeometry **out);
+/* front.c: the change of the frontline's length (km) from a to b, given their windows:
+ * outside the windows' cores both fronts are the same. */
+int fl_front_change_km(fl_ctx *ctx, const fl_window *w, int nwin, const fl_profile *p,
+                       const fl_regions *r, double tolerance_km, double *delta);
 /* front.c: the frontline's merged lines (lon/lat), owned by the front. */
 const GEOSGeometry *fl_front_line(const fl_front *f);
 

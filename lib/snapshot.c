@@ -1,32 +1,15 @@
-/* snapshot.c — a map version: read its features, classify them with the profile, make the
- * polygons valid and the statuses exclusive (earlier statuses win where layers overlap). */
+/* snapshot.c — a map version: read its features, classify them with the profile and make
+ * their polygons valid (loading); then union each status' polygons and make the statuses
+ * exclusive, earlier statuses winning where layers overlap (normalising). A timeline's
+ * snapshots after the first are only loaded: their diff works on the features (windows.c). */
 #include "internal.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The polygons of each status while a snapshot is being classified. */
-typedef struct bins {
-    GEOSGeometry **g;
-    size_t n, cap;
-} bins;
-
-static int bin_push(fl_ctx *ctx, bins *b, GEOSGeometry *g)
-{
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 16;
-        GEOSGeometry **v = fl_realloc(ctx, b->g, cap, sizeof *v);
-        if (!v) {
-            GEOSGeom_destroy_r(ctx->geos, g);
-            return FL_ENOMEM;
-        }
-        b->g = v;
-        b->cap = cap;
-    }
-    b->g[b->n++] = g;
-    return FL_OK;
-}
+static void drop_layers(fl_ctx *ctx, fl_snapshot *s);
 
 static bool has_style(json_object *props)
 {
@@ -41,7 +24,6 @@ static uint64_t feature_hash(fl_ctx *ctx, const GEOSGeometry *g, int status)
 {
     uint64_t h = 1469598103934665603ULL;
     h = (h ^ (uint64_t)status) * 1099511628211ULL;
-    GEOSGeometry *pts = NULL;
     const GEOSCoordSequence *cs;
     int type = GEOSGeomTypeId_r(ctx->geos, g), nparts = GEOSGetNumGeometries_r(ctx->geos, g);
     for (int p = 0; p < nparts; p++) {
@@ -64,43 +46,50 @@ static uint64_t feature_hash(fl_ctx *ctx, const GEOSGeometry *g, int status)
             h = (h ^ 0xFF) * 1099511628211ULL; /* ring separator */
         }
     }
-    (void)pts;
     return h;
 }
 
-/* Keeps a copy of a classified feature's polygon and its hash for incremental diffs. */
-static int keep_feature(fl_ctx *ctx, fl_snapshot *s, const GEOSGeometry *poly, int status)
+/* Keeps a classified feature's polygon (taking it), with its status, bounds and hash. */
+static int keep_feature(fl_ctx *ctx, fl_snapshot *s, GEOSGeometry *poly, int status)
 {
-    size_t n = s->nfeat + 1;
-    uint64_t *h = fl_realloc(ctx, s->fhash, n, sizeof *h);
-    if (h)
-        s->fhash = h;
-    GEOSGeometry **g = h ? fl_realloc(ctx, s->fgeom, n, sizeof *g) : NULL;
-    if (!g)
-        return FL_ENOMEM;
-    s->fgeom = g;
-    if (!(g[s->nfeat] = GEOSGeom_clone_r(ctx->geos, poly)))
-        return fl_geos_error(ctx, "copying a feature");
-    h[s->nfeat++] = feature_hash(ctx, poly, status);
+    if (s->nfeat == s->capfeat) {
+        size_t cap = s->capfeat ? 2 * s->capfeat : 64;
+        fl_feat *v = fl_realloc(ctx, s->feat, cap, sizeof *v);
+        if (!v) {
+            GEOSGeom_destroy_r(ctx->geos, poly);
+            return FL_ENOMEM;
+        }
+        s->feat = v;
+        s->capfeat = cap;
+    }
+    fl_feat *f = &s->feat[s->nfeat++];
+    *f = (fl_feat){.geom = poly, .status = status, .hash = feature_hash(ctx, poly, status)};
+    fl_geom_bounds(ctx, poly, f->bbox);
     return FL_OK;
 }
 
-/* Sorts the kept features by hash (pairs of hash and geometry sorted together). */
-static void sort_features(fl_snapshot *s)
+static int by_hash(const void *x, const void *y)
 {
-    for (size_t i = 1; i < s->nfeat; i++) /* insertion sort: a few hundred features */
-        for (size_t j = i; j > 0 && s->fhash[j] < s->fhash[j - 1]; j--) {
-            uint64_t th = s->fhash[j];
-            s->fhash[j] = s->fhash[j - 1];
-            s->fhash[j - 1] = th;
-            GEOSGeometry *tg = s->fgeom[j];
-            s->fgeom[j] = s->fgeom[j - 1];
-            s->fgeom[j - 1] = tg;
-        }
+    uint64_t a = ((const fl_feat *)x)->hash, b = ((const fl_feat *)y)->hash;
+    return a < b ? -1 : a > b;
 }
 
-/* Accounts for every feature and puts each classified polygon into its status' bin. */
-static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, bins *bin)
+/* The bounds of all features (of the union of the layers). */
+static void features_bounds(fl_snapshot *s)
+{
+    for (size_t i = 0; i < s->nfeat; i++) {
+        const double *b = s->feat[i].bbox;
+        if (!i)
+            memcpy(s->bbox, b, sizeof s->bbox);
+        s->bbox[0] = fmin(s->bbox[0], b[0]);
+        s->bbox[1] = fmin(s->bbox[1], b[1]);
+        s->bbox[2] = fmax(s->bbox[2], b[2]);
+        s->bbox[3] = fmax(s->bbox[3], b[3]);
+    }
+}
+
+/* Accounts for every feature and keeps each classified polygon. */
+static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs)
 {
     bool deepstate = false, bare = true;
     s->counts.total = (long)fs->n;
@@ -131,14 +120,11 @@ static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, bins *bin)
         s->counts.classified++;
         s->status_features[status]++;
         int rc = keep_feature(ctx, s, poly, status);
-        if (rc) {
-            GEOSGeom_destroy_r(ctx->geos, poly);
+        if (rc)
             return rc;
-        }
-        if (bin_push(ctx, &bin[status], poly))
-            return FL_ENOMEM;
     }
-    sort_features(s);
+    qsort(s->feat, s->nfeat, sizeof *s->feat, by_hash);
+    features_bounds(s);
     if (!strcmp(fs->kind, "geojson"))
         s->kind = deepstate ? "deepstate" : bare ? "single-layer" : "geojson";
     else
@@ -146,36 +132,74 @@ static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, bins *bin)
     return FL_OK;
 }
 
-/* Unions each status' polygons and removes what statuses of higher precedence cover. */
-static int normalise(fl_ctx *ctx, fl_snapshot *s, bins *bin)
+/* Copies of the polygons of the features of one status (caller frees the array). */
+static GEOSGeometry **status_polygons(fl_ctx *ctx, const fl_snapshot *s, int status, size_t *n)
 {
+    GEOSGeometry **g = fl_calloc(ctx, s->nfeat + 1, sizeof *g);
+    *n = 0;
+    for (size_t i = 0; g && i < s->nfeat; i++) {
+        if (s->feat[i].status != status)
+            continue;
+        if (!(g[(*n)++] = GEOSGeom_clone_r(ctx->geos, s->feat[i].geom))) {
+            fl_geos_error(ctx, "copying a feature");
+            for (size_t k = 0; k + 1 < *n; k++)
+                GEOSGeom_destroy_r(ctx->geos, g[k]);
+            free(g);
+            return NULL;
+        }
+    }
+    return g;
+}
+
+/* The union of one status' polygons. */
+static GEOSGeometry *status_union(fl_ctx *ctx, const fl_snapshot *s, int status)
+{
+    size_t n;
+    GEOSGeometry **g = status_polygons(ctx, s, status, &n);
+    GEOSGeometry *u = g ? fl_union_all(ctx, g, n) : NULL;
+    free(g);
+    return u;
+}
+
+int fl_snapshot_normalise(fl_ctx *ctx, const fl_snapshot *cs)
+{
+    fl_snapshot *s = (fl_snapshot *)cs; /* the layers are a cache of the features */
     int drawn = s->nstatus - 1;
+    if (s->cover)
+        return FL_OK;
+    GEOSGeometry *cover = NULL;
     for (int i = 0; i < drawn; i++) {
-        GEOSGeometry *u = fl_union_all(ctx, bin[i].g, bin[i].n);
-        bin[i].n = 0; /* consumed */
+        GEOSGeometry *u = status_union(ctx, s, i);
         if (!u)
             break;
-        if (s->cover) {
-            s->layer[i] = fl_difference(ctx, u, s->cover);
-            GEOSGeometry *c = s->layer[i] ? fl_union(ctx, s->cover, u) : NULL;
+        if (cover) {
+            s->layer[i] = fl_difference(ctx, u, cover);
+            GEOSGeometry *c = s->layer[i] ? fl_union(ctx, cover, u) : NULL;
             GEOSGeom_destroy_r(ctx->geos, u);
-            GEOSGeom_destroy_r(ctx->geos, s->cover);
-            s->cover = c;
+            GEOSGeom_destroy_r(ctx->geos, cover);
+            cover = c;
         } else {
             s->layer[i] = u;
-            s->cover = GEOSGeom_clone_r(ctx->geos, u);
+            cover = GEOSGeom_clone_r(ctx->geos, u);
         }
-        if (!s->layer[i] || !s->cover)
+        if (!s->layer[i] || !cover)
             break;
         s->km2[i] = fl_geom_km2(ctx, s->layer[i]);
-        s->prep[i] = GEOSPrepare_r(ctx->geos, s->layer[i]);
-        if (!s->prep[i])
+        if (!(s->prep[i] = GEOSPrepare_r(ctx->geos, s->layer[i])))
             break;
     }
+    int rc = FL_OK;
     for (int i = 0; i < drawn; i++)
         if (!s->layer[i] || !s->prep[i])
-            return ctx->err ? ctx->err : fl_geos_error(ctx, "normalising layers");
-    fl_geom_bounds(ctx, s->cover, s->bbox);
+            rc = ctx->err ? ctx->err : fl_geos_error(ctx, "normalising layers");
+    if (rc) {
+        if (cover)
+            GEOSGeom_destroy_r(ctx->geos, cover);
+        drop_layers(ctx, s);
+        return rc;
+    }
+    s->cover = cover;
+    s->km2_known = true;
     return FL_OK;
 }
 
@@ -196,7 +220,7 @@ static int snapshot_alloc(fl_ctx *ctx, fl_snapshot **out, const char *path, cons
     return s->path && s->status_features && s->layer && s->prep && s->km2 ? FL_OK : FL_ENOMEM;
 }
 
-int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
+int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      fl_snapshot **out)
 {
     *out = NULL;
@@ -205,22 +229,11 @@ int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
     fl_snapshot *s = NULL;
     int rc = snapshot_alloc(ctx, &s, path, profile);
     fl_features fs = {0};
-    bins *bin = rc ? NULL : fl_calloc(ctx, (size_t)s->nstatus, sizeof *bin);
-    if (!rc && !bin)
-        rc = FL_ENOMEM;
     if (!rc)
         rc = fl_features_read(ctx, path, &fs);
     if (!rc)
-        rc = classify(ctx, s, &fs, bin);
+        rc = classify(ctx, s, &fs);
     fl_features_clear(ctx, &fs);
-    if (!rc)
-        rc = normalise(ctx, s, bin);
-    for (int i = 0; bin && i < s->nstatus; i++) {
-        for (size_t k = 0; k < bin[i].n; k++)
-            GEOSGeom_destroy_r(ctx->geos, bin[i].g[k]);
-        free(bin[i].g);
-    }
-    free(bin);
     if (rc) {
         fl_snapshot_close(ctx, s);
         return rc;
@@ -229,22 +242,41 @@ int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
     return FL_OK;
 }
 
-void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
+int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
+                     fl_snapshot **out)
 {
-    if (!s)
-        return;
+    int rc = fl_snapshot_load(ctx, path, profile, out);
+    if (!rc && (rc = fl_snapshot_normalise(ctx, *out))) {
+        fl_snapshot_close(ctx, *out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* Frees the layers (they can be computed again from the features). */
+static void drop_layers(fl_ctx *ctx, fl_snapshot *s)
+{
     for (int i = 0; s->layer && i < s->nstatus; i++) {
         if (s->prep && s->prep[i])
             GEOSPreparedGeom_destroy_r(ctx->geos, s->prep[i]);
         if (s->layer[i])
             GEOSGeom_destroy_r(ctx->geos, s->layer[i]);
+        s->layer[i] = NULL;
+        s->prep[i] = NULL;
     }
     if (s->cover)
         GEOSGeom_destroy_r(ctx->geos, s->cover);
+    s->cover = NULL;
+}
+
+void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
+{
+    if (!s)
+        return;
+    drop_layers(ctx, s);
     for (size_t i = 0; i < s->nfeat; i++)
-        GEOSGeom_destroy_r(ctx->geos, s->fgeom[i]);
-    free(s->fgeom);
-    free(s->fhash);
+        GEOSGeom_destroy_r(ctx->geos, s->feat[i].geom);
+    free(s->feat);
     free(s->layer);
     free(s->prep);
     free(s->km2);
@@ -274,37 +306,6 @@ void fl_snapshot_bounds(const fl_snapshot *s, double bbox[4])
 double fl_snapshot_status_km2(const fl_snapshot *s, int i)
 {
     return i >= 0 && i < s->nstatus ? s->km2[i] : 0;
-}
-
-/* Appends copies of the features of a whose hash b lacks (both sorted by hash). */
-static int features_missing(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
-                            GEOSGeometry **out, size_t *n)
-{
-    size_t j = 0;
-    for (size_t i = 0; i < a->nfeat; i++) {
-        while (j < b->nfeat && b->fhash[j] < a->fhash[i])
-            j++;
-        if (j < b->nfeat && b->fhash[j] == a->fhash[i])
-            continue;
-        if (!(out[(*n)++] = GEOSGeom_clone_r(ctx->geos, a->fgeom[i])))
-            return fl_geos_error(ctx, "copying a feature");
-    }
-    return FL_OK;
-}
-
-GEOSGeometry *fl_snapshot_changed_area(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b)
-{
-    GEOSGeometry **parts = fl_calloc(ctx, a->nfeat + b->nfeat + 1, sizeof *parts);
-    size_t n = 0;
-    int rc = parts ? features_missing(ctx, a, b, parts, &n) : FL_ENOMEM;
-    if (!rc)
-        rc = features_missing(ctx, b, a, parts, &n);
-    GEOSGeometry *u = rc ? NULL : fl_union_all(ctx, parts, n);
-    if (rc)
-        for (size_t i = 0; i < n; i++)
-            GEOSGeom_destroy_r(ctx->geos, parts[i]);
-    free(parts);
-    return u;
 }
 
 int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt)

@@ -23,6 +23,7 @@ struct fl_timeline {
     int nchanges;
     place_change *changes;
     fl_chart *chart; /* areas over time, for fl_timeline_chart */
+    double front_km; /* of prev */
 };
 
 int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *r,
@@ -53,15 +54,38 @@ void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl)
     free(tl);
 }
 
+/* Status of every place in s: all of them for the first snapshot, afterwards those of the
+ * previous snapshot changed where the diff d has windows. Caller frees. */
+static int place_statuses(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, const fl_diff *d,
+                          int **status)
+{
+    const fl_places *p = tl->places;
+    if (!d) {
+        int *region, rc = fl_places_status(ctx, s, tl->r, p, status, &region);
+        free(region);
+        return rc;
+    }
+    if (!(*status = fl_calloc(ctx, (size_t)p->n + 1, sizeof **status)))
+        return FL_ENOMEM;
+    memcpy(*status, tl->prev_status, (size_t)p->n * sizeof **status);
+    int rc = fl_windows_status(ctx, d->win, d->nwin, s->nstatus, (size_t)p->n, p->lat, p->lon,
+                               *status);
+    if (rc) {
+        free(*status);
+        *status = NULL;
+    }
+    return rc;
+}
+
 /* Appends the places whose status differs from the previous snapshot to the change log. */
-static int log_places(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, int *count)
+static int log_places(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, const fl_diff *d,
+                      int *count)
 {
     *count = 0;
     if (!tl->places)
         return FL_OK;
-    int *status, *region;
-    int rc = fl_places_status(ctx, s, tl->r, tl->places, &status, &region);
-    free(region);
+    int *status;
+    int rc = place_statuses(ctx, tl, s, d, &status);
     if (rc)
         return rc;
     for (int i = 0; tl->prev_status && i < tl->places->n; i++) {
@@ -92,6 +116,24 @@ static int log_places(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, int *c
     return FL_OK;
 }
 
+/* The frontline's length: whole for the first snapshot, then changed window by window. */
+static int front_km(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, const fl_diff *d)
+{
+    if (d) {
+        double delta;
+        int rc = fl_front_change_km(ctx, d->win, d->nwin, s->profile, tl->r, tl->tolerance_km,
+                                    &delta);
+        tl->front_km += rc ? 0 : delta;
+        return rc;
+    }
+    fl_front *f;
+    int rc = fl_front_new(ctx, s, tl->r, tl->tolerance_km, &f);
+    if (!rc)
+        tl->front_km = fl_front_km(f);
+    fl_front_free(ctx, f);
+    return rc;
+}
+
 static json_object *km2_object(const fl_profile *p, int n, double (*get)(const void *, int, int),
                                const void *obj, int region)
 {
@@ -114,7 +156,7 @@ static double drawn_get(const void *s, int region, int status)
 
 /* The row of one snapshot. */
 static json_object *row_json(fl_timeline *tl, const fl_snapshot *s, const fl_areas *a,
-                             const fl_diff *d, const fl_front *f, int changes)
+                             const fl_diff *d, int changes)
 {
     int n = s->nstatus;
     json_object *row = fl_snapshot_head_json(s);
@@ -125,7 +167,7 @@ static json_object *row_json(fl_timeline *tl, const fl_snapshot *s, const fl_are
         json_object_object_add(regions, tl->r->code[k], km2_object(s->profile, n, area_get, a, k));
     json_object_object_add(row, "regions", regions);
     json_object_object_add(row, "transitions", d ? fl_diff_transitions_json(d, -1) : NULL);
-    json_object_object_add(row, "front_km", fl_json_num(fl_front_km(f), 3));
+    json_object_object_add(row, "front_km", fl_json_num(tl->front_km, 3));
     json_object_object_add(row, "place_changes", json_object_new_int(changes));
     json_object_object_add(row, "features", fl_counts_json(&s->counts));
     return row;
@@ -136,26 +178,26 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
     fl_snapshot *s = NULL;
     fl_areas *a = NULL;
     fl_diff *d = NULL;
-    fl_front *f = NULL;
     int changes = 0;
-    int rc = fl_snapshot_open(ctx, path, tl->profile, &s);
+    /* after the first, a snapshot is only loaded: the diff carries the areas over */
+    int rc = tl->prev ? fl_snapshot_load(ctx, path, tl->profile, &s)
+                      : fl_snapshot_open(ctx, path, tl->profile, &s);
     if (!rc && tl->prev && s->time != FL_TIME_UNKNOWN && tl->prev->time != FL_TIME_UNKNOWN &&
         s->time < tl->prev->time)
         rc = fl_error(ctx, FL_EARG, "%s: earlier than the previous snapshot %s (add snapshots "
                       "in time order)", path, tl->prev->path);
-    if (!rc && tl->prev) /* first: it carries the region areas over from prev to s */
+    if (!rc && tl->prev)
         rc = fl_diff_new(ctx, tl->prev, s, tl->r, NULL, &d);
     if (!rc)
         rc = fl_areas_new(ctx, s, tl->r, &a);
     if (!rc)
-        rc = fl_front_new(ctx, s, tl->r, tl->tolerance_km, &f);
+        rc = front_km(ctx, tl, s, d);
     if (!rc)
-        rc = log_places(ctx, tl, s, &changes);
+        rc = log_places(ctx, tl, s, d, &changes);
     if (!rc && s->time != FL_TIME_UNKNOWN)
         rc = fl_chart_add(ctx, tl->chart, s->time, a);
     if (!rc && row_json_out)
-        rc = fl_json_out(ctx, row_json(tl, s, a, d, f, changes), row_json_out);
-    fl_front_free(ctx, f);
+        rc = fl_json_out(ctx, row_json(tl, s, a, d, changes), row_json_out);
     fl_diff_free(ctx, d);
     fl_areas_free(a);
     if (rc) {

@@ -92,8 +92,8 @@ static void features(const fl_snapshot *s)
     for (size_t i = 0; i < s->nfeat; i++) {
         char what[4200];
         snprintf(what, sizeof what, "%s: feature polygon %zu", s->path, i);
-        idempotent(s->fgeom[i], false, what);
-        idempotent(s->fgeom[i], true, what);
+        idempotent(s->feat[i].geom, false, what);
+        idempotent(s->feat[i].geom, true, what);
     }
 }
 

@@ -1,0 +1,284 @@
+/* windows.c — where two snapshots differ: disjoint rectangles ("windows") around the ground
+ * whose status can differ, and each snapshot's statuses within a window.
+ *
+ * The status of a point is the first status (in precedence order) one of whose features
+ * covers it. Let R be the features of status s that A has and B lacks (by hash), N those B has
+ * and A lacks, and K the ones both have. A's union of status s is K ∪ ⋃R, B's is K ∪ ⋃N, so
+ * they can differ only within D_s = ⋃R △ ⋃N; outside the union of the D_s every point has the
+ * same status in both snapshots. Each connected part of that union gets a window: its bounds
+ * plus CORE_MARGIN (the core), plus ENV_MARGIN (the envelope, where statuses are computed from
+ * the features clipped to it). Windows whose envelopes overlap are merged, so envelopes are
+ * disjoint: sums over windows count nothing twice. The clipping makes edges along the
+ * envelope that are not the map's; the core keeps clear of them. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CORE_MARGIN 0.001 /* degrees (~100 m) */
+#define ENV_MARGIN 0.01   /* degrees (~1 km) */
+
+/* Copies of the features of a of one status whose hash b lacks (a, b sorted by hash). */
+static int missing(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, int status,
+                   GEOSGeometry **out, size_t *n)
+{
+    size_t j = 0;
+    *n = 0;
+    for (size_t i = 0; i < a->nfeat; i++) {
+        while (j < b->nfeat && b->feat[j].hash < a->feat[i].hash)
+            j++;
+        if (a->feat[i].status != status || (j < b->nfeat && b->feat[j].hash == a->feat[i].hash))
+            continue;
+        if (!(out[(*n)++] = GEOSGeom_clone_r(ctx->geos, a->feat[i].geom)))
+            return fl_geos_error(ctx, "copying a feature");
+    }
+    return FL_OK;
+}
+
+/* ⋃ of the features of one status one snapshot has and the other lacks; NULL on error. */
+static GEOSGeometry *missing_union(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
+                                   int status)
+{
+    GEOSGeometry **g = fl_calloc(ctx, a->nfeat + 1, sizeof *g);
+    size_t n = 0;
+    int rc = g ? missing(ctx, a, b, status, g, &n) : FL_ENOMEM;
+    GEOSGeometry *u = rc ? NULL : fl_union_all(ctx, g, n);
+    for (size_t i = 0; rc && i < n; i++)
+        if (g[i])
+            GEOSGeom_destroy_r(ctx->geos, g[i]);
+    free(g);
+    return u;
+}
+
+/* D_s = ⋃R △ ⋃N for status s; NULL on error. */
+static GEOSGeometry *status_changes(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
+                                    int s)
+{
+    GEOSGeometry *r = missing_union(ctx, a, b, s), *n = r ? missing_union(ctx, b, a, s) : NULL;
+    GEOSGeometry *d = NULL;
+    if (n) {
+        d = GEOSSymDifference_r(ctx->geos, r, n);
+        if (!d)
+            fl_geos_error(ctx, "symmetric difference of changed features");
+    }
+    if (r)
+        GEOSGeom_destroy_r(ctx->geos, r);
+    if (n)
+        GEOSGeom_destroy_r(ctx->geos, n);
+    return fl_keep_polygons(ctx, d);
+}
+
+static void grow(double out[4], const double in[4], double margin)
+{
+    out[0] = in[0] - margin;
+    out[1] = in[1] - margin;
+    out[2] = in[2] + margin;
+    out[3] = in[3] + margin;
+}
+
+/* Appends a window around each polygon of d. */
+static int add_windows(fl_ctx *ctx, const GEOSGeometry *d, fl_window **w, int *n, int *cap)
+{
+    int k = GEOSGetNumGeometries_r(ctx->geos, d);
+    for (int i = 0; i < k; i++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, d, i);
+        if (GEOSisEmpty_r(ctx->geos, p))
+            continue;
+        if (*n == *cap) {
+            int c = *cap ? 2 * *cap : 16;
+            fl_window *v = fl_realloc(ctx, *w, (size_t)c, sizeof *v);
+            if (!v)
+                return FL_ENOMEM;
+            *w = v;
+            *cap = c;
+        }
+        fl_window *x = &(*w)[(*n)++];
+        memset(x, 0, sizeof *x);
+        double b[4];
+        fl_geom_bounds(ctx, p, b);
+        grow(x->core, b, CORE_MARGIN);
+        grow(x->env, x->core, ENV_MARGIN);
+    }
+    return FL_OK;
+}
+
+/* Merges windows whose envelopes overlap into one around both, until none do. */
+static void merge_windows(fl_window *w, int *n)
+{
+    for (bool merged = true; merged;) {
+        merged = false;
+        for (int i = 0; i < *n; i++)
+            for (int j = i + 1; j < *n; j++) {
+                if (!fl_bounds_overlap(w[i].env, w[j].env))
+                    continue;
+                for (int k = 0; k < 2; k++) {
+                    w[i].core[k] = fmin(w[i].core[k], w[j].core[k]);
+                    w[i].core[k + 2] = fmax(w[i].core[k + 2], w[j].core[k + 2]);
+                }
+                grow(w[i].env, w[i].core, ENV_MARGIN);
+                w[j--] = w[--*n];
+                merged = true;
+            }
+    }
+}
+
+GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double b[4])
+{
+    GEOSGeometry *g = GEOSGeom_createRectangle_r(ctx->geos, b[0], b[1], b[2], b[3]);
+    if (!g)
+        fl_geos_error(ctx, "creating a rectangle");
+    return g;
+}
+
+/* Statuses of s within window w, into part[0 .. nstatus]: the exclusive layers as drawn, the
+ * default status (the territory no layer covers) and none (the rest), each clipped to the
+ * envelope. */
+static int partition(fl_ctx *ctx, const fl_snapshot *s, const fl_window *w, GEOSGeometry **part)
+{
+    int drawn = s->nstatus - 1;
+    GEOSGeometry *cover = fl_empty_polygon(ctx), **pieces = fl_calloc(ctx, s->nfeat + 1,
+                                                                      sizeof *pieces);
+    int rc = cover && pieces ? FL_OK : ctx->err ? ctx->err : FL_ENOMEM;
+    for (int st = 0; st < drawn && !rc; st++) {
+        size_t n = 0;
+        for (size_t i = 0; i < s->nfeat && !rc; i++)
+            if (s->feat[i].status == st && fl_bounds_overlap(s->feat[i].bbox, w->env) &&
+                !(pieces[n++] = fl_intersection(ctx, s->feat[i].geom, w->env_rect)))
+                rc = ctx->err;
+        GEOSGeometry *u = rc ? NULL : fl_union_all(ctx, pieces, rc ? 0 : n);
+        for (size_t i = 0; rc && i < n; i++)
+            if (pieces[i])
+                GEOSGeom_destroy_r(ctx->geos, pieces[i]);
+        part[st] = u ? fl_difference(ctx, u, cover) : NULL;
+        GEOSGeometry *c = part[st] ? fl_union(ctx, cover, u) : NULL;
+        if (u)
+            GEOSGeom_destroy_r(ctx->geos, u);
+        GEOSGeom_destroy_r(ctx->geos, cover);
+        if (!(cover = c))
+            rc = ctx->err ? ctx->err : FL_ENOMEM;
+    }
+    free(pieces);
+    if (!rc && !(part[drawn] = fl_difference(ctx, w->territory, cover)))
+        rc = ctx->err;
+    GEOSGeometry *rest = rc ? NULL : fl_difference(ctx, w->env_rect, cover);
+    if (!rc && !(part[drawn + 1] = rest ? fl_difference(ctx, rest, w->territory) : NULL))
+        rc = ctx->err;
+    if (rest)
+        GEOSGeom_destroy_r(ctx->geos, rest);
+    if (cover)
+        GEOSGeom_destroy_r(ctx->geos, cover);
+    return rc;
+}
+
+/* Fills in a window's rectangles, territory and both partitions. */
+static int window_open(fl_ctx *ctx, fl_window *w, const fl_snapshot *a, const fl_snapshot *b,
+                       const fl_regions *r)
+{
+    int nparts = a->nstatus + 1;
+    w->part[0] = fl_calloc(ctx, (size_t)nparts, sizeof(GEOSGeometry *));
+    w->part[1] = fl_calloc(ctx, (size_t)nparts, sizeof(GEOSGeometry *));
+    if (!w->part[0] || !w->part[1])
+        return FL_ENOMEM;
+    if (!(w->env_rect = fl_rectangle(ctx, w->env)) || !(w->core_rect = fl_rectangle(ctx, w->core)))
+        return ctx->err;
+    if (!(w->territory = fl_intersection(ctx, r->territory, w->env_rect)))
+        return ctx->err;
+    int rc = partition(ctx, a, w, w->part[0]);
+    return rc ? rc : partition(ctx, b, w, w->part[1]);
+}
+
+int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
+                   const fl_regions *r, fl_window **out, int *count)
+{
+    fl_window *w = NULL;
+    int n = 0, cap = 0, rc = FL_OK;
+    for (int s = 0; s < a->nstatus - 1 && !rc; s++) {
+        GEOSGeometry *d = status_changes(ctx, a, b, s);
+        rc = d ? add_windows(ctx, d, &w, &n, &cap) : ctx->err ? ctx->err : FL_ENOMEM;
+        if (d)
+            GEOSGeom_destroy_r(ctx->geos, d);
+    }
+    if (!rc)
+        merge_windows(w, &n);
+    for (int i = 0; i < n && !rc; i++)
+        rc = window_open(ctx, &w[i], a, b, r);
+    if (rc) {
+        fl_windows_free(ctx, w, n, a->nstatus + 1);
+        w = NULL;
+        n = 0;
+    }
+    *out = w;
+    *count = n;
+    return rc;
+}
+
+void fl_windows_free(fl_ctx *ctx, fl_window *w, int n, int nparts)
+{
+    for (int i = 0; w && i < n; i++) {
+        GEOSGeometry *g[] = {w[i].env_rect, w[i].core_rect, w[i].territory};
+        for (size_t k = 0; k < sizeof g / sizeof *g; k++)
+            if (g[k])
+                GEOSGeom_destroy_r(ctx->geos, g[k]);
+        for (int side = 0; side < 2; side++) {
+            for (int k = 0; w[i].part[side] && k < nparts; k++)
+                if (w[i].part[side][k])
+                    GEOSGeom_destroy_r(ctx->geos, w[i].part[side][k]);
+            free(w[i].part[side]);
+        }
+    }
+    free(w);
+}
+
+/* Part index of a point: the first part it touches, in precedence order (a point on a
+ * boundary counts as inside, as in fl_snapshot_status_at), or -1. */
+static int part_at(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int nparts,
+                   const GEOSGeometry *pt)
+{
+    for (int k = 0; k < nparts; k++)
+        if (GEOSPreparedIntersects_r(ctx->geos, prep[k], pt) == 1)
+            return k;
+    return -1;
+}
+
+static bool inside(const double b[4], double lon, double lat)
+{
+    return lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3];
+}
+
+/* The statuses in b of the points inside one window's core. */
+static int window_status(fl_ctx *ctx, const fl_window *w, int nstatus, size_t n,
+                         const double *lat, const double *lon, int *status)
+{
+    const GEOSPreparedGeometry **prep = fl_calloc(ctx, (size_t)nstatus + 1, sizeof *prep);
+    int rc = prep ? FL_OK : FL_ENOMEM;
+    for (int k = 0; k <= nstatus && !rc; k++)
+        if (!(prep[k] = GEOSPrepare_r(ctx->geos, w->part[1][k])))
+            rc = fl_geos_error(ctx, "preparing a window");
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (!inside(w->core, lon[i], lat[i]))
+            continue;
+        GEOSGeometry *pt = fl_point(ctx, lon[i], lat[i]);
+        int part = pt ? part_at(ctx, prep, nstatus + 1, pt) : -1;
+        if (pt)
+            GEOSGeom_destroy_r(ctx->geos, pt);
+        if (part < 0) /* the parts cover the envelope: only a failed predicate */
+            rc = pt ? fl_geos_error(ctx, "locating a place in a window") : ctx->err;
+        else
+            status[i] = part < nstatus ? part : FL_STATUS_NONE;
+    }
+    for (int k = 0; prep && k <= nstatus; k++)
+        if (prep[k])
+            GEOSPreparedGeom_destroy_r(ctx->geos, prep[k]);
+    free(prep);
+    return rc;
+}
+
+int fl_windows_status(fl_ctx *ctx, const fl_window *w, int nwin, int nstatus, size_t n,
+                      const double *lat, const double *lon, int *status)
+{
+    int rc = FL_OK;
+    for (int i = 0; i < nwin && !rc; i++)
+        rc = window_status(ctx, &w[i], nstatus, n, lat, lon, status);
+    return rc;
+}
