@@ -1,9 +1,88 @@
 /* test_timeline.c — a timeline over every shared raw export: rows in time order, bounded
- * memory (only the previous snapshot is kept), and a change log with the story's places at
- * the dates this data gives (checked independently with shapely: see the README). */
+ * memory (only the previous snapshot is kept), a change log with the story's places at the
+ * dates this data gives (checked independently with shapely: see the README), and every row
+ * equal to what its snapshot gives alone (the timeline carries areas, front length and place
+ * statuses over from one snapshot to the next, computing only where features changed). */
 #include "check.h"
 
 #include <dirent.h>
+#include <json.h>
+
+static int statuses_differ(const int *a, const int *b, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += a[i] != b[i];
+    return k;
+}
+
+static bool close_to(double want, double got, double rel)
+{
+    return fabs(want - got) <= rel * fmax(fabs(want), 1.0);
+}
+
+static double member(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+    json_object_object_get_ex(o, key, &v);
+    return v ? json_object_get_double(v) : NAN;
+}
+
+/* Row of path against the snapshot alone: drawn areas, areas per region, front length and
+ * the count of places whose status differs from the previous snapshot's (*prev, updated). */
+static void check_row(fl_ctx *ctx, const fl_profile *p, const fl_regions *r,
+                      const fl_places *pl, const char *path, const char *row, int **prev)
+{
+    fl_snapshot *s;
+    fl_areas *a;
+    fl_front *f;
+    CHECK_OK(ctx, fl_snapshot_open(ctx, path, p, &s));
+    CHECK_OK(ctx, fl_areas_new(ctx, s, r, &a));
+    CHECK_OK(ctx, fl_front_new(ctx, s, r, 2.0, &f));
+    json_object *doc = json_tokener_parse(row), *drawn = NULL, *regions = NULL;
+    json_object_object_get_ex(doc, "status_km2", &drawn);
+    json_object_object_get_ex(doc, "regions", &regions);
+    int ns = fl_profile_status_count(p);
+    for (int st = 0; st < ns; st++) {
+        const char *name = fl_profile_status_name(p, st);
+        if (st < ns - 1)
+            CHECK(close_to(fl_snapshot_status_km2(s, st), member(drawn, name), 1e-8),
+                  "%s: %s drawn %.6f alone, %.6f in the timeline", path, name,
+                  fl_snapshot_status_km2(s, st), member(drawn, name));
+        for (int k = 0; k < fl_regions_count(r); k++) {
+            json_object *reg = NULL;
+            json_object_object_get_ex(regions, fl_regions_code(r, k), &reg);
+            double want = fl_areas_km2(a, k, st), got = member(reg, name);
+            CHECK(close_to(want, got, 1e-6), "%s: %s %s %.6f alone, %.6f in the timeline",
+                  path, fl_regions_code(r, k), name, want, got);
+        }
+    }
+    CHECK(close_to(fl_front_km(f), member(doc, "front_km"), 1e-6),
+          "%s: front %.3f km alone, %.3f in the timeline", path, fl_front_km(f),
+          member(doc, "front_km"));
+    int *status, *region, n = fl_places_count(pl);
+    status = malloc((size_t)n * sizeof *status);
+    region = malloc((size_t)n * sizeof *region);
+    double *lat = malloc((size_t)n * sizeof *lat), *lon = malloc((size_t)n * sizeof *lon);
+    for (int i = 0; i < n; i++) {
+        lat[i] = fl_places_lat(pl, i);
+        lon[i] = fl_places_lon(pl, i);
+    }
+    CHECK_OK(ctx, fl_snapshot_status_at(ctx, s, r, (size_t)n, lat, lon, status, region));
+    if (*prev)
+        CHECK(statuses_differ(*prev, status, n) == (int)member(doc, "place_changes"),
+              "%s: %d places changed alone, %d in the timeline", path,
+              statuses_differ(*prev, status, n), (int)member(doc, "place_changes"));
+    free(*prev);
+    *prev = status;
+    free(region);
+    free(lat);
+    free(lon);
+    json_object_put(doc);
+    fl_front_free(ctx, f);
+    fl_areas_free(a);
+    fl_snapshot_close(ctx, s);
+}
 
 /* The change of a place in the change log JSON: from, to, before and after. */
 static int find_change(const char *log, const char *name, const char *from, const char *to,
@@ -53,15 +132,18 @@ int main(void)
     for (size_t i = 1; i < n; i++)
         CHECK(fl_time_parse(paths[i - 1]) < fl_time_parse(paths[i]), "order %s", paths[i]);
     fl_timeline *tl;
+    int *prev = NULL;
     CHECK_OK(ctx, fl_timeline_new(ctx, p, r, pl, 2.0, &tl));
     for (size_t i = 0; i < n; i++) {
         char *row;
         CHECK_OK(ctx, fl_timeline_add(ctx, tl, paths[i], &row));
+        check_row(ctx, p, r, pl, paths[i], row, &prev);
         CHECK(strstr(row, "\"front_km\":") && strstr(row, "\"UA-DT\":"), "row %s", row);
         CHECK((i == 0) == (strstr(row, "\"transitions\":null") != NULL), "transitions in %s", paths[i]);
         free(row);
         free(paths[i]);
     }
+    free(prev);
     char *log;
     CHECK_OK(ctx, fl_timeline_changes_json(ctx, tl, &log));
     CHECK(find_change(log, "Lyman", "occupied", "contested", "2022-10-01T12:38:55Z",
