@@ -12,54 +12,82 @@
 
 #include "diff.h"
 
-/* Splits g into its polygons, appending them as pieces of the transition a → b. */
-static int add_pieces(fl_ctx *ctx, fl_diff *d, GEOSGeometry *g, int a, int b)
+static double *cell(fl_diff *d, int region, int a, int b)
 {
-    int k = GEOSGetNumGeometries_r(ctx->geos, g);
+    return &d->km2[(size_t)(region + 1) * d->n * d->n + a * d->n + b];
+}
+
+/* Adds the area of piece p (km2 in all) to the matrices of the regions it lies in, at cell
+ * (a, b); returns the region holding most of it, or -1. A piece within one region (a
+ * prepared test) needs no overlay; only pieces across region borders are cut. */
+static int piece_regions(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *p, double km2, int a,
+                         int b)
+{
+    double bbox[4], best = 0;
+    int n, found = -1;
+    fl_geom_bounds(ctx, p, bbox);
+    int *near = fl_regions_near(d->r, bbox, &n);
+    for (int k = 0; near && k < n && found < 0; k++)
+        if (GEOSPreparedContains_r(ctx->geos, d->r->prep[near[k]], p) == 1) {
+            *cell(d, near[k], a, b) += km2;
+            found = near[k];
+        }
+    bool inside_one = found >= 0;
+    for (int k = 0; near && k < n && !inside_one; k++) {
+        GEOSGeometry *x = fl_intersection(ctx, p, d->r->geom[near[k]]);
+        double part = x ? fl_geom_km2(ctx, x) : 0;
+        *cell(d, near[k], a, b) += part;
+        if (x)
+            GEOSGeom_destroy_r(ctx->geos, x);
+        if (part > best) {
+            best = part;
+            found = near[k];
+        }
+    }
+    free(near);
+    return found;
+}
+
+/* Makes room for one more piece. */
+static int piece_room(fl_ctx *ctx, fl_diff *d)
+{
+    if (d->npieces < d->cap_pieces)
+        return FL_OK;
+    int cap = d->cap_pieces ? 2 * d->cap_pieces : 64;
+    fl_piece *v = fl_realloc(ctx, d->pieces, (size_t)cap, sizeof *v);
+    if (v)
+        d->pieces = v;
+    GEOSGeometry **gv = v ? fl_realloc(ctx, d->piece_geom, (size_t)cap, sizeof *gv) : NULL;
+    if (!gv)
+        return FL_ENOMEM;
+    d->piece_geom = gv;
+    d->cap_pieces = cap;
+    return FL_OK;
+}
+
+/* Splits t (the transition a → b in a window) into its polygons: each becomes a piece, and
+ * its area goes into the matrices, everywhere and per region. */
+static int add_pieces(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *t, int a, int b)
+{
+    int k = GEOSGetNumGeometries_r(ctx->geos, t);
     for (int i = 0; i < k; i++) {
-        const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, g, i);
+        const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, t, i);
         if (GEOSisEmpty_r(ctx->geos, p))
             continue;
-        fl_piece *v = fl_realloc(ctx, d->pieces, (size_t)d->npieces + 1, sizeof *v);
-        if (v)
-            d->pieces = v;
-        GEOSGeometry **gv = v ? fl_realloc(ctx, d->piece_geom, (size_t)d->npieces + 1,
-                                           sizeof *gv) : NULL;
-        if (!gv)
+        if (piece_room(ctx, d))
             return FL_ENOMEM;
-        d->piece_geom = gv;
         GEOSGeometry *c = GEOSGeom_clone_r(ctx->geos, p);
         if (!c)
             return fl_geos_error(ctx, "copying a piece");
         fl_piece *pc = &d->pieces[d->npieces];
         *pc = (fl_piece){.from = status_of(d, a), .to = status_of(d, b)};
         pc->km2 = fl_geom_km2(ctx, c);
+        *cell(d, -1, a, b) += pc->km2;
         fl_inner_point(ctx, c, &pc->lat, &pc->lon);
-        pc->region = fl_regions_main(ctx, d->r, c);
+        pc->region = piece_regions(ctx, d, c, pc->km2, a, b);
         d->piece_geom[d->npieces++] = c;
     }
     return FL_OK;
-}
-
-static double *cell(fl_diff *d, int region, int a, int b)
-{
-    return &d->km2[(size_t)(region + 1) * d->n * d->n + a * d->n + b];
-}
-
-/* Area of t in each region near it, into the per-region matrices at cell (a, b). */
-static void region_cells(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *t, int a, int b)
-{
-    double bbox[4];
-    int n;
-    fl_geom_bounds(ctx, t, bbox);
-    int *near = fl_regions_near(d->r, bbox, &n);
-    for (int k = 0; near && k < n; k++) {
-        GEOSGeometry *x = fl_intersection(ctx, t, d->r->geom[near[k]]);
-        *cell(d, near[k], a, b) += x ? fl_geom_km2(ctx, x) : 0;
-        if (x)
-            GEOSGeom_destroy_r(ctx->geos, x);
-    }
-    free(near);
 }
 
 int fl_piece_cmp(const void *x, const void *y)
@@ -130,11 +158,7 @@ static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w, GEOSGeom
             GEOSGeometry *t = fl_intersection(ctx, lost[a], gained[b]);
             if (!t)
                 return ctx->err;
-            if (!GEOSisEmpty_r(ctx->geos, t)) {
-                *cell(d, -1, a, b) += fl_geom_km2(ctx, t);
-                region_cells(ctx, d, t, a, b);
-                rc = add_pieces(ctx, d, t, a, b);
-            }
+            rc = add_pieces(ctx, d, t, a, b);
             GEOSGeom_destroy_r(ctx->geos, t);
         }
     return rc;

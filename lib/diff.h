@@ -18,7 +18,7 @@ struct fl_diff {
     const fl_places *places;
     int n;                     /* matrix side: the profile's statuses plus "none" (last) */
     double *km2;               /* (regions + 1) matrices n × n: everywhere, then per region */
-    int npieces;
+    int npieces, cap_pieces;
     fl_piece *pieces;          /* in transition order; see order */
     GEOSGeometry **piece_geom; /* parallel to pieces */
     int *order;                /* piece indices, largest first */
