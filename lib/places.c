@@ -152,11 +152,27 @@ int fl_places_find(const fl_places *p, const char *name)
     return -1;
 }
 
+/* From this many points on, a locator (locate.c) answers sooner, its building included, than
+ * the prepared geometries asked point by point: on the DeepStateMap exports it takes 33 ms to
+ * build and saves 0.9 µs a point (break-even 36,000 points on average over the 37 exports). */
+#define LOCATOR_POINTS 36000
+
 int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,
                           const double *lat, const double *lon, int *status, int *region)
 {
     if (!s || !r || (n && (!lat || !lon)))
         return fl_error(ctx, FL_EARG, "status: a snapshot, regions and coordinates are needed");
+    int rc = fl_snapshot_normalise(ctx, s); /* the layers, once */
+    if (rc)
+        return rc;
+    if (n >= LOCATOR_POINTS) {
+        fl_locator *loc;
+        rc = fl_locator_new(ctx, s, r, &loc);
+        if (!rc)
+            rc = fl_locator_status(ctx, loc, n, lat, lon, status, region);
+        fl_locator_free(loc);
+        return rc;
+    }
     ctx->geos_msg[0] = 0; /* a failed GEOS predicate (out of memory) answers neither yes nor
                            * no: its message is the only sign */
     for (size_t i = 0; i < n; i++) {
