@@ -1,6 +1,7 @@
 /* micro.c — micro-benchmarks of libfrontline on the shared DeepStateMap exports (issue 6):
  * load + classify one snapshot, areas by region, the diff of two consecutive snapshots,
- * 1,000,000 place-status queries, one rendered map. It uses the public header only.
+ * 1,000,000 place-status queries (fl_snapshot_status_at and an fl_locator), one rendered map.
+ * It uses the public header only.
  *
  *   build/bench/micro [--json] [RAW_DIR]        (RAW_DIR: ../shared/data/deepstate/raw)
  *
@@ -47,6 +48,7 @@ typedef struct bench {
     fl_areas *areas;
     fl_diff *diff;
     fl_render *render;
+    fl_locator *loc;
 } bench;
 
 typedef struct stage {
@@ -131,12 +133,31 @@ static int call_status(bench *b)
                                  b->status, b->region);
 }
 
+static int call_locator_new(bench *b)
+{
+    return fl_locator_new(b->ctx, b->a, b->regions, &b->loc);
+}
+
+/* setup of the locator queries */
+static int open_a_locator(bench *b)
+{
+    int rc = open_a(b);
+    return rc ? rc : call_locator_new(b);
+}
+
+static int call_locator_status(bench *b)
+{
+    return fl_locator_status(b->ctx, b->loc, b->pts->n, b->pts->lat, b->pts->lon, b->status,
+                             b->region);
+}
+
 static int call_render_new(bench *b)
 {
     fl_render_options opts = {.places = b->places};
     return fl_render_new(b->ctx, b->a, NULL, b->regions, &opts, &b->render);
 }
 
+/* setup of the PNG writes */
 static int open_a_render(bench *b)
 {
     int rc = open_a(b);
@@ -151,11 +172,13 @@ static int call_render_write(bench *b)
 /* Frees whatever the setup and the call made. */
 static void cleanup(bench *b)
 {
+    fl_locator_free(b->loc);
     fl_render_free(b->ctx, b->render);
     fl_diff_free(b->ctx, b->diff);
     fl_areas_free(b->areas);
     fl_snapshot_close(b->ctx, b->b);
     fl_snapshot_close(b->ctx, b->a);
+    b->loc = NULL;
     b->render = NULL;
     b->diff = NULL;
     b->areas = NULL;
@@ -340,6 +363,11 @@ int main(int argc, char **argv)
         {"diff, regions (warm: A has areas)", 1, true, NULL, open_both_warm, call_diff},
         {"status_at 1M random points in bounds", 0, false, &random, open_a, call_status},
         {"status_at 1M = embedded places repeated", 0, false, &placed, open_a, call_status},
+        {"fl_locator_new", 0, false, NULL, open_a, call_locator_new},
+        {"locator 1M random points in bounds", 0, false, &random, open_a_locator,
+         call_locator_status},
+        {"locator 1M = embedded places repeated", 0, false, &placed, open_a_locator,
+         call_locator_status},
         {"render map: fl_render_new (fresh snapshot)", 0, false, NULL, open_a, call_render_new},
         {"render map: fl_render_write PNG", 0, false, NULL, open_a_render, call_render_write},
     };
