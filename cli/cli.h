@@ -16,6 +16,7 @@ typedef struct options {
     double bbox[4];
     bool has_bbox, no_labels;
     int width;
+    int jobs; /* timeline threads */
     bool json, help;
     double tolerance_km;
     int npoints;

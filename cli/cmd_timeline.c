@@ -11,6 +11,7 @@
 static const char timeline_help[] =
     "usage: frontline timeline FILE...|DIR [--regions SHP] [--places CSV] [--profile FILE]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
+    "                          [--jobs N]\n"
     "                          [--plot OUT.png|.svg|.pdf [--width PX]]\n"
     "Orders the snapshots by time and gives, for each, the km² per status (as drawn, in the\n"
     "territory, per region), the transitions against the previous snapshot and the\n"
@@ -18,7 +19,8 @@ static const char timeline_help[] =
     "which two snapshots). --csv writes one row per snapshot; --place NAME prints one\n"
     "place's history. --plot charts the km² of each status over time and the regions that\n"
     "changed most (snapshots of unknown time are left out). Only two snapshots are in\n"
-    "memory at any time.\n";
+    "memory at any time (per thread). --jobs N spreads the snapshots over N threads; the\n"
+    "results are the same, printed when all are done.\n";
 
 typedef struct paths {
     char **v;
@@ -145,30 +147,48 @@ static void print_changes(json_object *changes)
     }
 }
 
-/* Runs the timeline, writing rows as they come (JSON array, CSV, table). */
+/* Prints one row (JSON array element, CSV, table). */
+static void print_snapshot(const options *o, FILE *csv, size_t i, const char *row)
+{
+    json_object *doc = json_tokener_parse(row);
+    if (csv && i == 0)
+        csv_row(csv, doc, true);
+    if (csv)
+        csv_row(csv, doc, false);
+    if (o->json)
+        printf("%s%s\n", i ? "," : "", row);
+    else if (!o->place)
+        print_row(doc);
+    json_object_put(doc);
+}
+
+/* Runs the timeline: on this thread, writing rows as they come; on several, when all are
+ * done. */
 static int run(session *s, const options *o, const paths *p, fl_timeline *tl, FILE *csv)
 {
     if (o->json)
         printf("{\"snapshots\":[");
-    for (size_t i = 0; i < p->n; i++) {
-        char *row = NULL;
+    char **rows = o->jobs > 1 ? calloc(p->n + 1, sizeof *rows) : NULL;
+    int rc = 0;
+    if (o->jobs > 1 && !rows)
+        return fail_msg("out of memory");
+    if (rows && fl_timeline_add_all(s->ctx, tl, p->v, p->n, o->jobs, rows))
+        rc = fail(s->ctx);
+    for (size_t i = 0; i < p->n && !rc; i++) {
+        char *row = rows ? rows[i] : NULL;
         progress(i, p->n, p->v[i]);
-        if (fl_timeline_add(s->ctx, tl, p->v[i], &row))
-            return fail(s->ctx);
-        json_object *doc = json_tokener_parse(row);
-        if (csv && i == 0)
-            csv_row(csv, doc, true);
-        if (csv)
-            csv_row(csv, doc, false);
-        if (o->json)
-            printf("%s%s\n", i ? "," : "", row);
-        else if (!o->place)
-            print_row(doc);
-        json_object_put(doc);
-        free(row);
+        if (!rows && fl_timeline_add(s->ctx, tl, p->v[i], &row))
+            rc = fail(s->ctx);
+        else
+            print_snapshot(o, csv, i, row);
+        if (!rows)
+            free(row);
     }
+    for (size_t i = 0; rows && i < p->n; i++)
+        free(rows[i]);
+    free(rows);
     progress(p->n, p->n, "");
-    return 0;
+    return rc;
 }
 
 int cmd_timeline(int argc, char **argv)

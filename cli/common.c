@@ -11,7 +11,7 @@
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
-       O_NO_LABELS, O_PNG, O_SVG, O_PDF };
+       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -25,7 +25,7 @@ static const struct option long_options[] = {
     {"bbox", required_argument, 0, O_BBOX},       {"width", required_argument, 0, O_WIDTH},
     {"no-labels", no_argument, 0, O_NO_LABELS},   {"output", required_argument, 0, 'o'},
     {"png", required_argument, 0, O_PNG},         {"svg", required_argument, 0, O_SVG},
-    {"pdf", required_argument, 0, O_PDF},
+    {"pdf", required_argument, 0, O_PDF},         {"jobs", required_argument, 0, O_JOBS},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
 
@@ -56,6 +56,7 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
 {
     memset(o, 0, sizeof *o);
     o->tolerance_km = 2.0;
+    o->jobs = 1;
     optind = 1;
     opterr = 0;
     int c;
@@ -102,6 +103,15 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
             if (*end || !(o->tolerance_km >= 0) || !isfinite(o->tolerance_km))
                 return fail_msg("%s: --tolerance wants a distance in km >= 0, not '%s'", cmd,
                                 optarg) + 1;
+            break;
+        }
+        case O_JOBS: {
+            char *end;
+            long jobs = strtol(optarg, &end, 10);
+            if (*end || jobs < 1 || jobs > 256)
+                return fail_msg("%s: --jobs wants a number of threads from 1 to 256, not '%s'",
+                                cmd, optarg) + 1;
+            o->jobs = (int)jobs;
             break;
         }
         case O_POINT:

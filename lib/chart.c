@@ -60,23 +60,25 @@ void fl_chart_free(fl_chart *c)
 
 int fl_chart_count(const fl_chart *c) { return c ? c->n : 0; }
 
-int fl_chart_add(fl_ctx *ctx, fl_chart *c, int64_t t, const fl_areas *areas)
+/* A new row for time t, in time order (after every point not later than t); NULL on error. */
+static double *chart_row(fl_ctx *ctx, fl_chart *c, int64_t t)
 {
-    if (t == FL_TIME_UNKNOWN)
-        return fl_error(ctx, FL_EARG, "a chart point needs a time");
+    if (t == FL_TIME_UNKNOWN) {
+        fl_error(ctx, FL_EARG, "a chart point needs a time");
+        return NULL;
+    }
     if (c->n == c->cap) {
         int cap = c->cap ? c->cap * 2 : 32;
         int64_t *tv = fl_realloc(ctx, c->t, (size_t)cap, sizeof *tv);
         if (!tv)
-            return FL_ENOMEM;
+            return NULL;
         c->t = tv;
         double *kv = fl_realloc(ctx, c->km2, (size_t)cap * row_size(c), sizeof *kv);
         if (!kv)
-            return FL_ENOMEM;
+            return NULL;
         c->km2 = kv;
         c->cap = cap;
     }
-    /* keep time order: insert after every point not later than t */
     int at = c->n;
     while (at > 0 && c->t[at - 1] > t)
         at--;
@@ -85,11 +87,29 @@ int fl_chart_add(fl_ctx *ctx, fl_chart *c, int64_t t, const fl_areas *areas)
     memmove(c->km2 + (size_t)(at + 1) * rs, c->km2 + (size_t)at * rs,
             (size_t)(c->n - at) * rs * sizeof *c->km2);
     c->t[at] = t;
-    double *row = c->km2 + (size_t)at * rs;
+    c->n++;
+    return c->km2 + (size_t)at * rs;
+}
+
+int fl_chart_add(fl_ctx *ctx, fl_chart *c, int64_t t, const fl_areas *areas)
+{
+    double *row = chart_row(ctx, c, t);
+    if (!row)
+        return ctx->err;
     for (int k = -1; k < c->nregions; k++)
         for (int s = 0; s < c->nstatus; s++)
             row[(size_t)(k + 1) * (size_t)c->nstatus + (size_t)s] = fl_areas_km2(areas, k, s);
-    c->n++;
+    return FL_OK;
+}
+
+int fl_chart_append(fl_ctx *ctx, fl_chart *c, const fl_chart *from, int first)
+{
+    for (int i = first; i < from->n; i++) {
+        double *row = chart_row(ctx, c, from->t[i]);
+        if (!row)
+            return ctx->err;
+        memcpy(row, from->km2 + (size_t)i * row_size(from), row_size(c) * sizeof *row);
+    }
     return FL_OK;
 }
 

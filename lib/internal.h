@@ -204,6 +204,8 @@ struct fl_regions {
     GEOSGeometry *front_band;
     double front_band_km;
 };
+/* A copy of src in ctx, for another thread (the caches are not copied). */
+int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out);
 /* The regions whose bounds overlap bbox, as a list of indices (caller frees). */
 int *fl_regions_near(const fl_regions *r, const double bbox[4], int *count);
 /* Region holding the largest part of g, or -1. */
@@ -246,6 +248,9 @@ const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *s, const fl
 /* Report pieces shared by the JSON reports. */
 json_object *fl_counts_json(const fl_counts *c);
 json_object *fl_snapshot_head_json(const fl_snapshot *s);
+
+/* chart.c: appends the points of from, from index first on, to c (same profile, regions). */
+int fl_chart_append(fl_ctx *ctx, fl_chart *c, const fl_chart *from, int first);
 
 /* Timestamps and names for reports. */
 json_object *fl_json_time(int64_t t);

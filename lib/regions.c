@@ -103,6 +103,28 @@ static int make_territory(fl_ctx *ctx, fl_regions *r)
     return r->territory_prep ? FL_OK : fl_geos_error(ctx, "preparing the territory");
 }
 
+/* Regions with room for n, none taken yet; NULL when out of memory. */
+static fl_regions *regions_alloc(fl_ctx *ctx, size_t n)
+{
+    fl_regions *r = fl_calloc(ctx, 1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->code = fl_calloc(ctx, n, sizeof *r->code);
+    r->name = fl_calloc(ctx, n, sizeof *r->name);
+    r->props = fl_calloc(ctx, n, sizeof *r->props);
+    r->geom = fl_calloc(ctx, n, sizeof *r->geom);
+    r->prep = fl_calloc(ctx, n, sizeof *r->prep);
+    r->km2 = fl_calloc(ctx, n, sizeof *r->km2);
+    r->bbox = fl_calloc(ctx, n, sizeof *r->bbox);
+    r->tree = GEOSSTRtree_create_r(ctx->geos, 10);
+    r->serial = ++ctx->serial;
+    if (r->code && r->name && r->props && r->geom && r->prep && r->km2 && r->bbox && r->tree)
+        return r;
+    fl_regions_close(ctx, r);
+    fl_error(ctx, FL_ENOMEM, "out of memory");
+    return NULL;
+}
+
 int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
                     const char *name_field, fl_regions **out)
 {
@@ -111,23 +133,10 @@ int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
     int rc = fl_features_read(ctx, path, &fs);
     if (rc)
         return rc;
-    fl_regions *r = fl_calloc(ctx, 1, sizeof *r);
     size_t n = fs.n;
-    if (r) {
-        r->code = fl_calloc(ctx, n, sizeof *r->code);
-        r->name = fl_calloc(ctx, n, sizeof *r->name);
-        r->props = fl_calloc(ctx, n, sizeof *r->props);
-        r->geom = fl_calloc(ctx, n, sizeof *r->geom);
-        r->prep = fl_calloc(ctx, n, sizeof *r->prep);
-        r->km2 = fl_calloc(ctx, n, sizeof *r->km2);
-        r->bbox = fl_calloc(ctx, n, sizeof *r->bbox);
-        r->tree = GEOSSTRtree_create_r(ctx->geos, 10);
-    }
-    if (r)
-        r->serial = ++ctx->serial;
-    if (!r || !r->code || !r->name || !r->props || !r->geom || !r->prep || !r->km2 ||
-        !r->bbox || !r->tree)
-        rc = fl_error(ctx, FL_ENOMEM, "out of memory");
+    fl_regions *r = regions_alloc(ctx, n);
+    if (!r)
+        rc = FL_ENOMEM;
     if (!rc && n == 0)
         rc = fl_error(ctx, FL_EFORMAT, "%s: no regions", path);
     for (size_t i = 0; i < n && !rc; i++, r->n++)
@@ -136,6 +145,47 @@ int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
     fl_features_clear(ctx, &fs);
     if (!rc)
         rc = make_territory(ctx, r);
+    if (rc) {
+        fl_regions_close(ctx, r);
+        return rc;
+    }
+    *out = r;
+    return FL_OK;
+}
+
+/* Copies region i of src into r (an index of n allocated slots). */
+static int copy_region(fl_ctx *ctx, fl_regions *r, const fl_regions *src, int i)
+{
+    r->geom[i] = GEOSGeom_clone_r(ctx->geos, src->geom[i]);
+    r->code[i] = fl_strdup(ctx, src->code[i]);
+    r->name[i] = fl_strdup(ctx, src->name[i]);
+    r->props[i] = json_object_get(src->props[i]);
+    r->km2[i] = src->km2[i];
+    memcpy(r->bbox[i], src->bbox[i], sizeof r->bbox[i]);
+    if (!r->geom[i])
+        return fl_geos_error(ctx, "copying a region");
+    if (!r->code[i] || !r->name[i])
+        return FL_ENOMEM;
+    if (!(r->prep[i] = GEOSPrepare_r(ctx->geos, r->geom[i])))
+        return fl_geos_error(ctx, "preparing a region");
+    GEOSSTRtree_insert_r(ctx->geos, r->tree, r->geom[i], (void *)(intptr_t)(i + 1));
+    return FL_OK;
+}
+
+int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out)
+{
+    fl_regions *r = regions_alloc(ctx, (size_t)src->n);
+    *out = NULL;
+    if (!r)
+        return FL_ENOMEM;
+    int rc = FL_OK;
+    for (int i = 0; i < src->n && !rc; i++, r->n++)
+        rc = copy_region(ctx, r, src, i);
+    if (!rc && !(r->territory = GEOSGeom_clone_r(ctx->geos, src->territory)))
+        rc = fl_geos_error(ctx, "copying the territory");
+    r->territory_km2 = src->territory_km2;
+    if (!rc && !(r->territory_prep = GEOSPrepare_r(ctx->geos, r->territory)))
+        rc = fl_geos_error(ctx, "preparing the territory");
     if (rc) {
         fl_regions_close(ctx, r);
         return rc;

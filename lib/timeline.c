@@ -1,30 +1,10 @@
 /* timeline.c — timelines over archives: one row per snapshot (areas, transitions against the
  * previous snapshot, frontline length) and the change log of places. Only the previous
  * snapshot is kept, so memory does not grow with the archive. */
-#include "diff.h"
+#include "timeline.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct place_change {
-    int place, from, to;
-    int64_t before, after;
-} place_change;
-
-struct fl_timeline {
-    const fl_profile *profile;
-    const fl_regions *r;
-    const fl_places *places;
-    double tolerance_km;
-    fl_snapshot *prev;
-    int *prev_status;  /* per place, in prev */
-    int *first_status; /* per place, in the first snapshot */
-    int64_t first_time;
-    int nchanges;
-    place_change *changes;
-    fl_chart *chart; /* areas over time, for fl_timeline_chart */
-    double front_km; /* of prev */
-};
 
 int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *r,
                     const fl_places *places, double tolerance_km, fl_timeline **out)

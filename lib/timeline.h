@@ -1,0 +1,28 @@
+/* timeline.h — the timeline's state, shared by the sequential timeline (timeline.c) and the
+ * threaded one (timeline_threads.c). */
+#ifndef FL_TIMELINE_H
+#define FL_TIMELINE_H
+
+#include "diff.h"
+
+typedef struct place_change {
+    int place, from, to;
+    int64_t before, after;
+} place_change;
+
+struct fl_timeline {
+    const fl_profile *profile;
+    const fl_regions *r;
+    const fl_places *places;
+    double tolerance_km;
+    fl_snapshot *prev;
+    int *prev_status;  /* per place, in prev */
+    int *first_status; /* per place, in the first snapshot */
+    int64_t first_time;
+    int nchanges;
+    place_change *changes;
+    fl_chart *chart; /* areas over time, for fl_timeline_chart */
+    double front_km; /* of prev */
+};
+
+#endif
