@@ -81,10 +81,19 @@ static const GEOSGeometry *border_band(fl_ctx *ctx, const fl_regions *cr, double
         GEOSGeom_destroy_r(ctx->geos, border);
     if (border_m)
         GEOSGeom_destroy_r(ctx->geos, border_m);
+    const GEOSPreparedGeometry *prep = band ? GEOSPrepare_r(ctx->geos, band) : NULL;
+    if (band && !prep) {
+        fl_geos_error(ctx, "preparing the border band");
+        GEOSGeom_destroy_r(ctx->geos, band);
+        return NULL;
+    }
     if (band) {
+        if (r->front_band_prep)
+            GEOSPreparedGeom_destroy_r(ctx->geos, r->front_band_prep);
         if (r->front_band)
             GEOSGeom_destroy_r(ctx->geos, r->front_band);
         r->front_band = band;
+        r->front_band_prep = prep;
         r->front_band_km = tolerance_km;
     }
     return band;
@@ -102,7 +111,9 @@ static GEOSGeometry *front_of(fl_ctx *ctx, const GEOSGeometry *held, const fl_re
                                                          clip[3]) : NULL;
     const GEOSGeometry *lines = clip ? part : edge;
     GEOSGeometry *edge_m = lines ? transform(ctx, lines, r->front_pj, PJ_FWD) : NULL;
-    GEOSGeometry *line_m = edge_m ? GEOSDifference_r(h, edge_m, band) : NULL;
+    GEOSGeometry *line_m = !edge_m ? NULL /* most lines are far from the border */
+        : GEOSPreparedDisjoint_r(h, r->front_band_prep, edge_m) == 1 ? GEOSGeom_clone_r(h, edge_m)
+                                                                     : GEOSDifference_r(h, edge_m, band);
     GEOSGeometry *merged = line_m ? GEOSLineMerge_r(h, line_m) : NULL;
     GEOSGeometry *line = merged ? transform(ctx, merged, r->front_pj, PJ_INV) : NULL;
     if (!line && ctx->err != FL_EPROJ)

@@ -202,6 +202,7 @@ struct fl_regions {
      * band_km in it (front.c) */
     PJ *front_pj;
     GEOSGeometry *front_band;
+    const GEOSPreparedGeometry *front_band_prep;
     double front_band_km;
 };
 /* A copy of src in ctx, for another thread (the caches are not copied). */
