@@ -87,6 +87,12 @@ typedef struct fl_output {
 int fl_output_open(fl_ctx *ctx, fl_output *o, const char *path);
 /* Closes and renames into place; on failure (or if failed is true) removes the temp file. */
 int fl_output_close(fl_ctx *ctx, fl_output *o, bool failed);
+/* The temporary name of path, in its folder: ".tmpPID" before the extension (libraries such
+ * as shapelib derive the names of sibling files from it); NULL when out of memory. */
+char *fl_output_temp_name(fl_ctx *ctx, const char *path);
+/* With rc == FL_OK, renames the n files tmp[i] to path[i]; otherwise, or when a rename
+ * fails, removes them. Returns rc, or the rename's error. */
+int fl_output_commit(fl_ctx *ctx, char *const *tmp, char *const *path, int n, int rc);
 
 /* geometry.c */
 /* The polygonal parts of g (any nesting of collections) as one valid (Multi)Polygon, or an
@@ -124,12 +130,14 @@ typedef struct fl_status_def fl_status_def;
 int fl_profile_classify(const fl_profile *p, json_object *props);
 
 /* snapshot.c */
-/* A classified feature: its valid, densified polygon, status, bounds and a hash of both. */
+/* A classified feature: its valid, densified polygon, status, bounds and hashes. */
 typedef struct fl_feat {
     GEOSGeometry *geom;
     int status;
+    bool repaired;
     double bbox[4];
-    uint64_t hash;
+    uint64_t hash; /* of status and geom */
+    uint64_t raw;  /* of status and the geometry as read (0: not hashed) */
 } fl_feat;
 
 struct fl_snapshot {
@@ -155,9 +163,11 @@ struct fl_snapshot {
     uint64_t region_serial;
     double *region_km2;
 };
-/* Reads and classifies a snapshot without normalising it (fl_snapshot_open does both). */
+/* Reads and classifies a snapshot without normalising it (fl_snapshot_open does both).
+ * Features prev (may be NULL) has too, the very same, are copied from it, not made valid and
+ * densified again. */
 int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
-                     fl_snapshot **out);
+                     const fl_snapshot *prev, fl_snapshot **out);
 /* Computes the layers, cover and drawn areas from the features, once (a cache). */
 int fl_snapshot_normalise(fl_ctx *ctx, const fl_snapshot *s);
 /* windows.c: where two snapshots differ. A window is a rectangle (the core) around ground

@@ -49,8 +49,9 @@ static uint64_t feature_hash(fl_ctx *ctx, const GEOSGeometry *g, int status)
     return h;
 }
 
-/* Keeps a classified feature's polygon (taking it), with its status, bounds and hash. */
-static int keep_feature(fl_ctx *ctx, fl_snapshot *s, GEOSGeometry *poly, int status)
+/* Keeps a classified feature's polygon (taking it), with its status, bounds and hashes. */
+static int keep_feature(fl_ctx *ctx, fl_snapshot *s, GEOSGeometry *poly, int status,
+                        uint64_t raw, bool repaired)
 {
     if (s->nfeat == s->capfeat) {
         size_t cap = s->capfeat ? 2 * s->capfeat : 64;
@@ -63,7 +64,8 @@ static int keep_feature(fl_ctx *ctx, fl_snapshot *s, GEOSGeometry *poly, int sta
         s->capfeat = cap;
     }
     fl_feat *f = &s->feat[s->nfeat++];
-    *f = (fl_feat){.geom = poly, .status = status, .hash = feature_hash(ctx, poly, status)};
+    *f = (fl_feat){.geom = poly, .status = status, .hash = feature_hash(ctx, poly, status),
+                   .raw = raw, .repaired = repaired};
     fl_geom_bounds(ctx, poly, f->bbox);
     return FL_OK;
 }
@@ -88,19 +90,68 @@ static void features_bounds(fl_snapshot *s)
     }
 }
 
+/* The raw hash of a feature as read (its status and coordinates), 0 when its geometry is not
+ * a plain (Multi)Polygon. */
+static uint64_t raw_hash(fl_ctx *ctx, const GEOSGeometry *g, int status)
+{
+    int type = GEOSGeomTypeId_r(ctx->geos, g);
+    return type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON ? feature_hash(ctx, g, status) : 0;
+}
+
+static int by_raw(const void *x, const void *y)
+{
+    uint64_t a = ((const fl_feat *)x)->raw, b = ((const fl_feat *)y)->raw;
+    return a < b ? -1 : a > b;
+}
+
+/* Features of prev sorted by raw hash (copies of the structs; the geometries stay prev's). */
+static fl_feat *by_raw_hash(fl_ctx *ctx, const fl_snapshot *prev)
+{
+    fl_feat *v = prev ? fl_calloc(ctx, prev->nfeat + 1, sizeof *v) : NULL;
+    if (v) {
+        memcpy(v, prev->feat, prev->nfeat * sizeof *v);
+        qsort(v, prev->nfeat, sizeof *v, by_raw);
+    }
+    return v;
+}
+
+/* The valid, densified polygon of feature f with status and raw hash: a copy of prev's when
+ * prev had the very same feature (consecutive versions of a map share most), else made. */
+static GEOSGeometry *polygon_of(fl_ctx *ctx, const fl_feature *f, uint64_t raw,
+                                const fl_feat *prev, size_t nprev, bool *repaired)
+{
+    fl_feat key = {.raw = raw};
+    const fl_feat *same = raw && prev ? bsearch(&key, prev, nprev, sizeof key, by_raw) : NULL;
+    if (!same)
+        return fl_polygonal(ctx, f->geom, true, repaired);
+    *repaired = same->repaired;
+    GEOSGeometry *g = GEOSGeom_clone_r(ctx->geos, same->geom);
+    if (!g)
+        fl_geos_error(ctx, "copying a feature");
+    return g;
+}
+
 /* Accounts for every feature and keeps each classified polygon. */
-static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs)
+static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, const fl_snapshot *prev)
 {
     bool deepstate = false, bare = true;
+    fl_feat *known = by_raw_hash(ctx, prev);
+    if (prev && !known)
+        return FL_ENOMEM;
     s->counts.total = (long)fs->n;
-    for (size_t i = 0; i < fs->n; i++) {
+    int rc = FL_OK;
+    for (size_t i = 0; i < fs->n && !rc; i++) {
         fl_feature *f = &fs->v[i];
         bool repaired = false;
-        GEOSGeometry *poly = f->geom ? fl_polygonal(ctx, f->geom, true, &repaired) : NULL;
+        int status = fl_profile_classify(s->profile, f->props);
+        uint64_t raw = f->geom && status >= 0 ? raw_hash(ctx, f->geom, status) : 0;
+        GEOSGeometry *poly = f->geom ? polygon_of(ctx, f, raw, known, prev ? prev->nfeat : 0,
+                                                  &repaired) : NULL;
         if (f->geom && !poly) {
             char why[sizeof ctx->msg];
             snprintf(why, sizeof why, "%s", ctx->msg); /* ctx->msg is rewritten below */
-            return fl_error(ctx, ctx->err, "%s: feature %zu: %s", s->path, i, why);
+            rc = fl_error(ctx, ctx->err, "%s: feature %zu: %s", s->path, i, why);
+            break;
         }
         if (!poly || GEOSisEmpty_r(ctx->geos, poly)) {
             s->counts.no_polygon++;
@@ -111,7 +162,6 @@ static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs)
         deepstate |= has_style(f->props);
         bare &= json_object_object_length(f->props) == 0;
         s->counts.repaired += repaired;
-        int status = fl_profile_classify(s->profile, f->props);
         if (status < 0) {
             *(status == -1 ? &s->counts.ignored : &s->counts.unclassified) += 1;
             GEOSGeom_destroy_r(ctx->geos, poly);
@@ -119,10 +169,11 @@ static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs)
         }
         s->counts.classified++;
         s->status_features[status]++;
-        int rc = keep_feature(ctx, s, poly, status);
-        if (rc)
-            return rc;
+        rc = keep_feature(ctx, s, poly, status, raw, repaired);
     }
+    free(known);
+    if (rc)
+        return rc;
     qsort(s->feat, s->nfeat, sizeof *s->feat, by_hash);
     features_bounds(s);
     if (!strcmp(fs->kind, "geojson"))
@@ -221,7 +272,7 @@ static int snapshot_alloc(fl_ctx *ctx, fl_snapshot **out, const char *path, cons
 }
 
 int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
-                     fl_snapshot **out)
+                     const fl_snapshot *prev, fl_snapshot **out)
 {
     *out = NULL;
     if (!profile)
@@ -232,7 +283,7 @@ int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
     if (!rc)
         rc = fl_features_read(ctx, path, &fs);
     if (!rc)
-        rc = classify(ctx, s, &fs);
+        rc = classify(ctx, s, &fs, prev && prev->profile == profile ? prev : NULL);
     fl_features_clear(ctx, &fs);
     if (rc) {
         fl_snapshot_close(ctx, s);
@@ -245,7 +296,7 @@ int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
 int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      fl_snapshot **out)
 {
-    int rc = fl_snapshot_load(ctx, path, profile, out);
+    int rc = fl_snapshot_load(ctx, path, profile, NULL, out);
     if (!rc && (rc = fl_snapshot_normalise(ctx, *out))) {
         fl_snapshot_close(ctx, *out);
         *out = NULL;

@@ -160,7 +160,7 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
     fl_diff *d = NULL;
     int changes = 0;
     /* after the first, a snapshot is only loaded: the diff carries the areas over */
-    int rc = tl->prev ? fl_snapshot_load(ctx, path, tl->profile, &s)
+    int rc = tl->prev ? fl_snapshot_load(ctx, path, tl->profile, tl->prev, &s)
                       : fl_snapshot_open(ctx, path, tl->profile, &s);
     if (!rc && tl->prev && s->time != FL_TIME_UNKNOWN && tl->prev->time != FL_TIME_UNKNOWN &&
         s->time < tl->prev->time)
