@@ -30,6 +30,14 @@ static void geos_error_handler(const char *message, void *userdata)
     snprintf(ctx->geos_msg, sizeof ctx->geos_msg, "%s", message);
 }
 
+/* PROJ logs through a callback too (to stderr by default): keep its last error. */
+static void proj_log_handler(void *userdata, int level, const char *message)
+{
+    fl_ctx *ctx = userdata;
+    if (level == PJ_LOG_ERROR)
+        snprintf(ctx->proj_msg, sizeof ctx->proj_msg, "%s", message);
+}
+
 static void geos_notice_handler(const char *message, void *userdata)
 {
     (void)message;
@@ -49,7 +57,8 @@ fl_ctx *fl_ctx_new(void)
     }
     GEOSContext_setErrorMessageHandler_r(ctx->geos, geos_error_handler, ctx);
     GEOSContext_setNoticeMessageHandler_r(ctx->geos, geos_notice_handler, ctx);
-    proj_log_level(ctx->proj, PJ_LOG_NONE);
+    proj_log_func(ctx->proj, ctx, proj_log_handler);
+    proj_log_level(ctx->proj, PJ_LOG_ERROR);
     geod_init(&ctx->geod, 6378137.0, 1 / 298.257223563);
     ctx->limits[FL_LIMIT_FILE_BYTES] = INT64_C(1) << 30;
     ctx->limits[FL_LIMIT_FEATURES] = 10000000;
@@ -102,7 +111,29 @@ int fl_error(fl_ctx *ctx, int code, const char *fmt, ...)
 
 int fl_geos_error(fl_ctx *ctx, const char *what)
 {
-    return fl_error(ctx, FL_EGEOS, "%s: %s", what, ctx->geos_msg[0] ? ctx->geos_msg : "failed");
+    /* GEOS' C API turns every C++ exception into a message; running out of memory is
+     * std::bad_alloc, and is reported as such */
+    int code = strstr(ctx->geos_msg, "bad_alloc") ? FL_ENOMEM : FL_EGEOS;
+    return fl_error(ctx, code, "%s: %s", what, ctx->geos_msg[0] ? ctx->geos_msg : "failed");
+}
+
+int fl_proj_error(fl_ctx *ctx, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    int e = proj_context_errno(ctx->proj);
+    const char *reason = e ? proj_context_errno_string(ctx->proj, e) : NULL;
+    /* PROJ catches std::bad_alloc and logs it, with no error number (or a misleading one,
+     * such as a syntax error of the parser it tried next): its log says more */
+    if (ctx->proj_msg[0])
+        reason = ctx->proj_msg;
+    int code = reason && strstr(reason, "bad_alloc") ? FL_ENOMEM : FL_EPROJ;
+    fl_error(ctx, code, "%s: %s", what, reason ? reason : "failed");
+    ctx->proj_msg[0] = '\0';
+    return code;
 }
 
 void *fl_malloc(fl_ctx *ctx, size_t size)
@@ -148,6 +179,9 @@ static int json_add_failed(json_object *container, json_object *v)
     json_object_put(v);
     if (container)
         json_object_set_userdata(container, (void *)json_failed_mark, NULL);
+    else /* the container failed to be made: whoever adds it next must see a failure, even
+          * when successful adds into other objects cleared errno in between */
+        errno = ENOMEM;
     return -1;
 }
 

@@ -12,6 +12,17 @@ bool fl_has_ext(const char *path, const char *ext)
     return n > m && strcasecmp(path + n - m, ext) == 0;
 }
 
+char *fl_shp_sibling(fl_ctx *ctx, const char *path, const char *ext)
+{
+    size_t n = strlen(path) - 4;
+    char *s = fl_malloc(ctx, n + strlen(ext) + 1);
+    if (s) {
+        memcpy(s, path, n);
+        strcpy(s + n, ext);
+    }
+    return s;
+}
+
 int fl_features_push(fl_ctx *ctx, fl_features *fs, json_object *props, GEOSGeometry *geom)
 {
     if (!props) {

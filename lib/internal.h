@@ -20,6 +20,7 @@ struct fl_ctx {
     int err;
     char msg[1024];
     char geos_msg[512]; /* last message from GEOS' error handler */
+    char proj_msg[512]; /* last error PROJ logged */
     int64_t limits[4];
     uint64_t serial; /* numbers the regions made with this context (cache keys) */
 };
@@ -28,6 +29,9 @@ struct fl_ctx {
 int fl_error(fl_ctx *ctx, int code, const char *fmt, ...) FL_PRINTF(3, 4);
 /* Records a GEOS failure during `what` (GEOS' own message appended). */
 int fl_geos_error(fl_ctx *ctx, const char *what);
+/* Records a PROJ failure: the formatted text, then PROJ's reason. FL_EPROJ, or FL_ENOMEM
+ * when PROJ ran out of memory. */
+int fl_proj_error(fl_ctx *ctx, const char *fmt, ...) FL_PRINTF(2, 3);
 void *fl_malloc(fl_ctx *ctx, size_t size);
 void *fl_calloc(fl_ctx *ctx, size_t n, size_t size);
 void *fl_realloc(fl_ctx *ctx, void *p, size_t n, size_t size);
@@ -67,6 +71,10 @@ int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs);
 /* Writes by extension: .shp, .wkt, anything else GeoJSON. */
 int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 bool fl_has_ext(const char *path, const char *ext);
+/* A shapefile's sibling: path (NAME.shp) with its extension replaced by ext, or NULL. */
+char *fl_shp_sibling(fl_ctx *ctx, const char *path, const char *ext);
+/* shapelib's error hook that prints nothing (its messages go to stderr): errors are ours. */
+void fl_shapelib_quiet(const char *message);
 /* Whether s is well-formed UTF-8 (no overlongs, no surrogates). */
 bool fl_utf8_valid(const char *s);
 /* Offset of the first byte of s[0..len) that is not well-formed UTF-8, or -1. */

@@ -216,8 +216,7 @@ static int make_projection(fl_ctx *ctx, fl_render *r)
     r->pj = t ? proj_normalize_for_visualization(ctx->proj, t) : NULL; /* lon, lat order */
     proj_destroy(t);
     if (!r->pj)
-        return fl_error(ctx, FL_EPROJ, "creating the map projection: %s",
-                        proj_context_errno_string(ctx->proj, proj_context_errno(ctx->proj)));
+        return fl_proj_error(ctx, "creating the map projection");
     return FL_OK;
 }
 

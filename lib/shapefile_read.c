@@ -9,20 +9,9 @@
 #include <unistd.h>
 
 /* path with its extension replaced (ext includes the dot); caller frees. */
-static char *sibling(fl_ctx *ctx, const char *path, const char *ext)
-{
-    size_t n = strlen(path) - 4;
-    char *s = fl_malloc(ctx, n + strlen(ext) + 1);
-    if (s) {
-        memcpy(s, path, n);
-        strcpy(s + n, ext);
-    }
-    return s;
-}
-
 static int require(fl_ctx *ctx, const char *path, const char *ext, const char *what)
 {
-    char *p = sibling(ctx, path, ext);
+    char *p = fl_shp_sibling(ctx, path, ext);
     if (!p)
         return FL_ENOMEM;
     int ok = access(p, R_OK) == 0;
@@ -37,7 +26,7 @@ static int require(fl_ctx *ctx, const char *path, const char *ext, const char *w
 static int open_transform(fl_ctx *ctx, const char *path, PJ **out)
 {
     *out = NULL;
-    char *prj = sibling(ctx, path, ".prj");
+    char *prj = fl_shp_sibling(ctx, path, ".prj");
     if (!prj)
         return FL_ENOMEM;
     FILE *f = fopen(prj, "r");
@@ -52,15 +41,13 @@ static int open_transform(fl_ctx *ctx, const char *path, PJ **out)
     PJ *dst = proj_create(ctx->proj, "EPSG:4326");
     int rc = FL_OK;
     if (!src || !dst)
-        rc = fl_error(ctx, FL_EPROJ, "%s: cannot read the .prj coordinate system: %s", path,
-                      proj_context_errno_string(ctx->proj, proj_context_errno(ctx->proj)));
+        rc = fl_proj_error(ctx, "%s: cannot read the .prj coordinate system", path);
     else if (!proj_is_equivalent_to(src, dst, PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS)) {
         PJ *t = proj_create_crs_to_crs_from_pj(ctx->proj, src, dst, NULL, NULL);
         *out = t ? proj_normalize_for_visualization(ctx->proj, t) : NULL;
         proj_destroy(t);
         if (!*out)
-            rc = fl_error(ctx, FL_EPROJ, "%s: no transformation from the .prj CRS to WGS84",
-                          path);
+            rc = fl_proj_error(ctx, "%s: no transformation from the .prj CRS to WGS84", path);
     }
     proj_destroy(src);
     proj_destroy(dst);
@@ -224,7 +211,7 @@ static json_object *record_props(fl_ctx *ctx, DBFHandle dbf, int i, const char *
 
 /* shapelib reports through a hook without user data: it would print to stderr; frontline
  * reports every failure itself, with the file and the feature. */
-static void quiet(const char *message) { (void)message; }
+void fl_shapelib_quiet(const char *message) { (void)message; }
 
 /* The .shp header: file code 9994 (big-endian) and version 1000 (little-endian). */
 static int check_header(fl_ctx *ctx, const char *path)
@@ -261,7 +248,7 @@ int fl_shapefile_read(fl_ctx *ctx, const char *path, fl_features *fs)
         return rc;
     SAHooks hooks;
     SASetupDefaultHooks(&hooks);
-    hooks.Error = quiet;
+    hooks.Error = fl_shapelib_quiet;
     SHPHandle shp = SHPOpenLL(path, "rb", &hooks);
     if (!shp)
         return fl_error(ctx, FL_EFORMAT, "%s: not a readable shapefile (corrupt .shp or .shx "

@@ -193,28 +193,28 @@ static int write_record(fl_ctx *ctx, DBFHandle dbf, const column *c, int n, json
     return ok ? FL_OK : fl_error(ctx, FL_EIO, "cannot write attributes of record %d", row);
 }
 
-static int write_prj(fl_ctx *ctx, const char *path)
+static int write_prj(fl_ctx *ctx, const char *base, const char *path)
 {
     PJ *crs = proj_create(ctx->proj, "EPSG:4326");
     const char *wkt = crs ? proj_as_wkt(ctx->proj, crs, PJ_WKT1_ESRI, NULL) : NULL;
-    char *prj = fl_strdup(ctx, path);
     int rc = FL_OK;
     if (!wkt)
-        rc = fl_error(ctx, FL_EPROJ, "cannot describe WGS84 for the .prj (is proj.db installed?)");
-    else if (prj) {
-        strcpy(prj + strlen(prj) - 4, ".prj");
-        FILE *f = fopen(prj, "w");
+        rc = fl_proj_error(ctx, "%s: cannot describe WGS84 for the .prj (is proj.db installed?)",
+                           path);
+    else {
+        FILE *f = fopen(base, "w");
         if (!f || fputs(wkt, f) < 0)
-            rc = fl_error(ctx, FL_EIO, "%s: cannot write: %m", prj);
+            rc = fl_error(ctx, FL_EIO, "%s: cannot write the .prj: %m", path);
         if (f && fclose(f) != 0 && !rc)
-            rc = fl_error(ctx, FL_EIO, "%s: cannot write: %m", prj);
+            rc = fl_error(ctx, FL_EIO, "%s: cannot write the .prj: %m", path);
     }
-    free(prj);
     proj_destroy(crs);
-    return prj ? rc : FL_ENOMEM;
+    return rc;
 }
 
-int fl_shapefile_write(fl_ctx *ctx, const fl_features *fs, const char *path)
+/* Writes the shapefile under the name tmp (.shp, then its siblings); messages name path. */
+static int write_files(fl_ctx *ctx, const fl_features *fs, const char *tmp, char *prj,
+                       const char *path)
 {
     int type = SHPT_NULL;
     for (size_t i = 0; i < fs->n && type == SHPT_NULL; i++)
@@ -227,10 +227,13 @@ int fl_shapefile_write(fl_ctx *ctx, const fl_features *fs, const char *path)
     int rc = plan_columns(ctx, fs, &cols, &ncols);
     if (rc)
         return rc;
-    SHPHandle shp = SHPCreate(path, type);
-    DBFHandle dbf = shp ? DBFCreateEx(path, "UTF-8") : NULL;
+    SAHooks hooks;
+    SASetupDefaultHooks(&hooks);
+    hooks.Error = fl_shapelib_quiet;
+    SHPHandle shp = SHPCreateLL(tmp, type, &hooks);
+    DBFHandle dbf = shp ? DBFCreateLL(tmp, "UTF-8", &hooks) : NULL;
     if (!shp || !dbf)
-        rc = fl_error(ctx, FL_EIO, "%s: cannot create the shapefile", path);
+        rc = fl_error(ctx, FL_EIO, "%s: cannot create the shapefile: %m", path);
     for (int k = 0; !rc && k < ncols; k++)
         if (DBFAddField(dbf, cols[k].name, cols[k].type,
                         cols[k].type == FTString ? cols[k].width : cols[k].type == FTInteger ? 18 : 24,
@@ -246,5 +249,33 @@ int fl_shapefile_write(fl_ctx *ctx, const fl_features *fs, const char *path)
     if (shp)
         SHPClose(shp);
     free(cols);
-    return rc ? rc : write_prj(ctx, path);
+    return rc ? rc : write_prj(ctx, prj, path);
+}
+
+/* The files of a shapefile, by the extension that replaces .shp. */
+static const char *const parts_ext[] = {".shp", ".shx", ".dbf", ".cpg", ".prj"};
+#define NPARTS ((int)(sizeof parts_ext / sizeof *parts_ext))
+
+/* Atomic like every output: all five files are written under temporary names in the
+ * target's folder and renamed into place only when every one of them succeeded; on failure
+ * the temporaries are removed and an earlier shapefile of that name stays whole. */
+int fl_shapefile_write(fl_ctx *ctx, const fl_features *fs, const char *path)
+{
+    char *tmp[NPARTS] = {0}, *dst[NPARTS] = {0};
+    char *base = fl_output_temp_name(ctx, path); /* NAME.tmpPID.shp */
+    int rc = base ? FL_OK : FL_ENOMEM;
+    for (int i = 0; !rc && i < NPARTS; i++)
+        if (!(tmp[i] = fl_shp_sibling(ctx, base, parts_ext[i])) ||
+            !(dst[i] = fl_shp_sibling(ctx, path, parts_ext[i])))
+            rc = FL_ENOMEM;
+    if (!rc)
+        rc = write_files(ctx, fs, base, tmp[NPARTS - 1], path);
+    if (tmp[NPARTS - 1]) /* every name was made: rename, or remove what a failure left */
+        rc = fl_output_commit(ctx, tmp, dst, NPARTS, rc);
+    for (int i = 0; i < NPARTS; i++) {
+        free(tmp[i]);
+        free(dst[i]);
+    }
+    free(base);
+    return rc;
 }
