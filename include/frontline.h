@@ -129,7 +129,8 @@ double fl_regions_territory_km2(const fl_regions *regions);
 /* Index of the region whose code (or "iso" attribute) is code, or -1. */
 int fl_regions_find(const fl_regions *regions, const char *code);
 /* Index of the region containing the point (boundary included; first in file order wins),
- * or -1 when outside every region or the coordinates are invalid. */
+ * or -1 when outside every region or the coordinates are invalid; -2 when GEOS failed (out
+ * of memory), with the context's error set. */
 int fl_regions_locate(fl_ctx *ctx, const fl_regions *regions, double lat, double lon);
 /* Writes the regions as GeoJSON (.geojson/.json) or a shapefile (.shp), by extension. */
 int fl_regions_write(fl_ctx *ctx, const fl_regions *regions, const char *path);

@@ -220,14 +220,23 @@ bool fl_json_failed(json_object *o)
     return false;
 }
 
+const char *fl_json_string(json_object *o)
+{
+    /* json-c's serialiser drops a piece it has no memory to append and goes on: only errno,
+     * set by the failed realloc, tells */
+    errno = 0;
+    const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+                                                          JSON_C_TO_STRING_NOSLASHESCAPE);
+    return errno == ENOMEM ? NULL : s;
+}
+
 int fl_json_out(fl_ctx *ctx, json_object *doc, char **json)
 {
     if (!doc || fl_json_failed(doc)) {
         json_object_put(doc);
         return fl_error(ctx, FL_ENOMEM, "out of memory building JSON");
     }
-    const char *s = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
-                                                            JSON_C_TO_STRING_NOSLASHESCAPE);
+    const char *s = fl_json_string(doc);
     *json = s ? strdup(s) : NULL;
     json_object_put(doc);
     if (!*json)

@@ -11,9 +11,7 @@ static int write_feature(fl_ctx *ctx, FILE *f, GEOSGeoJSONWriter *w, const GEOSG
     char *gj = g ? GEOSGeoJSONWriter_writeGeometry_r(ctx->geos, w, g, -1) : NULL;
     if (g && !gj)
         return fl_geos_error(ctx, "writing GeoJSON");
-    const char *p = props ? json_object_to_json_string_ext(props, JSON_C_TO_STRING_PLAIN |
-                                                                      JSON_C_TO_STRING_NOSLASHESCAPE)
-                          : "{}";
+    const char *p = props ? fl_json_string(props) : "{}";
     if (!p || fl_json_failed(props)) {
         GEOSFree_r(ctx->geos, gj);
         return fl_error(ctx, FL_ENOMEM, "out of memory writing GeoJSON properties");

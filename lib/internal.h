@@ -38,6 +38,8 @@ void *fl_realloc(fl_ctx *ctx, void *p, size_t n, size_t size);
 char *fl_strdup(fl_ctx *ctx, const char *s);
 /* Stores a json-c document as an allocated string in *json. */
 int fl_json_out(fl_ctx *ctx, json_object *doc, char **json);
+/* o as compact JSON text (owned by o), or NULL when json-c ran out of memory. */
+const char *fl_json_string(json_object *o);
 /* json-c's adders keep the value (a leak) and say nothing when they run out of memory, and
  * crash on a NULL container; a value that failed to be made is added as null. lib/ uses these
  * instead: on failure (NULL container, value NULL with errno ENOMEM, or no memory to add) the
@@ -227,8 +229,6 @@ struct fl_regions {
 int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out);
 /* The regions whose bounds overlap bbox, as a list of indices (caller frees). */
 int *fl_regions_near(const fl_regions *r, const double bbox[4], int *count);
-/* Region holding the largest part of g, or -1. */
-int fl_regions_main(fl_ctx *ctx, const fl_regions *r, const GEOSGeometry *g);
 
 /* csv.c */
 typedef struct fl_csv_row {

@@ -253,15 +253,19 @@ typedef struct locate_query {
     const fl_regions *r;
     const GEOSGeometry *pt;
     int found;
+    bool failed;
 } locate_query;
 
 static void locate_visit(void *item, void *userdata)
 {
     locate_query *q = userdata;
     int i = (int)(intptr_t)item - 1;
-    if ((q->found < 0 || i < q->found) &&
-        GEOSPreparedIntersects_r(q->ctx->geos, q->r->prep[i], q->pt) == 1)
+    if (q->found >= 0 && i > q->found)
+        return;
+    char in = GEOSPreparedIntersects_r(q->ctx->geos, q->r->prep[i], q->pt);
+    if (in == 1)
         q->found = i;
+    q->failed |= in == 2;
 }
 
 int fl_regions_locate(fl_ctx *ctx, const fl_regions *r, double lat, double lon)
@@ -270,10 +274,14 @@ int fl_regions_locate(fl_ctx *ctx, const fl_regions *r, double lat, double lon)
         return -1;
     GEOSGeometry *pt = fl_point(ctx, lon, lat);
     if (!pt)
-        return -1;
-    locate_query q = {ctx, r, pt, -1};
+        return -2;
+    locate_query q = {ctx, r, pt, -1, false};
     GEOSSTRtree_query_r(ctx->geos, r->tree, pt, locate_visit, &q);
     GEOSGeom_destroy_r(ctx->geos, pt);
+    if (q.failed) { /* a predicate that failed answered neither yes nor no */
+        fl_geos_error(ctx, "locating a point in the regions");
+        return -2;
+    }
     return q.found;
 }
 
@@ -285,26 +293,6 @@ int *fl_regions_near(const fl_regions *r, const double bbox[4], int *count)
         if (fl_bounds_overlap(r->bbox[i], bbox))
             v[(*count)++] = i;
     return v;
-}
-
-int fl_regions_main(fl_ctx *ctx, const fl_regions *r, const GEOSGeometry *g)
-{
-    double bbox[4], best = 0;
-    int n, found = -1;
-    fl_geom_bounds(ctx, g, bbox);
-    int *near = fl_regions_near(r, bbox, &n);
-    for (int k = 0; near && k < n; k++) {
-        GEOSGeometry *x = fl_intersection(ctx, g, r->geom[near[k]]);
-        double a = x ? fl_geom_km2(ctx, x) : 0;
-        if (x)
-            GEOSGeom_destroy_r(ctx->geos, x);
-        if (a > best) {
-            best = a;
-            found = near[k];
-        }
-    }
-    free(near);
-    return found;
 }
 
 int fl_regions_write(fl_ctx *ctx, const fl_regions *r, const char *path)
