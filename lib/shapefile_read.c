@@ -218,9 +218,10 @@ static int check_header(fl_ctx *ctx, const char *path)
 {
     unsigned char h[32];
     FILE *f = fopen(path, "rb");
-    size_t n = f ? fread(h, 1, sizeof h, f) : 0;
-    if (f)
-        fclose(f);
+    if (!f)
+        return fl_error(ctx, FL_EIO, "%s: cannot open: %m", path);
+    size_t n = fread(h, 1, sizeof h, f);
+    fclose(f);
     if (n == sizeof h && h[0] == 0 && h[1] == 0 && h[2] == 0x27 && h[3] == 0x0A &&
         h[28] == 0xE8 && h[29] == 0x03 && h[30] == 0 && h[31] == 0)
         return FL_OK;
