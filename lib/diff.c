@@ -125,52 +125,102 @@ static int largest(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *g, int from, int
 }
 
 /* What changed, window by window (windows.c). In a window both snapshots partition the
- * envelope into their statuses, none included; lost[s] = A_s − B_s and gained[s] = B_s − A_s,
- * and every off-diagonal cell of the matrix is T(a, b) = lost[a] ∩ gained[b]. Outside the
- * windows nothing changed. The diagonal (what stayed) is the rest of each row: the area of a
- * in A minus the row's changes. */
-static int status_change(fl_ctx *ctx, fl_diff *d, const fl_window *w, GEOSGeometry **lost,
-                         GEOSGeometry **gained, int s)
+ * envelope into their statuses, none included; their overlay cuts it into faces on which
+ * each has one status (fl_window_faces). A face that is a in A and b in B belongs to the
+ * transition a → b; what a status lost (gained) is the union of its faces with it in A only
+ * (in B only). Outside the windows nothing changed. The diagonal (what stayed) is the rest of
+ * each row: the area of a in A minus the row's changes. */
+typedef struct faces {
+    GEOSGeometry *g; /* collection of polygons */
+    int *from, *to, n;
+} faces;
+
+/* Whether a → b is a change: not a → a, and not between the default status and none (the
+ * territory is the same in both: such faces are slivers of rounding). */
+static bool change_of(const fl_diff *d, int a, int b)
 {
-    const GEOSGeometry *pa = w->part[0][s], *pb = w->part[1][s];
-    if (!(lost[s] = fl_difference(ctx, pa, pb)) || !(gained[s] = fl_difference(ctx, pb, pa)))
-        return ctx->err;
-    if (s > d->n - 2) /* none: no lost and gained report */
-        return FL_OK;
-    change *ch = &d->changes[s];
-    ch->lost_km2 += fl_geom_km2(ctx, lost[s]);
-    ch->gained_km2 += fl_geom_km2(ctx, gained[s]);
-    int rc = largest(ctx, d, lost[s], s, -3, ch->lost, &ch->nlost, 3);
-    return rc ? rc : largest(ctx, d, gained[s], -3, s, ch->gained, &ch->ngained, 3);
+    return a >= 0 && b >= 0 && a != b && a + b != 2 * d->n - 3;
 }
 
-/* The transitions a → b (a ≠ b) within one window, into the matrices and pieces. */
-static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w, GEOSGeometry **lost,
-                           GEOSGeometry **gained)
+/* Copies of the changed faces from a (any: -1) to b (any: -1), into g; their count or -1. */
+static int select_faces(fl_ctx *ctx, const fl_diff *d, const faces *f, int a, int b,
+                        GEOSGeometry **g)
 {
-    int rc = FL_OK;
-    for (int s = 0; s < d->n && !rc; s++)
-        rc = status_change(ctx, d, w, lost, gained, s);
-    for (int a = 0; a < d->n && !rc; a++)
-        for (int b = 0; b < d->n && !rc; b++) {
-            if (a == b || a + b == 2 * d->n - 3) /* default ↔ none: the territory is fixed */
-                continue;
-            GEOSGeometry *t = fl_intersection(ctx, lost[a], gained[b]);
-            if (!t)
-                return ctx->err;
-            rc = add_pieces(ctx, d, t, a, b);
-            GEOSGeom_destroy_r(ctx->geos, t);
+    int n = 0;
+    for (int i = 0; i < f->n; i++) {
+        if (!change_of(d, f->from[i], f->to[i]) || (a >= 0 && f->from[i] != a) ||
+            (b >= 0 && f->to[i] != b))
+            continue;
+        if (!(g[n++] = GEOSGeom_clone_r(ctx->geos, GEOSGetGeometryN_r(ctx->geos, f->g, i)))) {
+            fl_geos_error(ctx, "copying a face");
+            for (int k = 0; k + 1 < n; k++)
+                GEOSGeom_destroy_r(ctx->geos, g[k]);
+            return -1;
         }
+    }
+    return n;
+}
+
+/* The union of the changed faces from a to b (-1: any); faces form a coverage. */
+static GEOSGeometry *faces_union(fl_ctx *ctx, const fl_diff *d, const faces *f, int a, int b)
+{
+    GEOSGeometry **g = fl_calloc(ctx, (size_t)f->n + 1, sizeof *g);
+    int n = g ? select_faces(ctx, d, f, a, b, g) : -1;
+    if (n <= 0) {
+        free(g);
+        return n == 0 ? fl_empty_polygon(ctx) : NULL;
+    }
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, g,
+                                                     (unsigned)n);
+    free(g); /* GEOS took the faces, even on failure */
+    GEOSGeometry *u = coll ? GEOSCoverageUnion_r(ctx->geos, coll) : NULL;
+    u = coll && !u ? fl_unary_union(ctx, coll) /* not a clean coverage: a full union */
+                   : fl_keep_polygons(ctx, u);
+    if (coll)
+        GEOSGeom_destroy_r(ctx->geos, coll);
+    if (!u && !ctx->err)
+        fl_geos_error(ctx, "union of faces");
+    return u;
+}
+
+/* What status s lost and gained in one window, into its report. */
+static int status_change(fl_ctx *ctx, fl_diff *d, const faces *f, int s)
+{
+    GEOSGeometry *lost = faces_union(ctx, d, f, s, -1);
+    GEOSGeometry *gained = lost ? faces_union(ctx, d, f, -1, s) : NULL;
+    int rc = gained ? FL_OK : ctx->err;
+    change *ch = &d->changes[s];
+    if (!rc) {
+        ch->lost_km2 += fl_geom_km2(ctx, lost);
+        ch->gained_km2 += fl_geom_km2(ctx, gained);
+        rc = largest(ctx, d, lost, s, -3, ch->lost, &ch->nlost, 3);
+    }
+    if (!rc)
+        rc = largest(ctx, d, gained, -3, s, ch->gained, &ch->ngained, 3);
+    if (lost)
+        GEOSGeom_destroy_r(ctx->geos, lost);
+    if (gained)
+        GEOSGeom_destroy_r(ctx->geos, gained);
     return rc;
 }
 
-static void destroy_all(fl_ctx *ctx, GEOSGeometry **g, int n)
+/* The changes and transitions within one window, into the reports, matrices and pieces. A
+ * face is a piece of its transition: two faces of one transition never share an edge (an
+ * edge between faces is a boundary of a status in A or in B). */
+static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w)
 {
-    for (int i = 0; i < n; i++)
-        if (g[i]) {
-            GEOSGeom_destroy_r(ctx->geos, g[i]);
-            g[i] = NULL;
-        }
+    faces f;
+    int rc = fl_window_faces(ctx, w, d->n, &f.g, &f.from, &f.to, &f.n);
+    for (int s = 0; s < d->n - 1 && !rc; s++) /* none: no report */
+        rc = status_change(ctx, d, &f, s);
+    for (int i = 0; i < f.n && !rc; i++)
+        if (change_of(d, f.from[i], f.to[i]))
+            rc = add_pieces(ctx, d, GEOSGetGeometryN_r(ctx->geos, f.g, i), f.from[i], f.to[i]);
+    if (f.g)
+        GEOSGeom_destroy_r(ctx->geos, f.g);
+    free(f.from);
+    free(f.to);
+    return rc;
 }
 
 /* The diagonal: each row's area in A (everywhere and per region) minus its changes. */
@@ -228,16 +278,9 @@ static int carry_areas(fl_ctx *ctx, fl_diff *d)
 
 static int matrices(fl_ctx *ctx, fl_diff *d)
 {
-    GEOSGeometry **lost = fl_calloc(ctx, (size_t)d->n, sizeof *lost);
-    GEOSGeometry **gained = fl_calloc(ctx, (size_t)d->n, sizeof *gained);
-    int rc = lost && gained ? fl_windows_new(ctx, d->a, d->b, d->r, &d->win, &d->nwin) : FL_ENOMEM;
-    for (int i = 0; i < d->nwin && !rc; i++) {
-        rc = window_matrices(ctx, d, &d->win[i], lost, gained);
-        destroy_all(ctx, lost, d->n);
-        destroy_all(ctx, gained, d->n);
-    }
-    free(lost);
-    free(gained);
+    int rc = fl_windows_new(ctx, d->a, d->b, d->r, &d->win, &d->nwin);
+    for (int i = 0; i < d->nwin && !rc; i++)
+        rc = window_matrices(ctx, d, &d->win[i]);
     if (!rc)
         rc = diagonal(ctx, d);
     return rc ? rc : carry_areas(ctx, d);

@@ -91,7 +91,7 @@ static int parse(fl_ctx *ctx, const char *path, json_object **doc)
         free(buf);
         return fl_error(ctx, FL_ENOMEM, "out of memory");
     }
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT); /* UTF-8: checked above */
     *doc = json_tokener_parse_ex(tok, buf + skip, (int)(len - skip));
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t end = skip + json_tokener_get_parse_end(tok);

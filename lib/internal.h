@@ -195,6 +195,11 @@ typedef struct fl_window {
 int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
                    const fl_regions *r, fl_window **out, int *count);
 void fl_windows_free(fl_ctx *ctx, fl_window *w, int n, int nparts);
+/* The overlay of a's and b's parts in window w (nparts each): *faces, a collection of count
+ * polygons on each of which both snapshots have one status, from[i] in a and to[i] in b (-1:
+ * none found, a sliver). Caller destroys *faces and frees from and to, also on error. */
+int fl_window_faces(fl_ctx *ctx, const fl_window *w, int nparts, GEOSGeometry **faces,
+                    int **from, int **to, int *count);
 /* Updates status[i] (statuses in a) to the statuses in b of the n points inside a core. */
 int fl_windows_status(fl_ctx *ctx, const fl_window *w, int nwin, int nstatus, size_t n,
                       const double *lat, const double *lon, int *status);

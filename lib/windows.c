@@ -230,6 +230,84 @@ void fl_windows_free(fl_ctx *ctx, fl_window *w, int n, int nparts)
     free(w);
 }
 
+/* The part of prep[0 .. nparts) holding point pt (a face's inner point): the one containing
+ * it, or, should it lie on a boundary, the first it touches; -1 if none. */
+static int face_part(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int nparts,
+                     const GEOSGeometry *pt)
+{
+    for (int k = 0; k < nparts; k++)
+        if (GEOSPreparedContains_r(ctx->geos, prep[k], pt) == 1)
+            return k;
+    for (int k = 0; k < nparts; k++)
+        if (GEOSPreparedIntersects_r(ctx->geos, prep[k], pt) == 1)
+            return k;
+    return -1;
+}
+
+/* The boundaries of both snapshots' parts, noded and dissolved (a union of the lines). */
+static GEOSGeometry *noded_boundaries(fl_ctx *ctx, const fl_window *w, int nparts)
+{
+    GEOSGeometry **lines = fl_calloc(ctx, 2 * (size_t)nparts, sizeof *lines);
+    int n = 0;
+    for (int side = 0; lines && side < 2; side++)
+        for (int k = 0; k < nparts && n == side * nparts + k; k++)
+            if ((lines[n] = GEOSBoundary_r(ctx->geos, w->part[side][k])))
+                n++;
+    GEOSGeometry *coll = lines && n == 2 * nparts
+        ? GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, lines, (unsigned)n)
+        : NULL;
+    if (!coll) /* GEOS took the lines if it made the collection */
+        for (int i = 0; lines && i < n; i++)
+            GEOSGeom_destroy_r(ctx->geos, lines[i]);
+    free(lines);
+    GEOSGeometry *noded = coll ? GEOSUnaryUnion_r(ctx->geos, coll) : NULL;
+    if (coll)
+        GEOSGeom_destroy_r(ctx->geos, coll);
+    if (!noded)
+        fl_geos_error(ctx, "noding a window's boundaries");
+    return noded;
+}
+
+int fl_window_faces(fl_ctx *ctx, const fl_window *w, int nparts, GEOSGeometry **faces,
+                    int **from, int **to, int *count)
+{
+    *faces = NULL;
+    *from = *to = NULL;
+    *count = 0;
+    GEOSGeometry *noded = noded_boundaries(ctx, w, nparts);
+    if (!noded)
+        return ctx->err;
+    *faces = GEOSPolygonize_r(ctx->geos, (const GEOSGeometry *const *)&noded, 1);
+    GEOSGeom_destroy_r(ctx->geos, noded);
+    if (!*faces)
+        return fl_geos_error(ctx, "polygonizing a window");
+    int n = GEOSGetNumGeometries_r(ctx->geos, *faces), rc = FL_OK;
+    const GEOSPreparedGeometry **prep = fl_calloc(ctx, 2 * (size_t)nparts, sizeof *prep);
+    *from = fl_calloc(ctx, (size_t)n + 1, sizeof **from);
+    *to = fl_calloc(ctx, (size_t)n + 1, sizeof **to);
+    if (!prep || !*from || !*to)
+        rc = FL_ENOMEM;
+    for (int k = 0; k < 2 * nparts && !rc; k++)
+        if (!(prep[k] = GEOSPrepare_r(ctx->geos, w->part[k / nparts][k % nparts])))
+            rc = fl_geos_error(ctx, "preparing a window's part");
+    for (int i = 0; i < n && !rc; i++) {
+        GEOSGeometry *pt = GEOSPointOnSurface_r(ctx->geos, GEOSGetGeometryN_r(ctx->geos, *faces, i));
+        if (!pt) {
+            rc = fl_geos_error(ctx, "a point in a face");
+            break;
+        }
+        (*from)[i] = face_part(ctx, prep, nparts, pt);
+        (*to)[i] = face_part(ctx, prep + nparts, nparts, pt);
+        GEOSGeom_destroy_r(ctx->geos, pt);
+    }
+    for (int k = 0; prep && k < 2 * nparts; k++)
+        if (prep[k])
+            GEOSPreparedGeom_destroy_r(ctx->geos, prep[k]);
+    free(prep);
+    *count = n;
+    return rc;
+}
+
 /* Part index of a point: the first part it touches, in precedence order (a point on a
  * boundary counts as inside, as in fl_snapshot_status_at), or -1. */
 static int part_at(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int nparts,

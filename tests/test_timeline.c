@@ -46,7 +46,7 @@ static void check_row(fl_ctx *ctx, const fl_profile *p, const fl_regions *r,
     for (int st = 0; st < ns; st++) {
         const char *name = fl_profile_status_name(p, st);
         if (st < ns - 1)
-            CHECK(close_to(fl_snapshot_status_km2(s, st), member(drawn, name), 1e-8),
+            CHECK(close_to(fl_snapshot_status_km2(s, st), member(drawn, name), 1e-6),
                   "%s: %s drawn %.6f alone, %.6f in the timeline", path, name,
                   fl_snapshot_status_km2(s, st), member(drawn, name));
         for (int k = 0; k < fl_regions_count(r); k++) {
