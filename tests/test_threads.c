@@ -2,7 +2,9 @@
  * the header asks: objects are used with the context that made them), over the shared raw
  * archive (or the embedded samples when it is absent): area JSON of every file, diff JSON of
  * every consecutive pair, front JSON of every file. Every document must be byte-for-byte the
- * one a sequential run makes. Run under ThreadSanitizer in CI (build-tsan, see .ci/run).
+ * one a sequential run makes; and a timeline of the files on THREADS threads
+ * (fl_timeline_add_all) has the change log of one made on this thread alone. Run under
+ * ThreadSanitizer in CI (build-tsan, see .ci/run).
  *
  * Usage: test_threads [THREADS] [MAX_FILES] (defaults 3 and 8; 0 files: all). */
 #include "check.h"
@@ -129,6 +131,34 @@ static char **run(int nthreads)
     return docs;
 }
 
+/* The change log of a timeline of every file on jobs threads. */
+static char *timeline_log(int jobs)
+{
+    fl_ctx *ctx = fl_ctx_new();
+    fl_profile *p;
+    fl_regions *r;
+    fl_places *pl;
+    fl_timeline *tl;
+    char *log = NULL, **rows = calloc((size_t)nfiles, sizeof *rows);
+    CHECK_OK(ctx, fl_profile_open(ctx, profile_path, &p));
+    CHECK_OK(ctx, fl_regions_open(ctx, regions_path, NULL, NULL, &r));
+    CHECK_OK(ctx, fl_places_open(ctx, data_file("places/ua_places.csv"), &pl));
+    CHECK_OK(ctx, fl_timeline_new(ctx, p, r, pl, 2.0, &tl));
+    CHECK_OK(ctx, fl_timeline_add_all(ctx, tl, files, (size_t)nfiles, jobs, rows));
+    CHECK_OK(ctx, fl_timeline_changes_json(ctx, tl, &log));
+    for (int i = 0; i < nfiles; i++) {
+        CHECK(rows[i] && strstr(rows[i], "\"front_km\":"), "timeline row %d on %d threads", i, jobs);
+        free(rows[i]);
+    }
+    free(rows);
+    fl_timeline_free(ctx, tl);
+    fl_places_close(pl);
+    fl_regions_close(ctx, r);
+    fl_profile_close(p);
+    fl_ctx_free(ctx);
+    return log;
+}
+
 int main(int argc, char **argv)
 {
     int nthreads = argc > 1 ? atoi(argv[1]) : 3, max = argc > 2 ? atoi(argv[2]) : 8;
@@ -151,6 +181,11 @@ int main(int argc, char **argv)
         }
     }
     printf("%d documents identical in both runs\n", docs);
+    char *log1 = timeline_log(1), *logn = timeline_log(nthreads);
+    CHECK(log1 && logn && !strcmp(log1, logn), "the timeline's change log differs on %d threads",
+          nthreads);
+    free(log1);
+    free(logn);
     for (int i = 0; i < 3 * nfiles; i++) {
         free(seq[i]);
         free(par[i]);
