@@ -23,6 +23,15 @@ def close(what, a, b, rel=1e-4, absolute=0.01):
         print(f"differ: {what}: frontline {a:.4f}, reference {b:.4f}")
 
 
+explained = 0  # per-region differences no larger than the region outline's own
+
+
+def outline(o, r, code):
+    """How much the region's outline measures differently in the two pipelines: frontline
+    takes Natural Earth's edges as longitude/latitude lines, pyproj as geodesics."""
+    return abs(sum(o["regions"][code].values()) - sum(r["regions"][code].values()))
+
+
 for o, r in zip(ours, ref):
     name = r["file"].rsplit("/", 1)[-1]
     for s, v in r["status_km2"].items():
@@ -31,7 +40,10 @@ for o, r in zip(ours, ref):
         close(f"{name} {s} in the territory", o["territory_km2"][s], v)
     for code, st in r["regions"].items():
         for s, v in st.items():
+            before = bad
             close(f"{name} {code} {s}", o["regions"][code][s], v)
+            if bad > before and abs(o["regions"][code][s] - v) <= outline(o, r, code) + 0.01:
+                explained += 1
     if "transitions" in r:
         cells = {f"{t['from']}>{t['to']}": t["km2"] for t in o["transitions"]}
         for k, v in r["transitions"].items():
@@ -44,5 +56,7 @@ for o, r in zip(ours, ref):
         if p["status"] != r["places"][p["id"]]:
             bad += 1
             print(f"differ: {name} {p['name']}: frontline {p['status']}, reference {r['places'][p['id']]}")
-print(f"agreement: {checked - bad} of {checked} figures agree")
+print(f"agreement: {checked - bad} of {checked} figures agree; of the {bad} others, {explained} "
+      "are per-region figures that differ by no more than the region's outline does between the "
+      "two edge models")
 sys.exit(1 if bad else 0)

@@ -69,29 +69,45 @@ def main():
                                always_xy=True).transform
     band = transform(fwd, territory.boundary).buffer(2000)
     prev = None
+    stage = dict.fromkeys(("load+classify", "areas by region", "places", "transitions", "front"), 0.0)
+    clock = time.process_time()
+
+    def lap(name):  # CPU seconds per stage, for BENCHMARKS.md
+        nonlocal clock
+        now = time.process_time()
+        stage[name] += now - clock
+        clock = now
+
     for path in paths:
         layers, cover = classify(path)
         free = territory.difference(cover)
         parts = layers + [free]
+        lap("load+classify")
         row = {"file": path, "status_km2": {s: km2(g) for s, g in zip(STATUSES, layers)}}
         row["territory_km2"] = {s: km2(g.intersection(territory)) for s, g in zip(STATUSES, layers)}
         row["territory_km2"]["free"] = km2(free)
         row["regions"] = {code: {s: km2(g.intersection(r)) for s, g in zip(STATUSES + ["free"], parts)}
                           for code, r in regions}
+        lap("areas by region")
         prepared = [prep(g) for g in layers]
         inside = prep(territory)
         row["places"] = {}
         for p, pt in zip(places, points):
             st = next((s for s, g in zip(STATUSES, prepared) if g.covers(pt)), None)
             row["places"][p["id"]] = st or ("free" if inside.covers(pt) else "none")
+        lap("places")
         if prev:
             row["transitions"] = {f"{a}>{b}": km2(ga.intersection(gb))
                                   for a, ga in zip(STATUSES + ["free"], prev)
                                   for b, gb in zip(STATUSES + ["free"], parts) if a != b}
+        lap("transitions")
         edge = transform(fwd, layers[0].intersection(territory).boundary).difference(band)
         row["front_km"] = GEOD.geometry_length(transform(inv, edge)) / 1e3
+        lap("front")
         prev = parts
         print(json.dumps(row))
+    print("reference stages (CPU s): " + ", ".join(f"{k} {v:.2f}" for k, v in stage.items()),
+          file=sys.stderr)
     ru = resource.getrusage(resource.RUSAGE_SELF)
     print(f"reference: {ru.ru_utime + ru.ru_stime:.2f} s CPU, {ru.ru_maxrss / 1024:.0f} MB peak RSS",
           file=sys.stderr)

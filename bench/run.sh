@@ -11,19 +11,24 @@ dirs=("$@")
 out=${BENCH_OUT:-bench/out}   # outputs and the list of differences, kept for inspection
 mkdir -p "$out"
 "$fl" convert data/regions/ua_regions.shp "$out/regions.geojson"
-printf '%-12s %-10s %10s %10s %10s %10s\n' archive pipeline "CPU s" "wall s" "RSS MB" "CPU ratio"
+printf '%-12s %-14s %10s %10s %10s %10s\n' archive pipeline "CPU s" "wall s" "RSS MB" "CPU ratio"
 for dir in "${dirs[@]}"; do
   name=$(basename "$dir")
   mapfile -t files < <(ls "$dir"/*.geojson)
   /usr/bin/time -f '%U %S %e %M' -o "$out/fl.time" "$fl" timeline "${files[@]}" --json >"$out/$name.frontline.json" 2>/dev/null
   # the reference orders by the same times: frontline's order, as it printed it
   mapfile -t ordered < <(python3 -c 'import json,sys; [print(s["file"]) for s in json.load(open(sys.argv[1]))["snapshots"]]' "$out/$name.frontline.json")
-  /usr/bin/time -f '%U %S %e %M' -o "$out/ref.time" /usr/bin/python3 bench/reference.py data "$out/regions.geojson" "${ordered[@]}" >"$out/$name.reference.json" 2>/dev/null
+  /usr/bin/time -f '%U %S %e %M' -o "$out/ref.time" /usr/bin/python3 bench/reference.py data "$out/regions.geojson" "${ordered[@]}" >"$out/$name.reference.json" 2>"$out/$name.reference.err"
   read -r fu fs fe fm <"$out/fl.time"
   read -r ru rs re rm <"$out/ref.time"
   fc=$(awk "BEGIN{print $fu + $fs}"); rc=$(awk "BEGIN{print $ru + $rs}")
-  printf '%-12s %-10s %10.2f %10.2f %10.0f\n' "$name" frontline "$fc" "$fe" "$((fm / 1024))"
-  printf '%-12s %-10s %10.2f %10.2f %10.0f %10.1f\n' "$name" reference "$rc" "$re" "$((rm / 1024))" "$(awk "BEGIN{print $rc / $fc}")"
+  printf '%-12s %-14s %10.2f %10.2f %10.0f\n' "$name" frontline "$fc" "$fe" "$((fm / 1024))"
+  printf '%-12s %-14s %10.2f %10.2f %10.0f %10.1f\n' "$name" reference "$rc" "$re" "$((rm / 1024))" "$(awk "BEGIN{print $rc / $fc}")"
+  # the same timeline on 2 threads (--jobs 2): its rows are tested equal to one thread's
+  /usr/bin/time -f '%U %S %e %M' -o "$out/fl2.time" "$fl" timeline "${files[@]}" --json --jobs 2 >/dev/null 2>&1
+  read -r ju js je jm <"$out/fl2.time"
+  printf '%-12s %-14s %10.2f %10.2f %10.0f\n' "$name" "frontline -j2" "$(awk "BEGIN{print $ju + $js}")" "$je" "$((jm / 1024))"
+  grep '^reference stages' "$out/$name.reference.err" || true
   /usr/bin/python3 bench/compare.py "$fl" "$out/$name.frontline.json" "$out/$name.reference.json" >"$out/$name.differences.txt" || true
   tail -1 "$out/$name.differences.txt"
 done
