@@ -3,17 +3,18 @@
  * 1,000,000 place-status queries (fl_snapshot_status_at and an fl_locator), one rendered map.
  * It uses the public header only.
  *
- *   build/bench/micro [--json] [RAW_DIR]        (RAW_DIR: ../shared/data/deepstate/raw)
+ *   build/bench/micro [--json] [--seconds S] [RAW_DIR]   (RAW_DIR: ../shared/data/deepstate/raw)
  *
  * Every call is made on inputs opened for it and freed after it, untimed, so that no cache a
  * snapshot keeps (region areas, filled in by fl_areas_new or by a diff) carries over from one
  * repetition to the next. Each stage runs until it has been called at least 5 times and for
- * at least 0.5 s; it reports the median and minimum wall time per call, the mean CPU time per
+ * at least S seconds (default 0.5; more on a busy machine); it reports the median and minimum wall time per call, the mean CPU time per
  * call (CLOCK_PROCESS_CPUTIME_ID) and, for point queries, points per second. Without the
  * shared data it says so and exits 0. The embedded profile, regions and places are read from
  * $FRONTLINE_DATA, else from the source tree the program was built from. */
 #include <frontline.h>
 
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,6 @@
 #include <unistd.h>
 
 #define MIN_CALLS 5
-#define MIN_SECONDS 0.5
 #define QUERY_POINTS 1000000
 
 /* Four consecutive raw exports: 30 Sep 08:26 -> 30 Sep 21:04 and 3 Oct 16:07 -> 4 Oct 21:46. */
@@ -37,6 +37,7 @@ typedef struct points {
 /* What the stages share: the embedded inputs and the objects of the call in progress. */
 typedef struct bench {
     fl_ctx *ctx;
+    double min_seconds; /* of timed calls per stage */
     fl_profile *profile;
     fl_regions *regions;
     fl_places *places;
@@ -209,7 +210,7 @@ static result run(bench *b, const stage *st, const char *dir)
     size_t cap = 64;
     double *wall = xcalloc(cap, sizeof *wall), total = 0, cpu = 0;
     result r = {0};
-    while (r.calls < MIN_CALLS || total < MIN_SECONDS) {
+    while (r.calls < MIN_CALLS || total < b->min_seconds) {
         if (st->setup && st->setup(b))
             die(b->ctx, st->name);
         double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
@@ -330,18 +331,31 @@ static bool shared_data_present(const char *dir)
     return true;
 }
 
+static int usage(const char *prog)
+{
+    fprintf(stderr, "usage: %s [--json] [--seconds S] [RAW_DIR]\n", prog);
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
-    bool json = argc > 1 && strcmp(argv[1], "--json") == 0;
-    if (argc > 2 + json || (argc == 2 + json && argv[1 + json][0] == '-')) {
-        fprintf(stderr, "usage: %s [--json] [RAW_DIR]\n", argv[0]);
-        return 2;
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'}, {"seconds", required_argument, NULL, 's'}, {0}};
+    bool json = false;
+    bench b = {.min_seconds = 0.5};
+    char *end;
+    for (int c; (c = getopt_long(argc, argv, "", longopts, NULL)) != -1;) {
+        if (c == 'j')
+            json = true;
+        else if (c != 's' || (b.min_seconds = strtod(optarg, &end)) < 0 || end == optarg || *end)
+            return usage(argv[0]);
     }
-    const char *dir = argc == 2 + json ? argv[1 + json] : "../shared/data/deepstate/raw";
+    if (argc - optind > 1)
+        return usage(argv[0]);
+    const char *dir = optind < argc ? argv[optind] : "../shared/data/deepstate/raw";
     if (!shared_data_present(dir))
         return 0;
-    bench b = {.ctx = fl_ctx_new()};
-    if (!b.ctx)
+    if (!(b.ctx = fl_ctx_new()))
         die(NULL, "context");
     open_embedded(&b);
     char tmp[] = "/tmp/frontline-micro-XXXXXX";
