@@ -196,14 +196,13 @@ GEOSGeometry *fl_point(fl_ctx *ctx, double lon, double lat)
     return p;
 }
 
-bool fl_inner_point(fl_ctx *ctx, const GEOSGeometry *g, double *lat, double *lon)
+int fl_inner_point(fl_ctx *ctx, const GEOSGeometry *g, double *lat, double *lon)
 {
     if (!g || GEOSisEmpty_r(ctx->geos, g))
-        return false;
+        return FL_OK;
     GEOSGeometry *p = GEOSPointOnSurface_r(ctx->geos, g);
-    if (!p)
-        return false;
-    bool ok = GEOSGeomGetX_r(ctx->geos, p, lon) && GEOSGeomGetY_r(ctx->geos, p, lat);
-    GEOSGeom_destroy_r(ctx->geos, p);
-    return ok;
+    bool ok = p && GEOSGeomGetX_r(ctx->geos, p, lon) && GEOSGeomGetY_r(ctx->geos, p, lat);
+    if (p)
+        GEOSGeom_destroy_r(ctx->geos, p);
+    return ok ? FL_OK : fl_geos_error(ctx, "finding a point inside a piece");
 }

@@ -122,8 +122,9 @@ GEOSGeometry *fl_unary_union(fl_ctx *ctx, const GEOSGeometry *coll);
 GEOSGeometry *fl_keep_polygons(fl_ctx *ctx, GEOSGeometry *g);
 /* A GEOS point, or NULL. */
 GEOSGeometry *fl_point(fl_ctx *ctx, double lon, double lat);
-/* A point inside g: lat/lon. Returns false for an empty g. */
-bool fl_inner_point(fl_ctx *ctx, const GEOSGeometry *g, double *lat, double *lon);
+/* A point inside g: lat/lon, left as they are for an empty g. FL_OK, or the error when GEOS
+ * failed (out of memory). */
+int fl_inner_point(fl_ctx *ctx, const GEOSGeometry *g, double *lat, double *lon);
 void fl_geom_bounds(fl_ctx *ctx, const GEOSGeometry *g, double bbox[4]);
 bool fl_bounds_overlap(const double a[4], const double b[4]);
 

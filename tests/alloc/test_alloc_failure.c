@@ -124,8 +124,9 @@ static const char *const third_party[] = {
     "sqlite3_prepare_v2", /* PROJ 9.1: asserts l_handle when a query of its database failed */
     "sqlite3_step",       /* (abort), the same */
     "PROJStringParser",   /* PROJ 9.1: its PROJ-string parser uses a failed malloc (segfault) */
-    "8metadata8CitationC", /* PROJ 9.1: std::bad_alloc from Citation's constructor escapes
-                            * GeographicCRS::create through a noexcept function (terminate) */
+    "16IdentifiedObjectC", /* PROJ 9.1: std::bad_alloc while an object's identifiers or */
+    "16IdentifiedObject13setProperties", /* citation are made escapes a noexcept function
+                                          * (terminate) */
     "GEOSGeoJSONWriter_writeGeometry_r", /* GEOS 3.11: its bundled JSON crashes on bad_alloc */
 };
 static int suppressed;
@@ -170,6 +171,10 @@ static const struct {
     {"geos::operation::overlayng::EdgeNodingBuilder::addEdge", true},
     {"geos::operation::overlayng::PolygonBuilder::buildMaximalRings", true},
     {"geos::operation::overlayng::MaximalEdgeRing::buildMinimalRings", true},
+    {"geos::operation::polygonize::PolygonizeGraph::findEdgeRing", true},
+    /* PolygonizeGraph::addEdge: the same for an edge, and `newCoords.push_back(
+     * linePts.release())` for its coordinates */
+    {"geos::operation::polygonize::PolygonizeGraph::addEdge", true},
     /* moveGeometry(): `geom.release()`, then `outGeoms.emplace_back(outGeom)`: a polygon of
      * the result is lost */
     {"geos::operation::overlayng::OverlayUtil::createResultGeometry", true},
@@ -204,7 +209,7 @@ static bool geos_would_lose(void)
 }
 
 /* lsan.supp: LeakSanitizer's format, "leak:PATTERN" lines (a substring of a frame's
- * function name; '*' matches anything), '#' comments. */
+ * function name or module; '*' matches anything), '#' comments. */
 #define MAX_SUPP 64
 static char *supp[MAX_SUPP];
 static int nsupp;
@@ -246,8 +251,10 @@ static const char *suppression_of(void *const *site)
     for (int d = 0; d < SITE_DEPTH && site[d]; d++) {
         char buf[1024];
         const char *name = frame_name(site[d], buf, sizeof buf);
+        Dl_info info;
+        const char *module = dladdr(site[d], &info) && info.dli_fname ? info.dli_fname : "";
         for (int k = 0; k < nsupp; k++)
-            if (glob_in(supp[k], name))
+            if (glob_in(supp[k], name) || glob_in(supp[k], module))
                 return supp[k];
     }
     return NULL;
