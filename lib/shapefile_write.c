@@ -84,10 +84,14 @@ static int write_shape(fl_ctx *ctx, SHPHandle shp, int type, const GEOSGeometry 
         SHPDestroyObject(o);
         return id < 0 ? fl_error(ctx, FL_EIO, "%s: cannot write feature %zu", path, i) : FL_OK;
     }
-    if (shp_type(GEOSGeomTypeId_r(ctx->geos, g)) != type)
-        return fl_error(ctx, FL_EFORMAT, "%s: feature %zu: a %s cannot go into a %s shapefile "
-                        "(a shapefile holds one geometry type)", path, i,
-                        GEOSGeomType_r(ctx->geos, g), SHPTypeName(type));
+    if (shp_type(GEOSGeomTypeId_r(ctx->geos, g)) != type) {
+        char *name = GEOSGeomType_r(ctx->geos, g); /* allocated by GEOS */
+        int rc = fl_error(ctx, FL_EFORMAT, "%s: feature %zu: a %s cannot go into a %s "
+                          "shapefile (a shapefile holds one geometry type)", path, i,
+                          name ? name : "geometry", SHPTypeName(type));
+        GEOSFree_r(ctx->geos, name);
+        return rc;
+    }
     GEOSGeometry *norm = GEOSGeom_clone_r(ctx->geos, g);
     if (!norm || GEOSNormalize_r(ctx->geos, norm) != 0) {
         GEOSGeom_destroy_r(ctx->geos, norm);
