@@ -174,7 +174,8 @@ static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, const fl_snaps
     free(known);
     if (rc)
         return rc;
-    qsort(s->feat, s->nfeat, sizeof *s->feat, by_hash);
+    if (s->nfeat) /* qsort wants an array, even of none */
+        qsort(s->feat, s->nfeat, sizeof *s->feat, by_hash);
     features_bounds(s);
     if (!strcmp(fs->kind, "geojson"))
         s->kind = deepstate ? "deepstate" : bare ? "single-layer" : "geojson";
