@@ -15,7 +15,7 @@ printf '%-12s %-14s %10s %10s %10s %10s\n' archive pipeline "CPU s" "wall s" "RS
 for dir in "${dirs[@]}"; do
   name=$(basename "$dir")
   mapfile -t files < <(ls "$dir"/*.geojson)
-  /usr/bin/time -f '%U %S %e %M' -o "$out/fl.time" "$fl" timeline "${files[@]}" --json >"$out/$name.frontline.json" 2>/dev/null
+  /usr/bin/time -f '%U %S %e %M' -o "$out/fl.time" "$fl" timeline "${files[@]}" --json --timing >"$out/$name.frontline.json" 2>"$out/$name.frontline.err"
   # the reference orders by the same times: frontline's order, as it printed it
   mapfile -t ordered < <(python3 -c 'import json,sys; [print(s["file"]) for s in json.load(open(sys.argv[1]))["snapshots"]]' "$out/$name.frontline.json")
   /usr/bin/time -f '%U %S %e %M' -o "$out/ref.time" /usr/bin/python3 bench/reference.py data "$out/regions.geojson" "${ordered[@]}" >"$out/$name.reference.json" 2>"$out/$name.reference.err"
@@ -28,6 +28,7 @@ for dir in "${dirs[@]}"; do
   /usr/bin/time -f '%U %S %e %M' -o "$out/fl2.time" "$fl" timeline "${files[@]}" --json --jobs 2 >/dev/null 2>&1
   read -r ju js je jm <"$out/fl2.time"
   printf '%-12s %-14s %10.2f %10.2f %10.0f\n' "$name" "frontline -j2" "$(awk "BEGIN{print $ju + $js}")" "$je" "$((jm / 1024))"
+  grep '^timeline stages' "$out/$name.frontline.err" | sed 's/^timeline/frontline/' || true
   grep '^reference stages' "$out/$name.reference.err" || true
   /usr/bin/python3 bench/compare.py "$fl" "$out/$name.frontline.json" "$out/$name.reference.json" >"$out/$name.differences.txt" || true
   tail -1 "$out/$name.differences.txt"

@@ -17,6 +17,7 @@ typedef struct options {
     bool has_bbox, no_labels;
     int width;
     int jobs; /* timeline threads */
+    bool timing; /* timeline: CPU per stage on stderr */
     bool json, help;
     double tolerance_km;
     int npoints;

@@ -11,7 +11,7 @@
 static const char timeline_help[] =
     "usage: frontline timeline FILE...|DIR [--regions SHP] [--places CSV] [--profile FILE]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
-    "                          [--jobs N]\n"
+    "                          [--jobs N] [--timing]\n"
     "                          [--plot OUT.png|.svg|.pdf [--width PX]]\n"
     "Orders the snapshots by time and gives, for each, the km² per status (as drawn, in the\n"
     "territory, per region), the transitions against the previous snapshot and the\n"
@@ -20,7 +20,8 @@ static const char timeline_help[] =
     "place's history. --plot charts the km² of each status over time and the regions that\n"
     "changed most (snapshots of unknown time are left out). Only two snapshots are in\n"
     "memory at any time (per thread). --jobs N spreads the snapshots over N threads; the\n"
-    "results are the same, printed when all are done.\n";
+    "results are the same, printed when all are done. --timing prints the CPU seconds spent\n"
+    "per stage on stderr.\n";
 
 typedef struct paths {
     char **v;
@@ -191,6 +192,17 @@ static int run(session *s, const options *o, const paths *p, fl_timeline *tl, FI
     return rc;
 }
 
+/* timeline stages (CPU s): load+classify 1.23, diff 2.34, ... */
+static void print_timing(const fl_timeline *tl)
+{
+    double cpu;
+    const char *name;
+    fprintf(stderr, "timeline stages (CPU s):");
+    for (int i = 0; (name = fl_timeline_stage(tl, i, &cpu)); i++)
+        fprintf(stderr, "%s %s %.2f", i ? "," : "", name, cpu);
+    fputc('\n', stderr);
+}
+
 int cmd_timeline(int argc, char **argv)
 {
     options o;
@@ -232,6 +244,8 @@ int cmd_timeline(int argc, char **argv)
             json_object_put(doc);
         }
         free(json);
+        if (!rc && o.timing)
+            print_timing(tl);
         fl_chart_options co = {.width = o.width};
         if (!rc && o.plot && fl_chart_write(s.ctx, fl_timeline_chart(tl), &co, o.plot))
             rc = fail(s.ctx);

@@ -11,7 +11,7 @@
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
-       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS };
+       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -26,6 +26,7 @@ static const struct option long_options[] = {
     {"no-labels", no_argument, 0, O_NO_LABELS},   {"output", required_argument, 0, 'o'},
     {"png", required_argument, 0, O_PNG},         {"svg", required_argument, 0, O_SVG},
     {"pdf", required_argument, 0, O_PDF},         {"jobs", required_argument, 0, O_JOBS},
+    {"timing", no_argument, 0, O_TIMING},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
 
@@ -105,6 +106,7 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
                                 optarg) + 1;
             break;
         }
+        case O_TIMING: o->timing = true; break;
         case O_JOBS: {
             char *end;
             long jobs = strtol(optarg, &end, 10);

@@ -320,6 +320,10 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
  * (free each, also on error). On error the timeline holds the runs before the failing one. */
 int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t n, int jobs,
                         char **rows);
+/* Where a timeline's CPU time went: stage i (from 0) is named (load+classify, diff, areas,
+ * front, places, rows) and its CPU seconds so far stored in *cpu_seconds, summed over the
+ * threads of fl_timeline_add_all; NULL past the last stage. */
+const char *fl_timeline_stage(const fl_timeline *tl, int i, double *cpu_seconds);
 /* The change log so far as a JSON array of {name, id, lat, lon, from, to, before, after}. */
 int fl_timeline_changes_json(fl_ctx *ctx, const fl_timeline *tl, char **json);
 /* One place's history: its status in the first snapshot, then every change, as JSON

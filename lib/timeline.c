@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *r,
                     const fl_places *places, double tolerance_km, fl_timeline **out)
@@ -153,12 +154,27 @@ static json_object *row_json(fl_timeline *tl, const fl_snapshot *s, const fl_are
     return row;
 }
 
+static const char *const stage_names[FL_STAGES] = {
+    "load+classify", "diff", "areas", "front", "places", "rows",
+};
+
+/* Adds the CPU time since *t to stage i (this thread's clock) and restarts *t. */
+static void lap(fl_timeline *tl, int i, struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    tl->cpu[i] += (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) * 1e-9;
+    *t = now;
+}
+
 int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json_out)
 {
     fl_snapshot *s = NULL;
     fl_areas *a = NULL;
     fl_diff *d = NULL;
     int changes = 0;
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     /* after the first, a snapshot is only loaded: the diff carries the areas over */
     int rc = tl->prev ? fl_snapshot_load(ctx, path, tl->profile, tl->prev, &s)
                       : fl_snapshot_open(ctx, path, tl->profile, &s);
@@ -166,14 +182,19 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
         s->time < tl->prev->time)
         rc = fl_error(ctx, FL_EARG, "%s: earlier than the previous snapshot %s (add snapshots "
                       "in time order)", path, tl->prev->path);
+    lap(tl, 0, &t);
     if (!rc && tl->prev)
         rc = fl_diff_new(ctx, tl->prev, s, tl->r, NULL, &d);
+    lap(tl, 1, &t);
     if (!rc)
         rc = fl_areas_new(ctx, s, tl->r, &a);
+    lap(tl, 2, &t);
     if (!rc)
         rc = front_km(ctx, tl, s, d);
+    lap(tl, 3, &t);
     if (!rc)
         rc = log_places(ctx, tl, s, d, &changes);
+    lap(tl, 4, &t);
     if (!rc && s->time != FL_TIME_UNKNOWN)
         rc = fl_chart_add(ctx, tl->chart, s->time, a);
     if (!rc && row_json_out)
@@ -186,7 +207,16 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
     }
     fl_snapshot_close(ctx, tl->prev);
     tl->prev = s;
+    lap(tl, 5, &t);
     return FL_OK;
+}
+
+const char *fl_timeline_stage(const fl_timeline *tl, int i, double *cpu_seconds)
+{
+    if (i < 0 || i >= FL_STAGES)
+        return NULL;
+    *cpu_seconds = tl->cpu[i];
+    return stage_names[i];
 }
 
 const fl_chart *fl_timeline_chart(const fl_timeline *tl) { return tl->chart; }

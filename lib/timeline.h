@@ -5,6 +5,8 @@
 
 #include "diff.h"
 
+#define FL_STAGES 6 /* load+classify, diff, areas, front, places, rows */
+
 typedef struct place_change {
     int place, from, to;
     int64_t before, after;
@@ -23,6 +25,7 @@ struct fl_timeline {
     place_change *changes;
     fl_chart *chart; /* areas over time, for fl_timeline_chart */
     double front_km; /* of prev */
+    double cpu[FL_STAGES]; /* CPU seconds per stage (fl_timeline_stage) */
 };
 
 #endif

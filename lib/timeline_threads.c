@@ -80,6 +80,8 @@ static int append(fl_ctx *ctx, fl_timeline *tl, run *r)
     tl->prev_status = t->prev_status;
     t->prev_status = NULL;
     tl->front_km = t->front_km;
+    for (int i = 0; i < FL_STAGES; i++)
+        tl->cpu[i] += t->cpu[i];
     return FL_OK;
 }
 

@@ -198,6 +198,11 @@ int main(void)
         CHECK((i == 0) == (strstr(row, "\"transitions\":null") != NULL), "transitions in %s", paths[i]);
     }
     free(prev);
+    double cpu, total = 0;
+    int stages = 0;
+    for (const char *name; (name = fl_timeline_stage(tl, stages, &cpu)); stages++)
+        total += cpu;
+    CHECK(stages == 6 && total > 0, "%d stages, %.3f CPU s in all", stages, total);
     char *log;
     CHECK_OK(ctx, fl_timeline_changes_json(ctx, tl, &log));
     check_threads(ctx, p, r, pl, paths, n, rows, log);
