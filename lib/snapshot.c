@@ -308,13 +308,15 @@ int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
 /* Frees the layers (they can be computed again from the features). */
 static void drop_layers(fl_ctx *ctx, fl_snapshot *s)
 {
-    for (int i = 0; s->layer && i < s->nstatus; i++) {
-        if (s->prep && s->prep[i])
+    for (int i = 0; s->prep && i < s->nstatus; i++) { /* either array may be missing */
+        if (s->prep[i])
             GEOSPreparedGeom_destroy_r(ctx->geos, s->prep[i]);
+        s->prep[i] = NULL;
+    }
+    for (int i = 0; s->layer && i < s->nstatus; i++) {
         if (s->layer[i])
             GEOSGeom_destroy_r(ctx->geos, s->layer[i]);
         s->layer[i] = NULL;
-        s->prep[i] = NULL;
     }
     if (s->cover)
         GEOSGeom_destroy_r(ctx->geos, s->cover);
