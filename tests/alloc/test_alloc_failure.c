@@ -174,6 +174,7 @@ static const struct {
     {"geos::operation::overlayng::PolygonBuilder::buildMaximalRings", true},
     {"geos::operation::overlayng::MaximalEdgeRing::buildMinimalRings", true},
     {"geos::operation::polygonize::PolygonizeGraph::findEdgeRing", true},
+    {"geos::operation::polygonize::PolygonizeGraph::getNode", true},
     /* PolygonizeGraph::addEdge: the same for an edge, and `newCoords.push_back(
      * linePts.release())` for its coordinates */
     {"geos::operation::polygonize::PolygonizeGraph::addEdge", true},
