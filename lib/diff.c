@@ -18,34 +18,41 @@ static double *cell(fl_diff *d, int region, int a, int b)
 }
 
 /* Adds the area of piece p (km2 in all) to the matrices of the regions it lies in, at cell
- * (a, b); returns the region holding most of it, or -1. A piece within one region (a
- * prepared test) needs no overlay; only pieces across region borders are cut. */
+ * (a, b), and sets *region to the region holding most of it, or -1. A piece within one
+ * region (a prepared test) needs no overlay; only pieces across region borders are cut. */
 static int piece_regions(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *p, double km2, int a,
-                         int b)
+                         int b, int *region)
 {
     double bbox[4], best = 0;
-    int n, found = -1;
+    int n, inside = 0, rc = FL_OK;
+    *region = -1;
     fl_geom_bounds(ctx, p, bbox);
     int *near = fl_regions_near(d->r, bbox, &n);
-    for (int k = 0; near && k < n && found < 0; k++)
-        if (GEOSPreparedContains_r(ctx->geos, d->r->prep[near[k]], p) == 1) {
+    if (!near)
+        return fl_error(ctx, FL_ENOMEM, "out of memory");
+    for (int k = 0; k < n && inside == 0; k++)
+        if ((inside = GEOSPreparedContains_r(ctx->geos, d->r->prep[near[k]], p)) == 1) {
             *cell(d, near[k], a, b) += km2;
-            found = near[k];
+            *region = near[k];
         }
-    bool inside_one = found >= 0;
-    for (int k = 0; near && k < n && !inside_one; k++) {
+    if (inside == 2)
+        rc = fl_geos_error(ctx, "placing a piece in a region");
+    for (int k = 0; k < n && inside == 0 && !rc; k++) {
         GEOSGeometry *x = fl_intersection(ctx, p, d->r->geom[near[k]]);
-        double part = x ? fl_geom_km2(ctx, x) : 0;
+        if (!x) {
+            rc = ctx->err;
+            break;
+        }
+        double part = fl_geom_km2(ctx, x);
+        GEOSGeom_destroy_r(ctx->geos, x);
         *cell(d, near[k], a, b) += part;
-        if (x)
-            GEOSGeom_destroy_r(ctx->geos, x);
         if (part > best) {
             best = part;
-            found = near[k];
+            *region = near[k];
         }
     }
     free(near);
-    return found;
+    return rc;
 }
 
 /* Makes room for one more piece. */
@@ -83,9 +90,12 @@ static int add_pieces(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *t, int a, int
         *pc = (fl_piece){.from = status_of(d, a), .to = status_of(d, b)};
         pc->km2 = fl_geom_km2(ctx, c);
         *cell(d, -1, a, b) += pc->km2;
-        fl_inner_point(ctx, c, &pc->lat, &pc->lon);
-        pc->region = piece_regions(ctx, d, c, pc->km2, a, b);
-        d->piece_geom[d->npieces++] = c;
+        d->piece_geom[d->npieces++] = c; /* freed with the diff, even on error */
+        int rc = fl_inner_point(ctx, c, &pc->lat, &pc->lon);
+        if (!rc)
+            rc = piece_regions(ctx, d, c, pc->km2, a, b, &pc->region);
+        if (rc)
+            return rc;
     }
     return FL_OK;
 }
@@ -106,22 +116,25 @@ static int largest(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *g, int from, int
     if (!all)
         return FL_ENOMEM;
     memcpy(all, out, (size_t)n * sizeof *all);
-    for (int i = 0; i < k; i++) {
+    int rc = FL_OK;
+    for (int i = 0; i < k && !rc; i++) {
         const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, g, i);
         if (GEOSisEmpty_r(ctx->geos, p))
             continue;
-        all[n] = (fl_piece){.from = from, .to = to, .km2 = fl_geom_km2(ctx, p), .region = -2};
-        fl_inner_point(ctx, p, &all[n].lat, &all[n].lon);
+        all[n] = (fl_piece){.from = from, .to = to, .km2 = fl_geom_km2(ctx, p), .region = -3};
+        rc = fl_inner_point(ctx, p, &all[n].lat, &all[n].lon);
         n++;
     }
     qsort(all, (size_t)n, sizeof *all, fl_piece_cmp);
     *kept = n < max ? n : max;
     memcpy(out, all, (size_t)*kept * sizeof *out);
     free(all);
-    for (int i = 0; i < *kept; i++)
-        if (out[i].region == -2) /* new: locate it */
+    for (int i = 0; i < *kept && !rc; i++)
+        if (out[i].region == -3) { /* new: locate it (-2: GEOS failed, the error is set) */
             out[i].region = fl_regions_locate(ctx, d->r, out[i].lat, out[i].lon);
-    return FL_OK;
+            rc = out[i].region == -2 ? ctx->err : FL_OK;
+        }
+    return rc;
 }
 
 /* What changed, window by window (windows.c). In a window both snapshots partition the

@@ -39,8 +39,7 @@ static GEOSGeometry *transform(fl_ctx *ctx, const GEOSGeometry *g, PJ *pj, PJ_DI
     projection p = {pj, dir};
     GEOSGeometry *out = GEOSGeom_transformXY_r(ctx->geos, g, transform_xy, &p);
     if (!out)
-        fl_error(ctx, FL_EPROJ, "projecting the frontline: %s",
-                 proj_context_errno_string(ctx->proj, proj_context_errno(ctx->proj)));
+        fl_proj_error(ctx, "projecting the frontline");
     return out;
 }
 
@@ -54,8 +53,7 @@ static PJ *local_projection(fl_ctx *ctx, const double bbox[4])
     PJ *n = t ? proj_normalize_for_visualization(ctx->proj, t) : NULL; /* lon, lat order */
     proj_destroy(t);
     if (!n)
-        fl_error(ctx, FL_EPROJ, "creating a local projection: %s",
-                 proj_context_errno_string(ctx->proj, proj_context_errno(ctx->proj)));
+        fl_proj_error(ctx, "creating a local projection");
     return n;
 }
 

@@ -230,18 +230,30 @@ void fl_windows_free(fl_ctx *ctx, fl_window *w, int n, int nparts)
     free(w);
 }
 
+/* Part index of a point: the first part it touches, in precedence order (a point on a
+ * boundary counts as inside, as in fl_snapshot_status_at); -1 if none, -2 if GEOS failed. */
+static int part_at(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int nparts,
+                   const GEOSGeometry *pt)
+{
+    for (int k = 0; k < nparts; k++) {
+        char in = GEOSPreparedIntersects_r(ctx->geos, prep[k], pt);
+        if (in)
+            return in == 1 ? k : -2;
+    }
+    return -1;
+}
+
 /* The part of prep[0 .. nparts) holding point pt (a face's inner point): the one containing
  * it, or, should it lie on a boundary, the first it touches; -1 if none. */
 static int face_part(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int nparts,
                      const GEOSGeometry *pt)
 {
-    for (int k = 0; k < nparts; k++)
-        if (GEOSPreparedContains_r(ctx->geos, prep[k], pt) == 1)
-            return k;
-    for (int k = 0; k < nparts; k++)
-        if (GEOSPreparedIntersects_r(ctx->geos, prep[k], pt) == 1)
-            return k;
-    return -1;
+    for (int k = 0; k < nparts; k++) {
+        char in = GEOSPreparedContains_r(ctx->geos, prep[k], pt);
+        if (in)
+            return in == 1 ? k : -2; /* 2: GEOS failed */
+    }
+    return part_at(ctx, prep, nparts, pt);
 }
 
 /* The boundaries of both snapshots' parts, noded and dissolved (a union of the lines). */
@@ -299,6 +311,8 @@ int fl_window_faces(fl_ctx *ctx, const fl_window *w, int nparts, GEOSGeometry **
         (*from)[i] = face_part(ctx, prep, nparts, pt);
         (*to)[i] = face_part(ctx, prep + nparts, nparts, pt);
         GEOSGeom_destroy_r(ctx->geos, pt);
+        if ((*from)[i] == -2 || (*to)[i] == -2)
+            rc = fl_geos_error(ctx, "locating a face");
     }
     for (int k = 0; prep && k < 2 * nparts; k++)
         if (prep[k])
@@ -308,16 +322,6 @@ int fl_window_faces(fl_ctx *ctx, const fl_window *w, int nparts, GEOSGeometry **
     return rc;
 }
 
-/* Part index of a point: the first part it touches, in precedence order (a point on a
- * boundary counts as inside, as in fl_snapshot_status_at), or -1. */
-static int part_at(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int nparts,
-                   const GEOSGeometry *pt)
-{
-    for (int k = 0; k < nparts; k++)
-        if (GEOSPreparedIntersects_r(ctx->geos, prep[k], pt) == 1)
-            return k;
-    return -1;
-}
 
 static bool inside(const double b[4], double lon, double lat)
 {
