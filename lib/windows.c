@@ -230,6 +230,31 @@ void fl_windows_free(fl_ctx *ctx, fl_window *w, int n, int nparts)
     free(w);
 }
 
+/* Prepared copies of the parts of sides [first, first + nsides) of window w, nparts each
+ * (NULL on error; free with unprepare). */
+static const GEOSPreparedGeometry **prepare_parts(fl_ctx *ctx, const fl_window *w, int first,
+                                                  int nsides, int nparts)
+{
+    int n = nsides * nparts;
+    const GEOSPreparedGeometry **prep = fl_calloc(ctx, (size_t)n, sizeof *prep);
+    for (int k = 0; prep && k < n; k++)
+        if (!(prep[k] = GEOSPrepare_r(ctx->geos, w->part[first + k / nparts][k % nparts]))) {
+            fl_geos_error(ctx, "preparing a window's part");
+            while (k-- > 0)
+                GEOSPreparedGeom_destroy_r(ctx->geos, prep[k]);
+            free(prep);
+            return NULL;
+        }
+    return prep;
+}
+
+static void unprepare(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int n)
+{
+    for (int k = 0; prep && k < n; k++)
+        GEOSPreparedGeom_destroy_r(ctx->geos, prep[k]);
+    free(prep);
+}
+
 /* Part index of a point: the first part it touches, in precedence order (a point on a
  * boundary counts as inside, as in fl_snapshot_status_at); -1 if none, -2 if GEOS failed. */
 static int part_at(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int nparts,
@@ -294,14 +319,11 @@ int fl_window_faces(fl_ctx *ctx, const fl_window *w, int nparts, GEOSGeometry **
     if (!*faces)
         return fl_geos_error(ctx, "polygonizing a window");
     int n = GEOSGetNumGeometries_r(ctx->geos, *faces), rc = FL_OK;
-    const GEOSPreparedGeometry **prep = fl_calloc(ctx, 2 * (size_t)nparts, sizeof *prep);
+    const GEOSPreparedGeometry **prep = prepare_parts(ctx, w, 0, 2, nparts);
     *from = fl_calloc(ctx, (size_t)n + 1, sizeof **from);
     *to = fl_calloc(ctx, (size_t)n + 1, sizeof **to);
     if (!prep || !*from || !*to)
-        rc = FL_ENOMEM;
-    for (int k = 0; k < 2 * nparts && !rc; k++)
-        if (!(prep[k] = GEOSPrepare_r(ctx->geos, w->part[k / nparts][k % nparts])))
-            rc = fl_geos_error(ctx, "preparing a window's part");
+        rc = ctx->err ? ctx->err : FL_ENOMEM;
     for (int i = 0; i < n && !rc; i++) {
         GEOSGeometry *pt = GEOSPointOnSurface_r(ctx->geos, GEOSGetGeometryN_r(ctx->geos, *faces, i));
         if (!pt) {
@@ -314,31 +336,36 @@ int fl_window_faces(fl_ctx *ctx, const fl_window *w, int nparts, GEOSGeometry **
         if ((*from)[i] == -2 || (*to)[i] == -2)
             rc = fl_geos_error(ctx, "locating a face");
     }
-    for (int k = 0; prep && k < 2 * nparts; k++)
-        if (prep[k])
-            GEOSPreparedGeom_destroy_r(ctx->geos, prep[k]);
-    free(prep);
+    unprepare(ctx, prep, 2 * nparts);
     *count = n;
     return rc;
 }
 
 
-static bool inside(const double b[4], double lon, double lat)
+static bool inside(const fl_window *w, double lon, double lat)
 {
-    return lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3];
+    return fl_bounds_overlap(w->core, (const double[4]){lon, lat, lon, lat});
+}
+
+/* Whether any of the n points lies in the window's core. */
+static bool any_inside(const fl_window *w, size_t n, const double *lat, const double *lon)
+{
+    for (size_t i = 0; i < n; i++)
+        if (inside(w, lon[i], lat[i]))
+            return true;
+    return false;
 }
 
 /* The statuses in b of the points inside one window's core. */
 static int window_status(fl_ctx *ctx, const fl_window *w, int nstatus, size_t n,
                          const double *lat, const double *lon, int *status)
 {
-    const GEOSPreparedGeometry **prep = fl_calloc(ctx, (size_t)nstatus + 1, sizeof *prep);
-    int rc = prep ? FL_OK : FL_ENOMEM;
-    for (int k = 0; k <= nstatus && !rc; k++)
-        if (!(prep[k] = GEOSPrepare_r(ctx->geos, w->part[1][k])))
-            rc = fl_geos_error(ctx, "preparing a window");
+    if (!any_inside(w, n, lat, lon))
+        return FL_OK;
+    const GEOSPreparedGeometry **prep = prepare_parts(ctx, w, 1, 1, nstatus + 1);
+    int rc = prep ? FL_OK : ctx->err ? ctx->err : FL_ENOMEM;
     for (size_t i = 0; i < n && !rc; i++) {
-        if (!inside(w->core, lon[i], lat[i]))
+        if (!inside(w, lon[i], lat[i]))
             continue;
         GEOSGeometry *pt = fl_point(ctx, lon[i], lat[i]);
         int part = pt ? part_at(ctx, prep, nstatus + 1, pt) : -1;
@@ -349,10 +376,7 @@ static int window_status(fl_ctx *ctx, const fl_window *w, int nstatus, size_t n,
         else
             status[i] = part < nstatus ? part : FL_STATUS_NONE;
     }
-    for (int k = 0; prep && k <= nstatus; k++)
-        if (prep[k])
-            GEOSPreparedGeom_destroy_r(ctx->geos, prep[k]);
-    free(prep);
+    unprepare(ctx, prep, nstatus + 1);
     return rc;
 }
 
