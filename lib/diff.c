@@ -72,8 +72,22 @@ static int piece_room(fl_ctx *ctx, fl_diff *d)
     return FL_OK;
 }
 
-/* Splits t (the transition a → b in a window) into its polygons: each becomes a piece, and
- * its area goes into the matrices, everywhere and per region. */
+/* Keeps a copy of polygon p as piece pc, with a point inside it. */
+static int keep_piece(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *p, fl_piece *pc)
+{
+    if (piece_room(ctx, d))
+        return FL_ENOMEM;
+    GEOSGeometry *c = GEOSGeom_clone_r(ctx->geos, p);
+    if (!c)
+        return fl_geos_error(ctx, "copying a piece");
+    d->piece_geom[d->npieces] = c; /* freed with the diff, even on error */
+    d->pieces[d->npieces++] = *pc;
+    return fl_inner_point(ctx, c, &d->pieces[d->npieces - 1].lat,
+                          &d->pieces[d->npieces - 1].lon);
+}
+
+/* Splits t (the transition a → b in a window) into its polygons: each goes into the
+ * matrices, everywhere and per region, and, for a report, becomes a piece. */
 static int add_pieces(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *t, int a, int b)
 {
     int k = GEOSGetNumGeometries_r(ctx->geos, t);
@@ -81,19 +95,11 @@ static int add_pieces(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *t, int a, int
         const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, t, i);
         if (GEOSisEmpty_r(ctx->geos, p))
             continue;
-        if (piece_room(ctx, d))
-            return FL_ENOMEM;
-        GEOSGeometry *c = GEOSGeom_clone_r(ctx->geos, p);
-        if (!c)
-            return fl_geos_error(ctx, "copying a piece");
-        fl_piece *pc = &d->pieces[d->npieces];
-        *pc = (fl_piece){.from = status_of(d, a), .to = status_of(d, b)};
-        pc->km2 = fl_geom_km2(ctx, c);
-        *cell(d, -1, a, b) += pc->km2;
-        d->piece_geom[d->npieces++] = c; /* freed with the diff, even on error */
-        int rc = fl_inner_point(ctx, c, &pc->lat, &pc->lon);
-        if (!rc)
-            rc = piece_regions(ctx, d, c, pc->km2, a, b, &pc->region);
+        fl_piece pc = {.from = status_of(d, a), .to = status_of(d, b), .km2 = fl_geom_km2(ctx, p)};
+        *cell(d, -1, a, b) += pc.km2;
+        int rc = piece_regions(ctx, d, p, pc.km2, a, b, &pc.region);
+        if (!rc && d->report)
+            rc = keep_piece(ctx, d, p, &pc);
         if (rc)
             return rc;
     }
@@ -137,35 +143,27 @@ static int largest(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *g, int from, int
     return rc;
 }
 
-/* What changed, window by window (windows.c). In a window both snapshots partition the
- * envelope into their statuses, none included; their overlay cuts it into faces on which
- * each has one status (fl_window_faces). A face that is a in A and b in B belongs to the
- * transition a → b; what a status lost (gained) is the union of its faces with it in A only
- * (in B only). Outside the windows nothing changed. The diagonal (what stayed) is the rest of
- * each row: the area of a in A minus the row's changes. */
-typedef struct faces {
-    GEOSGeometry *g; /* collection of polygons */
-    int *from, *to, n;
-} faces;
+/* What changed, window by window (windows.c). In a window both snapshots cut the envelope
+ * into their drawn layers and the uncovered rest; their overlay cuts it into faces on which
+ * each has one of those (fl_window_faces). A face that is a in A and b in B, a ≠ b, changed:
+ * it belongs to the transition a → b, except that uncovered ground is the default status
+ * within the territory and none outside, so a face with an uncovered side is split by the
+ * territory first. Outside the windows nothing changed. The diagonal (what stayed) is the
+ * rest of each row: the area of a in A minus the row's changes. What a status lost (gained)
+ * is the union of the pieces leaving (reaching) it. */
 
-/* Whether a → b is a change: not a → a, and not between the default status and none (the
- * territory is the same in both: such faces are slivers of rounding). */
-static bool change_of(const fl_diff *d, int a, int b)
-{
-    return a >= 0 && b >= 0 && a != b && a + b != 2 * d->n - 3;
-}
-
-/* Copies of the changed faces from a (any: -1) to b (any: -1), into g; their count or -1. */
-static int select_faces(fl_ctx *ctx, const fl_diff *d, const faces *f, int a, int b,
-                        GEOSGeometry **g)
+/* Copies of the window's pieces (d->pieces[first ..]) from a (any: -1) to b (any: -1), in
+ * matrix indices, into g; their count or -1. */
+static int select_pieces(fl_ctx *ctx, const fl_diff *d, int first, int a, int b,
+                         GEOSGeometry **g)
 {
     int n = 0;
-    for (int i = 0; i < f->n; i++) {
-        if (!change_of(d, f->from[i], f->to[i]) || (a >= 0 && f->from[i] != a) ||
-            (b >= 0 && f->to[i] != b))
+    for (int i = first; i < d->npieces; i++) {
+        const fl_piece *p = &d->pieces[i];
+        if ((a >= 0 && p->from != status_of(d, a)) || (b >= 0 && p->to != status_of(d, b)))
             continue;
-        if (!(g[n++] = GEOSGeom_clone_r(ctx->geos, GEOSGetGeometryN_r(ctx->geos, f->g, i)))) {
-            fl_geos_error(ctx, "copying a face");
+        if (!(g[n++] = GEOSGeom_clone_r(ctx->geos, d->piece_geom[i]))) {
+            fl_geos_error(ctx, "copying a piece");
             for (int k = 0; k + 1 < n; k++)
                 GEOSGeom_destroy_r(ctx->geos, g[k]);
             return -1;
@@ -174,33 +172,33 @@ static int select_faces(fl_ctx *ctx, const fl_diff *d, const faces *f, int a, in
     return n;
 }
 
-/* The union of the changed faces from a to b (-1: any); faces form a coverage. */
-static GEOSGeometry *faces_union(fl_ctx *ctx, const fl_diff *d, const faces *f, int a, int b)
+/* The union of the window's pieces from a to b (-1: any); pieces form a coverage. */
+static GEOSGeometry *pieces_union(fl_ctx *ctx, const fl_diff *d, int first, int a, int b)
 {
-    GEOSGeometry **g = fl_calloc(ctx, (size_t)f->n + 1, sizeof *g);
-    int n = g ? select_faces(ctx, d, f, a, b, g) : -1;
+    GEOSGeometry **g = fl_calloc(ctx, (size_t)(d->npieces - first) + 1, sizeof *g);
+    int n = g ? select_pieces(ctx, d, first, a, b, g) : -1;
     if (n <= 0) {
         free(g);
         return n == 0 ? fl_empty_polygon(ctx) : NULL;
     }
     GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, g,
                                                      (unsigned)n);
-    free(g); /* GEOS took the faces, even on failure */
+    free(g); /* GEOS took the pieces, even on failure */
     GEOSGeometry *u = coll ? GEOSCoverageUnion_r(ctx->geos, coll) : NULL;
     u = coll && !u ? fl_unary_union(ctx, coll) /* not a clean coverage: a full union */
                    : fl_keep_polygons(ctx, u);
     if (coll)
         GEOSGeom_destroy_r(ctx->geos, coll);
     if (!u && !ctx->err)
-        fl_geos_error(ctx, "union of faces");
+        fl_geos_error(ctx, "union of pieces");
     return u;
 }
 
-/* What status s lost and gained in one window, into its report. */
-static int status_change(fl_ctx *ctx, fl_diff *d, const faces *f, int s)
+/* What status s lost and gained in one window (its pieces from first on), into its report. */
+static int status_change(fl_ctx *ctx, fl_diff *d, int first, int s)
 {
-    GEOSGeometry *lost = faces_union(ctx, d, f, s, -1);
-    GEOSGeometry *gained = lost ? faces_union(ctx, d, f, -1, s) : NULL;
+    GEOSGeometry *lost = pieces_union(ctx, d, first, s, -1);
+    GEOSGeometry *gained = lost ? pieces_union(ctx, d, first, -1, s) : NULL;
     int rc = gained ? FL_OK : ctx->err;
     change *ch = &d->changes[s];
     if (!rc) {
@@ -217,22 +215,51 @@ static int status_change(fl_ctx *ctx, fl_diff *d, const faces *f, int s)
     return rc;
 }
 
-/* The changes and transitions within one window, into the reports, matrices and pieces. A
- * face is a piece of its transition: two faces of one transition never share an edge (an
- * edge between faces is a boundary of a status in A or in B). */
+/* Adds face g of window w, a → b with a ≠ b in drawn terms (uncovered: the default status'
+ * index), as pieces: a side that is uncovered is the default status within the territory and
+ * none outside. Most faces lie wholly on one side of the territory's border (prepared
+ * tests); only the others are cut. */
+static int add_face(fl_ctx *ctx, fl_diff *d, const fl_window *w, const GEOSGeometry *g, int a,
+                    int b)
+{
+    int uncovered = d->n - 2, none = d->n - 1;
+    if (a != uncovered && b != uncovered)
+        return add_pieces(ctx, d, g, a, b);
+    int oa = a == uncovered ? none : a, ob = b == uncovered ? none : b; /* outside */
+    char in = GEOSPreparedContains_r(ctx->geos, d->r->territory_prep, g);
+    char out = in == 0 ? GEOSPreparedDisjoint_r(ctx->geos, d->r->territory_prep, g) : 0;
+    if (in == 2 || out == 2)
+        return fl_geos_error(ctx, "placing a face in the territory");
+    if (in || out)
+        return in ? add_pieces(ctx, d, g, a, b) : add_pieces(ctx, d, g, oa, ob);
+    GEOSGeometry *inside = fl_intersection(ctx, g, w->territory);
+    GEOSGeometry *outside = inside ? fl_difference(ctx, g, w->territory) : NULL;
+    int rc = outside ? add_pieces(ctx, d, inside, a, b) : ctx->err;
+    if (!rc)
+        rc = add_pieces(ctx, d, outside, oa, ob);
+    if (inside)
+        GEOSGeom_destroy_r(ctx->geos, inside);
+    if (outside)
+        GEOSGeom_destroy_r(ctx->geos, outside);
+    return rc;
+}
+
+/* The transitions within one window, into the matrices and, for a report, its pieces and
+ * what each status lost and gained. */
 static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w)
 {
-    faces f;
-    int rc = fl_window_faces(ctx, w, d->n, &f.g, &f.from, &f.to, &f.n);
-    for (int s = 0; s < d->n - 1 && !rc; s++) /* none: no report */
-        rc = status_change(ctx, d, &f, s);
-    for (int i = 0; i < f.n && !rc; i++)
-        if (change_of(d, f.from[i], f.to[i]))
-            rc = add_pieces(ctx, d, GEOSGetGeometryN_r(ctx->geos, f.g, i), f.from[i], f.to[i]);
-    if (f.g)
-        GEOSGeom_destroy_r(ctx->geos, f.g);
-    free(f.from);
-    free(f.to);
+    GEOSGeometry *faces;
+    int *from, *to, n, first = d->npieces;
+    int rc = fl_window_faces(ctx, w, &faces, &from, &to, &n);
+    for (int i = 0; i < n && !rc; i++)
+        if (from[i] >= 0 && to[i] >= 0 && from[i] != to[i]) /* -1: a sliver GEOS left */
+            rc = add_face(ctx, d, w, GEOSGetGeometryN_r(ctx->geos, faces, i), from[i], to[i]);
+    for (int s = 0; s < d->n - 1 && d->report && !rc; s++) /* none: no report */
+        rc = status_change(ctx, d, first, s);
+    if (faces)
+        GEOSGeom_destroy_r(ctx->geos, faces);
+    free(from);
+    free(to);
     return rc;
 }
 
@@ -339,8 +366,8 @@ static bool same_statuses(const fl_profile *p, const fl_profile *q)
     return true;
 }
 
-int fl_diff_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, const fl_regions *r,
-                const fl_places *places, fl_diff **out)
+int fl_diff_compute(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
+                    const fl_regions *r, const fl_places *places, bool report, fl_diff **out)
 {
     *out = NULL;
     if (!same_statuses(a->profile, b->profile))
@@ -349,7 +376,8 @@ int fl_diff_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, const f
     fl_diff *d = fl_calloc(ctx, 1, sizeof *d);
     if (!d)
         return FL_ENOMEM;
-    *d = (fl_diff){.a = a, .b = b, .r = r, .places = places, .n = a->nstatus + 1};
+    *d = (fl_diff){.a = a, .b = b, .r = r, .places = places, .n = a->nstatus + 1,
+                   .report = report};
     size_t cells = (size_t)(r->n + 1) * (size_t)d->n * (size_t)d->n;
     d->km2 = fl_calloc(ctx, cells, sizeof *d->km2);
     d->changes = fl_calloc(ctx, (size_t)d->n, sizeof *d->changes);
@@ -368,11 +396,17 @@ int fl_diff_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, const f
     return FL_OK;
 }
 
+int fl_diff_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, const fl_regions *r,
+                const fl_places *places, fl_diff **out)
+{
+    return fl_diff_compute(ctx, a, b, r, places, true, out);
+}
+
 void fl_diff_free(fl_ctx *ctx, fl_diff *d)
 {
     if (!d)
         return;
-    fl_windows_free(ctx, d->win, d->nwin, d->n);
+    fl_windows_free(ctx, d->win, d->nwin);
     for (int i = 0; i < d->npieces; i++)
         GEOSGeom_destroy_r(ctx->geos, d->piece_geom[i]);
     free(d->piece_geom);

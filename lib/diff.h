@@ -17,6 +17,7 @@ struct fl_diff {
     const fl_regions *r;
     const fl_places *places;
     int n;                     /* matrix side: the profile's statuses plus "none" (last) */
+    bool report;               /* keep the pieces and what each status lost and gained */
     double *km2;               /* (regions + 1) matrices n × n: everywhere, then per region */
     int npieces, cap_pieces;
     fl_piece *pieces;          /* in transition order; see order */
@@ -34,6 +35,11 @@ static inline int mi(const fl_diff *d, int status)
     return status == FL_STATUS_NONE ? d->n - 1 : status;
 }
 static inline int status_of(const fl_diff *d, int m) { return m == d->n - 1 ? FL_STATUS_NONE : m; }
+
+/* fl_diff_new, with the pieces and the lost and gained report only when report is true (a
+ * timeline needs the matrices alone). */
+int fl_diff_compute(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
+                    const fl_regions *r, const fl_places *places, bool report, fl_diff **out);
 
 /* [{from, to, km2}] of the nonzero cells, everywhere (region -1) or in one region. */
 json_object *fl_diff_transitions_json(const fl_diff *d, int region);

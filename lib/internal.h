@@ -189,20 +189,21 @@ typedef struct fl_window {
     double core[4], env[4];       /* W, S, E, N */
     GEOSGeometry *core_rect, *env_rect;
     GEOSGeometry *territory;      /* the territory within the envelope */
-    GEOSGeometry **part[2];       /* per snapshot (a, b), nstatus + 1 exclusive parts of the
-                                   * envelope: the layers, the default status, none */
+    int nparts;                   /* the profile's statuses: the drawn ones and "uncovered" */
+    GEOSGeometry **part[2];       /* per snapshot (a, b), nparts exclusive parts of the
+                                   * envelope: the layers as drawn, then what none covers */
 } fl_window;
 /* The windows of a → b (none when nothing changed). */
 int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
                    const fl_regions *r, fl_window **out, int *count);
-void fl_windows_free(fl_ctx *ctx, fl_window *w, int n, int nparts);
+void fl_windows_free(fl_ctx *ctx, fl_window *w, int n);
 /* The overlay of a's and b's parts in window w (nparts each): *faces, a collection of count
  * polygons on each of which both snapshots have one status, from[i] in a and to[i] in b (-1:
  * none found, a sliver). Caller destroys *faces and frees from and to, also on error. */
-int fl_window_faces(fl_ctx *ctx, const fl_window *w, int nparts, GEOSGeometry **faces,
-                    int **from, int **to, int *count);
+int fl_window_faces(fl_ctx *ctx, const fl_window *w, GEOSGeometry **faces, int **from,
+                    int **to, int *count);
 /* Updates status[i] (statuses in a) to the statuses in b of the n points inside a core. */
-int fl_windows_status(fl_ctx *ctx, const fl_window *w, int nwin, int nstatus, size_t n,
+int fl_windows_status(fl_ctx *ctx, const fl_window *w, int nwin, const fl_regions *r, size_t n,
                       const double *lat, const double *lon, int *status);
 /* A rectangle polygon W, S, E, N. */
 GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double bbox[4]);

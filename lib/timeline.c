@@ -49,7 +49,7 @@ static int place_statuses(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, co
     if (!(*status = fl_calloc(ctx, (size_t)p->n + 1, sizeof **status)))
         return FL_ENOMEM;
     memcpy(*status, tl->prev_status, (size_t)p->n * sizeof **status);
-    int rc = fl_windows_status(ctx, d->win, d->nwin, s->nstatus, (size_t)p->n, p->lat, p->lon,
+    int rc = fl_windows_status(ctx, d->win, d->nwin, tl->r, (size_t)p->n, p->lat, p->lon,
                                *status);
     if (rc) {
         free(*status);
@@ -184,7 +184,7 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
                       "in time order)", path, tl->prev->path);
     lap(tl, 0, &t);
     if (!rc && tl->prev)
-        rc = fl_diff_new(ctx, tl->prev, s, tl->r, NULL, &d);
+        rc = fl_diff_compute(ctx, tl->prev, s, tl->r, NULL, false, &d);
     lap(tl, 1, &t);
     if (!rc)
         rc = fl_areas_new(ctx, s, tl->r, &a);

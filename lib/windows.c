@@ -1,5 +1,5 @@
 /* windows.c — where two snapshots differ: disjoint rectangles ("windows") around the ground
- * whose status can differ, and each snapshot's statuses within a window.
+ * whose status can differ, and each snapshot's drawn statuses within a window.
  *
  * The status of a point is the first status (in precedence order) one of whose features
  * covers it. Let R be the features of status s that A has and B lacks (by hash), N those B has
@@ -9,7 +9,12 @@
  * plus CORE_MARGIN (the core), plus ENV_MARGIN (the envelope, where statuses are computed from
  * the features clipped to it). Windows whose envelopes overlap are merged, so envelopes are
  * disjoint: sums over windows count nothing twice. The clipping makes edges along the
- * envelope that are not the map's; the core keeps clear of them. */
+ * envelope that are not the map's; the core keeps clear of them.
+ *
+ * Within a window each snapshot is cut into its drawn layers and the uncovered rest. The
+ * territory (the default status within it, none outside) is the same for both snapshots, so
+ * it stays out of the overlay: only ground that changed is split by it (diff.c), and a place
+ * found uncovered asks it. That keeps the regions' long outlines out of the noding. */
 #include "internal.h"
 
 #include <math.h>
@@ -131,9 +136,8 @@ GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double b[4])
     return g;
 }
 
-/* Statuses of s within window w, into part[0 .. nstatus]: the exclusive layers as drawn, the
- * default status (the territory no layer covers) and none (the rest), each clipped to the
- * envelope. */
+/* The drawn statuses of s within window w, into part[0 .. nstatus): the exclusive layers
+ * as drawn and, last, the envelope no layer covers, each clipped to the envelope. */
 static int partition(fl_ctx *ctx, const fl_snapshot *s, const fl_window *w, GEOSGeometry **part)
 {
     int drawn = s->nstatus - 1;
@@ -159,13 +163,8 @@ static int partition(fl_ctx *ctx, const fl_snapshot *s, const fl_window *w, GEOS
             rc = ctx->err ? ctx->err : FL_ENOMEM;
     }
     free(pieces);
-    if (!rc && !(part[drawn] = fl_difference(ctx, w->territory, cover)))
+    if (!rc && !(part[drawn] = fl_difference(ctx, w->env_rect, cover)))
         rc = ctx->err;
-    GEOSGeometry *rest = rc ? NULL : fl_difference(ctx, w->env_rect, cover);
-    if (!rc && !(part[drawn + 1] = rest ? fl_difference(ctx, rest, w->territory) : NULL))
-        rc = ctx->err;
-    if (rest)
-        GEOSGeom_destroy_r(ctx->geos, rest);
     if (cover)
         GEOSGeom_destroy_r(ctx->geos, cover);
     return rc;
@@ -175,7 +174,7 @@ static int partition(fl_ctx *ctx, const fl_snapshot *s, const fl_window *w, GEOS
 static int window_open(fl_ctx *ctx, fl_window *w, const fl_snapshot *a, const fl_snapshot *b,
                        const fl_regions *r)
 {
-    int nparts = a->nstatus + 1;
+    int nparts = w->nparts = a->nstatus;
     w->part[0] = fl_calloc(ctx, (size_t)nparts, sizeof(GEOSGeometry *));
     w->part[1] = fl_calloc(ctx, (size_t)nparts, sizeof(GEOSGeometry *));
     if (!w->part[0] || !w->part[1])
@@ -204,7 +203,7 @@ int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
     for (int i = 0; i < n && !rc; i++)
         rc = window_open(ctx, &w[i], a, b, r);
     if (rc) {
-        fl_windows_free(ctx, w, n, a->nstatus + 1);
+        fl_windows_free(ctx, w, n);
         w = NULL;
         n = 0;
     }
@@ -213,7 +212,7 @@ int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
     return rc;
 }
 
-void fl_windows_free(fl_ctx *ctx, fl_window *w, int n, int nparts)
+void fl_windows_free(fl_ctx *ctx, fl_window *w, int n)
 {
     for (int i = 0; w && i < n; i++) {
         GEOSGeometry *g[] = {w[i].env_rect, w[i].core_rect, w[i].territory};
@@ -221,7 +220,7 @@ void fl_windows_free(fl_ctx *ctx, fl_window *w, int n, int nparts)
             if (g[k])
                 GEOSGeom_destroy_r(ctx->geos, g[k]);
         for (int side = 0; side < 2; side++) {
-            for (int k = 0; w[i].part[side] && k < nparts; k++)
+            for (int k = 0; w[i].part[side] && k < w[i].nparts; k++)
                 if (w[i].part[side][k])
                     GEOSGeom_destroy_r(ctx->geos, w[i].part[side][k]);
             free(w[i].part[side]);
@@ -230,12 +229,12 @@ void fl_windows_free(fl_ctx *ctx, fl_window *w, int n, int nparts)
     free(w);
 }
 
-/* Prepared copies of the parts of sides [first, first + nsides) of window w, nparts each
- * (NULL on error; free with unprepare). */
+/* Prepared copies of the parts of sides [first, first + nsides) of window w (NULL on error;
+ * free with unprepare). */
 static const GEOSPreparedGeometry **prepare_parts(fl_ctx *ctx, const fl_window *w, int first,
-                                                  int nsides, int nparts)
+                                                  int nsides)
 {
-    int n = nsides * nparts;
+    int nparts = w->nparts, n = nsides * nparts;
     const GEOSPreparedGeometry **prep = fl_calloc(ctx, (size_t)n, sizeof *prep);
     for (int k = 0; prep && k < n; k++)
         if (!(prep[k] = GEOSPrepare_r(ctx->geos, w->part[first + k / nparts][k % nparts]))) {
@@ -282,8 +281,9 @@ static int face_part(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int nparts,
 }
 
 /* The boundaries of both snapshots' parts, noded and dissolved (a union of the lines). */
-static GEOSGeometry *noded_boundaries(fl_ctx *ctx, const fl_window *w, int nparts)
+static GEOSGeometry *noded_boundaries(fl_ctx *ctx, const fl_window *w)
 {
+    int nparts = w->nparts;
     GEOSGeometry **lines = fl_calloc(ctx, 2 * (size_t)nparts, sizeof *lines);
     int n = 0;
     for (int side = 0; lines && side < 2; side++)
@@ -305,13 +305,14 @@ static GEOSGeometry *noded_boundaries(fl_ctx *ctx, const fl_window *w, int npart
     return noded;
 }
 
-int fl_window_faces(fl_ctx *ctx, const fl_window *w, int nparts, GEOSGeometry **faces,
-                    int **from, int **to, int *count)
+int fl_window_faces(fl_ctx *ctx, const fl_window *w, GEOSGeometry **faces, int **from,
+                    int **to, int *count)
 {
+    int nparts = w->nparts;
     *faces = NULL;
     *from = *to = NULL;
     *count = 0;
-    GEOSGeometry *noded = noded_boundaries(ctx, w, nparts);
+    GEOSGeometry *noded = noded_boundaries(ctx, w);
     if (!noded)
         return ctx->err;
     *faces = GEOSPolygonize_r(ctx->geos, (const GEOSGeometry *const *)&noded, 1);
@@ -319,7 +320,7 @@ int fl_window_faces(fl_ctx *ctx, const fl_window *w, int nparts, GEOSGeometry **
     if (!*faces)
         return fl_geos_error(ctx, "polygonizing a window");
     int n = GEOSGetNumGeometries_r(ctx->geos, *faces), rc = FL_OK;
-    const GEOSPreparedGeometry **prep = prepare_parts(ctx, w, 0, 2, nparts);
+    const GEOSPreparedGeometry **prep = prepare_parts(ctx, w, 0, 2);
     *from = fl_calloc(ctx, (size_t)n + 1, sizeof **from);
     *to = fl_calloc(ctx, (size_t)n + 1, sizeof **to);
     if (!prep || !*from || !*to)
@@ -356,35 +357,39 @@ static bool any_inside(const fl_window *w, size_t n, const double *lat, const do
     return false;
 }
 
-/* The statuses in b of the points inside one window's core. */
-static int window_status(fl_ctx *ctx, const fl_window *w, int nstatus, size_t n,
+/* The statuses in b of the points inside one window's core: a drawn layer's, else the
+ * default status within the territory (a point on its border included), else none. */
+static int window_status(fl_ctx *ctx, const fl_window *w, const fl_regions *r, size_t n,
                          const double *lat, const double *lon, int *status)
 {
     if (!any_inside(w, n, lat, lon))
         return FL_OK;
-    const GEOSPreparedGeometry **prep = prepare_parts(ctx, w, 1, 1, nstatus + 1);
+    int uncovered = w->nparts - 1; /* = the default status' index */
+    const GEOSPreparedGeometry **prep = prepare_parts(ctx, w, 1, 1);
     int rc = prep ? FL_OK : ctx->err ? ctx->err : FL_ENOMEM;
     for (size_t i = 0; i < n && !rc; i++) {
         if (!inside(w, lon[i], lat[i]))
             continue;
         GEOSGeometry *pt = fl_point(ctx, lon[i], lat[i]);
-        int part = pt ? part_at(ctx, prep, nstatus + 1, pt) : -1;
+        int part = pt ? part_at(ctx, prep, w->nparts, pt) : -1;
+        char in = part == uncovered ? GEOSPreparedIntersects_r(ctx->geos, r->territory_prep, pt)
+                                    : 1;
         if (pt)
             GEOSGeom_destroy_r(ctx->geos, pt);
-        if (part < 0) /* the parts cover the envelope: only a failed predicate */
+        if (part < 0 || in == 2) /* the parts cover the envelope: only a failed predicate */
             rc = pt ? fl_geos_error(ctx, "locating a place in a window") : ctx->err;
         else
-            status[i] = part < nstatus ? part : FL_STATUS_NONE;
+            status[i] = in ? part : FL_STATUS_NONE;
     }
-    unprepare(ctx, prep, nstatus + 1);
+    unprepare(ctx, prep, w->nparts);
     return rc;
 }
 
-int fl_windows_status(fl_ctx *ctx, const fl_window *w, int nwin, int nstatus, size_t n,
+int fl_windows_status(fl_ctx *ctx, const fl_window *w, int nwin, const fl_regions *r, size_t n,
                       const double *lat, const double *lon, int *status)
 {
     int rc = FL_OK;
     for (int i = 0; i < nwin && !rc; i++)
-        rc = window_status(ctx, &w[i], nstatus, n, lat, lon, status);
+        rc = window_status(ctx, &w[i], r, n, lat, lon, status);
     return rc;
 }
