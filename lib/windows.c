@@ -23,6 +23,7 @@
 
 #define CORE_MARGIN 0.001 /* degrees (~100 m) */
 #define ENV_MARGIN 0.01   /* degrees (~1 km) */
+#define NODING_GRID 1e-9  /* degrees (~0.1 mm) */
 
 /* Copies of the features of a of one status whose hash b lacks (a, b sorted by hash). */
 static int missing(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, int status,
@@ -267,37 +268,45 @@ static int part_at(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int nparts,
     return -1;
 }
 
-/* The part of prep[0 .. nparts) holding point pt (a face's inner point): the one containing
- * it, or, should it lie on a boundary, the first it touches; -1 if none. */
+/* The part of prep[0 .. nparts) holding point pt (a face's inner point): the layer
+ * containing it, or, should it lie on a boundary, the first it touches; else the last part,
+ * the uncovered one (the lines that cut the faces are the layers', so that is where a face no
+ * layer holds lies). */
 static int face_part(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int nparts,
                      const GEOSGeometry *pt)
 {
-    for (int k = 0; k < nparts; k++) {
+    for (int k = 0; k < nparts - 1; k++) {
         char in = GEOSPreparedContains_r(ctx->geos, prep[k], pt);
         if (in)
             return in == 1 ? k : -2; /* 2: GEOS failed */
     }
-    return part_at(ctx, prep, nparts, pt);
+    int k = part_at(ctx, prep, nparts - 1, pt);
+    return k == -1 ? nparts - 1 : k;
 }
 
-/* The boundaries of both snapshots' parts, noded and dissolved (a union of the lines). */
+/* The lines that cut a window into faces, noded and dissolved (a union of the lines): the
+ * boundaries of both snapshots' layers and the envelope's. The uncovered part's boundary adds
+ * nothing: it runs along the layers' and the envelope's.
+ * Noding snap-rounds to NODING_GRID: the two snapshots' lines run along each other for most
+ * of their length, GEOS' floating noding of them failed and its retries snapped at growing
+ * tolerances, up to closing real gaps of a few decimetres between drawn layers. Snap-rounding
+ * cannot fail, moves no vertex by more than half the grid, and costs one pass. */
 static GEOSGeometry *noded_boundaries(fl_ctx *ctx, const fl_window *w)
 {
-    int nparts = w->nparts;
-    GEOSGeometry **lines = fl_calloc(ctx, 2 * (size_t)nparts, sizeof *lines);
-    int n = 0;
-    for (int side = 0; lines && side < 2; side++)
-        for (int k = 0; k < nparts && n == side * nparts + k; k++)
-            if ((lines[n] = GEOSBoundary_r(ctx->geos, w->part[side][k])))
-                n++;
-    GEOSGeometry *coll = lines && n == 2 * nparts
+    int layers = w->nparts - 1, want = 2 * layers + 1, n = 0;
+    GEOSGeometry **lines = fl_calloc(ctx, (size_t)want, sizeof *lines);
+    for (int k = 0; lines && k < want && n == k; k++)
+        if ((lines[n] = GEOSBoundary_r(ctx->geos, k < 2 * layers ? w->part[k / layers][k % layers]
+                                                                 : w->env_rect)))
+            n++;
+    GEOSGeometry *coll = lines && n == want
         ? GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, lines, (unsigned)n)
         : NULL;
     if (!coll) /* GEOS took the lines if it made the collection */
         for (int i = 0; lines && i < n; i++)
             GEOSGeom_destroy_r(ctx->geos, lines[i]);
     free(lines);
-    GEOSGeometry *noded = coll ? GEOSUnaryUnion_r(ctx->geos, coll) : NULL;
+    GEOSGeometry *noded = coll ? GEOSUnaryUnionPrec_r(ctx->geos, coll, NODING_GRID) : NULL;
     if (coll)
         GEOSGeom_destroy_r(ctx->geos, coll);
     if (!noded)
