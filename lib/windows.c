@@ -137,6 +137,18 @@ GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double b[4])
     return g;
 }
 
+/* Feature g (bounds bbox) within w's envelope: a copy when it lies inside. */
+static GEOSGeometry *clip(fl_ctx *ctx, const GEOSGeometry *g, const double bbox[4],
+                          const fl_window *w)
+{
+    if (bbox[0] < w->env[0] || bbox[1] < w->env[1] || bbox[2] > w->env[2] || bbox[3] > w->env[3])
+        return fl_intersection(ctx, g, w->env_rect);
+    GEOSGeometry *c = GEOSGeom_clone_r(ctx->geos, g);
+    if (!c)
+        fl_geos_error(ctx, "copying a feature");
+    return c;
+}
+
 /* The drawn statuses of s within window w, into part[0 .. nstatus): the exclusive layers
  * as drawn and, last, the envelope no layer covers, each clipped to the envelope. */
 static int partition(fl_ctx *ctx, const fl_snapshot *s, const fl_window *w, GEOSGeometry **part)
@@ -149,7 +161,7 @@ static int partition(fl_ctx *ctx, const fl_snapshot *s, const fl_window *w, GEOS
         size_t n = 0;
         for (size_t i = 0; i < s->nfeat && !rc; i++)
             if (s->feat[i].status == st && fl_bounds_overlap(s->feat[i].bbox, w->env) &&
-                !(pieces[n++] = fl_intersection(ctx, s->feat[i].geom, w->env_rect)))
+                !(pieces[n++] = clip(ctx, s->feat[i].geom, s->feat[i].bbox, w)))
                 rc = ctx->err;
         GEOSGeometry *u = rc ? NULL : fl_union_all(ctx, pieces, rc ? 0 : n);
         for (size_t i = 0; rc && i < n; i++)
