@@ -19,7 +19,8 @@ static double *cell(fl_diff *d, int region, int a, int b)
 
 /* Adds the area of piece p (km2 in all) to the matrices of the regions it lies in, at cell
  * (a, b), and sets *region to the region holding most of it, or -1. A piece within one
- * region (a prepared test) needs no overlay; only pieces across region borders are cut. */
+ * region (a prepared test) needs no overlay; only pieces across region borders are cut, by
+ * the regions they meet. */
 static int piece_regions(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *p, double km2, int a,
                          int b, int *region)
 {
@@ -38,6 +39,11 @@ static int piece_regions(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *p, double 
     if (inside == 2)
         rc = fl_geos_error(ctx, "placing a piece in a region");
     for (int k = 0; k < n && inside == 0 && !rc; k++) {
+        char meets = GEOSPreparedIntersects_r(ctx->geos, d->r->prep[near[k]], p);
+        if (meets == 2)
+            rc = fl_geos_error(ctx, "placing a piece in a region");
+        if (meets != 1) /* near by its bounds only */
+            continue;
         GEOSGeometry *x = fl_intersection(ctx, p, d->r->geom[near[k]]);
         if (!x) {
             rc = ctx->err;

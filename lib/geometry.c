@@ -96,16 +96,22 @@ GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool geodesic, bo
     return out;
 }
 
+GEOSGeometry *fl_collect(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
+{
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, gs,
+                                                     (unsigned)n);
+    if (!coll) /* GEOS took gs, even on failure: destroying them again crashed */
+        fl_geos_error(ctx, "collecting geometries");
+    return coll;
+}
+
 GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
 {
     if (n == 0)
         return fl_empty_polygon(ctx);
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, gs,
-                                                     (unsigned)n);
-    if (!coll) { /* GEOS took gs, even on failure: destroying them again crashed */
-        fl_geos_error(ctx, "collecting polygons");
+    GEOSGeometry *coll = fl_collect(ctx, gs, n);
+    if (!coll)
         return NULL;
-    }
     GEOSGeometry *u = fl_unary_union(ctx, coll);
     GEOSGeom_destroy_r(ctx->geos, coll);
     return u;

@@ -311,18 +311,18 @@ static GEOSGeometry *noded_boundaries(fl_ctx *ctx, const fl_window *w)
         if ((lines[n] = GEOSBoundary_r(ctx->geos, k < 2 * layers ? w->part[k / layers][k % layers]
                                                                  : w->env_rect)))
             n++;
-    GEOSGeometry *coll = lines && n == want
-        ? GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, lines, (unsigned)n)
-        : NULL;
-    if (!coll) /* GEOS took the lines if it made the collection */
-        for (int i = 0; lines && i < n; i++)
+    GEOSGeometry *coll = lines && n == want ? fl_collect(ctx, lines, (size_t)n) : NULL;
+    if (lines && n < want) { /* not handed to GEOS */
+        fl_geos_error(ctx, "a boundary in a window");
+        for (int i = 0; i < n; i++)
             GEOSGeom_destroy_r(ctx->geos, lines[i]);
+    }
     free(lines);
     GEOSGeometry *noded = coll ? GEOSUnaryUnionPrec_r(ctx->geos, coll, NODING_GRID) : NULL;
+    if (coll && !noded)
+        fl_geos_error(ctx, "noding a window's boundaries");
     if (coll)
         GEOSGeom_destroy_r(ctx->geos, coll);
-    if (!noded)
-        fl_geos_error(ctx, "noding a window's boundaries");
     return noded;
 }
 
