@@ -109,6 +109,9 @@ GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
 {
     if (n == 0)
         return fl_empty_polygon(ctx);
+    int type = n == 1 ? GEOSGeomTypeId_r(ctx->geos, gs[0]) : -1;
+    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)
+        return gs[0]; /* valid (as every polygon here is): its own union */
     GEOSGeometry *coll = fl_collect(ctx, gs, n);
     if (!coll)
         return NULL;

@@ -110,7 +110,8 @@ int fl_output_commit(fl_ctx *ctx, char *const *tmp, char *const *path, int n, in
 GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool geodesic, bool *repaired);
 /* A collection of n geometries (n > 0), which it takes, also on failure; NULL on error. */
 GEOSGeometry *fl_collect(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
-/* Union of n geometries (consumed), or an empty polygon when n == 0. */
+/* Union of n geometries (consumed), or an empty polygon when n == 0; one valid polygon is
+ * given back as it is. */
 GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
 GEOSGeometry *fl_empty_polygon(fl_ctx *ctx);
 /* a ∩ b, a − b with an envelope shortcut; NULL on GEOS error (message recorded). */
