@@ -211,6 +211,13 @@ int fl_windows_status(fl_ctx *ctx, const fl_window *w, int nwin, const fl_region
 /* A rectangle polygon W, S, E, N. */
 GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double bbox[4]);
 
+/* odd_edges.c: bounds (W, S, E, N) within which ⋃r △ ⋃n lies, for valid polygonal
+ * geometries r[0 .. nr) and n[0 .. nn): those of the groups of segments left once each r_i
+ * and the n_j sharing most segments with it cancel their common ones. Caller frees *bounds,
+ * also on error. */
+int fl_odd_edge_bounds(fl_ctx *ctx, const GEOSGeometry *const *r, int nr,
+                       const GEOSGeometry *const *n, int nn, double (**bounds)[4], int *count);
+
 /* Status of a point from the snapshot's layers alone: index, or -1 when uncovered. */
 int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt);
 

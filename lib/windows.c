@@ -24,55 +24,45 @@
 #define CORE_MARGIN 0.001 /* degrees (~100 m) */
 #define ENV_MARGIN 0.01   /* degrees (~1 km) */
 #define NODING_GRID 1e-9  /* degrees (~0.1 mm) */
+#define MAX_PAIRINGS (1 << 20) /* changed features R × N beyond which their overlay tells */
 
-/* Copies of the features of a of one status whose hash b lacks (a, b sorted by hash). */
-static int missing(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, int status,
-                   GEOSGeometry **out, size_t *n)
+/* The features of a of one status whose hash b lacks (a, b sorted by hash): into out (at
+ * most max of them); their count, which may exceed max. */
+static size_t missing(const fl_snapshot *a, const fl_snapshot *b, int status,
+                      const GEOSGeometry **out, size_t max)
 {
-    size_t j = 0;
-    *n = 0;
+    size_t j = 0, n = 0;
     for (size_t i = 0; i < a->nfeat; i++) {
         while (j < b->nfeat && b->feat[j].hash < a->feat[i].hash)
             j++;
         if (a->feat[i].status != status || (j < b->nfeat && b->feat[j].hash == a->feat[i].hash))
             continue;
-        if (!(out[(*n)++] = GEOSGeom_clone_r(ctx->geos, a->feat[i].geom)))
-            return fl_geos_error(ctx, "copying a feature");
+        if (n < max)
+            out[n] = a->feat[i].geom;
+        n++;
     }
-    return FL_OK;
+    return n;
 }
 
 /* ⋃ of the features of one status one snapshot has and the other lacks; NULL on error. */
 static GEOSGeometry *missing_union(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
                                    int status)
 {
-    GEOSGeometry **g = fl_calloc(ctx, a->nfeat + 1, sizeof *g);
-    size_t n = 0;
-    int rc = g ? missing(ctx, a, b, status, g, &n) : FL_ENOMEM;
-    GEOSGeometry *u = rc ? NULL : fl_union_all(ctx, g, n);
-    for (size_t i = 0; rc && i < n; i++)
-        if (g[i])
-            GEOSGeom_destroy_r(ctx->geos, g[i]);
+    const GEOSGeometry **g = fl_calloc(ctx, a->nfeat + 1, sizeof *g);
+    size_t n = g ? missing(a, b, status, g, a->nfeat) : 0;
+    GEOSGeometry **copy = g ? fl_calloc(ctx, n + 1, sizeof *copy) : NULL;
+    size_t k = 0;
+    while (copy && k < n && (copy[k] = GEOSGeom_clone_r(ctx->geos, g[k])))
+        k++;
+    GEOSGeometry *u = copy && k == n ? fl_union_all(ctx, copy, n) : NULL;
+    if (copy && k < n) {
+        fl_geos_error(ctx, "copying a feature");
+        while (k-- > 0)
+            GEOSGeom_destroy_r(ctx->geos, copy[k]);
+    }
+    free(copy);
     free(g);
     return u;
-}
-
-/* D_s = ⋃R △ ⋃N for status s; NULL on error. */
-static GEOSGeometry *status_changes(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
-                                    int s)
-{
-    GEOSGeometry *r = missing_union(ctx, a, b, s), *n = r ? missing_union(ctx, b, a, s) : NULL;
-    GEOSGeometry *d = NULL;
-    if (n) {
-        d = GEOSSymDifference_r(ctx->geos, r, n);
-        if (!d)
-            fl_geos_error(ctx, "symmetric difference of changed features");
-    }
-    if (r)
-        GEOSGeom_destroy_r(ctx->geos, r);
-    if (n)
-        GEOSGeom_destroy_r(ctx->geos, n);
-    return fl_keep_polygons(ctx, d);
 }
 
 static void grow(double out[4], const double in[4], double margin)
@@ -83,30 +73,73 @@ static void grow(double out[4], const double in[4], double margin)
     out[3] = in[3] + margin;
 }
 
-/* Appends a window around each polygon of d. */
-static int add_windows(fl_ctx *ctx, const GEOSGeometry *d, fl_window **w, int *n, int *cap)
+/* Appends a window around bounds b. */
+static int add_window(fl_ctx *ctx, const double b[4], fl_window **w, int *n, int *cap)
 {
-    int k = GEOSGetNumGeometries_r(ctx->geos, d);
-    for (int i = 0; i < k; i++) {
-        const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, d, i);
-        if (GEOSisEmpty_r(ctx->geos, p))
-            continue;
-        if (*n == *cap) {
-            int c = *cap ? 2 * *cap : 16;
-            fl_window *v = fl_realloc(ctx, *w, (size_t)c, sizeof *v);
-            if (!v)
-                return FL_ENOMEM;
-            *w = v;
-            *cap = c;
-        }
-        fl_window *x = &(*w)[(*n)++];
-        memset(x, 0, sizeof *x);
-        double b[4];
-        fl_geom_bounds(ctx, p, b);
-        grow(x->core, b, CORE_MARGIN);
-        grow(x->env, x->core, ENV_MARGIN);
+    if (*n == *cap) {
+        int c = *cap ? 2 * *cap : 16;
+        fl_window *v = fl_realloc(ctx, *w, (size_t)c, sizeof *v);
+        if (!v)
+            return FL_ENOMEM;
+        *w = v;
+        *cap = c;
     }
+    fl_window *x = &(*w)[(*n)++];
+    memset(x, 0, sizeof *x);
+    grow(x->core, b, CORE_MARGIN);
+    grow(x->env, x->core, ENV_MARGIN);
     return FL_OK;
+}
+
+/* Appends a window around each polygon of d = ⋃R △ ⋃N for status s. */
+static int add_overlay_windows(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, int s,
+                               fl_window **w, int *n, int *cap)
+{
+    GEOSGeometry *r = missing_union(ctx, a, b, s), *m = r ? missing_union(ctx, b, a, s) : NULL;
+    GEOSGeometry *d = m ? GEOSSymDifference_r(ctx->geos, r, m) : NULL;
+    if (m && !d)
+        fl_geos_error(ctx, "symmetric difference of changed features");
+    d = fl_keep_polygons(ctx, d);
+    int rc = d ? FL_OK : ctx->err ? ctx->err : FL_ENOMEM;
+    int k = d ? GEOSGetNumGeometries_r(ctx->geos, d) : 0;
+    for (int i = 0; i < k && !rc; i++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, d, i);
+        double bb[4];
+        fl_geom_bounds(ctx, p, bb);
+        if (!GEOSisEmpty_r(ctx->geos, p))
+            rc = add_window(ctx, bb, w, n, cap);
+    }
+    GEOSGeometry *tmp[] = {r, m, d};
+    for (size_t i = 0; i < sizeof tmp / sizeof *tmp; i++)
+        if (tmp[i])
+            GEOSGeom_destroy_r(ctx->geos, tmp[i]);
+    return rc;
+}
+
+/* Appends windows around where status s differs between a and b: from the edges of the
+ * features that changed (odd_edges.c), or, should there be very many, their overlay. */
+static int add_status_windows(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, int s,
+                              fl_window **w, int *n, int *cap)
+{
+    const GEOSGeometry **r = fl_calloc(ctx, a->nfeat + 1, sizeof *r);
+    const GEOSGeometry **m = r ? fl_calloc(ctx, b->nfeat + 1, sizeof *m) : NULL;
+    if (!m) {
+        free(r);
+        return FL_ENOMEM;
+    }
+    size_t nr = missing(a, b, s, r, a->nfeat), nm = missing(b, a, s, m, b->nfeat);
+    double(*bounds)[4] = NULL;
+    int count = 0, rc;
+    if (nr * nm > MAX_PAIRINGS)
+        rc = add_overlay_windows(ctx, a, b, s, w, n, cap);
+    else
+        rc = fl_odd_edge_bounds(ctx, r, (int)nr, m, (int)nm, &bounds, &count);
+    for (int i = 0; i < count && !rc; i++)
+        rc = add_window(ctx, bounds[i], w, n, cap);
+    free(bounds);
+    free(r);
+    free(m);
+    return rc;
 }
 
 /* Merges windows whose envelopes overlap into one around both, until none do. */
@@ -205,12 +238,8 @@ int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
 {
     fl_window *w = NULL;
     int n = 0, cap = 0, rc = FL_OK;
-    for (int s = 0; s < a->nstatus - 1 && !rc; s++) {
-        GEOSGeometry *d = status_changes(ctx, a, b, s);
-        rc = d ? add_windows(ctx, d, &w, &n, &cap) : ctx->err ? ctx->err : FL_ENOMEM;
-        if (d)
-            GEOSGeom_destroy_r(ctx->geos, d);
-    }
+    for (int s = 0; s < a->nstatus - 1 && !rc; s++)
+        rc = add_status_windows(ctx, a, b, s, &w, &n, &cap);
     if (!rc)
         merge_windows(w, &n);
     for (int i = 0; i < n && !rc; i++)

@@ -5,6 +5,7 @@
 
 #include "frontline.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,29 @@ static inline const char *shared_file(const char *rel)
     char *b = buf[next++ % 8];
     snprintf(b, sizeof buf[0], "%s/%s", root ? root : "../shared/data", rel);
     return access(b, R_OK) == 0 ? b : NULL;
+}
+
+static int check_by_name(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The paths of the *.geojson files in dir (NULL: none), sorted by name, at most max; their
+ * count. The caller frees each. */
+static inline int list_geojson(const char *dir, char **paths, int max)
+{
+    DIR *d = dir ? opendir(dir) : NULL;
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d)) && n < max;)
+        if (strstr(e->d_name, ".geojson")) {
+            char buf[4400];
+            snprintf(buf, sizeof buf, "%s/%s", dir, e->d_name);
+            paths[n++] = strdup(buf);
+        }
+    if (d)
+        closedir(d);
+    qsort(paths, (size_t)n, sizeof *paths, check_by_name);
+    return n;
 }
 
 /* A temporary directory for outputs (removed by the caller's shell, kept on failure). */

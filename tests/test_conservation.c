@@ -11,7 +11,6 @@
 #include "check.h"
 #include "internal.h"
 
-#include <dirent.h>
 
 static fl_ctx *ctx;
 static fl_profile *profile;
@@ -125,11 +124,6 @@ static void conservation(const fl_snapshot *a, const fl_snapshot *b)
     pairs++;
 }
 
-static int by_name(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 static void series(char **paths, int n)
 {
     fl_snapshot *prev = NULL;
@@ -157,19 +151,8 @@ int main(void)
     series(samples, 2);
     free(samples[0]);
     free(samples[1]);
-    const char *dir = shared_file("deepstate/raw");
-    DIR *d = dir ? opendir(dir) : NULL;
     char *paths[256];
-    int n = 0;
-    for (struct dirent *e; d && (e = readdir(d)) && n < 256;)
-        if (strstr(e->d_name, ".geojson")) {
-            char buf[4400];
-            snprintf(buf, sizeof buf, "%s/%s", dir, e->d_name);
-            paths[n++] = strdup(buf);
-        }
-    if (d)
-        closedir(d);
-    qsort(paths, (size_t)n, sizeof *paths, by_name);
+    int n = list_geojson(shared_file("deepstate/raw"), paths, 256);
     series(paths, n);
     for (int k = 0; k < n; k++)
         free(paths[k]);

@@ -9,7 +9,6 @@
  * Usage: test_threads [THREADS] [MAX_FILES] (defaults 3 and 8; 0 files: all). */
 #include "check.h"
 
-#include <dirent.h>
 #include <pthread.h>
 
 #define MAX_THREADS 4
@@ -78,31 +77,16 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static int by_name(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 /* The shared raw archive in time order (the names are Unix times of equal length), or the
  * embedded samples. */
 static void find_files(int max)
 {
-    const char *dir = shared_file("deepstate/raw");
-    DIR *d = dir ? opendir(dir) : NULL;
     files = calloc(64, sizeof *files);
-    for (struct dirent *e; d && (e = readdir(d)) && nfiles < 64;)
-        if (strstr(e->d_name, ".geojson")) {
-            char buf[4400];
-            snprintf(buf, sizeof buf, "%s/%s", dir, e->d_name);
-            files[nfiles++] = strdup(buf);
-        }
-    if (d)
-        closedir(d);
+    nfiles = list_geojson(shared_file("deepstate/raw"), files, 64);
     if (!nfiles) {
         files[nfiles++] = strdup(data_file("sample/20220930.geojson"));
         files[nfiles++] = strdup(data_file("sample/20221004.geojson"));
     }
-    qsort(files, (size_t)nfiles, sizeof *files, by_name);
     if (max > 0 && nfiles > max) { /* the newest: the September-October 2022 versions */
         for (int i = 0; i < nfiles - max; i++)
             free(files[i]);
