@@ -19,6 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Beyond this many R × N, nothing is paired (the count of shared segments would take too
+ * much memory): every segment stays odd, and the bounds are those of all changed features. */
+#define MAX_PAIRINGS (1 << 20)
+
 typedef struct seg {
     double x0, y0, x1, y1; /* endpoints, the lesser (x, then y) first */
     int side, feature;     /* R (0) or N (1), and which of them */
@@ -229,7 +233,8 @@ static int pair_up(fl_ctx *ctx, const int *shared, int nr, int nn, int *pair_of_
  * of N_j in its partner's pair, or in a pair of its own (nr + j). */
 static int odd_segments(fl_ctx *ctx, seg *v, size_t n, int nr, int nn, size_t *odd)
 {
-    int *shared = fl_calloc(ctx, (size_t)nr * (size_t)nn + 1, sizeof *shared);
+    bool pairing = (size_t)nr * (size_t)nn <= MAX_PAIRINGS;
+    int *shared = fl_calloc(ctx, pairing ? (size_t)nr * (size_t)nn + 1 : 1, sizeof *shared);
     int *pair_of_n = fl_calloc(ctx, (size_t)nn + 1, sizeof *pair_of_n);
     if (!shared || !pair_of_n) {
         free(shared);
@@ -238,8 +243,9 @@ static int odd_segments(fl_ctx *ctx, seg *v, size_t n, int nr, int nn, size_t *o
     }
     if (n)
         qsort(v, n, sizeof *v, cmp_seg);
-    count_shared(v, n, nn, shared);
-    int rc = pair_up(ctx, shared, nr, nn, pair_of_n);
+    if (pairing)
+        count_shared(v, n, nn, shared);
+    int rc = pair_up(ctx, shared, pairing ? nr : 0, nn, pair_of_n);
     for (size_t i = 0; i < n && !rc; i++)
         v[i].pair = v[i].side == 0 ? v[i].feature
                   : pair_of_n[v[i].feature] >= 0 ? pair_of_n[v[i].feature] : nr + v[i].feature;

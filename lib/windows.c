@@ -5,9 +5,9 @@
  * covers it. Let R be the features of status s that A has and B lacks (by hash), N those B has
  * and A lacks, and K the ones both have. A's union of status s is K ∪ ⋃R, B's is K ∪ ⋃N, so
  * they can differ only within D_s = ⋃R △ ⋃N; outside the union of the D_s every point has the
- * same status in both snapshots. Each connected part of that union gets a window: its bounds
- * plus CORE_MARGIN (the core), plus ENV_MARGIN (the envelope, where statuses are computed from
- * the features clipped to it). Windows whose envelopes overlap are merged, so envelopes are
+ * same status in both snapshots. odd_edges.c finds bounds within which D_s lies from the
+ * edges of R and N; each gets a window: the bounds plus CORE_MARGIN (the core), plus
+ * ENV_MARGIN (the envelope, where statuses are computed from the features clipped to it). Windows whose envelopes overlap are merged, so envelopes are
  * disjoint: sums over windows count nothing twice. The clipping makes edges along the
  * envelope that are not the map's; the core keeps clear of them.
  *
@@ -24,12 +24,11 @@
 #define CORE_MARGIN 0.001 /* degrees (~100 m) */
 #define ENV_MARGIN 0.01   /* degrees (~1 km) */
 #define NODING_GRID 1e-9  /* degrees (~0.1 mm) */
-#define MAX_PAIRINGS (1 << 20) /* changed features R × N beyond which their overlay tells */
 
-/* The features of a of one status whose hash b lacks (a, b sorted by hash): into out (at
- * most max of them); their count, which may exceed max. */
+/* The features of a of one status whose hash b lacks (a, b sorted by hash), into out; their
+ * count. */
 static size_t missing(const fl_snapshot *a, const fl_snapshot *b, int status,
-                      const GEOSGeometry **out, size_t max)
+                      const GEOSGeometry **out)
 {
     size_t j = 0, n = 0;
     for (size_t i = 0; i < a->nfeat; i++) {
@@ -37,32 +36,9 @@ static size_t missing(const fl_snapshot *a, const fl_snapshot *b, int status,
             j++;
         if (a->feat[i].status != status || (j < b->nfeat && b->feat[j].hash == a->feat[i].hash))
             continue;
-        if (n < max)
-            out[n] = a->feat[i].geom;
-        n++;
+        out[n++] = a->feat[i].geom;
     }
     return n;
-}
-
-/* ⋃ of the features of one status one snapshot has and the other lacks; NULL on error. */
-static GEOSGeometry *missing_union(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
-                                   int status)
-{
-    const GEOSGeometry **g = fl_calloc(ctx, a->nfeat + 1, sizeof *g);
-    size_t n = g ? missing(a, b, status, g, a->nfeat) : 0;
-    GEOSGeometry **copy = g ? fl_calloc(ctx, n + 1, sizeof *copy) : NULL;
-    size_t k = 0;
-    while (copy && k < n && (copy[k] = GEOSGeom_clone_r(ctx->geos, g[k])))
-        k++;
-    GEOSGeometry *u = copy && k == n ? fl_union_all(ctx, copy, n) : NULL;
-    if (copy && k < n) {
-        fl_geos_error(ctx, "copying a feature");
-        while (k-- > 0)
-            GEOSGeom_destroy_r(ctx->geos, copy[k]);
-    }
-    free(copy);
-    free(g);
-    return u;
 }
 
 static void grow(double out[4], const double in[4], double margin)
@@ -91,33 +67,8 @@ static int add_window(fl_ctx *ctx, const double b[4], fl_window **w, int *n, int
     return FL_OK;
 }
 
-/* Appends a window around each polygon of d = ⋃R △ ⋃N for status s. */
-static int add_overlay_windows(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, int s,
-                               fl_window **w, int *n, int *cap)
-{
-    GEOSGeometry *r = missing_union(ctx, a, b, s), *m = r ? missing_union(ctx, b, a, s) : NULL;
-    GEOSGeometry *d = m ? GEOSSymDifference_r(ctx->geos, r, m) : NULL;
-    if (m && !d)
-        fl_geos_error(ctx, "symmetric difference of changed features");
-    d = fl_keep_polygons(ctx, d);
-    int rc = d ? FL_OK : ctx->err ? ctx->err : FL_ENOMEM;
-    int k = d ? GEOSGetNumGeometries_r(ctx->geos, d) : 0;
-    for (int i = 0; i < k && !rc; i++) {
-        const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, d, i);
-        double bb[4];
-        fl_geom_bounds(ctx, p, bb);
-        if (!GEOSisEmpty_r(ctx->geos, p))
-            rc = add_window(ctx, bb, w, n, cap);
-    }
-    GEOSGeometry *tmp[] = {r, m, d};
-    for (size_t i = 0; i < sizeof tmp / sizeof *tmp; i++)
-        if (tmp[i])
-            GEOSGeom_destroy_r(ctx->geos, tmp[i]);
-    return rc;
-}
-
-/* Appends windows around where status s differs between a and b: from the edges of the
- * features that changed (odd_edges.c), or, should there be very many, their overlay. */
+/* Appends windows around where status s differs between a and b, found from the edges of
+ * the features that changed (odd_edges.c). */
 static int add_status_windows(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, int s,
                               fl_window **w, int *n, int *cap)
 {
@@ -127,13 +78,9 @@ static int add_status_windows(fl_ctx *ctx, const fl_snapshot *a, const fl_snapsh
         free(r);
         return FL_ENOMEM;
     }
-    size_t nr = missing(a, b, s, r, a->nfeat), nm = missing(b, a, s, m, b->nfeat);
-    double(*bounds)[4] = NULL;
-    int count = 0, rc;
-    if (nr * nm > MAX_PAIRINGS)
-        rc = add_overlay_windows(ctx, a, b, s, w, n, cap);
-    else
-        rc = fl_odd_edge_bounds(ctx, r, (int)nr, m, (int)nm, &bounds, &count);
+    size_t nr = missing(a, b, s, r), nm = missing(b, a, s, m);
+    double(*bounds)[4];
+    int count, rc = fl_odd_edge_bounds(ctx, r, (int)nr, m, (int)nm, &bounds, &count);
     for (int i = 0; i < count && !rc; i++)
         rc = add_window(ctx, bounds[i], w, n, cap);
     free(bounds);
