@@ -87,9 +87,9 @@ static int keep_piece(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *p, fl_piece *
     if (!c)
         return fl_geos_error(ctx, "copying a piece");
     d->piece_geom[d->npieces] = c; /* freed with the diff, even on error */
-    d->pieces[d->npieces++] = *pc;
-    return fl_inner_point(ctx, c, &d->pieces[d->npieces - 1].lat,
-                          &d->pieces[d->npieces - 1].lon);
+    fl_piece *kept = &d->pieces[d->npieces++];
+    *kept = *pc;
+    return fl_inner_point(ctx, c, &kept->lat, &kept->lon);
 }
 
 /* Splits t (the transition a → b in a window) into its polygons: each goes into the

@@ -96,6 +96,25 @@ GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool geodesic, bo
     return out;
 }
 
+int fl_line_coords(fl_ctx *ctx, const GEOSGeometry *line, double **xy, size_t *cap,
+                   unsigned int *n)
+{
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(ctx->geos, line);
+    *n = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, n))
+        return fl_geos_error(ctx, "reading coordinates");
+    if (2 * (size_t)*n > *cap) {
+        double *v = fl_realloc(ctx, *xy, 2 * (size_t)*n, sizeof *v);
+        if (!v)
+            return FL_ENOMEM;
+        *xy = v;
+        *cap = 2 * (size_t)*n;
+    }
+    if (*n && !GEOSCoordSeq_copyToBuffer_r(ctx->geos, cs, *xy, 0, 0))
+        return fl_geos_error(ctx, "reading coordinates");
+    return FL_OK;
+}
+
 GEOSGeometry *fl_collect(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
 {
     GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, gs,

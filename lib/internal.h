@@ -108,6 +108,10 @@ int fl_output_commit(fl_ctx *ctx, char *const *tmp, char *const *path, int n, in
 /* The polygonal parts of g (any nesting of collections) as one valid (Multi)Polygon, or an
  * empty polygon. *repaired is set when make-valid had to change something. NULL on error. */
 GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool geodesic, bool *repaired);
+/* The coordinates of a line or ring as x, y pairs into *xy, a buffer of *cap doubles grown as
+ * needed (reused from call to call; the caller frees it), and their count into *n. */
+int fl_line_coords(fl_ctx *ctx, const GEOSGeometry *line, double **xy, size_t *cap,
+                   unsigned int *n);
 /* A collection of n geometries (n > 0), which it takes, also on failure; NULL on error. */
 GEOSGeometry *fl_collect(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
 /* Union of n geometries (consumed), or an empty polygon when n == 0; one valid polygon is

@@ -101,10 +101,10 @@ static int add_segments(builder *b, const GEOSGeometry *g);
 static int add_sequence(builder *b, const GEOSGeometry *g)
 {
     fl_ctx *ctx = b->ctx;
-    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(ctx->geos, g);
-    unsigned int n = 0;
-    if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n))
-        return fl_geos_error(ctx, "reading coordinates for the locator");
+    unsigned int n;
+    int rc = fl_line_coords(ctx, g, &b->xy, &b->capxy, &n);
+    if (rc)
+        return rc;
     if (b->nseg + n > b->capseg) {
         size_t cap = 2 * (b->nseg + n);
         seg *v = fl_realloc(ctx, b->seg, cap, sizeof *v);
@@ -113,16 +113,7 @@ static int add_sequence(builder *b, const GEOSGeometry *g)
         b->seg = v;
         b->capseg = cap;
     }
-    if (2 * (size_t)n > b->capxy) {
-        double *xy = fl_realloc(ctx, b->xy, 2 * (size_t)n, sizeof *xy);
-        if (!xy)
-            return FL_ENOMEM;
-        b->xy = xy;
-        b->capxy = 2 * (size_t)n;
-    }
     const double *xy = b->xy;
-    if (n && !GEOSCoordSeq_copyToBuffer_r(ctx->geos, cs, b->xy, 0, 0))
-        return fl_geos_error(ctx, "reading coordinates for the locator");
     if (n == 1)
         b->seg[b->nseg++] = (seg){xy[0], xy[1], xy[0], xy[1]};
     for (unsigned int i = 0; i + 1 < n; i++)

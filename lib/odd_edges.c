@@ -32,6 +32,8 @@ typedef struct seg {
 typedef struct segs {
     seg *v;
     size_t n, cap;
+    double *xy; /* one ring's coordinates (fl_line_coords) */
+    size_t capxy;
 } segs;
 
 static int cmp_point(double ax, double ay, double bx, double by)
@@ -56,12 +58,10 @@ static int cmp_paired(const void *x, const void *y)
 /* Appends the segments of one ring (a closed line). */
 static int add_ring(fl_ctx *ctx, const GEOSGeometry *ring, int side, int feature, segs *s)
 {
-    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(ctx->geos, ring);
-    unsigned int n = 0;
-    if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n))
-        return fl_geos_error(ctx, "reading a ring");
-    if (n < 2)
-        return FL_OK;
+    unsigned int n;
+    int rc = fl_line_coords(ctx, ring, &s->xy, &s->capxy, &n);
+    if (rc || n < 2)
+        return rc;
     if (s->n + n > s->cap) {
         size_t cap = 2 * (s->n + n);
         seg *v = fl_realloc(ctx, s->v, cap, sizeof *v);
@@ -70,21 +70,13 @@ static int add_ring(fl_ctx *ctx, const GEOSGeometry *ring, int side, int feature
         s->v = v;
         s->cap = cap;
     }
-    double *xy = fl_calloc(ctx, 2 * (size_t)n, sizeof *xy);
-    if (!xy)
-        return FL_ENOMEM;
-    if (!GEOSCoordSeq_copyToBuffer_r(ctx->geos, cs, xy, 0, 0)) {
-        free(xy);
-        return fl_geos_error(ctx, "reading a ring");
-    }
     for (unsigned int i = 0; i + 1 < n; i++) {
-        const double *p = xy + 2 * i, *q = p + 2;
+        const double *p = s->xy + 2 * i, *q = p + 2;
         int c = cmp_point(p[0], p[1], q[0], q[1]);
         if (c) /* a repeated point makes no segment */
             s->v[s->n++] = c < 0 ? (seg){p[0], p[1], q[0], q[1], side, feature, 0}
                                  : (seg){q[0], q[1], p[0], p[1], side, feature, 0};
     }
-    free(xy);
     return FL_OK;
 }
 
@@ -279,5 +271,6 @@ int fl_odd_edge_bounds(fl_ctx *ctx, const GEOSGeometry *const *r, int nr,
         rc = group_bounds(ctx, s.v, n, parent, bounds, count);
     free(parent);
     free(s.v);
+    free(s.xy);
     return rc;
 }

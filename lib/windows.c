@@ -7,8 +7,9 @@
  * they can differ only within D_s = ⋃R △ ⋃N; outside the union of the D_s every point has the
  * same status in both snapshots. odd_edges.c finds bounds within which D_s lies from the
  * edges of R and N; each gets a window: the bounds plus CORE_MARGIN (the core), plus
- * ENV_MARGIN (the envelope, where statuses are computed from the features clipped to it). Windows whose envelopes overlap are merged, so envelopes are
- * disjoint: sums over windows count nothing twice. The clipping makes edges along the
+ * ENV_MARGIN (the envelope, where statuses are computed from the features clipped to it).
+ * Windows whose envelopes overlap are merged, so envelopes are disjoint: sums over windows
+ * count nothing twice. The clipping makes edges along the
  * envelope that are not the map's; the core keeps clear of them.
  *
  * Within a window each snapshot is cut into its drawn layers and the uncovered rest. The
