@@ -149,9 +149,9 @@ static int largest(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *g, int from, int
     return rc;
 }
 
-/* What changed, window by window (windows.c). In a window both snapshots cut the envelope
- * into their drawn layers and the uncovered rest; their overlay cuts it into faces on which
- * each has one of those (fl_window_faces). A face that is a in A and b in B, a ≠ b, changed:
+/* What changed, window by window (windows.c). The features of both snapshots cut a window
+ * into faces, each labelled with its drawn status (or uncovered) in A and in B. A face that
+ * is a in A and b in B, a ≠ b, changed:
  * it belongs to the transition a → b, except that uncovered ground is the default status
  * within the territory and none outside, so a face with an uncovered side is split by the
  * territory first. Outside the windows nothing changed. The diagonal (what stayed) is the
@@ -178,25 +178,13 @@ static int select_pieces(fl_ctx *ctx, const fl_diff *d, int first, int a, int b,
     return n;
 }
 
-/* The union of the window's pieces from a to b (-1: any); pieces form a coverage. */
+/* The union of the window's pieces from a to b (-1: any). */
 static GEOSGeometry *pieces_union(fl_ctx *ctx, const fl_diff *d, int first, int a, int b)
 {
     GEOSGeometry **g = fl_calloc(ctx, (size_t)(d->npieces - first) + 1, sizeof *g);
     int n = g ? select_pieces(ctx, d, first, a, b, g) : -1;
-    if (n <= 0) {
-        free(g);
-        return n == 0 ? fl_empty_polygon(ctx) : NULL;
-    }
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, g,
-                                                     (unsigned)n);
-    free(g); /* GEOS took the pieces, even on failure */
-    GEOSGeometry *u = coll ? GEOSCoverageUnion_r(ctx->geos, coll) : NULL;
-    u = coll && !u ? fl_unary_union(ctx, coll) /* not a clean coverage: a full union */
-                   : fl_keep_polygons(ctx, u);
-    if (coll)
-        GEOSGeom_destroy_r(ctx->geos, coll);
-    if (!u && !ctx->err)
-        fl_geos_error(ctx, "union of pieces");
+    GEOSGeometry *u = n >= 0 ? fl_coverage_union(ctx, g, (size_t)n) : NULL;
+    free(g);
     return u;
 }
 
@@ -251,21 +239,28 @@ static int add_face(fl_ctx *ctx, fl_diff *d, const fl_window *w, const GEOSGeome
 }
 
 /* The transitions within one window, into the matrices and, for a report, its pieces and
- * what each status lost and gained. */
+ * what each status lost and gained. Areas add up, so the matrices take the faces one by
+ * one; a report's pieces are each transition's faces merged, as a reader expects a piece
+ * to be (the features' own boundaries also cut faces). */
 static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w)
 {
-    GEOSGeometry *faces;
-    int *from, *to, n, first = d->npieces;
-    int rc = fl_window_faces(ctx, w, &faces, &from, &to, &n);
-    for (int i = 0; i < n && !rc; i++)
-        if (from[i] >= 0 && to[i] >= 0 && from[i] != to[i]) /* -1: a sliver GEOS left */
-            rc = add_face(ctx, d, w, GEOSGetGeometryN_r(ctx->geos, faces, i), from[i], to[i]);
+    int first = d->npieces, rc = FL_OK, ns = d->n - 1; /* the faces' statuses: no "none" */
+    for (int i = 0; i < w->nfaces && !rc && !d->report; i++)
+        if (w->label[0][i] != w->label[1][i])
+            rc = add_face(ctx, d, w, GEOSGetGeometryN_r(ctx->geos, w->faces, i), w->label[0][i],
+                          w->label[1][i]);
+    for (int t = 0; t < ns * ns && !rc && d->report; t++) {
+        int a = t / ns, b = t % ns;
+        GEOSGeometry *g = a != b ? fl_window_area(ctx, w, a, b) : NULL;
+        if (a != b && !g)
+            rc = ctx->err;
+        else if (g && !GEOSisEmpty_r(ctx->geos, g))
+            rc = add_face(ctx, d, w, g, a, b);
+        if (g)
+            GEOSGeom_destroy_r(ctx->geos, g);
+    }
     for (int s = 0; s < d->n - 1 && d->report && !rc; s++) /* none: no report */
         rc = status_change(ctx, d, first, s);
-    if (faces)
-        GEOSGeom_destroy_r(ctx->geos, faces);
-    free(from);
-    free(to);
     return rc;
 }
 

@@ -140,9 +140,12 @@ static GEOSGeometry *front_line(fl_ctx *ctx, const fl_snapshot *s, const fl_regi
 static int window_front_km(fl_ctx *ctx, const fl_window *w, int side, int status,
                            const fl_regions *r, const GEOSGeometry *band, double *km)
 {
-    GEOSGeometry *held = fl_intersection(ctx, w->part[side][status], w->territory);
+    GEOSGeometry *drawn = fl_window_layer(ctx, w, side, status);
+    GEOSGeometry *held = drawn ? fl_intersection(ctx, drawn, w->territory) : NULL;
     GEOSGeometry *line = held ? front_of(ctx, held, r, band, w->core) : NULL;
     *km = line ? fl_geom_length_km(ctx, line) : 0;
+    if (drawn)
+        GEOSGeom_destroy_r(ctx->geos, drawn);
     if (held)
         GEOSGeom_destroy_r(ctx->geos, held);
     if (!line)

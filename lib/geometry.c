@@ -139,6 +139,22 @@ GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
     return u;
 }
 
+GEOSGeometry *fl_coverage_union(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
+{
+    if (n == 0)
+        return fl_empty_polygon(ctx);
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, gs,
+                                                     (unsigned)n);
+    if (!coll) { /* GEOS took gs, even on failure */
+        fl_geos_error(ctx, "collecting polygons");
+        return NULL;
+    }
+    GEOSGeometry *u = GEOSCoverageUnion_r(ctx->geos, coll);
+    u = u ? fl_keep_polygons(ctx, u) : fl_unary_union(ctx, coll); /* not a clean coverage */
+    GEOSGeom_destroy_r(ctx->geos, coll);
+    return u;
+}
+
 GEOSGeometry *fl_unary_union(fl_ctx *ctx, const GEOSGeometry *coll)
 {
     GEOSGeometry *u = GEOSUnaryUnion_r(ctx->geos, coll);

@@ -118,6 +118,10 @@ GEOSGeometry *fl_collect(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
  * given back as it is. */
 GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
 GEOSGeometry *fl_empty_polygon(fl_ctx *ctx);
+/* Union of n polygons (consumed) that form a coverage: they do not overlap and share edges
+ * vertex for vertex (faces of one polygonize, pieces cut from them). GEOS' coverage union,
+ * or a full union should they not be a clean coverage. */
+GEOSGeometry *fl_coverage_union(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
 /* a ∩ b, a − b with an envelope shortcut; NULL on GEOS error (message recorded). */
 GEOSGeometry *fl_intersection(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b);
 GEOSGeometry *fl_difference(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b);
@@ -192,23 +196,35 @@ int fl_snapshot_normalise(fl_ctx *ctx, const fl_snapshot *s);
  * whose status may differ between snapshots a and b, and a larger one (the envelope) within
  * which both snapshots' statuses are computed from their features; envelopes are disjoint,
  * and outside the cores both snapshots give every point the same status. */
+typedef struct fl_window_side {
+    int n;                             /* features meeting the envelope, in precedence order */
+    GEOSGeometry **geom;               /* each clipped to the envelope */
+    int *status;
+    uint64_t *hash;                    /* fl_feat.hash */
+    bool *shared;                      /* (b) the same feature as one of a's: noded once */
+    double (*bbox)[4];
+    const GEOSPreparedGeometry **prep; /* each prepared when first asked */
+} fl_window_side;
 typedef struct fl_window {
     double core[4], env[4];       /* W, S, E, N */
     GEOSGeometry *core_rect, *env_rect;
     GEOSGeometry *territory;      /* the territory within the envelope */
-    int nparts;                   /* the profile's statuses: the drawn ones and "uncovered" */
-    GEOSGeometry **part[2];       /* per snapshot (a, b), nparts exclusive parts of the
-                                   * envelope: the layers as drawn, then what none covers */
+    int uncovered;                /* the status index of ground no layer covers: the default's */
+    fl_window_side side[2];       /* a's and b's features */
+    GEOSGeometry *faces;          /* the envelope cut by both sides' feature boundaries */
+    int nfaces;
+    int *label[2];                /* per face, its status in a and in b (uncovered included) */
 } fl_window;
-/* The windows of a → b (none when nothing changed). */
+/* The windows of a → b (none when nothing changed), their faces labelled. */
 int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
                    const fl_regions *r, fl_window **out, int *count);
 void fl_windows_free(fl_ctx *ctx, fl_window *w, int n);
-/* The overlay of a's and b's parts in window w (nparts each): *faces, a collection of count
- * polygons on each of which both snapshots have one status, from[i] in a and to[i] in b (-1:
- * none found, a sliver). Caller destroys *faces and frees from and to, also on error. */
-int fl_window_faces(fl_ctx *ctx, const fl_window *w, GEOSGeometry **faces, int **from,
-                    int **to, int *count);
+/* Status st's layer (exclusive, after precedence) of side (0: a, 1: b) in window w, from
+ * its features; NULL on error. */
+GEOSGeometry *fl_window_layer(fl_ctx *ctx, const fl_window *w, int side, int st);
+/* The ground of window w that has status a in a and b in b, the union of those faces; NULL
+ * on error. */
+GEOSGeometry *fl_window_area(fl_ctx *ctx, const fl_window *w, int a, int b);
 /* Updates status[i] (statuses in a) to the statuses in b of the n points inside a core. */
 int fl_windows_status(fl_ctx *ctx, const fl_window *w, int nwin, const fl_regions *r, size_t n,
                       const double *lat, const double *lon, int *status);

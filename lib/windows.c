@@ -9,13 +9,17 @@
  * edges of R and N; each gets a window: the bounds plus CORE_MARGIN (the core), plus
  * ENV_MARGIN (the envelope, where statuses are computed from the features clipped to it).
  * Windows whose envelopes overlap are merged, so envelopes are disjoint: sums over windows
- * count nothing twice. The clipping makes edges along the
- * envelope that are not the map's; the core keeps clear of them.
+ * count nothing twice. The clipping makes edges along the envelope that are not the map's;
+ * the core keeps clear of them.
  *
- * Within a window each snapshot is cut into its drawn layers and the uncovered rest. The
- * territory (the default status within it, none outside) is the same for both snapshots, so
- * it stays out of the overlay: only ground that changed is split by it (diff.c), and a place
- * found uncovered asks it. That keeps the regions' long outlines out of the noding. */
+ * Within a window each snapshot's features are clipped to the envelope, and the boundaries
+ * of both snapshots' features cut it into faces: each face lies inside or outside every
+ * feature, so one point in it gives its status in each snapshot (the first feature in
+ * precedence order holding it; none: uncovered). No layer is dissolved: the unions and
+ * differences that would take cost about as much as the overlay itself. The territory (the
+ * default status within it, none outside) is the same for both snapshots, so it stays out
+ * of the overlay: only ground that changed is split by it (diff.c), and a place found
+ * uncovered asks it. That keeps the regions' long outlines out of the noding. */
 #include "internal.h"
 
 #include <math.h>
@@ -130,55 +134,182 @@ static GEOSGeometry *clip(fl_ctx *ctx, const GEOSGeometry *g, const double bbox[
     return c;
 }
 
-/* The drawn statuses of s within window w, into part[0 .. nstatus): the exclusive layers
- * as drawn and, last, the envelope no layer covers, each clipped to the envelope. */
-static int partition(fl_ctx *ctx, const fl_snapshot *s, const fl_window *w, GEOSGeometry **part)
+/* The clipped feature of side o with hash h, or NULL. */
+static const GEOSGeometry *clipped(const fl_window_side *o, uint64_t h)
 {
-    int drawn = s->nstatus - 1;
-    GEOSGeometry *cover = fl_empty_polygon(ctx), **pieces = fl_calloc(ctx, s->nfeat + 1,
-                                                                      sizeof *pieces);
-    int rc = cover && pieces ? FL_OK : ctx->err ? ctx->err : FL_ENOMEM;
-    for (int st = 0; st < drawn && !rc; st++) {
-        size_t n = 0;
-        for (size_t i = 0; i < s->nfeat && !rc; i++)
-            if (s->feat[i].status == st && fl_bounds_overlap(s->feat[i].bbox, w->env) &&
-                !(pieces[n++] = clip(ctx, s->feat[i].geom, s->feat[i].bbox, w)))
-                rc = ctx->err;
-        GEOSGeometry *u = rc ? NULL : fl_union_all(ctx, pieces, rc ? 0 : n);
-        for (size_t i = 0; rc && i < n; i++)
-            if (pieces[i])
-                GEOSGeom_destroy_r(ctx->geos, pieces[i]);
-        part[st] = u ? fl_difference(ctx, u, cover) : NULL;
-        GEOSGeometry *c = part[st] ? fl_union(ctx, cover, u) : NULL;
-        if (u)
-            GEOSGeom_destroy_r(ctx->geos, u);
-        GEOSGeom_destroy_r(ctx->geos, cover);
-        if (!(cover = c))
-            rc = ctx->err ? ctx->err : FL_ENOMEM;
-    }
-    free(pieces);
-    if (!rc && !(part[drawn] = fl_difference(ctx, w->env_rect, cover)))
-        rc = ctx->err;
-    if (cover)
-        GEOSGeom_destroy_r(ctx->geos, cover);
+    for (int i = 0; o && i < o->n; i++)
+        if (o->hash[i] == h)
+            return o->geom[i];
+    return NULL;
+}
+
+static int side_alloc(fl_ctx *ctx, fl_window_side *sd, size_t n)
+{
+    sd->geom = fl_calloc(ctx, n + 1, sizeof *sd->geom);
+    sd->status = fl_calloc(ctx, n + 1, sizeof *sd->status);
+    sd->hash = fl_calloc(ctx, n + 1, sizeof *sd->hash);
+    sd->shared = fl_calloc(ctx, n + 1, sizeof *sd->shared);
+    sd->bbox = fl_calloc(ctx, n + 1, sizeof *sd->bbox);
+    sd->prep = fl_calloc(ctx, n + 1, sizeof *sd->prep);
+    return sd->geom && sd->status && sd->hash && sd->shared && sd->bbox && sd->prep ? FL_OK
+                                                                                 : FL_ENOMEM;
+}
+
+/* The features of s that meet w's envelope, clipped to it, in precedence order, into sd; a
+ * feature other (may be NULL) has too is copied from it, not clipped again. */
+static int side_open(fl_ctx *ctx, const fl_snapshot *s, const fl_window *w,
+                     const fl_window_side *other, fl_window_side *sd)
+{
+    int rc = side_alloc(ctx, sd, s->nfeat);
+    for (int st = 0; st < s->nstatus - 1 && !rc; st++)
+        for (size_t i = 0; i < s->nfeat && !rc; i++) {
+            const fl_feat *f = &s->feat[i];
+            if (f->status != st || !fl_bounds_overlap(f->bbox, w->env))
+                continue;
+            const GEOSGeometry *same = clipped(other, f->hash);
+            GEOSGeometry *g = same ? GEOSGeom_clone_r(ctx->geos, same)
+                                   : clip(ctx, f->geom, f->bbox, w);
+            if (!g) {
+                rc = same ? fl_geos_error(ctx, "copying a feature") : ctx->err;
+                break;
+            }
+            if (GEOSisEmpty_r(ctx->geos, g)) { /* touched the envelope only */
+                GEOSGeom_destroy_r(ctx->geos, g);
+                continue;
+            }
+            int k = sd->n++;
+            sd->geom[k] = g;
+            sd->status[k] = st;
+            sd->hash[k] = f->hash;
+            sd->shared[k] = same != NULL;
+            fl_geom_bounds(ctx, g, sd->bbox[k]);
+        }
     return rc;
 }
 
-/* Fills in a window's rectangles, territory and both partitions. */
+static void side_free(fl_ctx *ctx, fl_window_side *sd)
+{
+    for (int i = 0; i < sd->n; i++) {
+        if (sd->prep[i])
+            GEOSPreparedGeom_destroy_r(ctx->geos, sd->prep[i]);
+        GEOSGeom_destroy_r(ctx->geos, sd->geom[i]);
+    }
+    free(sd->geom);
+    free(sd->status);
+    free(sd->hash);
+    free(sd->shared);
+    free(sd->bbox);
+    free(sd->prep);
+}
+
+/* The status side sd gives point pt (x, y): the first feature, in precedence order, that
+ * contains it (contains_first) or touches it; a point on a boundary counts as inside, as in
+ * fl_snapshot_status_at. Else uncovered; -2 when GEOS failed. The cache of prepared features
+ * is filled in as needed, hence the cast: it does not change what the side holds. */
+static int side_status(fl_ctx *ctx, const fl_window_side *sd, const GEOSGeometry *pt, double x,
+                       double y, bool contains_first, int uncovered)
+{
+    const GEOSPreparedGeometry **prep = (const GEOSPreparedGeometry **)sd->prep;
+    for (int pass = contains_first ? 0 : 1; pass < 2; pass++)
+        for (int i = 0; i < sd->n; i++) {
+            const double *b = sd->bbox[i];
+            if (x < b[0] || x > b[2] || y < b[1] || y > b[3])
+                continue;
+            if (!prep[i] && !(prep[i] = GEOSPrepare_r(ctx->geos, sd->geom[i]))) {
+                fl_geos_error(ctx, "preparing a feature");
+                return -2;
+            }
+            char in = pass == 0 ? GEOSPreparedContains_r(ctx->geos, prep[i], pt)
+                                : GEOSPreparedIntersects_r(ctx->geos, prep[i], pt);
+            if (in)
+                return in == 1 ? sd->status[i] : -2;
+        }
+    return uncovered;
+}
+
+/* The lines that cut a window into faces, noded and dissolved (a union of the lines): the
+ * boundaries of both sides' features (a feature both have, once) and the envelope's.
+ * Noding snap-rounds to NODING_GRID: the two snapshots' lines run along each other for most
+ * of their length, GEOS' floating noding of them failed and its retries snapped at growing
+ * tolerances, up to closing real gaps of a few decimetres between drawn layers. Snap-rounding
+ * cannot fail, moves no vertex by more than half the grid, and costs one pass. */
+static GEOSGeometry *noded_boundaries(fl_ctx *ctx, const fl_window *w)
+{
+    const fl_window_side *sa = &w->side[0], *sb = &w->side[1];
+    size_t n = 0, want = (size_t)sa->n + (size_t)sb->n + 1;
+    GEOSGeometry **lines = fl_calloc(ctx, want, sizeof *lines);
+    bool ok = lines != NULL;
+    for (int k = 0; ok && k < sa->n + sb->n; k++) {
+        const fl_window_side *sd = k < sa->n ? sa : sb;
+        int i = k < sa->n ? k : k - sa->n;
+        if (!sd->shared[i])
+            ok = (lines[n++] = GEOSBoundary_r(ctx->geos, sd->geom[i])) != NULL;
+    }
+    if (ok)
+        ok = (lines[n++] = GEOSBoundary_r(ctx->geos, w->env_rect)) != NULL;
+    GEOSGeometry *coll = ok ? fl_collect(ctx, lines, n) : NULL;
+    if (lines && !ok) { /* not handed to GEOS */
+        fl_geos_error(ctx, "a boundary in a window");
+        for (size_t i = 0; i + 1 < n; i++)
+            GEOSGeom_destroy_r(ctx->geos, lines[i]);
+    }
+    free(lines);
+    GEOSGeometry *noded = coll ? GEOSUnaryUnionPrec_r(ctx->geos, coll, NODING_GRID) : NULL;
+    if (coll && !noded)
+        fl_geos_error(ctx, "noding a window's boundaries");
+    if (coll)
+        GEOSGeom_destroy_r(ctx->geos, coll);
+    return noded;
+}
+
+/* Cuts window w into faces and labels each with its status on both sides, from a point
+ * inside it. A face lies inside or outside each feature, since the features' boundaries cut
+ * it out; a face inside none is uncovered (the lines are the features', so there is no face
+ * of unknown status). */
+static int window_faces(fl_ctx *ctx, fl_window *w)
+{
+    GEOSGeometry *noded = noded_boundaries(ctx, w);
+    if (!noded)
+        return ctx->err;
+    w->faces = GEOSPolygonize_r(ctx->geos, (const GEOSGeometry *const *)&noded, 1);
+    GEOSGeom_destroy_r(ctx->geos, noded);
+    if (!w->faces)
+        return fl_geos_error(ctx, "polygonizing a window");
+    int n = w->nfaces = GEOSGetNumGeometries_r(ctx->geos, w->faces);
+    w->label[0] = fl_calloc(ctx, (size_t)n + 1, sizeof **w->label);
+    w->label[1] = fl_calloc(ctx, (size_t)n + 1, sizeof **w->label);
+    if (!w->label[0] || !w->label[1])
+        return FL_ENOMEM;
+    for (int i = 0; i < n; i++) {
+        GEOSGeometry *pt = GEOSPointOnSurface_r(ctx->geos, GEOSGetGeometryN_r(ctx->geos, w->faces, i));
+        double x = 0, y = 0;
+        if (!pt || !GEOSGeomGetX_r(ctx->geos, pt, &x) || !GEOSGeomGetY_r(ctx->geos, pt, &y)) {
+            if (pt)
+                GEOSGeom_destroy_r(ctx->geos, pt);
+            return fl_geos_error(ctx, "a point in a face");
+        }
+        for (int side = 0; side < 2; side++)
+            w->label[side][i] = side_status(ctx, &w->side[side], pt, x, y, true, w->uncovered);
+        GEOSGeom_destroy_r(ctx->geos, pt);
+        if (w->label[0][i] == -2 || w->label[1][i] == -2)
+            return fl_geos_error(ctx, "locating a face");
+    }
+    return FL_OK;
+}
+
+/* Fills in a window's rectangles, territory, both sides' features and the labelled faces. */
 static int window_open(fl_ctx *ctx, fl_window *w, const fl_snapshot *a, const fl_snapshot *b,
                        const fl_regions *r)
 {
-    int nparts = w->nparts = a->nstatus;
-    w->part[0] = fl_calloc(ctx, (size_t)nparts, sizeof(GEOSGeometry *));
-    w->part[1] = fl_calloc(ctx, (size_t)nparts, sizeof(GEOSGeometry *));
-    if (!w->part[0] || !w->part[1])
-        return FL_ENOMEM;
+    w->uncovered = a->nstatus - 1;
     if (!(w->env_rect = fl_rectangle(ctx, w->env)) || !(w->core_rect = fl_rectangle(ctx, w->core)))
         return ctx->err;
     if (!(w->territory = fl_intersection(ctx, r->territory, w->env_rect)))
         return ctx->err;
-    int rc = partition(ctx, a, w, w->part[0]);
-    return rc ? rc : partition(ctx, b, w, w->part[1]);
+    int rc = side_open(ctx, a, w, NULL, &w->side[0]);
+    if (!rc)
+        rc = side_open(ctx, b, w, &w->side[0], &w->side[1]);
+    return rc ? rc : window_faces(ctx, w);
 }
 
 int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
@@ -205,154 +336,75 @@ int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
 void fl_windows_free(fl_ctx *ctx, fl_window *w, int n)
 {
     for (int i = 0; w && i < n; i++) {
-        GEOSGeometry *g[] = {w[i].env_rect, w[i].core_rect, w[i].territory};
+        GEOSGeometry *g[] = {w[i].env_rect, w[i].core_rect, w[i].territory, w[i].faces};
         for (size_t k = 0; k < sizeof g / sizeof *g; k++)
             if (g[k])
                 GEOSGeom_destroy_r(ctx->geos, g[k]);
         for (int side = 0; side < 2; side++) {
-            for (int k = 0; w[i].part[side] && k < w[i].nparts; k++)
-                if (w[i].part[side][k])
-                    GEOSGeom_destroy_r(ctx->geos, w[i].part[side][k]);
-            free(w[i].part[side]);
+            side_free(ctx, &w[i].side[side]);
+            free(w[i].label[side]);
         }
     }
     free(w);
 }
 
-/* Prepared copies of the parts of sides [first, first + nsides) of window w (NULL on error;
- * free with unprepare). */
-static const GEOSPreparedGeometry **prepare_parts(fl_ctx *ctx, const fl_window *w, int first,
-                                                  int nsides)
+/* The union of copies of the n geometries src[] (an array it frees), as a coverage (faces)
+ * or not; NULL on error. */
+static GEOSGeometry *union_copies(fl_ctx *ctx, const GEOSGeometry **src, size_t n, bool coverage)
 {
-    int nparts = w->nparts, n = nsides * nparts;
-    const GEOSPreparedGeometry **prep = fl_calloc(ctx, (size_t)n, sizeof *prep);
-    for (int k = 0; prep && k < n; k++)
-        if (!(prep[k] = GEOSPrepare_r(ctx->geos, w->part[first + k / nparts][k % nparts]))) {
-            fl_geos_error(ctx, "preparing a window's part");
-            while (k-- > 0)
-                GEOSPreparedGeom_destroy_r(ctx->geos, prep[k]);
-            free(prep);
-            return NULL;
+    GEOSGeometry **g = src ? fl_calloc(ctx, n + 1, sizeof *g) : NULL;
+    for (size_t i = 0; g && i < n; i++)
+        if (!(g[i] = GEOSGeom_clone_r(ctx->geos, src[i]))) {
+            fl_geos_error(ctx, "copying a geometry");
+            while (i-- > 0)
+                GEOSGeom_destroy_r(ctx->geos, g[i]);
+            free(g);
+            g = NULL;
         }
-    return prep;
+    GEOSGeometry *u = !g ? NULL : coverage ? fl_coverage_union(ctx, g, n) : fl_union_all(ctx, g, n);
+    free(g);
+    free(src);
+    return u;
 }
 
-static void unprepare(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int n)
+/* The union of side sd's features with statuses in [from, to). */
+static GEOSGeometry *side_union(fl_ctx *ctx, const fl_window_side *sd, int from, int to)
 {
-    for (int k = 0; prep && k < n; k++)
-        GEOSPreparedGeom_destroy_r(ctx->geos, prep[k]);
-    free(prep);
+    const GEOSGeometry **src = fl_calloc(ctx, (size_t)sd->n + 1, sizeof *src);
+    size_t n = 0;
+    for (int i = 0; src && i < sd->n; i++)
+        if (sd->status[i] >= from && sd->status[i] < to)
+            src[n++] = sd->geom[i];
+    return union_copies(ctx, src, n, false);
 }
 
-/* Part index of a point: the first part it touches, in precedence order (a point on a
- * boundary counts as inside, as in fl_snapshot_status_at); -1 if none, -2 if GEOS failed. */
-static int part_at(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int nparts,
-                   const GEOSGeometry *pt)
+GEOSGeometry *fl_window_layer(fl_ctx *ctx, const fl_window *w, int side, int st)
 {
-    for (int k = 0; k < nparts; k++) {
-        char in = GEOSPreparedIntersects_r(ctx->geos, prep[k], pt);
-        if (in)
-            return in == 1 ? k : -2;
-    }
-    return -1;
+    const fl_window_side *sd = &w->side[side];
+    GEOSGeometry *drawn = side_union(ctx, sd, st, st + 1);
+    if (!drawn || st == 0)
+        return drawn;
+    GEOSGeometry *above = side_union(ctx, sd, 0, st); /* earlier statuses win */
+    GEOSGeometry *layer = above ? fl_difference(ctx, drawn, above) : NULL;
+    GEOSGeom_destroy_r(ctx->geos, drawn);
+    if (above)
+        GEOSGeom_destroy_r(ctx->geos, above);
+    return layer;
 }
 
-/* The part of prep[0 .. nparts) holding point pt (a face's inner point): the layer
- * containing it, or, should it lie on a boundary, the first it touches; else the last part,
- * the uncovered one (the lines that cut the faces are the layers', so that is where a face no
- * layer holds lies). */
-static int face_part(fl_ctx *ctx, const GEOSPreparedGeometry **prep, int nparts,
-                     const GEOSGeometry *pt)
+GEOSGeometry *fl_window_area(fl_ctx *ctx, const fl_window *w, int a, int b)
 {
-    for (int k = 0; k < nparts - 1; k++) {
-        char in = GEOSPreparedContains_r(ctx->geos, prep[k], pt);
-        if (in)
-            return in == 1 ? k : -2; /* 2: GEOS failed */
-    }
-    int k = part_at(ctx, prep, nparts - 1, pt);
-    return k == -1 ? nparts - 1 : k;
+    const GEOSGeometry **src = fl_calloc(ctx, (size_t)w->nfaces + 1, sizeof *src);
+    size_t n = 0;
+    for (int i = 0; src && i < w->nfaces; i++)
+        if (w->label[0][i] == a && w->label[1][i] == b)
+            src[n++] = GEOSGetGeometryN_r(ctx->geos, w->faces, i);
+    return union_copies(ctx, src, n, true);
 }
-
-/* The lines that cut a window into faces, noded and dissolved (a union of the lines): the
- * boundaries of both snapshots' layers and the envelope's. The uncovered part's boundary adds
- * nothing: it runs along the layers' and the envelope's.
- * Noding snap-rounds to NODING_GRID: the two snapshots' lines run along each other for most
- * of their length, GEOS' floating noding of them failed and its retries snapped at growing
- * tolerances, up to closing real gaps of a few decimetres between drawn layers. Snap-rounding
- * cannot fail, moves no vertex by more than half the grid, and costs one pass. */
-static GEOSGeometry *noded_boundaries(fl_ctx *ctx, const fl_window *w)
-{
-    int layers = w->nparts - 1, want = 2 * layers + 1, n = 0;
-    GEOSGeometry **lines = fl_calloc(ctx, (size_t)want, sizeof *lines);
-    for (int k = 0; lines && k < want && n == k; k++)
-        if ((lines[n] = GEOSBoundary_r(ctx->geos, k < 2 * layers ? w->part[k / layers][k % layers]
-                                                                 : w->env_rect)))
-            n++;
-    GEOSGeometry *coll = lines && n == want ? fl_collect(ctx, lines, (size_t)n) : NULL;
-    if (lines && n < want) { /* not handed to GEOS */
-        fl_geos_error(ctx, "a boundary in a window");
-        for (int i = 0; i < n; i++)
-            GEOSGeom_destroy_r(ctx->geos, lines[i]);
-    }
-    free(lines);
-    GEOSGeometry *noded = coll ? GEOSUnaryUnionPrec_r(ctx->geos, coll, NODING_GRID) : NULL;
-    if (coll && !noded)
-        fl_geos_error(ctx, "noding a window's boundaries");
-    if (coll)
-        GEOSGeom_destroy_r(ctx->geos, coll);
-    return noded;
-}
-
-int fl_window_faces(fl_ctx *ctx, const fl_window *w, GEOSGeometry **faces, int **from,
-                    int **to, int *count)
-{
-    int nparts = w->nparts;
-    *faces = NULL;
-    *from = *to = NULL;
-    *count = 0;
-    GEOSGeometry *noded = noded_boundaries(ctx, w);
-    if (!noded)
-        return ctx->err;
-    *faces = GEOSPolygonize_r(ctx->geos, (const GEOSGeometry *const *)&noded, 1);
-    GEOSGeom_destroy_r(ctx->geos, noded);
-    if (!*faces)
-        return fl_geos_error(ctx, "polygonizing a window");
-    int n = GEOSGetNumGeometries_r(ctx->geos, *faces), rc = FL_OK;
-    const GEOSPreparedGeometry **prep = prepare_parts(ctx, w, 0, 2);
-    *from = fl_calloc(ctx, (size_t)n + 1, sizeof **from);
-    *to = fl_calloc(ctx, (size_t)n + 1, sizeof **to);
-    if (!prep || !*from || !*to)
-        rc = ctx->err ? ctx->err : FL_ENOMEM;
-    for (int i = 0; i < n && !rc; i++) {
-        GEOSGeometry *pt = GEOSPointOnSurface_r(ctx->geos, GEOSGetGeometryN_r(ctx->geos, *faces, i));
-        if (!pt) {
-            rc = fl_geos_error(ctx, "a point in a face");
-            break;
-        }
-        (*from)[i] = face_part(ctx, prep, nparts, pt);
-        (*to)[i] = face_part(ctx, prep + nparts, nparts, pt);
-        GEOSGeom_destroy_r(ctx->geos, pt);
-        if ((*from)[i] == -2 || (*to)[i] == -2)
-            rc = fl_geos_error(ctx, "locating a face");
-    }
-    unprepare(ctx, prep, 2 * nparts);
-    *count = n;
-    return rc;
-}
-
 
 static bool inside(const fl_window *w, double lon, double lat)
 {
     return fl_bounds_overlap(w->core, (const double[4]){lon, lat, lon, lat});
-}
-
-/* Whether any of the n points lies in the window's core. */
-static bool any_inside(const fl_window *w, size_t n, const double *lat, const double *lon)
-{
-    for (size_t i = 0; i < n; i++)
-        if (inside(w, lon[i], lat[i]))
-            return true;
-    return false;
 }
 
 /* The statuses in b of the points inside one window's core: a drawn layer's, else the
@@ -360,27 +412,21 @@ static bool any_inside(const fl_window *w, size_t n, const double *lat, const do
 static int window_status(fl_ctx *ctx, const fl_window *w, const fl_regions *r, size_t n,
                          const double *lat, const double *lon, int *status)
 {
-    if (!any_inside(w, n, lat, lon))
-        return FL_OK;
-    int uncovered = w->nparts - 1; /* = the default status' index */
-    const GEOSPreparedGeometry **prep = prepare_parts(ctx, w, 1, 1);
-    int rc = prep ? FL_OK : ctx->err ? ctx->err : FL_ENOMEM;
-    for (size_t i = 0; i < n && !rc; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (!inside(w, lon[i], lat[i]))
             continue;
         GEOSGeometry *pt = fl_point(ctx, lon[i], lat[i]);
-        int part = pt ? part_at(ctx, prep, w->nparts, pt) : -1;
-        char in = part == uncovered ? GEOSPreparedIntersects_r(ctx->geos, r->territory_prep, pt)
-                                    : 1;
-        if (pt)
-            GEOSGeom_destroy_r(ctx->geos, pt);
-        if (part < 0 || in == 2) /* the parts cover the envelope: only a failed predicate */
-            rc = pt ? fl_geos_error(ctx, "locating a place in a window") : ctx->err;
-        else
-            status[i] = in ? part : FL_STATUS_NONE;
+        if (!pt)
+            return ctx->err;
+        int st = side_status(ctx, &w->side[1], pt, lon[i], lat[i], false, w->uncovered);
+        char in = st == w->uncovered ? GEOSPreparedIntersects_r(ctx->geos, r->territory_prep, pt)
+                                     : 1;
+        GEOSGeom_destroy_r(ctx->geos, pt);
+        if (st == -2 || in == 2)
+            return fl_geos_error(ctx, "locating a place in a window");
+        status[i] = in ? st : FL_STATUS_NONE;
     }
-    unprepare(ctx, prep, w->nparts);
-    return rc;
+    return FL_OK;
 }
 
 int fl_windows_status(fl_ctx *ctx, const fl_window *w, int nwin, const fl_regions *r, size_t n,
