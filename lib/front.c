@@ -161,14 +161,18 @@ int fl_front_change_km(fl_ctx *ctx, const fl_window *w, int nwin, const fl_profi
     const GEOSGeometry *band = border_band(ctx, r, tolerance_km);
     if (!band)
         return ctx->err;
-    for (int i = 0; i < nwin; i++)
+    int front = fl_profile_front_status(p);
+    for (int i = 0; i < nwin; i++) {
+        if (fl_window_layer_same(&w[i], front)) /* the front did not move there */
+            continue;
         for (int side = 0; side < 2; side++) {
             double km;
-            int rc = window_front_km(ctx, &w[i], side, fl_profile_front_status(p), r, band, &km);
+            int rc = window_front_km(ctx, &w[i], side, front, r, band, &km);
             if (rc)
                 return rc;
             *delta += side ? km : -km;
         }
+    }
     return FL_OK;
 }
 

@@ -222,6 +222,9 @@ void fl_windows_free(fl_ctx *ctx, fl_window *w, int n);
 /* Status st's layer (exclusive, after precedence) of side (0: a, 1: b) in window w, from
  * its features; NULL on error. */
 GEOSGeometry *fl_window_layer(fl_ctx *ctx, const fl_window *w, int side, int st);
+/* Whether status st's layer is the same in both sides of window w: the features of st and
+ * of the statuses before it are the same. */
+bool fl_window_layer_same(const fl_window *w, int st);
 /* The ground of window w that has status a in a and b in b, the union of those faces; NULL
  * on error. */
 GEOSGeometry *fl_window_area(fl_ctx *ctx, const fl_window *w, int a, int b);

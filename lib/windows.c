@@ -378,6 +378,24 @@ static GEOSGeometry *side_union(fl_ctx *ctx, const fl_window_side *sd, int from,
     return union_copies(ctx, src, n, false);
 }
 
+/* Whether side sd holds a feature of status below to with hash h. */
+static bool holds(const fl_window_side *sd, int to, uint64_t h)
+{
+    for (int i = 0; i < sd->n; i++)
+        if (sd->status[i] < to && sd->hash[i] == h)
+            return true;
+    return false;
+}
+
+bool fl_window_layer_same(const fl_window *w, int st)
+{
+    for (int side = 0; side < 2; side++)
+        for (int i = 0; i < w->side[side].n; i++)
+            if (w->side[side].status[i] <= st && !holds(&w->side[!side], st + 1, w->side[side].hash[i]))
+                return false;
+    return true;
+}
+
 GEOSGeometry *fl_window_layer(fl_ctx *ctx, const fl_window *w, int side, int st)
 {
     const fl_window_side *sd = &w->side[side];
