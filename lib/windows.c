@@ -304,8 +304,13 @@ static int window_open(fl_ctx *ctx, fl_window *w, const fl_snapshot *a, const fl
     w->uncovered = a->nstatus - 1;
     if (!(w->env_rect = fl_rectangle(ctx, w->env)) || !(w->core_rect = fl_rectangle(ctx, w->core)))
         return ctx->err;
-    if (!(w->territory = fl_intersection(ctx, r->territory, w->env_rect)))
-        return ctx->err;
+    char in = GEOSPreparedContains_r(ctx->geos, r->territory_prep, w->env_rect);
+    if (in == 2)
+        return fl_geos_error(ctx, "placing a window in the territory");
+    w->territory = in ? GEOSGeom_clone_r(ctx->geos, w->env_rect) /* most lie inside */
+                      : fl_intersection(ctx, r->territory, w->env_rect);
+    if (!w->territory)
+        return ctx->err ? ctx->err : fl_geos_error(ctx, "copying a window");
     int rc = side_open(ctx, a, w, NULL, &w->side[0]);
     if (!rc)
         rc = side_open(ctx, b, w, &w->side[0], &w->side[1]);
