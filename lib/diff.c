@@ -149,14 +149,13 @@ static int largest(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *g, int from, int
     return rc;
 }
 
-/* What changed, window by window (windows.c). The features of both snapshots cut a window
- * into faces, each labelled with its drawn status (or uncovered) in A and in B. A face that
- * is a in A and b in B, a ≠ b, changed:
- * it belongs to the transition a → b, except that uncovered ground is the default status
- * within the territory and none outside, so a face with an uncovered side is split by the
- * territory first. Outside the windows nothing changed. The diagonal (what stayed) is the
- * rest of each row: the area of a in A minus the row's changes. What a status lost (gained)
- * is the union of the pieces leaving (reaching) it. */
+/* What changed, window by window (windows.c). The features of both snapshots (and the
+ * territory's border) cut a window into faces, each labelled with its status in A and in B:
+ * a drawn status, the default one (ground no layer covers, in the territory) or none. A face
+ * that is a in A and b in B, a ≠ b, belongs to the transition a → b. Outside the windows
+ * nothing changed. The diagonal (what stayed) is the rest of each row: the area of a in A
+ * minus the row's changes. What a status lost (gained) is the union of the pieces leaving
+ * (reaching) it. */
 
 /* Copies of the window's pieces (d->pieces[first ..]) from a (any: -1) to b (any: -1), in
  * matrix indices, into g; their count or -1. */
@@ -209,53 +208,24 @@ static int status_change(fl_ctx *ctx, fl_diff *d, int first, int s)
     return rc;
 }
 
-/* Adds face g of window w, a → b with a ≠ b in drawn terms (uncovered: the default status'
- * index), as pieces: a side that is uncovered is the default status within the territory and
- * none outside. Most faces lie wholly on one side of the territory's border (prepared
- * tests); only the others are cut. */
-static int add_face(fl_ctx *ctx, fl_diff *d, const fl_window *w, const GEOSGeometry *g, int a,
-                    int b)
-{
-    int uncovered = d->n - 2, none = d->n - 1;
-    if (a != uncovered && b != uncovered)
-        return add_pieces(ctx, d, g, a, b);
-    int oa = a == uncovered ? none : a, ob = b == uncovered ? none : b; /* outside */
-    char in = GEOSPreparedContains_r(ctx->geos, d->r->territory_prep, g);
-    char out = in == 0 ? GEOSPreparedDisjoint_r(ctx->geos, d->r->territory_prep, g) : 0;
-    if (in == 2 || out == 2)
-        return fl_geos_error(ctx, "placing a face in the territory");
-    if (in || out)
-        return in ? add_pieces(ctx, d, g, a, b) : add_pieces(ctx, d, g, oa, ob);
-    GEOSGeometry *inside = fl_intersection(ctx, g, w->territory);
-    GEOSGeometry *outside = inside ? fl_difference(ctx, g, w->territory) : NULL;
-    int rc = outside ? add_pieces(ctx, d, inside, a, b) : ctx->err;
-    if (!rc)
-        rc = add_pieces(ctx, d, outside, oa, ob);
-    if (inside)
-        GEOSGeom_destroy_r(ctx->geos, inside);
-    if (outside)
-        GEOSGeom_destroy_r(ctx->geos, outside);
-    return rc;
-}
-
 /* The transitions within one window, into the matrices and, for a report, its pieces and
  * what each status lost and gained. Areas add up, so the matrices take the faces one by
  * one; a report's pieces are each transition's faces merged, as a reader expects a piece
  * to be (the features' own boundaries also cut faces). */
 static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w)
 {
-    int first = d->npieces, rc = FL_OK, ns = d->n - 1; /* the faces' statuses: no "none" */
+    int first = d->npieces, rc = FL_OK, ns = d->n;
     for (int i = 0; i < w->nfaces && !rc && !d->report; i++)
         if (w->label[0][i] != w->label[1][i])
-            rc = add_face(ctx, d, w, GEOSGetGeometryN_r(ctx->geos, w->faces, i), w->label[0][i],
-                          w->label[1][i]);
+            rc = add_pieces(ctx, d, GEOSGetGeometryN_r(ctx->geos, w->faces, i), w->label[0][i],
+                            w->label[1][i]);
     for (int t = 0; t < ns * ns && !rc && d->report; t++) {
         int a = t / ns, b = t % ns;
         GEOSGeometry *g = a != b ? fl_window_area(ctx, w, a, b) : NULL;
         if (a != b && !g)
             rc = ctx->err;
         else if (g && !GEOSisEmpty_r(ctx->geos, g))
-            rc = add_face(ctx, d, w, g, a, b);
+            rc = add_pieces(ctx, d, g, a, b);
         if (g)
             GEOSGeom_destroy_r(ctx->geos, g);
     }

@@ -209,11 +209,15 @@ typedef struct fl_window {
     double core[4], env[4];       /* W, S, E, N */
     GEOSGeometry *core_rect, *env_rect;
     GEOSGeometry *territory;      /* the territory within the envelope */
+    bool in_territory;            /* the envelope lies in the territory */
     int uncovered;                /* the status index of ground no layer covers: the default's */
     fl_window_side side[2];       /* a's and b's features */
-    GEOSGeometry *faces;          /* the envelope cut by both sides' feature boundaries */
+    GEOSGeometry *faces;          /* the envelope cut by both sides' features (and the
+                                   * territory's border) */
     int nfaces;
-    int *label[2];                /* per face, its status in a and in b (uncovered included) */
+    int *label[2];                /* per face, its status in a and in b: a drawn one, the
+                                   * default (uncovered, in the territory) or none (uncovered,
+                                   * outside it: uncovered + 1) */
 } fl_window;
 /* The windows of a → b (none when nothing changed), their faces labelled. */
 int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,

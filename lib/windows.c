@@ -228,7 +228,8 @@ static int side_status(fl_ctx *ctx, const fl_window_side *sd, const GEOSGeometry
 }
 
 /* The lines that cut a window into faces, noded and dissolved (a union of the lines): the
- * boundaries of both sides' features (a feature both have, once) and the envelope's.
+ * boundaries of both sides' features (a feature both have, once), the envelope's and, in a
+ * window the territory's border crosses, the territory's.
  * Noding snap-rounds to NODING_GRID: the two snapshots' lines run along each other for most
  * of their length, GEOS' floating noding of them failed and its retries snapped at growing
  * tolerances, up to closing real gaps of a few decimetres between drawn layers. Snap-rounding
@@ -236,7 +237,7 @@ static int side_status(fl_ctx *ctx, const fl_window_side *sd, const GEOSGeometry
 static GEOSGeometry *noded_boundaries(fl_ctx *ctx, const fl_window *w)
 {
     const fl_window_side *sa = &w->side[0], *sb = &w->side[1];
-    size_t n = 0, want = (size_t)sa->n + (size_t)sb->n + 1;
+    size_t n = 0, want = (size_t)sa->n + (size_t)sb->n + 2;
     GEOSGeometry **lines = fl_calloc(ctx, want, sizeof *lines);
     bool ok = lines != NULL;
     for (int k = 0; ok && k < sa->n + sb->n; k++) {
@@ -247,6 +248,8 @@ static GEOSGeometry *noded_boundaries(fl_ctx *ctx, const fl_window *w)
     }
     if (ok)
         ok = (lines[n++] = GEOSBoundary_r(ctx->geos, w->env_rect)) != NULL;
+    if (ok && !w->in_territory) /* the territory's border, so that no face crosses it */
+        ok = (lines[n++] = GEOSBoundary_r(ctx->geos, w->territory)) != NULL;
     GEOSGeometry *coll = ok ? fl_collect(ctx, lines, n) : NULL;
     if (lines && !ok) { /* not handed to GEOS */
         fl_geos_error(ctx, "a boundary in a window");
@@ -262,11 +265,31 @@ static GEOSGeometry *noded_boundaries(fl_ctx *ctx, const fl_window *w)
     return noded;
 }
 
+/* The labels of face i from point pt (x, y) inside it: each side's status (see side_status),
+ * where ground no layer covers is the default status within the territory and none outside:
+ * no face crosses the territory's border (noded_boundaries). */
+static int label_face(fl_ctx *ctx, fl_window *w, const fl_regions *r, int i,
+                      const GEOSGeometry *pt, double x, double y)
+{
+    int *label[2] = {&w->label[0][i], &w->label[1][i]};
+    for (int side = 0; side < 2; side++)
+        if ((*label[side] = side_status(ctx, &w->side[side], pt, x, y, true, w->uncovered)) == -2)
+            return fl_geos_error(ctx, "locating a face");
+    if (w->in_territory || (*label[0] != w->uncovered && *label[1] != w->uncovered))
+        return FL_OK;
+    char in = GEOSPreparedIntersects_r(ctx->geos, r->territory_prep, pt);
+    if (in == 2)
+        return fl_geos_error(ctx, "placing a face in the territory");
+    for (int side = 0; side < 2 && !in; side++)
+        *label[side] += *label[side] == w->uncovered; /* none: the index after the default */
+    return FL_OK;
+}
+
 /* Cuts window w into faces and labels each with its status on both sides, from a point
  * inside it. A face lies inside or outside each feature, since the features' boundaries cut
  * it out; a face inside none is uncovered (the lines are the features', so there is no face
  * of unknown status). */
-static int window_faces(fl_ctx *ctx, fl_window *w)
+static int window_faces(fl_ctx *ctx, fl_window *w, const fl_regions *r)
 {
     GEOSGeometry *noded = noded_boundaries(ctx, w);
     if (!noded)
@@ -275,26 +298,22 @@ static int window_faces(fl_ctx *ctx, fl_window *w)
     GEOSGeom_destroy_r(ctx->geos, noded);
     if (!w->faces)
         return fl_geos_error(ctx, "polygonizing a window");
-    int n = w->nfaces = GEOSGetNumGeometries_r(ctx->geos, w->faces);
+    int n = w->nfaces = GEOSGetNumGeometries_r(ctx->geos, w->faces), rc = FL_OK;
     w->label[0] = fl_calloc(ctx, (size_t)n + 1, sizeof **w->label);
     w->label[1] = fl_calloc(ctx, (size_t)n + 1, sizeof **w->label);
     if (!w->label[0] || !w->label[1])
         return FL_ENOMEM;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && !rc; i++) {
         GEOSGeometry *pt = GEOSPointOnSurface_r(ctx->geos, GEOSGetGeometryN_r(ctx->geos, w->faces, i));
         double x = 0, y = 0;
-        if (!pt || !GEOSGeomGetX_r(ctx->geos, pt, &x) || !GEOSGeomGetY_r(ctx->geos, pt, &y)) {
-            if (pt)
-                GEOSGeom_destroy_r(ctx->geos, pt);
-            return fl_geos_error(ctx, "a point in a face");
-        }
-        for (int side = 0; side < 2; side++)
-            w->label[side][i] = side_status(ctx, &w->side[side], pt, x, y, true, w->uncovered);
-        GEOSGeom_destroy_r(ctx->geos, pt);
-        if (w->label[0][i] == -2 || w->label[1][i] == -2)
-            return fl_geos_error(ctx, "locating a face");
+        if (!pt || !GEOSGeomGetX_r(ctx->geos, pt, &x) || !GEOSGeomGetY_r(ctx->geos, pt, &y))
+            rc = fl_geos_error(ctx, "a point in a face");
+        else
+            rc = label_face(ctx, w, r, i, pt, x, y);
+        if (pt)
+            GEOSGeom_destroy_r(ctx->geos, pt);
     }
-    return FL_OK;
+    return rc;
 }
 
 /* Fills in a window's rectangles, territory, both sides' features and the labelled faces. */
@@ -307,6 +326,7 @@ static int window_open(fl_ctx *ctx, fl_window *w, const fl_snapshot *a, const fl
     char in = GEOSPreparedContains_r(ctx->geos, r->territory_prep, w->env_rect);
     if (in == 2)
         return fl_geos_error(ctx, "placing a window in the territory");
+    w->in_territory = in;
     w->territory = in ? GEOSGeom_clone_r(ctx->geos, w->env_rect) /* most lie inside */
                       : fl_intersection(ctx, r->territory, w->env_rect);
     if (!w->territory)
@@ -314,7 +334,7 @@ static int window_open(fl_ctx *ctx, fl_window *w, const fl_snapshot *a, const fl
     int rc = side_open(ctx, a, w, NULL, &w->side[0]);
     if (!rc)
         rc = side_open(ctx, b, w, &w->side[0], &w->side[1]);
-    return rc ? rc : window_faces(ctx, w);
+    return rc ? rc : window_faces(ctx, w, r);
 }
 
 int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
