@@ -141,10 +141,11 @@ static int window_front_km(fl_ctx *ctx, const fl_window *w, int side, int status
                            const fl_regions *r, const GEOSGeometry *band, double *km)
 {
     GEOSGeometry *drawn = fl_window_layer(ctx, w, side, status);
-    GEOSGeometry *held = drawn ? fl_intersection(ctx, drawn, w->territory) : NULL;
+    GEOSGeometry *held = !drawn || w->in_territory ? drawn
+                                                   : fl_intersection(ctx, drawn, w->territory);
     GEOSGeometry *line = held ? front_of(ctx, held, r, band, w->core) : NULL;
     *km = line ? fl_geom_length_km(ctx, line) : 0;
-    if (drawn)
+    if (drawn && drawn != held)
         GEOSGeom_destroy_r(ctx->geos, drawn);
     if (held)
         GEOSGeom_destroy_r(ctx->geos, held);
