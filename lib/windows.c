@@ -204,12 +204,12 @@ static void side_free(fl_ctx *ctx, fl_window_side *sd)
 
 /* The status side sd gives point pt (x, y): the first feature, in precedence order, that
  * contains it (contains_first) or touches it; a point on a boundary counts as inside, as in
- * fl_snapshot_status_at. Else uncovered; -2 when GEOS failed. The cache of prepared features
- * is filled in as needed, hence the cast: it does not change what the side holds. */
+ * fl_snapshot_status_at. Else uncovered; -2 when GEOS failed. The prepared features are made
+ * when first asked for, into the side's cache (one window belongs to one diff and thread). */
 static int side_status(fl_ctx *ctx, const fl_window_side *sd, const GEOSGeometry *pt, double x,
                        double y, bool contains_first, int uncovered)
 {
-    const GEOSPreparedGeometry **prep = (const GEOSPreparedGeometry **)sd->prep;
+    const GEOSPreparedGeometry **prep = sd->prep;
     for (int pass = contains_first ? 0 : 1; pass < 2; pass++)
         for (int i = 0; i < sd->n; i++) {
             const double *b = sd->bbox[i];
