@@ -248,20 +248,21 @@ static double copies_of(const char *c, const char **end)
 
 /* The number of positions of regular expression re once its repetitions are expanded as
  * glibc does (an atom is one; nested repetitions multiply); infinite for groups nested more
- * than 31 deep. */
+ * than 31 deep. A ')' that closes no group is an ordinary character to glibc's extended
+ * syntax (RE_UNMATCHED_RIGHT_PAREN_ORD), so an atom here too. */
 static double expanded_size(const char *re)
 {
     double sum[32] = {0}; /* per open group */
     double operand = 0;   /* what a quantifier here would copy */
     int depth = 0;
     for (const char *c = re; *c; c++) {
-        if (*c == '(' || *c == ')' || *c == '|' || *c == '^' || *c == '$') {
+        if (*c == '(' || (*c == ')' && depth > 0) || *c == '|' || *c == '^' || *c == '$') {
             operand = 0;
             if (*c == '(' && depth == 31)
                 return INFINITY;
             if (*c == '(')
                 sum[++depth] = 0;
-            else if (*c == ')' && depth > 0) {
+            else if (*c == ')') {
                 operand = sum[depth--];
                 sum[depth] += operand;
             }
