@@ -219,16 +219,15 @@ static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w)
         if (w->label[0][i] != w->label[1][i])
             rc = add_pieces(ctx, d, GEOSGetGeometryN_r(ctx->geos, w->faces, i), w->label[0][i],
                             w->label[1][i]);
-    for (int t = 0; t < ns * ns && !rc && d->report; t++) {
-        int a = t / ns, b = t % ns;
-        GEOSGeometry *g = a != b ? fl_window_area(ctx, w, a, b) : NULL;
-        if (a != b && !g)
-            rc = ctx->err;
-        else if (g && !GEOSisEmpty_r(ctx->geos, g))
-            rc = add_pieces(ctx, d, g, a, b);
-        if (g)
-            GEOSGeom_destroy_r(ctx->geos, g);
-    }
+    for (int a = 0; a < ns && !rc && d->report; a++)
+        for (int b = 0; b < ns && !rc; b++) {
+            if (a == b)
+                continue;
+            GEOSGeometry *g = fl_window_area(ctx, w, a, b);
+            rc = !g ? ctx->err : GEOSisEmpty_r(ctx->geos, g) ? FL_OK : add_pieces(ctx, d, g, a, b);
+            if (g)
+                GEOSGeom_destroy_r(ctx->geos, g);
+        }
     for (int s = 0; s < d->n - 1 && d->report && !rc; s++) /* none: no report */
         rc = status_change(ctx, d, first, s);
     return rc;
