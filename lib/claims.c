@@ -273,6 +273,13 @@ int fl_claims_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
         return rc;
     json_object *doc = fl_snapshot_head_json(s), *claims = json_object_new_array();
     json_object *outside = json_object_new_array();
+    if (!claims || !outside) { /* checked here: successful adds into the other array between
+                                * would clear the errno that marks a missing one as a failure */
+        json_object_put(claims);
+        json_object_put(outside);
+        json_object_put(doc);
+        return fl_error(ctx, FL_ENOMEM, "out of memory building JSON");
+    }
     for (int i = 0; i < c->n; i++) {
         if (!in_force(&rp, &c->v[i]))
             continue;
