@@ -83,6 +83,11 @@ GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool geodesic, bo
     char valid = GEOSisValid_r(ctx->geos, poly);
     if (valid == 1)
         return poly;
+    if (valid == 2) { /* GEOS failed (out of memory): not a reason to call it repaired */
+        GEOSGeom_destroy_r(ctx->geos, poly);
+        fl_geos_error(ctx, "checking a polygon's validity");
+        return NULL;
+    }
     /* Self-intersections, overlapping parts, bow-ties: repair, never drop. */
     GEOSGeometry *fixed = GEOSMakeValid_r(ctx->geos, poly);
     GEOSGeom_destroy_r(ctx->geos, poly);

@@ -148,8 +148,10 @@ GEOSGeometry *fl_densify(fl_ctx *ctx, const GEOSGeometry *g);
 
 /* profile.c */
 typedef struct fl_status_def fl_status_def;
-/* Classifies a feature: a status index, -1 for ignore, -2 when no rule matches. */
+/* Classifies a feature: a status index, -1 for ignore, -2 when no rule matches,
+ * FL_CLASSIFY_FAILED when out of memory. */
 int fl_profile_classify(const fl_profile *p, json_object *props);
+#define FL_CLASSIFY_FAILED (-4)
 
 /* snapshot.c */
 /* A classified feature: its valid, densified polygon, status, bounds and hashes. */

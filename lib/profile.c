@@ -496,10 +496,11 @@ static void feature_fill(json_object *props, char fill[7])
     fill[6] = '\0';
 }
 
-static bool rule_matches(const rule *r, json_object *props, const char *fill)
+/* 1 when rule r matches, 0 when not, -1 when out of memory (a value as text, regexec). */
+static int rule_matches(const rule *r, json_object *props, const char *fill)
 {
     if (r->empty && json_object_object_length(props) > 0)
-        return false;
+        return 0;
     for (int i = 0; i < r->ncond; i++) {
         const cond *c = &r->conds[i];
         const char *value = "";
@@ -508,18 +509,21 @@ static bool rule_matches(const rule *r, json_object *props, const char *fill)
             value = fill;
         else if (json_object_object_get_ex(props, c->field, &v) && v)
             value = json_object_get_string(v);
-        if (regexec(&c->re, value, 0, NULL, 0) != 0)
-            return false;
+        int rc = value ? regexec(&c->re, value, 0, NULL, 0) : REG_ESPACE;
+        if (rc != 0)
+            return rc == REG_NOMATCH ? 0 : -1;
     }
-    return true;
+    return 1;
 }
 
 int fl_profile_classify(const fl_profile *p, json_object *props)
 {
     char fill[7];
     feature_fill(props, fill);
-    for (int i = 0; i < p->nrule; i++)
-        if (rule_matches(&p->rules[i], props, fill))
-            return p->rules[i].action;
+    for (int i = 0; i < p->nrule; i++) {
+        int m = rule_matches(&p->rules[i], props, fill);
+        if (m)
+            return m > 0 ? p->rules[i].action : FL_CLASSIFY_FAILED;
+    }
     return -2;
 }

@@ -144,6 +144,11 @@ static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, const fl_snaps
         fl_feature *f = &fs->v[i];
         bool repaired = false;
         int status = fl_profile_classify(s->profile, f->props);
+        if (status == FL_CLASSIFY_FAILED) {
+            rc = fl_error(ctx, FL_ENOMEM, "%s: feature %zu: out of memory matching the "
+                          "profile's rules", s->path, i);
+            break;
+        }
         uint64_t raw = f->geom && status >= 0 ? raw_hash(ctx, f->geom, status) : 0;
         GEOSGeometry *poly = f->geom ? polygon_of(ctx, f, raw, known, prev ? prev->nfeat : 0,
                                                   &repaired) : NULL;

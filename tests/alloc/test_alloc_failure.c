@@ -6,7 +6,8 @@
  * std::bad_alloc and returns NULL with an error).
  *
  * The work is split in steps: open the profile, the regions, the places, the claims, two
- * snapshots; areas, diff, status, claims and front with their JSON documents. For each step
+ * snapshots; areas, diff, status, claims and front with their JSON documents; a timeline of
+ * the two (the second loaded after the first, taking its unchanged features). For each step
  * the parent prepares what the step needs (unarmed), computes the reference JSON, and counts
  * the allocations the step makes. Then for each n it forks a child that makes the n-th
  * allocation of the step fail (once; later ones succeed) and checks that:
@@ -125,6 +126,8 @@ static const char *const third_party[] = {
     "SHPReadObject",  /* shapelib 1.5: the same */
     "json_tokener_parse_ex", /* json-c 0.16: uses the failed allocation of a key (segfault) */
     "regcomp",        /* glibc 2.36: double free when regcomp runs out of memory (abort) */
+    "regexec",        /* glibc 2.36: answers REG_NOMATCH, not REG_ESPACE, when an allocation
+                         fails, so the caller cannot tell "no match" from "no memory" */
     /* PROJ 9.1 survives running out of memory nowhere we tried: std::bad_alloc escapes
      * noexcept functions while it builds CRS and datum objects (terminate), it asserts that
      * its database handle opened, its PROJ-string parser uses a failed malloc (segfault), it
@@ -454,6 +457,19 @@ static int step_front(world *w)
     return rc;
 }
 
+/* b after a in a timeline: b's load takes a's unchanged features by their text. */
+static int step_timeline(world *w)
+{
+    fl_timeline *tl = NULL;
+    int rc = fl_timeline_new(w->ctx, w->profile, w->regions, w->places, 2.0, &tl);
+    if (!rc)
+        rc = fl_timeline_add(w->ctx, tl, path_a, NULL);
+    if (!rc)
+        rc = fl_timeline_add(w->ctx, tl, path_b, &w->json);
+    fl_timeline_free(w->ctx, tl);
+    return rc;
+}
+
 typedef struct step {
     const char *name;
     int (*run)(world *w);
@@ -465,6 +481,7 @@ static const step steps[] = {
     {"places", step_places}, {"claims", step_claims},   {"snapshot_a", step_snap_a},
     {"snapshot_b", step_snap_b}, {"areas", step_areas}, {"diff", step_diff},
     {"status", step_status}, {"claims_json", step_claims_json}, {"front", step_front},
+    {"timeline", step_timeline},
 };
 #define NSTEPS ((int)(sizeof steps / sizeof *steps))
 
