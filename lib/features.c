@@ -2,6 +2,7 @@
  * of reader or writer by file extension. */
 #include "internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,25 +24,41 @@ char *fl_shp_sibling(fl_ctx *ctx, const char *path, const char *ext)
     return s;
 }
 
+/* Room for one more feature. */
+static int grow(fl_ctx *ctx, fl_features *fs)
+{
+    if (fs->n < fs->cap)
+        return FL_OK;
+    size_t cap = fs->cap ? fs->cap * 2 : 64;
+    fl_feature *v = fl_realloc(ctx, fs->v, cap, sizeof *v);
+    if (!v)
+        return FL_ENOMEM;
+    fs->v = v;
+    fs->cap = cap;
+    return FL_OK;
+}
+
 int fl_features_push(fl_ctx *ctx, fl_features *fs, json_object *props, GEOSGeometry *geom)
 {
     if (!props) {
         GEOSGeom_destroy_r(ctx->geos, geom);
         return fl_error(ctx, FL_ENOMEM, "out of memory");
     }
-    if (fs->n == fs->cap) {
-        size_t cap = fs->cap ? fs->cap * 2 : 64;
-        fl_feature *v = fl_realloc(ctx, fs->v, cap, sizeof *v);
-        if (!v) {
-            json_object_put(props);
-            if (geom)
-                GEOSGeom_destroy_r(ctx->geos, geom);
-            return FL_ENOMEM;
-        }
-        fs->v = v;
-        fs->cap = cap;
+    if (grow(ctx, fs)) {
+        json_object_put(props);
+        if (geom)
+            GEOSGeom_destroy_r(ctx->geos, geom);
+        return FL_ENOMEM;
     }
-    fs->v[fs->n++] = (fl_feature){props, geom};
+    fs->v[fs->n++] = (fl_feature){props, geom, -1};
+    return FL_OK;
+}
+
+int fl_features_push_same(fl_ctx *ctx, fl_features *fs, size_t k)
+{
+    if (grow(ctx, fs))
+        return FL_ENOMEM;
+    fs->v[fs->n++] = (fl_feature){NULL, NULL, (long)k};
     return FL_OK;
 }
 
@@ -53,10 +70,11 @@ void fl_features_clear(fl_ctx *ctx, fl_features *fs)
             GEOSGeom_destroy_r(ctx->geos, fs->v[i].geom);
     }
     free(fs->v);
+    fl_source_clear(&fs->src);
     *fs = (fl_features){0};
 }
 
-int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs)
+int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev)
 {
     *fs = (fl_features){0};
     int rc;
@@ -65,7 +83,7 @@ int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs)
     else if (fl_has_ext(path, ".wkt"))
         rc = fl_wkt_read(ctx, path, fs);
     else
-        rc = fl_geojson_read(ctx, path, fs);
+        rc = fl_geojson_read(ctx, path, fs, prev);
     if (rc)
         fl_features_clear(ctx, fs);
     return rc;
@@ -83,7 +101,7 @@ int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path)
 int fl_convert(fl_ctx *ctx, const char *in, const char *out)
 {
     fl_features fs;
-    int rc = fl_features_read(ctx, in, &fs);
+    int rc = fl_features_read(ctx, in, &fs, NULL);
     if (rc)
         return rc;
     rc = fl_features_write(ctx, &fs, out);
@@ -97,6 +115,11 @@ long fl_utf8_invalid_at(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
+        uint64_t w; /* ASCII runs (most of a GeoJSON file) 8 bytes at a time */
+        while (end - p >= 8 && (memcpy(&w, p, 8), !(w & 0x8080808080808080ULL)))
+            p += 8;
+        if (p == end)
+            break;
         int n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2
               : (*p & 0xF8) == 0xF0 ? 3 : -1;
         if (n < 0 || (n == 1 && *p < 0xC2) || p + n >= end)

@@ -1,5 +1,8 @@
 /* geojson_read.c — GeoJSON (RFC 7946) to features: json-c parses, this file checks every
- * coordinate and builds GEOS geometries, so errors can name the feature and the reason. */
+ * coordinate and builds GEOS geometries, so errors can name the feature and the reason.
+ * A FeatureCollection's text is first cut into its features (source.c): json-c then parses
+ * the rest (the skeleton) and each feature on its own, and a feature whose text the previous
+ * version of the map had is not parsed at all (the caller takes what it made of it then). */
 #include "internal.h"
 
 #include <math.h>
@@ -13,6 +16,10 @@ typedef struct reader {
     const char *path;
     size_t feature;
     int64_t vertices;
+    fl_source *src;        /* the text; cut into features when src->n > 0 */
+    size_t from;           /* where the JSON starts in it (after a BOM) */
+    json_tokener *tok;     /* for one feature's text, when cut */
+    const fl_source *prev; /* the previous version's text, or NULL */
 } reader;
 
 static int bad(reader *r, int code, const char *why)
@@ -46,6 +53,7 @@ static int slurp(fl_ctx *ctx, const char *path, char **buf, size_t *len)
     fclose(f);
     if (failed) {
         free(*buf);
+        *buf = NULL;
         return fl_error(ctx, FL_EIO, "%s: read error", path);
     }
     (*buf)[*len] = '\0';
@@ -67,53 +75,67 @@ static void position(const char *buf, size_t off, int *line, int *col)
     }
 }
 
-static int parse(fl_ctx *ctx, const char *path, json_object **doc)
+/* The file's text in src, checked to be non-empty UTF-8; *from skips a UTF-8 BOM. */
+static int read_text(fl_ctx *ctx, const char *path, fl_source *src, size_t *from)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = slurp(ctx, path, &buf, &len);
+    int rc = slurp(ctx, path, &src->text, &src->len);
     if (rc)
         return rc;
-    if (len == 0) {
-        free(buf);
+    if (src->len == 0)
         return fl_error(ctx, FL_EPARSE, "%s: empty file", path);
-    }
-    size_t skip = len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0; /* a UTF-8 BOM */
-    long bad = fl_utf8_invalid_at(buf, len); /* json-c lets overlong forms through */
+    *from = src->len >= 3 && !memcmp(src->text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    long bad = fl_utf8_invalid_at(src->text, src->len); /* json-c lets overlong forms through */
     if (bad >= 0) {
         int line, col;
-        position(buf, (size_t)bad, &line, &col);
-        free(buf);
+        position(src->text, (size_t)bad, &line, &col);
         return fl_error(ctx, FL_EPARSE, "%s:%d:%d: invalid UTF-8", path, line, col);
     }
-    json_tokener *tok = json_tokener_new_ex((int)ctx->limits[FL_LIMIT_NESTING]);
-    if (!tok) {
-        free(buf);
-        return fl_error(ctx, FL_ENOMEM, "out of memory");
-    }
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT); /* UTF-8: checked above */
-    *doc = json_tokener_parse_ex(tok, buf + skip, (int)(len - skip));
+    return FL_OK;
+}
+
+/* Parses text[from, len) as one JSON value with tok (reset first). On error, with path given,
+ * records it by line and column of text; without, only returns it. */
+static int parse_text(fl_ctx *ctx, json_tokener *tok, const char *path, const char *text,
+                      size_t from, size_t len, json_object **doc)
+{
+    json_tokener_reset(tok);
+    *doc = json_tokener_parse_ex(tok, text + from, (int)(len - from));
     enum json_tokener_error jerr = json_tokener_get_error(tok);
-    size_t end = skip + json_tokener_get_parse_end(tok);
+    size_t end = from + json_tokener_get_parse_end(tok);
     if (jerr == json_tokener_success)
-        while (end < len && buf[end] && strchr(" \t\r\n", buf[end]))
+        while (end < len && text[end] && strchr(" \t\r\n", text[end]))
             end++;
-    if (jerr != json_tokener_success || end < len) {
-        int line, col;
-        position(buf, end, &line, &col);
-        const char *why = jerr == json_tokener_continue  ? "unexpected end of file (truncated?)"
-                          : jerr == json_tokener_success ? "text after the JSON value"
-                          : jerr == json_tokener_error_depth
-                              ? "nesting deeper than the limit"
-                              : json_tokener_error_desc(jerr);
-        rc = fl_error(ctx, jerr == json_tokener_error_depth ? FL_ELIMIT : FL_EPARSE,
-                      "%s:%d:%d: invalid JSON: %s", path, line, col, why);
-        json_object_put(*doc);
-        *doc = NULL;
-    }
-    json_tokener_free(tok);
-    free(buf);
-    return rc;
+    if (jerr == json_tokener_success && end == len)
+        return FL_OK;
+    json_object_put(*doc);
+    *doc = NULL;
+    int code = jerr == json_tokener_error_depth ? FL_ELIMIT : FL_EPARSE;
+    if (!path)
+        return code;
+    int line, col;
+    position(text, end, &line, &col);
+    const char *why = jerr == json_tokener_continue  ? "unexpected end of file (truncated?)"
+                      : jerr == json_tokener_success ? "text after the JSON value"
+                      : jerr == json_tokener_error_depth
+                          ? "nesting deeper than the limit"
+                          : json_tokener_error_desc(jerr);
+    return fl_error(ctx, code, "%s:%d:%d: invalid JSON: %s", path, line, col, why);
+}
+
+static json_tokener *tokener(fl_ctx *ctx, int depth)
+{
+    json_tokener *tok = json_tokener_new_ex(depth);
+    if (!tok)
+        fl_error(ctx, FL_ENOMEM, "out of memory");
+    else
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT); /* UTF-8: checked when read */
+    return tok;
+}
+
+static int too_many_vertices(reader *r)
+{
+    return fl_error(r->ctx, FL_ELIMIT, "%s: more than %lld vertices (the vertex limit)",
+                    r->path, (long long)r->ctx->limits[FL_LIMIT_VERTICES]);
 }
 
 static bool is_number(json_object *v)
@@ -139,10 +161,7 @@ static int position_xy(reader *r, json_object *pos, double *x, double *y)
                  *x, *y);
         return bad(r, FL_EGEOM, why);
     }
-    if (++r->vertices > r->ctx->limits[FL_LIMIT_VERTICES])
-        return fl_error(r->ctx, FL_ELIMIT, "%s: more than %lld vertices (the vertex limit)",
-                        r->path, (long long)r->ctx->limits[FL_LIMIT_VERTICES]);
-    return FL_OK;
+    return ++r->vertices > r->ctx->limits[FL_LIMIT_VERTICES] ? too_many_vertices(r) : FL_OK;
 }
 
 static GEOSCoordSequence *sequence(reader *r, json_object *arr, size_t min, bool ring)
@@ -325,22 +344,107 @@ static int feature(reader *r, json_object *f, fl_features *fs)
     return fl_features_push(r->ctx, fs, p, g);
 }
 
-int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs)
+/* Whether the features array of the skeleton doc holds the n placeholders ({}) of the cut
+ * features, i.e. json-c and the cut agree on which array is "features". */
+static bool placeholders(json_object *doc, size_t n)
+{
+    json_object *a;
+    if (!json_object_object_get_ex(doc, "features", &a) ||
+        !json_object_is_type(a, json_type_array) || json_object_array_length(a) != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        json_object *f = json_object_array_get_idx(a, i);
+        if (!json_object_is_type(f, json_type_object) || json_object_object_length(f))
+            return false;
+    }
+    return true;
+}
+
+/* The document: json-c's parse of the skeleton (the text without its features) when the
+ * features could be cut from the text, else of the whole text (and r->src->n is 0). */
+static int parse_doc(reader *r, json_object **doc)
+{
+    fl_ctx *ctx = r->ctx;
+    fl_source *src = r->src;
+    int depth = (int)ctx->limits[FL_LIMIT_NESTING];
+    int rc = depth > 2 ? fl_source_cut(ctx, src, r->from) : FL_OK;
+    json_tokener *tok = rc ? NULL : tokener(ctx, depth);
+    if (!tok)
+        return ctx->err;
+    if (src->n) {
+        size_t len;
+        char *skeleton = fl_source_skeleton(ctx, src, r->from, &len);
+        if (!skeleton || parse_text(ctx, tok, NULL, skeleton, 0, len, doc) ||
+            !placeholders(*doc, src->n)) {
+            json_object_put(*doc);
+            src->n = 0; /* the whole text then, which reports any error */
+        }
+        free(skeleton);
+    }
+    if (!src->n)
+        rc = parse_text(ctx, tok, r->path, src->text, r->from, src->len, doc);
+    json_tokener_free(tok);
+    if (!rc && src->n && !(r->tok = tokener(ctx, depth - 2))) {
+        json_object_put(*doc);
+        *doc = NULL;
+        rc = ctx->err;
+    }
+    return rc;
+}
+
+/* The error in a cut feature's text, as the parse of the whole text reports it. */
+static int feature_text_error(reader *r, int code)
+{
+    json_tokener *tok = tokener(r->ctx, (int)r->ctx->limits[FL_LIMIT_NESTING]);
+    json_object *doc = NULL;
+    int rc = tok ? parse_text(r->ctx, tok, r->path, r->src->text, r->from, r->src->len, &doc)
+                 : r->ctx->err;
+    json_object_put(doc);
+    if (tok)
+        json_tokener_free(tok);
+    return rc ? rc : bad(r, code, "invalid JSON");
+}
+
+/* Cut feature i: the previous version's, when it had the very same text, else parsed. */
+static int feature_text(reader *r, size_t i, fl_features *fs)
+{
+    fl_span *s = &r->src->span[i];
+    long k = r->prev ? fl_source_find(r->prev, r->src->text, s) : -1;
+    int64_t before = r->vertices;
+    if (k >= 0) {
+        s->vertices = r->prev->span[k].vertices;
+        if ((r->vertices += s->vertices) > r->ctx->limits[FL_LIMIT_VERTICES])
+            return too_many_vertices(r);
+        return fl_features_push_same(r->ctx, fs, (size_t)k);
+    }
+    json_object *f;
+    int rc = parse_text(r->ctx, r->tok, NULL, r->src->text, s->at, s->at + s->len, &f);
+    if (rc)
+        return feature_text_error(r, rc);
+    rc = feature(r, f, fs);
+    json_object_put(f);
+    s->vertices = r->vertices - before;
+    return rc;
+}
+
+int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev)
 {
     json_object *doc = NULL, *type, *features;
-    int rc = parse(ctx, path, &doc);
+    reader r = {.ctx = ctx, .path = path, .src = &fs->src, .prev = prev};
+    fs->kind = "geojson";
+    int rc = read_text(ctx, path, r.src, &r.from);
+    if (!rc)
+        rc = parse_doc(&r, &doc);
     if (rc)
         return rc;
-    reader r = {.ctx = ctx, .path = path};
-    fs->kind = "geojson";
-    if (!json_object_is_type(doc, json_type_object) ||
-        !json_object_object_get_ex(doc, "type", &type) ||
-        !json_object_is_type(type, json_type_string)) {
-        json_object_put(doc);
-        return fl_error(ctx, FL_EFORMAT, "%s: not GeoJSON (no top-level \"type\")", path);
-    }
-    const char *t = json_object_get_string(type);
-    if (!strcmp(t, "FeatureCollection")) {
+    const char *t = NULL;
+    if (json_object_is_type(doc, json_type_object) &&
+        json_object_object_get_ex(doc, "type", &type) &&
+        json_object_is_type(type, json_type_string))
+        t = json_object_get_string(type);
+    if (!t) {
+        rc = fl_error(ctx, FL_EFORMAT, "%s: not GeoJSON (no top-level \"type\")", path);
+    } else if (!strcmp(t, "FeatureCollection")) {
         if (!json_object_object_get_ex(doc, "features", &features) ||
             !json_object_is_type(features, json_type_array))
             rc = fl_error(ctx, FL_EFORMAT, "%s: \"features\" is not an array", path);
@@ -350,7 +454,8 @@ int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs)
                           path, n, (long long)ctx->limits[FL_LIMIT_FEATURES]);
         for (size_t i = 0; i < n && !rc; i++) {
             r.feature = i;
-            rc = feature(&r, json_object_array_get_idx(features, i), fs);
+            rc = r.src->n ? feature_text(&r, i, fs)
+                          : feature(&r, json_object_array_get_idx(features, i), fs);
         }
     } else if (!strcmp(t, "Feature")) {
         rc = feature(&r, doc, fs);
@@ -358,6 +463,8 @@ int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs)
         GEOSGeometry *g = geometry(&r, doc, 0);
         rc = g ? fl_features_push(ctx, fs, json_object_new_object(), g) : ctx->err;
     }
+    if (r.tok)
+        json_tokener_free(r.tok);
     json_object_put(doc);
     return rc;
 }

@@ -54,22 +54,56 @@ bool fl_json_failed(json_object *doc);
 json_object *fl_json_num(double v, int decimals);
 json_object *fl_json_km2(double km2);
 
+/* source.c: a GeoJSON FeatureCollection's text cut into its features (spans), so that the
+ * next version of a map parses only the features whose text changed. */
+typedef struct fl_span {
+    size_t at, len;    /* the feature's bytes in the text */
+    uint64_t hash;     /* of those bytes */
+    int64_t vertices;  /* positions the reader counted in it */
+} fl_span;
+
+typedef struct fl_source {
+    char *text;        /* the whole file, NUL-terminated */
+    size_t len;
+    fl_span *span;     /* the features in file order; n = 0 when the text was not cut */
+    size_t n;
+    size_t *order;     /* span indexes sorted by hash (fl_source_index), or NULL */
+} fl_source;
+
+/* Cuts text[from..] into the elements of its "features" array. Leaves n = 0 when the text is
+ * not a plain FeatureCollection object the scan can follow (json-c then parses all of it). */
+int fl_source_cut(fl_ctx *ctx, fl_source *src, size_t from);
+/* text[from..] with each cut feature replaced by {} (len set; caller frees). */
+char *fl_source_skeleton(fl_ctx *ctx, const fl_source *src, size_t from, size_t *len);
+/* Sorts the spans by hash, for fl_source_find. */
+int fl_source_index(fl_ctx *ctx, fl_source *src);
+/* Index of src's (indexed) feature whose bytes are those of span s of text, or -1. */
+long fl_source_find(const fl_source *src, const char *text, const fl_span *s);
+void fl_source_clear(fl_source *src);
+
 /* features.c: the features of an input file, before classification. */
 typedef struct fl_feature {
     json_object *props; /* object (possibly empty), owned */
     GEOSGeometry *geom; /* lon/lat, NULL when the feature has none */
+    long same;          /* >= 0: the very text of feature `same` of the previous version
+                           given to the reader; props and geom are then NULL */
 } fl_feature;
 
 typedef struct fl_features {
     fl_feature *v;
     size_t n, cap;
     const char *kind; /* "geojson", "shapefile", "wkt" */
+    fl_source src;    /* a GeoJSON file's text (and its features' spans when cut) */
 } fl_features;
 
 int fl_features_push(fl_ctx *ctx, fl_features *fs, json_object *props, GEOSGeometry *geom);
+/* Adds a feature the very same as feature k of the previous version. */
+int fl_features_push_same(fl_ctx *ctx, fl_features *fs, size_t k);
 void fl_features_clear(fl_ctx *ctx, fl_features *fs);
-/* Reads any supported file, by extension (.shp, .wkt; anything else is GeoJSON). */
-int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs);
+/* Reads any supported file, by extension (.shp, .wkt; anything else is GeoJSON). A GeoJSON
+ * feature whose text is in prev (an indexed source of the previous version, or NULL) is not
+ * parsed: it comes as a feature with `same` set. */
+int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev);
 /* Writes by extension: .shp, .wkt, anything else GeoJSON. */
 int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 bool fl_has_ext(const char *path, const char *ext);
@@ -82,7 +116,7 @@ bool fl_utf8_valid(const char *s);
 /* Offset of the first byte of s[0..len) that is not well-formed UTF-8, or -1. */
 long fl_utf8_invalid_at(const char *s, size_t len);
 
-int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs);
+int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev);
 int fl_geojson_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 int fl_shapefile_read(fl_ctx *ctx, const char *path, fl_features *fs);
 int fl_shapefile_write(fl_ctx *ctx, const fl_features *fs, const char *path);
@@ -164,6 +198,18 @@ typedef struct fl_feat {
     uint64_t raw;  /* of status and the geometry as read (0: not hashed) */
 } fl_feat;
 
+/* What classifying one feature read gave, kept so the next version can copy it for a
+ * feature of the very same text. */
+typedef struct fl_outcome {
+    int status;      /* a status (kept), -1 ignored, -2 unclassified, FL_NO_POLYGON */
+    bool repaired;   /* made valid */
+    bool styled;     /* properties carry a DeepStateMap "#poly-" style */
+    bool bare;       /* properties are empty */
+    uint64_t hash;   /* kept: the fl_feat's hash and raw hash */
+    uint64_t raw;
+} fl_outcome;
+#define FL_NO_POLYGON (-3)
+
 struct fl_snapshot {
     char *path;
     const char *kind;
@@ -176,6 +222,10 @@ struct fl_snapshot {
     fl_feat *feat;
     size_t nfeat, capfeat;
     double bbox[4];       /* of the features */
+    /* a loaded GeoJSON's text cut into features and what each gave (outcome[i] for span i),
+     * for the next version's load; empty after fl_snapshot_open */
+    fl_source src;
+    fl_outcome *outcome;
     /* the layers, from fl_snapshot_normalise (NULL until then) */
     GEOSGeometry **layer; /* per status but the default: exclusive after precedence */
     const GEOSPreparedGeometry **prep;
@@ -189,9 +239,12 @@ struct fl_snapshot {
 };
 /* Reads and classifies a snapshot without normalising it (fl_snapshot_open does both).
  * Features prev (may be NULL) has too, the very same, are copied from it, not made valid and
- * densified again. */
+ * densified again; those of the very same text are not even parsed. The snapshot keeps its
+ * text for the next version's load (fl_snapshot_forget_source frees it). */
 int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      const fl_snapshot *prev, fl_snapshot **out);
+/* Frees what a load kept for the next version's (the text, the outcomes). */
+void fl_snapshot_forget_source(fl_snapshot *s);
 /* Computes the layers, cover and drawn areas from the features, once (a cache). */
 int fl_snapshot_normalise(fl_ctx *ctx, const fl_snapshot *s);
 /* windows.c: where two snapshots differ. A window is a rectangle (the core) around ground

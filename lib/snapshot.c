@@ -50,8 +50,7 @@ static uint64_t feature_hash(fl_ctx *ctx, const GEOSGeometry *g, int status)
 }
 
 /* Keeps a classified feature's polygon (taking it), with its status, bounds and hashes. */
-static int keep_feature(fl_ctx *ctx, fl_snapshot *s, GEOSGeometry *poly, int status,
-                        uint64_t raw, bool repaired)
+static int keep_feature(fl_ctx *ctx, fl_snapshot *s, GEOSGeometry *poly, const fl_outcome *o)
 {
     if (s->nfeat == s->capfeat) {
         size_t cap = s->capfeat ? 2 * s->capfeat : 64;
@@ -64,8 +63,8 @@ static int keep_feature(fl_ctx *ctx, fl_snapshot *s, GEOSGeometry *poly, int sta
         s->capfeat = cap;
     }
     fl_feat *f = &s->feat[s->nfeat++];
-    *f = (fl_feat){.geom = poly, .status = status, .hash = feature_hash(ctx, poly, status),
-                   .raw = raw, .repaired = repaired};
+    *f = (fl_feat){.geom = poly, .status = o->status, .hash = o->hash, .raw = o->raw,
+                   .repaired = o->repaired};
     fl_geom_bounds(ctx, poly, f->bbox);
     return FL_OK;
 }
@@ -115,66 +114,99 @@ static fl_feat *by_raw_hash(fl_ctx *ctx, const fl_snapshot *prev)
     return v;
 }
 
-/* The valid, densified polygon of feature f with status and raw hash: a copy of prev's when
- * prev had the very same feature (consecutive versions of a map share most), else made. */
-static GEOSGeometry *polygon_of(fl_ctx *ctx, const fl_feature *f, uint64_t raw,
-                                const fl_feat *prev, size_t nprev, bool *repaired)
+static GEOSGeometry *copy_of(fl_ctx *ctx, const fl_feat *f)
 {
-    fl_feat key = {.raw = raw};
-    const fl_feat *same = raw && prev ? bsearch(&key, prev, nprev, sizeof key, by_raw) : NULL;
-    if (!same)
-        return fl_polygonal(ctx, f->geom, true, repaired);
-    *repaired = same->repaired;
-    GEOSGeometry *g = GEOSGeom_clone_r(ctx->geos, same->geom);
+    GEOSGeometry *g = f ? GEOSGeom_clone_r(ctx->geos, f->geom) : NULL;
     if (!g)
         fl_geos_error(ctx, "copying a feature");
     return g;
 }
 
-/* Accounts for every feature and keeps each classified polygon. */
+/* Classifies feature f and makes its valid, densified polygon (*poly, NULL when it has none):
+ * a copy of prev's when prev had the very same coordinates and status (known: prev's
+ * features sorted by raw hash), else made. */
+static int outcome_of(fl_ctx *ctx, const fl_snapshot *s, const fl_feature *f,
+                      const fl_feat *known, size_t nknown, fl_outcome *o, GEOSGeometry **poly)
+{
+    int status = fl_profile_classify(s->profile, f->props);
+    if (status == FL_CLASSIFY_FAILED)
+        return fl_error(ctx, FL_ENOMEM, "out of memory matching the profile's rules");
+    *o = (fl_outcome){.status = status, .styled = has_style(f->props),
+                      .bare = json_object_object_length(f->props) == 0};
+    *poly = NULL;
+    if (!f->geom) {
+        o->status = FL_NO_POLYGON;
+        return FL_OK;
+    }
+    o->raw = status >= 0 ? raw_hash(ctx, f->geom, status) : 0;
+    fl_feat key = {.raw = o->raw};
+    const fl_feat *same = o->raw && known ? bsearch(&key, known, nknown, sizeof key, by_raw)
+                                          : NULL;
+    if (same)
+        o->repaired = same->repaired;
+    *poly = same ? copy_of(ctx, same) : fl_polygonal(ctx, f->geom, true, &o->repaired);
+    if (!*poly)
+        return ctx->err;
+    if (GEOSisEmpty_r(ctx->geos, *poly))
+        o->status = FL_NO_POLYGON;
+    else if (status >= 0)
+        o->hash = feature_hash(ctx, *poly, status);
+    return FL_OK;
+}
+
+/* Counts the outcome of one feature; takes poly and keeps it when classified. */
+static int count(fl_ctx *ctx, fl_snapshot *s, const fl_outcome *o, GEOSGeometry *poly,
+                 bool *styled, bool *bare)
+{
+    if (o->status == FL_NO_POLYGON) {
+        s->counts.no_polygon++;
+        if (poly)
+            GEOSGeom_destroy_r(ctx->geos, poly);
+        return FL_OK;
+    }
+    *styled |= o->styled;
+    *bare &= o->bare;
+    s->counts.repaired += o->repaired;
+    if (o->status < 0) {
+        *(o->status == -1 ? &s->counts.ignored : &s->counts.unclassified) += 1;
+        GEOSGeom_destroy_r(ctx->geos, poly);
+        return FL_OK;
+    }
+    s->counts.classified++;
+    s->status_features[o->status]++;
+    return keep_feature(ctx, s, poly, o);
+}
+
+/* Accounts for every feature and keeps each classified polygon. A feature the very same as
+ * one of prev (same text) takes prev's outcome and a copy of its polygon. */
 static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, const fl_snapshot *prev)
 {
     bool deepstate = false, bare = true;
     fl_feat *known = by_raw_hash(ctx, prev);
     if (prev && !known)
         return FL_ENOMEM;
+    s->outcome = fs->src.n ? fl_calloc(ctx, fs->n, sizeof *s->outcome) : NULL;
     s->counts.total = (long)fs->n;
-    int rc = FL_OK;
+    int rc = fs->src.n && !s->outcome ? FL_ENOMEM : FL_OK;
     for (size_t i = 0; i < fs->n && !rc; i++) {
         fl_feature *f = &fs->v[i];
-        bool repaired = false;
-        int status = fl_profile_classify(s->profile, f->props);
-        if (status == FL_CLASSIFY_FAILED) {
-            rc = fl_error(ctx, FL_ENOMEM, "%s: feature %zu: out of memory matching the "
-                          "profile's rules", s->path, i);
-            break;
-        }
-        uint64_t raw = f->geom && status >= 0 ? raw_hash(ctx, f->geom, status) : 0;
-        GEOSGeometry *poly = f->geom ? polygon_of(ctx, f, raw, known, prev ? prev->nfeat : 0,
-                                                  &repaired) : NULL;
-        if (f->geom && !poly) {
+        fl_outcome o;
+        GEOSGeometry *poly = NULL;
+        if (f->same >= 0) {
+            o = prev->outcome[f->same];
+            fl_feat key = {.hash = o.hash};
+            if (o.status >= 0 && !(poly = copy_of(ctx, bsearch(&key, prev->feat, prev->nfeat,
+                                                               sizeof key, by_hash))))
+                rc = ctx->err;
+        } else if ((rc = outcome_of(ctx, s, f, known, prev ? prev->nfeat : 0, &o, &poly))) {
             char why[sizeof ctx->msg];
             snprintf(why, sizeof why, "%s", ctx->msg); /* ctx->msg is rewritten below */
-            rc = fl_error(ctx, ctx->err, "%s: feature %zu: %s", s->path, i, why);
-            break;
+            rc = fl_error(ctx, rc, "%s: feature %zu: %s", s->path, i, why);
         }
-        if (!poly || GEOSisEmpty_r(ctx->geos, poly)) {
-            s->counts.no_polygon++;
-            if (poly)
-                GEOSGeom_destroy_r(ctx->geos, poly);
-            continue;
-        }
-        deepstate |= has_style(f->props);
-        bare &= json_object_object_length(f->props) == 0;
-        s->counts.repaired += repaired;
-        if (status < 0) {
-            *(status == -1 ? &s->counts.ignored : &s->counts.unclassified) += 1;
-            GEOSGeom_destroy_r(ctx->geos, poly);
-            continue;
-        }
-        s->counts.classified++;
-        s->status_features[status]++;
-        rc = keep_feature(ctx, s, poly, status, raw, repaired);
+        if (!rc)
+            rc = count(ctx, s, &o, poly, &deepstate, &bare);
+        if (!rc && s->outcome)
+            s->outcome[i] = o;
     }
     free(known);
     if (rc)
@@ -286,10 +318,17 @@ int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
     fl_snapshot *s = NULL;
     int rc = snapshot_alloc(ctx, &s, path, profile);
     fl_features fs = {0};
+    if (prev && prev->profile != profile)
+        prev = NULL;
     if (!rc)
-        rc = fl_features_read(ctx, path, &fs);
+        rc = fl_features_read(ctx, path, &fs, prev && prev->src.n ? &prev->src : NULL);
     if (!rc)
-        rc = classify(ctx, s, &fs, prev && prev->profile == profile ? prev : NULL);
+        rc = classify(ctx, s, &fs, prev);
+    if (!rc && fs.src.n) { /* keep the text and outcomes for the next version */
+        s->src = fs.src;
+        fs.src = (fl_source){0};
+        rc = fl_source_index(ctx, &s->src);
+    }
     fl_features_clear(ctx, &fs);
     if (rc) {
         fl_snapshot_close(ctx, s);
@@ -307,7 +346,16 @@ int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
         fl_snapshot_close(ctx, *out);
         *out = NULL;
     }
+    if (!rc)
+        fl_snapshot_forget_source(*out);
     return rc;
+}
+
+void fl_snapshot_forget_source(fl_snapshot *s)
+{
+    fl_source_clear(&s->src);
+    free(s->outcome);
+    s->outcome = NULL;
 }
 
 /* Frees the layers (they can be computed again from the features). */
@@ -336,6 +384,7 @@ void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
     for (size_t i = 0; i < s->nfeat; i++)
         GEOSGeom_destroy_r(ctx->geos, s->feat[i].geom);
     free(s->feat);
+    fl_snapshot_forget_source(s);
     free(s->layer);
     free(s->prep);
     free(s->km2);

@@ -176,8 +176,9 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
     struct timespec t;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     /* after the first, a snapshot is only loaded: the diff carries the areas over */
-    int rc = tl->prev ? fl_snapshot_load(ctx, path, tl->profile, tl->prev, &s)
-                      : fl_snapshot_open(ctx, path, tl->profile, &s);
+    int rc = fl_snapshot_load(ctx, path, tl->profile, tl->prev, &s);
+    if (!rc && !tl->prev)
+        rc = fl_snapshot_normalise(ctx, s);
     if (!rc && tl->prev && s->time != FL_TIME_UNKNOWN && tl->prev->time != FL_TIME_UNKNOWN &&
         s->time < tl->prev->time)
         rc = fl_error(ctx, FL_EARG, "%s: earlier than the previous snapshot %s (add snapshots "
