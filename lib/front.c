@@ -97,11 +97,73 @@ static const GEOSGeometry *border_band(fl_ctx *ctx, const fl_regions *cr, double
     return band;
 }
 
+/* A growing list of line strings. */
+typedef struct lines {
+    GEOSGeometry **v;
+    int n, cap;
+} lines;
+
+/* Adds the line strings of g to l, taking g. */
+static int add_lines(fl_ctx *ctx, lines *l, GEOSGeometry *g)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    int k = GEOSGeomTypeId_r(h, g) == GEOS_LINESTRING ? 1 : GEOSGetNumGeometries_r(h, g);
+    if (l->n + k > l->cap) {
+        int cap = 2 * (l->n + k) + 16;
+        GEOSGeometry **v = fl_realloc(ctx, l->v, (size_t)cap, sizeof *v);
+        if (!v) {
+            GEOSGeom_destroy_r(h, g);
+            return FL_ENOMEM;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    if (GEOSGeomTypeId_r(h, g) == GEOS_LINESTRING) {
+        l->v[l->n++] = g;
+        return FL_OK;
+    }
+    int rc = FL_OK;
+    for (int i = 0; i < k && !rc; i++)
+        if (!(l->v[l->n] = GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, g, i))))
+            rc = fl_geos_error(ctx, "copying a line");
+        else
+            l->n++;
+    GEOSGeom_destroy_r(h, g);
+    return rc;
+}
+
+/* The parts of lines m (projected) outside the border band, as one collection of line
+ * strings (GEOS 3.11's line merger skips a multi-line inside a collection). Each line is
+ * first tested against the prepared band, whose index is built once with the band: a line
+ * that does not touch the band is kept whole, one the band covers is dropped, and only those
+ * crossing its edge are overlaid (an overlay locates every line that crosses nothing by
+ * indexing the whole band again). */
+static GEOSGeometry *outside_band(fl_ctx *ctx, const fl_regions *r, const GEOSGeometry *m)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    lines l = {0};
+    int n = GEOSGetNumGeometries_r(h, m), rc = n < 0 ? fl_geos_error(ctx, "a front") : FL_OK;
+    for (int i = 0; i < n && !rc; i++) {
+        const GEOSGeometry *line = GEOSGetGeometryN_r(h, m, i);
+        char away = GEOSPreparedDisjoint_r(h, r->front_band_prep, line);
+        char within = away == 0 ? GEOSPreparedCovers_r(h, r->front_band_prep, line) : 0;
+        GEOSGeometry *out = away == 2 || within ? NULL
+                          : away ? GEOSGeom_clone_r(h, line) : GEOSDifference_r(h, line, r->front_band);
+        if (within != 1)
+            rc = out ? add_lines(ctx, &l, out) : fl_geos_error(ctx, "cutting the border band");
+    }
+    GEOSGeometry *all = rc ? NULL : fl_collect(ctx, l.v, (size_t)l.n);
+    for (int i = 0; rc && i < l.n; i++)
+        GEOSGeom_destroy_r(h, l.v[i]);
+    free(l.v);
+    return all;
+}
+
 /* The front of held (the front status' ground within the territory): its boundary, only
  * within clip (a rectangle W, S, E, N) when clip is not NULL, minus the tolerance band along
  * the territory's boundary, computed in projected metres, back in longitude/latitude. */
 static GEOSGeometry *front_of(fl_ctx *ctx, const GEOSGeometry *held, const fl_regions *r,
-                              const GEOSGeometry *band, const double *clip)
+                              const double *clip)
 {
     GEOSContextHandle_t h = ctx->geos;
     GEOSGeometry *edge = GEOSBoundary_r(h, held);
@@ -109,9 +171,12 @@ static GEOSGeometry *front_of(fl_ctx *ctx, const GEOSGeometry *held, const fl_re
                                                          clip[3]) : NULL;
     const GEOSGeometry *lines = clip ? part : edge;
     GEOSGeometry *edge_m = lines ? transform(ctx, lines, r->front_pj, PJ_FWD) : NULL;
-    GEOSGeometry *line_m = !edge_m ? NULL /* most lines are far from the border */
-        : GEOSPreparedDisjoint_r(h, r->front_band_prep, edge_m) == 1 ? GEOSGeom_clone_r(h, edge_m)
-                                                                     : GEOSDifference_r(h, edge_m, band);
+    GEOSGeometry *line_m = !edge_m ? NULL
+        : clip ? outside_band(ctx, r, edge_m) /* a window's: only its length counts */
+        : GEOSPreparedDisjoint_r(h, r->front_band_prep, edge_m) == 1
+            ? GEOSGeom_clone_r(h, edge_m) /* most lines are far from the border */
+            : GEOSDifference_r(h, edge_m, r->front_band); /* noded together: the pieces split
+                                                            where two rings touch */
     GEOSGeometry *merged = line_m ? GEOSLineMerge_r(h, line_m) : NULL;
     GEOSGeometry *line = merged ? transform(ctx, merged, r->front_pj, PJ_INV) : NULL;
     if (!line && ctx->err != FL_EPROJ)
@@ -130,7 +195,7 @@ static GEOSGeometry *front_line(fl_ctx *ctx, const fl_snapshot *s, const fl_regi
     const GEOSGeometry *band = border_band(ctx, r, tolerance_km);
     GEOSGeometry *held = band ? fl_intersection(ctx, s->layer[fl_profile_front_status(s->profile)],
                                                 r->territory) : NULL;
-    GEOSGeometry *line = held ? front_of(ctx, held, r, band, NULL) : NULL;
+    GEOSGeometry *line = held ? front_of(ctx, held, r, NULL) : NULL;
     if (held)
         GEOSGeom_destroy_r(ctx->geos, held);
     return line;
@@ -138,12 +203,12 @@ static GEOSGeometry *front_line(fl_ctx *ctx, const fl_snapshot *s, const fl_regi
 
 /* Length of the front of side (0: a, 1: b) within a window's core. */
 static int window_front_km(fl_ctx *ctx, const fl_window *w, int side, int status,
-                           const fl_regions *r, const GEOSGeometry *band, double *km)
+                           const fl_regions *r, double *km)
 {
     GEOSGeometry *drawn = fl_window_layer(ctx, w, side, status);
     GEOSGeometry *held = !drawn || w->in_territory ? drawn
                                                    : fl_intersection(ctx, drawn, w->territory);
-    GEOSGeometry *line = held ? front_of(ctx, held, r, band, w->core) : NULL;
+    GEOSGeometry *line = held ? front_of(ctx, held, r, w->core) : NULL;
     *km = line ? fl_geom_length_km(ctx, line) : 0;
     if (drawn && drawn != held)
         GEOSGeom_destroy_r(ctx->geos, drawn);
@@ -159,8 +224,7 @@ int fl_front_change_km(fl_ctx *ctx, const fl_window *w, int nwin, const fl_profi
                        const fl_regions *r, double tolerance_km, double *delta)
 {
     *delta = 0;
-    const GEOSGeometry *band = border_band(ctx, r, tolerance_km);
-    if (!band)
+    if (!border_band(ctx, r, tolerance_km)) /* made once, kept with the regions */
         return ctx->err;
     int front = fl_profile_front_status(p);
     for (int i = 0; i < nwin; i++) {
@@ -168,7 +232,7 @@ int fl_front_change_km(fl_ctx *ctx, const fl_window *w, int nwin, const fl_profi
             continue;
         for (int side = 0; side < 2; side++) {
             double km;
-            int rc = window_front_km(ctx, &w[i], side, front, r, band, &km);
+            int rc = window_front_km(ctx, &w[i], side, front, r, &km);
             if (rc)
                 return rc;
             *delta += side ? km : -km;
