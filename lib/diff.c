@@ -20,12 +20,13 @@ static double *cell(fl_diff *d, int region, int a, int b)
 /* Adds the area of piece p (km2 in all) to the matrices of the regions it lies in, at cell
  * (a, b), and sets *region to the region holding most of it, or -1. A piece within one
  * region (a prepared test) needs no overlay; only pieces across region borders are cut, by
- * the regions they meet. */
-static int piece_regions(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *p, double km2, int a,
-                         int b, int *region)
+ * the regions they meet. A piece known to lie in the territory (in_territory), which is the
+ * union of the regions, is cut by all of them but the last: that one holds the rest. */
+static int piece_regions(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *p, double km2,
+                         bool in_territory, int a, int b, int *region)
 {
-    double bbox[4], best = 0;
-    int n, inside = 0, rc = FL_OK;
+    double bbox[4], best = 0, cut = 0;
+    int n, m = 0, inside = 0, rc = FL_OK;
     *region = -1;
     fl_geom_bounds(ctx, p, bbox);
     int *near = fl_regions_near(d->r, bbox, &n);
@@ -38,19 +39,26 @@ static int piece_regions(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *p, double 
         }
     if (inside == 2)
         rc = fl_geos_error(ctx, "placing a piece in a region");
-    for (int k = 0; k < n && inside == 0 && !rc; k++) {
+    for (int k = 0; k < n && inside == 0 && !rc; k++) { /* keep those it meets */
         char meets = GEOSPreparedIntersects_r(ctx->geos, d->r->prep[near[k]], p);
         if (meets == 2)
             rc = fl_geos_error(ctx, "placing a piece in a region");
-        if (meets != 1) /* near by its bounds only */
-            continue;
-        GEOSGeometry *x = fl_intersection(ctx, p, d->r->geom[near[k]]);
-        if (!x) {
-            rc = ctx->err;
-            break;
+        if (meets == 1) /* else near by its bounds only */
+            near[m++] = near[k];
+    }
+    for (int k = 0; k < m && inside == 0 && !rc; k++) {
+        double part = 0;
+        if (in_territory && k == m - 1) {
+            part = fmax(km2 - cut, 0);
+        } else {
+            GEOSGeometry *x = fl_intersection(ctx, p, d->r->geom[near[k]]);
+            if (!x) {
+                rc = ctx->err;
+                break;
+            }
+            cut += part = fl_geom_km2(ctx, x);
+            GEOSGeom_destroy_r(ctx->geos, x);
         }
-        double part = fl_geom_km2(ctx, x);
-        GEOSGeom_destroy_r(ctx->geos, x);
         *cell(d, near[k], a, b) += part;
         if (part > best) {
             best = part;
@@ -93,8 +101,10 @@ static int keep_piece(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *p, fl_piece *
 }
 
 /* Splits t (the transition a → b in a window) into its polygons: each goes into the
- * matrices, everywhere and per region, and, for a report, becomes a piece. */
-static int add_pieces(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *t, int a, int b)
+ * matrices, everywhere and per region, and, for a report, becomes a piece. in_territory:
+ * t lies in the territory. */
+static int add_pieces(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *t, bool in_territory, int a,
+                      int b)
 {
     int k = GEOSGetNumGeometries_r(ctx->geos, t);
     for (int i = 0; i < k; i++) {
@@ -103,7 +113,7 @@ static int add_pieces(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *t, int a, int
             continue;
         fl_piece pc = {.from = status_of(d, a), .to = status_of(d, b), .km2 = fl_geom_km2(ctx, p)};
         *cell(d, -1, a, b) += pc.km2;
-        int rc = piece_regions(ctx, d, p, pc.km2, a, b, &pc.region);
+        int rc = piece_regions(ctx, d, p, pc.km2, in_territory, a, b, &pc.region);
         if (!rc && d->report)
             rc = keep_piece(ctx, d, p, &pc);
         if (rc)
@@ -208,6 +218,14 @@ static int status_change(fl_ctx *ctx, fl_diff *d, int first, int s)
     return rc;
 }
 
+/* Whether the ground of window w that is a in A and b in B lies in the territory: all of
+ * the window does, or one side gives it the default status, which ground outside the
+ * territory never has (it is none there, and no face crosses the territory's border). */
+static bool in_territory(const fl_window *w, int a, int b)
+{
+    return w->in_territory || a == w->uncovered || b == w->uncovered;
+}
+
 /* The transitions within one window, into the matrices and, for a report, its pieces and
  * what each status lost and gained. Areas add up, so the matrices take the faces one by
  * one; a report's pieces are each transition's faces merged, as a reader expects a piece
@@ -217,14 +235,15 @@ static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w)
     int first = d->npieces, rc = FL_OK, ns = d->n;
     for (int i = 0; i < w->nfaces && !rc && !d->report; i++)
         if (w->label[0][i] != w->label[1][i])
-            rc = add_pieces(ctx, d, GEOSGetGeometryN_r(ctx->geos, w->faces, i), w->label[0][i],
+            rc = add_pieces(ctx, d, GEOSGetGeometryN_r(ctx->geos, w->faces, i),
+                            in_territory(w, w->label[0][i], w->label[1][i]), w->label[0][i],
                             w->label[1][i]);
     for (int a = 0; a < ns && !rc && d->report; a++)
         for (int b = 0; b < ns && !rc; b++) {
             if (a == b)
                 continue;
             GEOSGeometry *g = fl_window_area(ctx, w, a, b);
-            rc = !g ? ctx->err : GEOSisEmpty_r(ctx->geos, g) ? FL_OK : add_pieces(ctx, d, g, a, b);
+            rc = !g ? ctx->err : GEOSisEmpty_r(ctx->geos, g) ? FL_OK : add_pieces(ctx, d, g, in_territory(w, a, b), a, b);
             if (g)
                 GEOSGeom_destroy_r(ctx->geos, g);
         }
