@@ -25,6 +25,26 @@ fail:
     return ctx->err;
 }
 
+/* km² of layer i within area (area_km2): none when the prepared layer does not meet it, all
+ * when it covers it, else what their intersection measures. */
+static int layer_km2_in(fl_ctx *ctx, const fl_snapshot *s, int i, const GEOSGeometry *area,
+                        double area_km2, double *km2)
+{
+    char meets = GEOSPreparedIntersects_r(ctx->geos, s->prep[i], area);
+    char covers = meets == 1 ? GEOSPreparedCovers_r(ctx->geos, s->prep[i], area) : 0;
+    if (meets == 2 || covers == 2)
+        return fl_geos_error(ctx, "placing a region in a layer");
+    *km2 = covers ? area_km2 : 0;
+    if (meets == 0 || covers == 1)
+        return FL_OK;
+    GEOSGeometry *x = fl_intersection(ctx, s->layer[i], area);
+    if (!x)
+        return ctx->err;
+    *km2 = fl_geom_km2(ctx, x);
+    GEOSGeom_destroy_r(ctx->geos, x);
+    return FL_OK;
+}
+
 /* km² of each status within one geometry (a region): drawn layers intersected, the default
  * status being what no layer covers. */
 int fl_status_km2_in(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *area,
@@ -33,12 +53,9 @@ int fl_status_km2_in(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *area
     int last = s->nstatus - 1;
     double covered = 0;
     for (int i = 0; i < last; i++) {
-        GEOSGeometry *x = fl_intersection(ctx, s->layer[i], area);
-        if (!x)
+        if (layer_km2_in(ctx, s, i, area, area_km2, &km2[i]))
             return ctx->err;
-        km2[i] = fl_geom_km2(ctx, x);
         covered += km2[i];
-        GEOSGeom_destroy_r(ctx->geos, x);
     }
     /* the layers are exclusive, so what remains of the area is the default status */
     km2[last] = area_km2 > covered ? area_km2 - covered : 0;
