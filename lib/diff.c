@@ -218,9 +218,9 @@ static int status_change(fl_ctx *ctx, fl_diff *d, int first, int s)
     return rc;
 }
 
-/* Whether the ground of window w that is a in A and b in B lies in the territory: all of
- * the window does, or one side gives it the default status, which ground outside the
- * territory never has (it is none there, and no face crosses the territory's border). */
+/* Whether all the ground of window w that is a in A and b in B (a report's piece) lies in
+ * the territory: all of the window does, or one side gives it the default status, which
+ * ground outside the territory never has (it is none there). */
 static bool in_territory(const fl_window *w, int a, int b)
 {
     return w->in_territory || a == w->uncovered || b == w->uncovered;
@@ -235,9 +235,8 @@ static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w)
     int first = d->npieces, rc = FL_OK, ns = d->n;
     for (int i = 0; i < w->nfaces && !rc && !d->report; i++)
         if (w->label[0][i] != w->label[1][i])
-            rc = add_pieces(ctx, d, GEOSGetGeometryN_r(ctx->geos, w->faces, i),
-                            in_territory(w, w->label[0][i], w->label[1][i]), w->label[0][i],
-                            w->label[1][i]);
+            rc = add_pieces(ctx, d, GEOSGetGeometryN_r(ctx->geos, w->faces, i), w->inside[i],
+                            w->label[0][i], w->label[1][i]);
     for (int a = 0; a < ns && !rc && d->report; a++)
         for (int b = 0; b < ns && !rc; b++) {
             if (a == b)

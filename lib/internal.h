@@ -273,6 +273,7 @@ typedef struct fl_window {
     int *label[2];                /* per face, its status in a and in b: a drawn one, the
                                    * default (uncovered, in the territory) or none (uncovered,
                                    * outside it: uncovered + 1) */
+    bool *inside;                 /* per face, whether it lies in the territory */
 } fl_window;
 /* The windows of a → b (none when nothing changed), their faces labelled. */
 int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,

@@ -266,8 +266,9 @@ static GEOSGeometry *noded_boundaries(fl_ctx *ctx, const fl_window *w)
 }
 
 /* The labels of face i from point pt (x, y) inside it: each side's status (see side_status),
- * where ground no layer covers is the default status within the territory and none outside:
- * no face crosses the territory's border (noded_boundaries). */
+ * where ground no layer covers is the default status within the territory and none outside,
+ * and whether it lies in the territory: no face crosses the territory's border
+ * (noded_boundaries). */
 static int label_face(fl_ctx *ctx, fl_window *w, const fl_regions *r, int i,
                       const GEOSGeometry *pt, double x, double y)
 {
@@ -275,11 +276,10 @@ static int label_face(fl_ctx *ctx, fl_window *w, const fl_regions *r, int i,
     for (int side = 0; side < 2; side++)
         if ((*label[side] = side_status(ctx, &w->side[side], pt, x, y, true, w->uncovered)) == -2)
             return fl_geos_error(ctx, "locating a face");
-    if (w->in_territory || (*label[0] != w->uncovered && *label[1] != w->uncovered))
-        return FL_OK;
-    char in = GEOSPreparedIntersects_r(ctx->geos, r->territory_prep, pt);
+    char in = w->in_territory ? 1 : GEOSPreparedIntersects_r(ctx->geos, r->territory_prep, pt);
     if (in == 2)
         return fl_geos_error(ctx, "placing a face in the territory");
+    w->inside[i] = in;
     for (int side = 0; side < 2 && !in; side++)
         *label[side] += *label[side] == w->uncovered; /* none: the index after the default */
     return FL_OK;
@@ -301,7 +301,8 @@ static int window_faces(fl_ctx *ctx, fl_window *w, const fl_regions *r)
     int n = w->nfaces = GEOSGetNumGeometries_r(ctx->geos, w->faces), rc = FL_OK;
     w->label[0] = fl_calloc(ctx, (size_t)n + 1, sizeof **w->label);
     w->label[1] = fl_calloc(ctx, (size_t)n + 1, sizeof **w->label);
-    if (!w->label[0] || !w->label[1])
+    w->inside = fl_calloc(ctx, (size_t)n + 1, sizeof *w->inside);
+    if (!w->label[0] || !w->label[1] || !w->inside)
         return FL_ENOMEM;
     for (int i = 0; i < n && !rc; i++) {
         GEOSGeometry *pt = GEOSPointOnSurface_r(ctx->geos, GEOSGetGeometryN_r(ctx->geos, w->faces, i));
@@ -369,6 +370,7 @@ void fl_windows_free(fl_ctx *ctx, fl_window *w, int n)
             side_free(ctx, &w[i].side[side]);
             free(w[i].label[side]);
         }
+        free(w[i].inside);
     }
     free(w);
 }
