@@ -176,7 +176,7 @@ static GEOSGeometry *densify_ring(fl_ctx *ctx, const GEOSGeometry *ring)
     unsigned int n = 0;
     if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n) || n < 2)
         return GEOSGeom_clone_r(ctx->geos, ring);
-    double *x = malloc(2 * (size_t)n * sizeof *x);
+    double *x = fl_malloc(ctx, 2 * (size_t)n * sizeof *x); /* records the error */
     if (!x)
         return NULL;
     double *y = x + n;

@@ -145,8 +145,8 @@ static int outcome_of(fl_ctx *ctx, const fl_snapshot *s, const fl_feature *f,
     if (same)
         o->repaired = same->repaired;
     *poly = same ? copy_of(ctx, same) : fl_polygonal(ctx, f->geom, true, &o->repaired);
-    if (!*poly)
-        return ctx->err;
+    if (!*poly) /* never FL_OK without a polygon, whatever failed */
+        return ctx->err ? ctx->err : fl_error(ctx, FL_ENOMEM, "making its polygon failed");
     if (GEOSisEmpty_r(ctx->geos, *poly))
         o->status = FL_NO_POLYGON;
     else if (status >= 0)

@@ -128,6 +128,9 @@ static const char *const third_party[] = {
     "regcomp",        /* glibc 2.36: double free when regcomp runs out of memory (abort) */
     "regexec",        /* glibc 2.36: answers REG_NOMATCH, not REG_ESPACE, when an allocation
                          fails, so the caller cannot tell "no match" from "no memory" */
+    "SegmentIntersectionDetector20processIntersections", /* GEOS 3.11 (prepared intersects):
+                         `delete intSegments; intSegments = new ...`: when new throws, the
+                         destructor deletes the dangling pointer again (segfault) */
     /* PROJ 9.1 survives running out of memory nowhere we tried: std::bad_alloc escapes
      * noexcept functions while it builds CRS and datum objects (terminate), it asserts that
      * its database handle opened, its PROJ-string parser uses a failed malloc (segfault), it
