@@ -218,14 +218,6 @@ static int status_change(fl_ctx *ctx, fl_diff *d, int first, int s)
     return rc;
 }
 
-/* Whether all the ground of window w that is a in A and b in B (a report's piece) lies in
- * the territory: all of the window does, or one side gives it the default status, which
- * ground outside the territory never has (it is none there). */
-static bool in_territory(const fl_window *w, int a, int b)
-{
-    return w->in_territory || a == w->uncovered || b == w->uncovered;
-}
-
 /* The transitions within one window, into the matrices and, for a report, its pieces and
  * what each status lost and gained. Areas add up, so the matrices take the faces one by
  * one; a report's pieces are each transition's faces merged, as a reader expects a piece
@@ -241,8 +233,10 @@ static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w)
         for (int b = 0; b < ns && !rc; b++) {
             if (a == b)
                 continue;
-            GEOSGeometry *g = fl_window_area(ctx, w, a, b);
-            rc = !g ? ctx->err : GEOSisEmpty_r(ctx->geos, g) ? FL_OK : add_pieces(ctx, d, g, in_territory(w, a, b), a, b);
+            bool inside;
+            GEOSGeometry *g = fl_window_area(ctx, w, a, b, &inside);
+            rc = !g ? ctx->err
+                    : GEOSisEmpty_r(ctx->geos, g) ? FL_OK : add_pieces(ctx, d, g, inside, a, b);
             if (g)
                 GEOSGeom_destroy_r(ctx->geos, g);
         }

@@ -285,9 +285,9 @@ GEOSGeometry *fl_window_layer(fl_ctx *ctx, const fl_window *w, int side, int st)
 /* Whether status st's layer is the same in both sides of window w: the features of st and
  * of the statuses before it are the same. */
 bool fl_window_layer_same(const fl_window *w, int st);
-/* The ground of window w that has status a in a and b in b, the union of those faces; NULL
- * on error. */
-GEOSGeometry *fl_window_area(fl_ctx *ctx, const fl_window *w, int a, int b);
+/* The ground of window w that has status a in a and b in b, the union of those faces, and
+ * whether all of it lies in the territory (*inside); NULL on error. */
+GEOSGeometry *fl_window_area(fl_ctx *ctx, const fl_window *w, int a, int b, bool *inside);
 /* Updates status[i] (statuses in a) to the statuses in b of the n points inside a core. */
 int fl_windows_status(fl_ctx *ctx, const fl_window *w, int nwin, const fl_regions *r, size_t n,
                       const double *lat, const double *lon, int *status);

@@ -437,13 +437,16 @@ GEOSGeometry *fl_window_layer(fl_ctx *ctx, const fl_window *w, int side, int st)
     return layer;
 }
 
-GEOSGeometry *fl_window_area(fl_ctx *ctx, const fl_window *w, int a, int b)
+GEOSGeometry *fl_window_area(fl_ctx *ctx, const fl_window *w, int a, int b, bool *inside)
 {
     const GEOSGeometry **src = fl_calloc(ctx, (size_t)w->nfaces + 1, sizeof *src);
     size_t n = 0;
+    *inside = true;
     for (int i = 0; src && i < w->nfaces; i++)
-        if (w->label[0][i] == a && w->label[1][i] == b)
+        if (w->label[0][i] == a && w->label[1][i] == b) {
             src[n++] = GEOSGetGeometryN_r(ctx->geos, w->faces, i);
+            *inside &= w->inside[i];
+        }
     return union_copies(ctx, src, n, true);
 }
 
