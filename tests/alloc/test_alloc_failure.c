@@ -30,9 +30,10 @@
  * strings in vectors of raw pointers). Those blocks are not ours: a child that leaks is run
  * again with the stack of every allocation recorded, and leaked blocks whose stack matches
  * lsan.supp (LeakSanitizer's format; each pattern names a GEOS frame that never allocates
- * what GEOS hands to its caller) are counted apart, as leaking only inside GEOS. First of
- * all, a canary leaks the results of overlays, a union and a buffer on purpose and checks
- * that they are still reported: the suppressions cannot hide a leak of ours.
+ * the geometry object GEOS hands to its caller) are counted apart, as leaking only inside
+ * GEOS. First of all, a canary leaks the results of overlays, a union, a buffer and a line
+ * merge on purpose and checks that they are still reported: the suppressions cannot hide a
+ * leak of ours.
  * FL_ALLOC_TRACE=2 prints the suppressed leaks too.
  *
  * Argument "shared" adds a real DeepStateMap export from ../shared/data (skipped when absent).
@@ -824,13 +825,23 @@ static GEOSGeometry *op_union(GEOSContextHandle_t h, const GEOSGeometry *a,
                               const GEOSGeometry *b) { return GEOSUnion_r(h, a, b); }
 static GEOSGeometry *op_buffer(GEOSContextHandle_t h, const GEOSGeometry *a,
                                const GEOSGeometry *b) { (void)b; return GEOSBuffer_r(h, a, 0.5, 8); }
+static GEOSGeometry *op_linemerge(GEOSContextHandle_t h, const GEOSGeometry *a,
+                                  const GEOSGeometry *b)
+{
+    (void)b;
+    GEOSGeometry *outline = GEOSBoundary_r(h, a);
+    GEOSGeometry *merged = outline ? GEOSLineMerge_r(h, outline) : NULL;
+    GEOSGeom_destroy_r(h, outline);
+    return merged;
+}
 static const struct { const char *name; geos_op op; } canaries[] = {
     {"intersection", op_intersection}, {"difference", op_difference},
-    {"union", op_union}, {"buffer", op_buffer},
+    {"union", op_union}, {"buffer", op_buffer}, {"line merge", op_linemerge},
 };
 
-/* In a child: the result of op on two overlapping squares (one polygon: the case where every
- * block of it is allocated inside the overlay) is leaked on purpose, and must be reported. */
+/* In a child: the result of op on two overlapping squares (one polygon, or for the line
+ * merge one line: the case where every block of it is allocated inside the operation) is
+ * leaked on purpose, and must be reported. */
 static void canary(geos_op op)
 {
     GEOSContextHandle_t h = GEOS_init_r();
