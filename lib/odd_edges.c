@@ -27,6 +27,7 @@ typedef struct seg {
     double x0, y0, x1, y1; /* endpoints, the lesser (x, then y) first */
     int side, feature;     /* R (0) or N (1), and which of them */
     int pair;              /* the pair it may cancel in (assigned after pairing) */
+    bool odd;              /* kept by keep_odd */
 } seg;
 
 typedef struct segs {
@@ -48,13 +49,6 @@ static int cmp_seg(const void *x, const void *y)
     return c ? c : cmp_point(a->x1, a->y1, b->x1, b->y1);
 }
 
-/* By pair, then as cmp_seg. */
-static int cmp_paired(const void *x, const void *y)
-{
-    const seg *a = x, *b = y;
-    return a->pair != b->pair ? (a->pair > b->pair) - (a->pair < b->pair) : cmp_seg(x, y);
-}
-
 /* Appends the segments of one ring (a closed line). */
 static int add_ring(fl_ctx *ctx, const GEOSGeometry *ring, int side, int feature, segs *s)
 {
@@ -74,8 +68,8 @@ static int add_ring(fl_ctx *ctx, const GEOSGeometry *ring, int side, int feature
         const double *p = s->xy + 2 * i, *q = p + 2;
         int c = cmp_point(p[0], p[1], q[0], q[1]);
         if (c) /* a repeated point makes no segment */
-            s->v[s->n++] = c < 0 ? (seg){p[0], p[1], q[0], q[1], side, feature, 0}
-                                 : (seg){q[0], q[1], p[0], p[1], side, feature, 0};
+            s->v[s->n++] = c < 0 ? (seg){p[0], p[1], q[0], q[1], side, feature, 0, false}
+                                 : (seg){q[0], q[1], p[0], p[1], side, feature, 0, false};
     }
     return FL_OK;
 }
@@ -96,15 +90,26 @@ static int add_rings(fl_ctx *ctx, const GEOSGeometry *g, int side, int feature, 
     return rc;
 }
 
-/* Keeps the segments that occur an odd number of times, in place; their count. */
+/* Keeps, in place, one of each segment that occurs an odd number of times within a pair (v
+ * sorted by cmp_seg, so that equal segments are next to each other); their count. */
 static size_t keep_odd(seg *v, size_t n)
 {
     size_t kept = 0;
     for (size_t i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && !cmp_paired(&v[i], &v[j]); j++)
+        for (j = i + 1; j < n && !cmp_seg(&v[i], &v[j]); j++)
             ;
-        if ((j - i) % 2)
-            v[kept++] = v[i];
+        for (size_t a = i; a < j; a++) { /* a run is short: the features that share it */
+            size_t same = 0, first = a;
+            for (size_t b = i; b < j; b++)
+                if (v[b].pair == v[a].pair) {
+                    same++;
+                    first = b < first ? b : first;
+                }
+            v[a].odd = same % 2 && first == a;
+        }
+        for (size_t a = i; a < j; a++) /* kept <= a: only what was read is overwritten */
+            if (v[a].odd)
+                v[kept++] = v[a];
     }
     return kept;
 }
@@ -241,8 +246,6 @@ static int odd_segments(fl_ctx *ctx, seg *v, size_t n, int nr, int nn, size_t *o
     for (size_t i = 0; i < n && !rc; i++)
         v[i].pair = v[i].side == 0 ? v[i].feature
                   : pair_of_n[v[i].feature] >= 0 ? pair_of_n[v[i].feature] : nr + v[i].feature;
-    if (n && !rc)
-        qsort(v, n, sizeof *v, cmp_paired);
     *odd = rc ? 0 : keep_odd(v, n);
     free(shared);
     free(pair_of_n);
