@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct fl_front {
     GEOSGeometry *line; /* merged lines, lon/lat */
@@ -132,13 +133,67 @@ static int add_lines(fl_ctx *ctx, lines *l, GEOSGeometry *g)
     return rc;
 }
 
-/* The parts of lines m (projected) outside the border band, as one collection of line
- * strings (GEOS 3.11's line merger skips a multi-line inside a collection). Each line is
- * first tested against the prepared band, whose index is built once with the band: a line
- * that does not touch the band is kept whole, one the band covers is dropped, and only those
- * crossing its edge are overlaid (an overlay locates every line that crosses nothing by
- * indexing the whole band again). */
-static GEOSGeometry *outside_band(fl_ctx *ctx, const fl_regions *r, const GEOSGeometry *m)
+/* line (projected) less the border band. The band runs around the whole territory: it is
+ * first clipped to the line's bounds (plus a metre, so that no cut runs along the line), a
+ * pass over its vertices, which spares the overlay from noding all of it. */
+static GEOSGeometry *minus_band(fl_ctx *ctx, const fl_regions *r, const GEOSGeometry *line)
+{
+    double b[4];
+    fl_geom_bounds(ctx, line, b);
+    GEOSGeometry *near = GEOSClipByRect_r(ctx->geos, r->front_band, b[0] - 1, b[1] - 1,
+                                          b[2] + 1, b[3] + 1);
+    GEOSGeometry *out = near ? GEOSDifference_r(ctx->geos, line, near) : NULL;
+    if (near)
+        GEOSGeom_destroy_r(ctx->geos, near);
+    return out;
+}
+
+/* Whether line (projected, clear of the border band) lies in the territory: a line that
+ * stays more than the band's width from the territory's border lies wholly inside or wholly
+ * outside it, so its first vertex tells. 1, 0, or 2 on error. */
+static char line_in_territory(fl_ctx *ctx, const fl_regions *r, const GEOSGeometry *line)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, line);
+    double x, y;
+    if (!cs || !GEOSCoordSeq_getXY_r(h, cs, 0, &x, &y))
+        return 2;
+    PJ_COORD c = proj_trans(r->front_pj, PJ_INV, proj_coord(x, y, 0, 0));
+    GEOSGeometry *pt = fl_point(ctx, c.xy.x, c.xy.y);
+    char in = pt ? GEOSPreparedIntersects_r(h, r->territory_prep, pt) : 2;
+    if (pt)
+        GEOSGeom_destroy_r(h, pt);
+    return in;
+}
+
+/* Keeps the lines of l that lie in the territory (see line_in_territory). */
+static int keep_inside(fl_ctx *ctx, const fl_regions *r, lines *l)
+{
+    int kept = 0;
+    for (int i = 0; i < l->n; i++) {
+        char in = line_in_territory(ctx, r, l->v[i]);
+        if (in == 2) { /* the rest stays in l, for the caller to free */
+            memmove(l->v + kept, l->v + i, (size_t)(l->n - i) * sizeof *l->v);
+            l->n = kept + l->n - i;
+            return fl_geos_error(ctx, "placing a front line in the territory");
+        }
+        if (in)
+            l->v[kept++] = l->v[i];
+        else
+            GEOSGeom_destroy_r(ctx->geos, l->v[i]);
+    }
+    l->n = kept;
+    return FL_OK;
+}
+
+/* The parts of lines m (projected) outside the border band, and when inside_only only those
+ * in the territory, as one collection of line strings (GEOS 3.11's line merger skips a
+ * multi-line inside a collection). Each line is first tested against the prepared band,
+ * whose index is built once with the band: a line that does not touch the band is kept
+ * whole, one the band covers is dropped, and only those crossing its edge are overlaid (an
+ * overlay locates every line that crosses nothing by indexing the whole band again). */
+static GEOSGeometry *outside_band(fl_ctx *ctx, const fl_regions *r, const GEOSGeometry *m,
+                                  bool inside_only)
 {
     GEOSContextHandle_t h = ctx->geos;
     lines l = {0};
@@ -148,10 +203,12 @@ static GEOSGeometry *outside_band(fl_ctx *ctx, const fl_regions *r, const GEOSGe
         char away = GEOSPreparedDisjoint_r(h, r->front_band_prep, line);
         char within = away == 0 ? GEOSPreparedCovers_r(h, r->front_band_prep, line) : 0;
         GEOSGeometry *out = away == 2 || within ? NULL
-                          : away ? GEOSGeom_clone_r(h, line) : GEOSDifference_r(h, line, r->front_band);
+                          : away ? GEOSGeom_clone_r(h, line) : minus_band(ctx, r, line);
         if (within != 1)
             rc = out ? add_lines(ctx, &l, out) : fl_geos_error(ctx, "cutting the border band");
     }
+    if (!rc && inside_only)
+        rc = keep_inside(ctx, r, &l);
     GEOSGeometry *all = rc ? NULL : fl_collect(ctx, l.v, (size_t)l.n);
     for (int i = 0; rc && i < l.n; i++)
         GEOSGeom_destroy_r(h, l.v[i]);
@@ -161,9 +218,11 @@ static GEOSGeometry *outside_band(fl_ctx *ctx, const fl_regions *r, const GEOSGe
 
 /* The front of held (the front status' ground within the territory): its boundary, only
  * within clip (a rectangle W, S, E, N) when clip is not NULL, minus the tolerance band along
- * the territory's boundary, computed in projected metres, back in longitude/latitude. */
+ * the territory's boundary, computed in projected metres, back in longitude/latitude.
+ * With clip, held may also reach outside the territory when inside_only is set: the lines
+ * outside are dropped (the boundary of held ∩ territory, less the band, is the same). */
 static GEOSGeometry *front_of(fl_ctx *ctx, const GEOSGeometry *held, const fl_regions *r,
-                              const double *clip)
+                              const double *clip, bool inside_only)
 {
     GEOSContextHandle_t h = ctx->geos;
     GEOSGeometry *edge = GEOSBoundary_r(h, held);
@@ -172,7 +231,7 @@ static GEOSGeometry *front_of(fl_ctx *ctx, const GEOSGeometry *held, const fl_re
     const GEOSGeometry *lines = clip ? part : edge;
     GEOSGeometry *edge_m = lines ? transform(ctx, lines, r->front_pj, PJ_FWD) : NULL;
     GEOSGeometry *line_m = !edge_m ? NULL
-        : clip ? outside_band(ctx, r, edge_m) /* a window's: only its length counts */
+        : clip ? outside_band(ctx, r, edge_m, inside_only) /* a window's: only its length */
         : GEOSPreparedDisjoint_r(h, r->front_band_prep, edge_m) == 1
             ? GEOSGeom_clone_r(h, edge_m) /* most lines are far from the border */
             : GEOSDifference_r(h, edge_m, r->front_band); /* noded together: the pieces split
@@ -195,7 +254,7 @@ static GEOSGeometry *front_line(fl_ctx *ctx, const fl_snapshot *s, const fl_regi
     const GEOSGeometry *band = border_band(ctx, r, tolerance_km);
     GEOSGeometry *held = band ? fl_intersection(ctx, s->layer[fl_profile_front_status(s->profile)],
                                                 r->territory) : NULL;
-    GEOSGeometry *line = held ? front_of(ctx, held, r, NULL) : NULL;
+    GEOSGeometry *line = held ? front_of(ctx, held, r, NULL, false) : NULL;
     if (held)
         GEOSGeom_destroy_r(ctx->geos, held);
     return line;
@@ -206,14 +265,10 @@ static int window_front_km(fl_ctx *ctx, const fl_window *w, int side, int status
                            const fl_regions *r, double *km)
 {
     GEOSGeometry *drawn = fl_window_layer(ctx, w, side, status);
-    GEOSGeometry *held = !drawn || w->in_territory ? drawn
-                                                   : fl_intersection(ctx, drawn, w->territory);
-    GEOSGeometry *line = held ? front_of(ctx, held, r, w->core) : NULL;
+    GEOSGeometry *line = drawn ? front_of(ctx, drawn, r, w->core, !w->in_territory) : NULL;
     *km = line ? fl_geom_length_km(ctx, line) : 0;
-    if (drawn && drawn != held)
+    if (drawn)
         GEOSGeom_destroy_r(ctx->geos, drawn);
-    if (held)
-        GEOSGeom_destroy_r(ctx->geos, held);
     if (!line)
         return ctx->err;
     GEOSGeom_destroy_r(ctx->geos, line);
