@@ -312,12 +312,14 @@ void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl);
 /* Loads path, computes its row and appends place changes to the change log. row_json (may
  * be NULL) receives the row as JSON. */
 int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json);
-/* Adds n snapshots (in time order), as n calls of fl_timeline_add would, on up to jobs
- * threads: the snapshots are cut into contiguous runs, each run after the first computed on a
- * thread with its own context and copy of the regions, starting from the snapshot before it
- * (which that thread also loads); the results are appended in order, the same as one thread
- * gives. rows, when not NULL, is an array of n NULL pointers that receives the rows' JSON
- * (free each, also on error). On error the timeline holds the runs before the failing one. */
+/* Adds n snapshots (in time order), as n calls of fl_timeline_add would, on up to jobs threads:
+ * the snapshots are cut into contiguous runs of about equal cost (a first pass reads their
+ * texts and counts the bytes each would parse after the one before it), each run after the
+ * first computed on a thread with its own context and copy of the regions, starting from the
+ * snapshot before it (which that thread also loads); the results are appended in order, the
+ * same as one thread gives. rows, when not NULL, is an array of n NULL pointers that receives
+ * the rows' JSON (free each, also on error). On error the timeline holds the runs before the
+ * failing one. */
 int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t n, int jobs,
                         char **rows);
 /* Where a timeline's CPU time went: stage i (from 0) is named (load+classify, diff, areas,

@@ -427,6 +427,15 @@ static int feature_text(reader *r, size_t i, fl_features *fs)
     return rc;
 }
 
+int fl_geojson_source(fl_ctx *ctx, const char *path, fl_source *src)
+{
+    size_t from;
+    int rc = read_text(ctx, path, src, &from);
+    if (!rc && ctx->limits[FL_LIMIT_NESTING] > 2) /* as parse_doc cuts */
+        rc = fl_source_cut(ctx, src, from);
+    return rc ? rc : fl_source_index(ctx, src);
+}
+
 int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev)
 {
     json_object *doc = NULL, *type, *features;

@@ -79,6 +79,9 @@ char *fl_source_skeleton(fl_ctx *ctx, const fl_source *src, size_t from, size_t 
 int fl_source_index(fl_ctx *ctx, fl_source *src);
 /* Index of src's (indexed) feature whose bytes are those of span s of text, or -1. */
 long fl_source_find(const fl_source *src, const char *text, const fl_span *s);
+/* Bytes of src that a reader parses when prev (indexed, or NULL) is the previous version:
+ * the text less the features whose very bytes prev has (all of it when src is not cut). */
+size_t fl_source_new_bytes(const fl_source *src, const fl_source *prev);
 void fl_source_clear(fl_source *src);
 
 /* features.c: the features of an input file, before classification. */
@@ -117,6 +120,8 @@ bool fl_utf8_valid(const char *s);
 long fl_utf8_invalid_at(const char *s, size_t len);
 
 int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev);
+/* A GeoJSON file's text, checked as fl_geojson_read checks it, cut and indexed, unparsed. */
+int fl_geojson_source(fl_ctx *ctx, const char *path, fl_source *src);
 int fl_geojson_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 int fl_shapefile_read(fl_ctx *ctx, const char *path, fl_features *fs);
 int fl_shapefile_write(fl_ctx *ctx, const fl_features *fs, const char *path);

@@ -217,6 +217,15 @@ long fl_source_find(const fl_source *src, const char *text, const fl_span *s)
     return -1;
 }
 
+size_t fl_source_new_bytes(const fl_source *src, const fl_source *prev)
+{
+    size_t n = src->len;
+    for (size_t i = 0; prev && i < src->n; i++)
+        if (fl_source_find(prev, src->text, &src->span[i]) >= 0)
+            n -= src->span[i].len;
+    return n;
+}
+
 void fl_source_clear(fl_source *src)
 {
     free(src->text);

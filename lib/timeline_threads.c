@@ -1,9 +1,10 @@
 /* timeline_threads.c — a timeline computed on several threads. The snapshots are cut into
- * contiguous runs, one per thread. The first run is added to the timeline itself, on the
- * calling thread; every other run gets a thread with its own context, its own copy of the
- * regions and its own timeline, which starts from the snapshot before the run (so that the
- * run's first row has its diff, and the change log its transitions). The runs' results are
- * then appended in order: rows, change log, chart, and the state the next snapshot needs. */
+ * contiguous runs of about equal cost (the bytes each would parse), one per thread. The first
+ * run is added to the timeline itself, on the calling thread; every other run gets a thread
+ * with its own context, its own copy of the regions and its own timeline, which starts from the
+ * snapshot before the run (so that the run's first row has its diff, and the change log its
+ * transitions). The runs' results are then appended in order: rows, change log, chart, and the
+ * state the next snapshot needs. */
 #include "timeline.h"
 
 #include <pthread.h>
@@ -31,10 +32,20 @@ static void *run_main(void *arg)
     return NULL;
 }
 
-/* A thread's run: a context, a copy of the regions and a timeline of its own. */
+/* A new context with ctx's limits, or NULL. */
+static fl_ctx *ctx_like(const fl_ctx *ctx)
+{
+    fl_ctx *c = fl_ctx_new();
+    if (c)
+        memcpy(c->limits, ctx->limits, sizeof c->limits);
+    return c;
+}
+
+/* A thread's run: a context (with the caller's limits), a copy of the regions and a
+ * timeline of its own. */
 static int run_open(fl_ctx *ctx, const fl_timeline *tl, run *r)
 {
-    if (!(r->ctx = fl_ctx_new()))
+    if (!(r->ctx = ctx_like(ctx)))
         return fl_error(ctx, FL_ENOMEM, "creating a thread's context");
     int rc = fl_regions_copy(r->ctx, tl->r, &r->regions);
     if (!rc)
@@ -85,27 +96,93 @@ static int append(fl_ctx *ctx, fl_timeline *tl, run *r)
     return FL_OK;
 }
 
-/* Cuts n snapshots into runs: the first starts at 0, each next one at start[k]. */
-static void cut(size_t n, int runs, size_t *start)
+/* What each snapshot costs a run, in bytes of text parsed (the timeline's costs follow them:
+ * parsing, and the diff's windows around the features that changed): cost[i] when paths[i]
+ * comes after paths[i-1], the text of its features that paths[i-1] has not; whole[i] when a
+ * run starts from paths[i], which it then loads whole. Both add a fixed part for what every
+ * snapshot costs whatever changed (areas, places, front). A pass over the texts, in a context
+ * of its own: a file it cannot read costs the fixed part (the timeline reports the error). */
+#define FIXED_BYTES 16384.0
+static void costs(const fl_ctx *caller, char *const *paths, size_t n, double *cost,
+                  double *whole)
 {
-    for (int k = 0; k <= runs; k++)
-        start[k] = n * (size_t)k / (size_t)runs;
+    fl_ctx *ctx = ctx_like(caller);
+    fl_source src[2] = {{0}, {0}};
+    for (size_t i = 0; i < n; i++) {
+        fl_source *s = &src[i % 2], *prev = &src[(i + 1) % 2];
+        fl_source_clear(s);
+        bool read = ctx && !fl_geojson_source(ctx, paths[i], s);
+        whole[i] = FIXED_BYTES + (read ? (double)s->len : 0);
+        cost[i] = FIXED_BYTES + (read ? (double)fl_source_new_bytes(s, prev) : 0);
+    }
+    fl_source_clear(&src[0]);
+    fl_source_clear(&src[1]);
+    fl_ctx_free(ctx);
+}
+
+/* Cuts the snapshots into runs in order, each as long as it costs at most cap (a run of one
+ * snapshot may cost more); returns the number of runs, start[k] the first snapshot of run k
+ * and start[runs] = n. */
+static int cut(const double *cost, const double *whole, size_t n, double cap, size_t *start)
+{
+    int k = 0;
+    double run_cost = whole[0];
+    start[0] = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (run_cost + cost[i] > cap) {
+            start[++k] = i;
+            run_cost = whole[i - 1];
+        }
+        run_cost += cost[i];
+    }
+    start[k + 1] = n;
+    return k + 1;
+}
+
+/* Cuts n >= 2 snapshots into at most jobs runs whose costliest costs least: the least cap
+ * (by bisection) at which the greedy cut needs no more runs than that. */
+static int cut_even(fl_ctx *ctx, char *const *paths, size_t n, int jobs, size_t *start,
+                    int *runs)
+{
+    double *cost = fl_calloc(ctx, 2 * n, sizeof *cost);
+    if (!cost)
+        return FL_ENOMEM;
+    double *whole = cost + n;
+    costs(ctx, paths, n, cost, whole);
+    double lo = 0, hi = whole[0];
+    for (size_t i = 1; i < n; i++)
+        hi += cost[i];
+    for (int step = 0; step < 50; step++) {
+        double mid = (lo + hi) / 2;
+        if (cut(cost, whole, n, mid, start) <= jobs)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    *runs = cut(cost, whole, n, hi, start);
+    free(cost);
+    return FL_OK;
 }
 
 int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t n, int jobs,
                         char **rows)
 {
-    int runs = jobs < 1 ? 1 : (size_t)jobs > n / 2 ? (int)(n / 2) : jobs; /* runs of >= 2 */
-    if (runs < 1)
-        runs = 1;
-    size_t start[runs + 1];
+    int rc = FL_OK, runs = 1;
+    size_t *start = fl_calloc(ctx, n + 2, sizeof *start);
+    if (!start)
+        return FL_ENOMEM;
+    start[1] = n;
+    if (jobs > 1 && n >= 2)
+        rc = cut_even(ctx, paths, n, jobs, start, &runs);
+    if (rc) {
+        free(start);
+        return rc;
+    }
     run r[runs];
     pthread_t th[runs];
     bool started[runs];
-    cut(n, runs, start);
     memset(r, 0, sizeof r);
     memset(started, 0, sizeof started);
-    int rc = FL_OK;
     for (int k = 0; k < runs; k++) {
         r[k] = (run){.tl = k ? NULL : tl, .ctx = k ? NULL : ctx, .paths = paths + start[k],
                      .n = start[k + 1] - start[k], .rows = rows ? rows + start[k] : NULL,
@@ -128,5 +205,6 @@ int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t
             rc = append(ctx, tl, &r[k]);
         run_close(&r[k]);
     }
+    free(start);
     return rc;
 }
