@@ -3,6 +3,8 @@
  * and what the claimant holds outside its claims. Sides come from the profile. */
 #include "internal.h"
 
+#include <errno.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +188,12 @@ static json_object *outside_json(const report *rp, const char *claimant)
 {
     int ns = rp->s->nstatus;
     json_object *o = json_object_new_object(), *regions = json_object_new_array();
+    if (!o || !regions) { /* checked here: regions may get no add that would report it */
+        json_object_put(o);
+        json_object_put(regions);
+        errno = ENOMEM; /* for the caller's add */
+        return NULL;
+    }
     json_object_object_add(o, "claimant", json_object_new_string(claimant));
     double sum = 0;
     for (int k = 0; k < rp->r->n; k++) {

@@ -347,6 +347,10 @@ double fl_front_piece_km(const fl_front *f, int i) { return i >= 0 && i < f->n ?
 int fl_front_json(fl_ctx *ctx, const fl_front *f, char **json)
 {
     json_object *doc = fl_snapshot_head_json(f->snap), *pieces = json_object_new_array();
+    if (!pieces) { /* checked here: a front of no pieces adds nothing that would report it */
+        json_object_put(doc);
+        return fl_error(ctx, FL_ENOMEM, "out of memory building JSON");
+    }
     json_object_object_add(doc, "status", json_object_new_string(
         fl_status_name(f->snap->profile, fl_profile_front_status(f->snap->profile))));
     json_object_object_add(doc, "length_km", fl_json_num(f->km, 3));
