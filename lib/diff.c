@@ -17,6 +17,20 @@ static double *cell(fl_diff *d, int region, int a, int b)
     return &d->km2[(size_t)(region + 1) * d->n * d->n + a * d->n + b];
 }
 
+/* Polygon p (bounds bbox) within region g: g is first clipped to p's bounds (plus a margin,
+ * so that no cut runs along p), which spares the overlay from noding all of a region. */
+static GEOSGeometry *piece_in_region(fl_ctx *ctx, const GEOSGeometry *p, const double bbox[4],
+                                     const GEOSGeometry *g)
+{
+    const double m = 1e-4; /* degrees (~10 m) */
+    GEOSGeometry *near = fl_clip(ctx, g, (double[4]){bbox[0] - m, bbox[1] - m, bbox[2] + m,
+                                                      bbox[3] + m});
+    GEOSGeometry *x = near ? fl_intersection(ctx, p, near) : NULL;
+    if (near)
+        GEOSGeom_destroy_r(ctx->geos, near);
+    return x;
+}
+
 /* Adds the area of piece p (km2 in all) to the matrices of the regions it lies in, at cell
  * (a, b), and sets *region to the region holding most of it, or -1. A piece within one
  * region (a prepared test) needs no overlay; only pieces across region borders are cut, by
@@ -51,7 +65,7 @@ static int piece_regions(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *p, double 
         if (in_territory && k == m - 1) {
             part = fmax(km2 - cut, 0);
         } else {
-            GEOSGeometry *x = fl_intersection(ctx, p, d->r->geom[near[k]]);
+            GEOSGeometry *x = piece_in_region(ctx, p, bbox, d->r->geom[near[k]]);
             if (!x) {
                 rc = ctx->err;
                 break;

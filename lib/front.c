@@ -134,21 +134,18 @@ static int add_lines(fl_ctx *ctx, lines *l, GEOSGeometry *g)
 }
 
 /* line (projected) less the border band. The band runs around the whole territory: it is
- * first clipped to the line's bounds (plus a metre, so that no cut runs along the line), a
- * pass over its vertices, which spares the overlay from noding all of it (GEOS' own overlay
- * of the band with that rectangle costs more than the saving). GEOS does not promise a
- * valid polygon from the clip in every case: should the overlay with it fail, the whole
- * band is used. */
+ * first clipped to the line's bounds (plus a metre, so that no cut runs along the line),
+ * which spares the overlay from noding all of it. */
 static GEOSGeometry *minus_band(fl_ctx *ctx, const fl_regions *r, const GEOSGeometry *line)
 {
     double b[4];
     fl_geom_bounds(ctx, line, b);
-    GEOSGeometry *near = GEOSClipByRect_r(ctx->geos, r->front_band, b[0] - 1, b[1] - 1,
-                                          b[2] + 1, b[3] + 1);
+    GEOSGeometry *near = fl_clip(ctx, r->front_band, (double[4]){b[0] - 1, b[1] - 1, b[2] + 1,
+                                                                 b[3] + 1});
     GEOSGeometry *out = near ? GEOSDifference_r(ctx->geos, line, near) : NULL;
     if (near)
         GEOSGeom_destroy_r(ctx->geos, near);
-    return out ? out : GEOSDifference_r(ctx->geos, line, r->front_band);
+    return out;
 }
 
 /* Whether line (projected, clear of the border band) lies in the territory: a line that

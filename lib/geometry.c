@@ -217,6 +217,70 @@ GEOSGeometry *fl_intersection(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeom
     return fl_keep_polygons(ctx, g);
 }
 
+/* Whether ring coordinates xy[0 .. n) put a vertex on one of the lines of rectangle b's edges
+ * or run an edge through one of its corners: the cases where GEOS 3.11's rectangle clip was
+ * seen to return an invalid polygon, or a valid one of the wrong area (tests/
+ * test_conservation.c makes them on a grid). */
+static bool clip_degenerate(GEOSContextHandle_t h, const double *xy, unsigned n, const double b[4])
+{
+    for (unsigned i = 0; i < n; i++) {
+        const double *p = xy + 2 * i, *q = xy + 2 * (i + 1 < n ? i + 1 : i);
+        if (p[0] == b[0] || p[0] == b[2] || p[1] == b[1] || p[1] == b[3])
+            return true;
+        /* a corner within the edge's bounds: the edge spans a corner's x and its y */
+        bool by_x = (p[0] < b[0]) != (q[0] < b[0]) || (p[0] < b[2]) != (q[0] < b[2]);
+        if (!by_x || ((p[1] < b[1]) == (q[1] < b[1]) && (p[1] < b[3]) == (q[1] < b[3])))
+            continue;
+        for (int k = 0; k < 4; k++) {
+            double cx = b[k & 1 ? 2 : 0], cy = b[k & 2 ? 3 : 1];
+            if (GEOSOrientationIndex_r(h, p[0], p[1], q[0], q[1], cx, cy) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Whether GEOS' rectangle clip can be trusted with polygonal g in rectangle b: no ring of it
+ * is degenerate there (see clip_degenerate). */
+static bool clip_safe(fl_ctx *ctx, const GEOSGeometry *g, const double b[4])
+{
+    GEOSContextHandle_t h = ctx->geos;
+    int type = GEOSGeomTypeId_r(h, g), np = GEOSGetNumGeometries_r(h, g);
+    if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
+        return false;
+    double *xy = NULL;
+    size_t cap = 0;
+    bool safe = true;
+    for (int i = 0; i < np && safe; i++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
+        int holes = GEOSGetNumInteriorRings_r(h, p);
+        for (int k = -1; k < holes && safe; k++) {
+            unsigned n;
+            const GEOSGeometry *ring = k < 0 ? GEOSGetExteriorRing_r(h, p)
+                                             : GEOSGetInteriorRingN_r(h, p, k);
+            safe = ring && !fl_line_coords(ctx, ring, &xy, &cap, &n) &&
+                   !clip_degenerate(h, xy, n, b);
+        }
+    }
+    free(xy);
+    return safe;
+}
+
+GEOSGeometry *fl_clip(fl_ctx *ctx, const GEOSGeometry *g, const double b[4])
+{
+    GEOSGeometry *c = clip_safe(ctx, g, b)
+                          ? GEOSClipByRect_r(ctx->geos, g, b[0], b[1], b[2], b[3]) : NULL;
+    if (c && GEOSisValid_r(ctx->geos, c) == 1)
+        return fl_keep_polygons(ctx, c);
+    if (c)
+        GEOSGeom_destroy_r(ctx->geos, c);
+    GEOSGeometry *rect = fl_rectangle(ctx, b);
+    GEOSGeometry *x = rect ? fl_intersection(ctx, g, rect) : NULL;
+    if (rect)
+        GEOSGeom_destroy_r(ctx->geos, rect);
+    return x;
+}
+
 GEOSGeometry *fl_difference(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b)
 {
     GEOSGeometry *g;

@@ -163,6 +163,11 @@ GEOSGeometry *fl_empty_polygon(fl_ctx *ctx);
 GEOSGeometry *fl_coverage_union(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
 /* a ∩ b, a − b with an envelope shortcut; NULL on GEOS error (message recorded). */
 GEOSGeometry *fl_intersection(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b);
+/* Polygonal g within the rectangle b (W, S, E, N), by GEOS' rectangle clip: one pass over
+ * the vertices, where an overlay would node all of them. GEOS 3.11's clip can go wrong where
+ * a vertex lies on the rectangle's edge lines or an edge passes through a corner; there, or
+ * should its result not be valid, an overlay with the rectangle is used instead. */
+GEOSGeometry *fl_clip(fl_ctx *ctx, const GEOSGeometry *g, const double b[4]);
 GEOSGeometry *fl_difference(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b);
 /* a ∪ b, polygonal parts only. */
 GEOSGeometry *fl_union(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b);

@@ -127,7 +127,7 @@ static GEOSGeometry *clip(fl_ctx *ctx, const GEOSGeometry *g, const double bbox[
                           const fl_window *w)
 {
     if (bbox[0] < w->env[0] || bbox[1] < w->env[1] || bbox[2] > w->env[2] || bbox[3] > w->env[3])
-        return fl_intersection(ctx, g, w->env_rect);
+        return fl_clip(ctx, g, w->env);
     GEOSGeometry *c = GEOSGeom_clone_r(ctx->geos, g);
     if (!c)
         fl_geos_error(ctx, "copying a feature");
@@ -329,7 +329,7 @@ static int window_open(fl_ctx *ctx, fl_window *w, const fl_snapshot *a, const fl
         return fl_geos_error(ctx, "placing a window in the territory");
     w->in_territory = in;
     w->territory = in ? GEOSGeom_clone_r(ctx->geos, w->env_rect) /* most lie inside */
-                      : fl_intersection(ctx, r->territory, w->env_rect);
+                      : fl_clip(ctx, r->territory, w->env);
     if (!w->territory)
         return ctx->err ? ctx->err : fl_geos_error(ctx, "copying a window");
     int rc = side_open(ctx, a, w, NULL, &w->side[0]);

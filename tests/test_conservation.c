@@ -7,9 +7,15 @@
  *  - For every status layer of every consecutive pair (the samples; every shared raw pair
  *    when ../shared/data is present): area(A) = area(A ∩ B) + area(A − B) within 1e-9
  *    relative.
+ *  - fl_clip (GEOS' rectangle clip where it is safe, else an overlay) of random valid
+ *    polygons on a grid, in rectangles on and off its lines: always valid, with the area of
+ *    GEOS' overlay with the rectangle, including the cases (counted) where GEOS' clip alone
+ *    gives an invalid polygon or one of the wrong area.
  * Links the library statically with its internal header. */
 #include "check.h"
 #include "internal.h"
+
+#include <math.h>
 
 
 static fl_ctx *ctx;
@@ -141,11 +147,71 @@ static void series(char **paths, int n)
     fl_snapshot_close(ctx, prev);
 }
 
+/* A random valid polygon of 3 to 8 vertices on the integer grid 0..10, or NULL. */
+static GEOSGeometry *random_polygon(unsigned *seed)
+{
+    int n = 3 + (int)(rand_r(seed) % 6);
+    GEOSCoordSequence *cs = GEOSCoordSeq_create_r(ctx->geos, (unsigned)n + 1, 2);
+    for (int i = 0; i <= n; i++) {
+        unsigned k = i < n ? rand_r(seed) : 0;
+        double x = i < n ? k % 11 : 0, y = i < n ? (k / 11) % 11 : 0;
+        if (i == n)
+            GEOSCoordSeq_getXY_r(ctx->geos, cs, 0, &x, &y);
+        GEOSCoordSeq_setXY_r(ctx->geos, cs, (unsigned)i, x, y);
+    }
+    GEOSGeometry *ring = GEOSGeom_createLinearRing_r(ctx->geos, cs);
+    GEOSGeometry *g = ring ? GEOSGeom_createPolygon_r(ctx->geos, ring, NULL, 0) : NULL;
+    if (g && GEOSisValid_r(ctx->geos, g) != 1) {
+        GEOSGeom_destroy_r(ctx->geos, g);
+        g = NULL;
+    }
+    return g;
+}
+
+/* fl_clip against GEOS' overlay with the rectangle, for random polygons and rectangles whose
+ * edges fall on the grid (vertices on them, edges through corners) or between its lines. */
+static void clips(void)
+{
+    const double boxes[3][4] = {{1, 1, 5, 9}, {0.5, 2, 7.5, 8.5}, {1.5, 1.5, 5.5, 9.5}};
+    unsigned seed = 1;
+    int tried = 0, fast_invalid = 0, fast_wrong = 0;
+    for (int t = 0; t < 60000; t++) {
+        const double *box = boxes[t % 3];
+        GEOSGeometry *g = random_polygon(&seed), *rect = fl_rectangle(ctx, box);
+        if (!g) {
+            GEOSGeom_destroy_r(ctx->geos, rect);
+            continue;
+        }
+        tried++;
+        GEOSGeometry *fast = GEOSClipByRect_r(ctx->geos, g, box[0], box[1], box[2], box[3]);
+        GEOSGeometry *c = fl_clip(ctx, g, box), *x = GEOSIntersection_r(ctx->geos, g, rect);
+        double af = 0, ac = 0, ax = 0;
+        CHECK(fast && c && x && GEOSArea_r(ctx->geos, fast, &af) &&
+              GEOSArea_r(ctx->geos, c, &ac) && GEOSArea_r(ctx->geos, x, &ax),
+              "clip %d: %s", t, fl_ctx_errmsg(ctx));
+        CHECK(!c || GEOSisValid_r(ctx->geos, c) == 1, "clip %d: not valid", t);
+        CHECK(fabs(ac - ax) <= 1e-9 * fmax(ax, 1), "clip %d: area %.12g, overlay %.12g", t, ac,
+              ax);
+        fast_invalid += fast && GEOSisValid_r(ctx->geos, fast) != 1;
+        fast_wrong += fast && fabs(af - ax) > 1e-9 * fmax(ax, 1);
+        GEOSGeometry *tmp[] = {g, rect, fast, c, x};
+        for (int i = 0; i < 5; i++)
+            if (tmp[i])
+                GEOSGeom_destroy_r(ctx->geos, tmp[i]);
+    }
+    CHECK(tried > 10000 && fast_invalid > 0 && fast_wrong > 0,
+          "clips: %d polygons, GEOS' clip invalid for %d, of the wrong area for %d", tried,
+          fast_invalid, fast_wrong);
+    printf("%d clips; GEOS' own clip invalid for %d of them, of the wrong area for %d\n", tried,
+           fast_invalid, fast_wrong);
+}
+
 int main(void)
 {
     ctx = fl_ctx_new();
     CHECK_OK(ctx, fl_profile_open(ctx, data_file("profiles/deepstate.profile"), &profile));
     square();
+    clips();
     char *samples[] = {strdup(data_file("sample/20220930.geojson")),
                        strdup(data_file("sample/20221004.geojson"))};
     series(samples, 2);

@@ -31,9 +31,9 @@
  * again with the stack of every allocation recorded, and leaked blocks whose stack matches
  * lsan.supp (LeakSanitizer's format; each pattern names a GEOS frame that never allocates
  * the geometry object GEOS hands to its caller) are counted apart, as leaking only inside
- * GEOS. First of all, a canary leaks the results of overlays, a union, a buffer and a line
- * merge on purpose and checks that they are still reported: the suppressions cannot hide a
- * leak of ours.
+ * GEOS. First of all, a canary leaks the results of overlays, a union, a buffer, a line
+ * merge and a rectangle clip on purpose and checks that they are still reported: the
+ * suppressions cannot hide a leak of ours.
  * FL_ALLOC_TRACE=2 prints the suppressed leaks too.
  *
  * Argument "shared" adds a real DeepStateMap export from ../shared/data (skipped when absent).
@@ -834,9 +834,15 @@ static GEOSGeometry *op_linemerge(GEOSContextHandle_t h, const GEOSGeometry *a,
     GEOSGeom_destroy_r(h, outline);
     return merged;
 }
+static GEOSGeometry *op_clip(GEOSContextHandle_t h, const GEOSGeometry *a, const GEOSGeometry *b)
+{
+    (void)b;
+    return GEOSClipByRect_r(h, a, 1, 1, 3, 3);
+}
 static const struct { const char *name; geos_op op; } canaries[] = {
     {"intersection", op_intersection}, {"difference", op_difference},
     {"union", op_union}, {"buffer", op_buffer}, {"line merge", op_linemerge},
+    {"rectangle clip", op_clip},
 };
 
 /* In a child: the result of op on two overlapping squares (one polygon, or for the line
