@@ -834,10 +834,14 @@ static GEOSGeometry *op_linemerge(GEOSContextHandle_t h, const GEOSGeometry *a,
     GEOSGeom_destroy_r(h, outline);
     return merged;
 }
+/* As fl_clip keeps a clip: a copy, the clip itself destroyed at once. */
 static GEOSGeometry *op_clip(GEOSContextHandle_t h, const GEOSGeometry *a, const GEOSGeometry *b)
 {
     (void)b;
-    return GEOSClipByRect_r(h, a, 1, 1, 3, 3);
+    GEOSGeometry *c = GEOSClipByRect_r(h, a, 1, 1, 3, 3);
+    GEOSGeometry *copy = c ? GEOSGeom_clone_r(h, c) : NULL;
+    GEOSGeom_destroy_r(h, c);
+    return copy;
 }
 static const struct { const char *name; geos_op op; } canaries[] = {
     {"intersection", op_intersection}, {"difference", op_difference},
