@@ -20,6 +20,8 @@ typedef struct run {
     char **rows;              /* n rows, or NULL */
     bool warm;                /* a thread: paths[-1] starts the timeline, without a row */
     int rc;
+    pthread_t th;
+    bool started;             /* th runs it */
 } run;
 
 static void *run_main(void *arg)
@@ -174,22 +176,18 @@ int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t
     start[1] = n;
     if (jobs > 1 && n >= 2)
         rc = cut_even(ctx, paths, n, jobs, start, &runs);
-    if (rc) {
+    run *r = rc ? NULL : fl_calloc(ctx, (size_t)runs, sizeof *r);
+    if (!r) {
         free(start);
-        return rc;
+        return rc ? rc : FL_ENOMEM;
     }
-    run r[runs];
-    pthread_t th[runs];
-    bool started[runs];
-    memset(r, 0, sizeof r);
-    memset(started, 0, sizeof started);
     for (int k = 0; k < runs; k++) {
         r[k] = (run){.tl = k ? NULL : tl, .ctx = k ? NULL : ctx, .paths = paths + start[k],
                      .n = start[k + 1] - start[k], .rows = rows ? rows + start[k] : NULL,
                      .warm = k > 0};
         if (k > 0 && !rc && !(rc = run_open(ctx, tl, &r[k])) &&
-            pthread_create(&th[k], NULL, run_main, &r[k]) == 0)
-            started[k] = true;
+            pthread_create(&r[k].th, NULL, run_main, &r[k]) == 0)
+            r[k].started = true;
         else if (k > 0 && !rc)
             rc = fl_error(ctx, FL_ENOMEM, "cannot start a thread");
     }
@@ -197,14 +195,15 @@ int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t
         run_main(&r[0]);
     rc = rc ? rc : r[0].rc;
     for (int k = 1; k < runs; k++) {
-        if (started[k])
-            pthread_join(th[k], NULL);
-        if (!rc && started[k] && r[k].rc)
+        if (r[k].started)
+            pthread_join(r[k].th, NULL);
+        if (!rc && r[k].started && r[k].rc)
             rc = fl_error(ctx, r[k].rc, "%s", fl_ctx_errmsg(r[k].ctx));
-        if (!rc && started[k])
+        if (!rc && r[k].started)
             rc = append(ctx, tl, &r[k]);
         run_close(&r[k]);
     }
+    free(r);
     free(start);
     return rc;
 }
