@@ -126,6 +126,9 @@ static const char *const third_party[] = {
     "DBFOpenLL",      /* shapelib 1.5: the same */
     "SHPReadObject",  /* shapelib 1.5: the same */
     "json_tokener_parse_ex", /* json-c 0.16: uses the failed allocation of a key (segfault) */
+    "lh_table_resize", /* json-c 0.16: json_object_object_add_ex loses the key it copied when
+                         the table's growth fails (an object of more than 10 keys; timeline
+                         step, n=34247) */
     "regcomp",        /* glibc 2.36: double free when regcomp runs out of memory (abort) */
     "regexec",        /* glibc 2.36: answers REG_NOMATCH, not REG_ESPACE, when an allocation
                          fails, so the caller cannot tell "no match" from "no memory" */
