@@ -268,17 +268,12 @@ static bool clip_safe(fl_ctx *ctx, const GEOSGeometry *g, const double b[4])
 
 GEOSGeometry *fl_clip(fl_ctx *ctx, const GEOSGeometry *g, const double b[4])
 {
-    /* GEOS' clip loses what it built when an allocation throws inside it (tests/alloc counts
-     * blocks allocated under GEOSClipByRect_r as GEOS' own): its result is copied and
-     * destroyed at once, so that no block allocated inside it outlives this call. */
     GEOSGeometry *c = clip_safe(ctx, g, b)
                           ? GEOSClipByRect_r(ctx->geos, g, b[0], b[1], b[2], b[3]) : NULL;
-    GEOSGeometry *kept = c && GEOSisValid_r(ctx->geos, c) == 1 ? GEOSGeom_clone_r(ctx->geos, c)
-                                                                : NULL;
+    if (c && GEOSisValid_r(ctx->geos, c) == 1)
+        return fl_keep_polygons(ctx, c);
     if (c)
         GEOSGeom_destroy_r(ctx->geos, c);
-    if (kept)
-        return fl_keep_polygons(ctx, kept);
     GEOSGeometry *rect = fl_rectangle(ctx, b);
     GEOSGeometry *x = rect ? fl_intersection(ctx, g, rect) : NULL;
     if (rect)
