@@ -22,9 +22,7 @@ static double *cell(fl_diff *d, int region, int a, int b)
 static GEOSGeometry *piece_in_region(fl_ctx *ctx, const GEOSGeometry *p, const double bbox[4],
                                      const GEOSGeometry *g)
 {
-    const double m = 1e-4; /* degrees (~10 m) */
-    GEOSGeometry *near = fl_clip(ctx, g, (double[4]){bbox[0] - m, bbox[1] - m, bbox[2] + m,
-                                                      bbox[3] + m});
+    GEOSGeometry *near = fl_clip_around(ctx, g, bbox, 1e-4 /* degrees, ~10 m */);
     GEOSGeometry *x = near ? fl_intersection(ctx, p, near) : NULL;
     if (near)
         GEOSGeom_destroy_r(ctx->geos, near);

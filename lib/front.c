@@ -140,8 +140,7 @@ static GEOSGeometry *minus_band(fl_ctx *ctx, const fl_regions *r, const GEOSGeom
 {
     double b[4];
     fl_geom_bounds(ctx, line, b);
-    GEOSGeometry *near = fl_clip(ctx, r->front_band, (double[4]){b[0] - 1, b[1] - 1, b[2] + 1,
-                                                                 b[3] + 1});
+    GEOSGeometry *near = fl_clip_around(ctx, r->front_band, b, 1 /* metre */);
     GEOSGeometry *out = near ? GEOSDifference_r(ctx->geos, line, near) : NULL;
     if (near)
         GEOSGeom_destroy_r(ctx->geos, near);

@@ -360,6 +360,13 @@ static bool placeholders(json_object *doc, size_t n)
     return true;
 }
 
+/* Cuts the text into its features when a feature (two levels down) fits the nesting limit;
+ * else leaves it whole (src->n = 0). */
+static int cut_features(fl_ctx *ctx, fl_source *src, size_t from)
+{
+    return ctx->limits[FL_LIMIT_NESTING] > 2 ? fl_source_cut(ctx, src, from) : FL_OK;
+}
+
 /* The document: json-c's parse of the skeleton (the text without its features) when the
  * features could be cut from the text, else of the whole text (and r->src->n is 0). */
 static int parse_doc(reader *r, json_object **doc)
@@ -367,7 +374,7 @@ static int parse_doc(reader *r, json_object **doc)
     fl_ctx *ctx = r->ctx;
     fl_source *src = r->src;
     int depth = (int)ctx->limits[FL_LIMIT_NESTING];
-    int rc = depth > 2 ? fl_source_cut(ctx, src, r->from) : FL_OK;
+    int rc = cut_features(ctx, src, r->from);
     json_tokener *tok = rc ? NULL : tokener(ctx, depth);
     if (!tok)
         return ctx->err;
@@ -431,8 +438,8 @@ int fl_geojson_source(fl_ctx *ctx, const char *path, fl_source *src)
 {
     size_t from;
     int rc = read_text(ctx, path, src, &from);
-    if (!rc && ctx->limits[FL_LIMIT_NESTING] > 2) /* as parse_doc cuts */
-        rc = fl_source_cut(ctx, src, from);
+    if (!rc)
+        rc = cut_features(ctx, src, from);
     return rc ? rc : fl_source_index(ctx, src);
 }
 

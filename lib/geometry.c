@@ -281,6 +281,13 @@ GEOSGeometry *fl_clip(fl_ctx *ctx, const GEOSGeometry *g, const double b[4])
     return x;
 }
 
+GEOSGeometry *fl_clip_around(fl_ctx *ctx, const GEOSGeometry *g, const double bbox[4],
+                             double margin)
+{
+    const double b[4] = {bbox[0] - margin, bbox[1] - margin, bbox[2] + margin, bbox[3] + margin};
+    return fl_clip(ctx, g, b);
+}
+
 GEOSGeometry *fl_difference(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b)
 {
     GEOSGeometry *g;

@@ -168,6 +168,10 @@ GEOSGeometry *fl_intersection(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeom
  * a vertex lies on the rectangle's edge lines or an edge passes through a corner; there, or
  * should its result not be valid, an overlay with the rectangle is used instead. */
 GEOSGeometry *fl_clip(fl_ctx *ctx, const GEOSGeometry *g, const double b[4]);
+/* g clipped (fl_clip) to bbox grown by margin on every side: what of g lies near something of
+ * those bounds, so that an overlay with it need not node all of g. */
+GEOSGeometry *fl_clip_around(fl_ctx *ctx, const GEOSGeometry *g, const double bbox[4],
+                             double margin);
 GEOSGeometry *fl_difference(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b);
 /* a ∪ b, polygonal parts only. */
 GEOSGeometry *fl_union(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b);
