@@ -47,15 +47,10 @@ static GEOSGeometry *transform(fl_ctx *ctx, const GEOSGeometry *g, PJ *pj, PJ_DI
 /* A Lambert azimuthal equal-area projection centred on bbox. */
 static PJ *local_projection(fl_ctx *ctx, const double bbox[4])
 {
-    char def[160];
-    snprintf(def, sizeof def, "+proj=laea +lat_0=%.4f +lon_0=%.4f +ellps=WGS84 +units=m +type=crs",
-             (bbox[1] + bbox[3]) / 2, (bbox[0] + bbox[2]) / 2);
-    PJ *t = proj_create_crs_to_crs(ctx->proj, "EPSG:4326", def, NULL);
-    PJ *n = t ? proj_normalize_for_visualization(ctx->proj, t) : NULL; /* lon, lat order */
-    proj_destroy(t);
-    if (!n)
+    PJ *p = fl_laea(ctx, (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2);
+    if (!p)
         fl_proj_error(ctx, "creating a local projection");
-    return n;
+    return p;
 }
 
 /* The territory's boundary buffered by tolerance_km, in the regions' local projection:

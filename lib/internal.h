@@ -193,6 +193,9 @@ double fl_geom_length_km(fl_ctx *ctx, const GEOSGeometry *g);
 /* A copy of a (Multi)Polygon with vertices added along its geodesic edges, so that GEOS'
  * longitude/latitude segments follow them; NULL on error. */
 GEOSGeometry *fl_densify(fl_ctx *ctx, const GEOSGeometry *g);
+/* A Lambert azimuthal equal-area projection on WGS84 centred on (lon0, lat0): longitude,
+ * latitude in degrees to metres (PJ_FWD) and back; NULL on error (ctx's PROJ log says why). */
+PJ *fl_laea(fl_ctx *ctx, double lon0, double lat0);
 
 /* profile.c */
 typedef struct fl_status_def fl_status_def;

@@ -210,12 +210,7 @@ static int make_projection(fl_ctx *ctx, fl_render *r)
     double lat0 = (r->view[1] + r->view[3]) / 2, lon0 = (r->view[0] + r->view[2]) / 2;
     snprintf(r->proj_def, sizeof r->proj_def,
              "+proj=laea +lat_0=%.4f +lon_0=%.4f +ellps=WGS84 +units=m +no_defs", lat0, lon0);
-    char def[300];
-    snprintf(def, sizeof def, "%s +type=crs", r->proj_def);
-    PJ *t = proj_create_crs_to_crs(ctx->proj, "EPSG:4326", def, NULL);
-    r->pj = t ? proj_normalize_for_visualization(ctx->proj, t) : NULL; /* lon, lat order */
-    proj_destroy(t);
-    if (!r->pj)
+    if (!(r->pj = fl_laea(ctx, lon0, lat0)))
         return fl_proj_error(ctx, "creating the map projection");
     return FL_OK;
 }
