@@ -120,6 +120,21 @@ int fl_line_coords(fl_ctx *ctx, const GEOSGeometry *line, double **xy, size_t *c
     return FL_OK;
 }
 
+int fl_each_ring(fl_ctx *ctx, const GEOSGeometry *g, fl_ring_fn fn, void *data)
+{
+    int np = GEOSGetNumGeometries_r(ctx->geos, g), rc = 0;
+    for (int i = 0; i < np && !rc; i++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, g, i);
+        if (GEOSGeomTypeId_r(ctx->geos, p) != GEOS_POLYGON || GEOSisEmpty_r(ctx->geos, p))
+            continue;
+        int holes = GEOSGetNumInteriorRings_r(ctx->geos, p);
+        rc = fn(ctx, GEOSGetExteriorRing_r(ctx->geos, p), data);
+        for (int k = 0; k < holes && !rc; k++)
+            rc = fn(ctx, GEOSGetInteriorRingN_r(ctx->geos, p, k), data);
+    }
+    return rc;
+}
+
 GEOSGeometry *fl_collect(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
 {
     GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, gs,

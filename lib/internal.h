@@ -151,6 +151,10 @@ GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool geodesic, bo
  * needed (reused from call to call; the caller frees it), and their count into *n. */
 int fl_line_coords(fl_ctx *ctx, const GEOSGeometry *line, double **xy, size_t *cap,
                    unsigned int *n);
+/* Calls fn for every ring of polygonal g (each polygon's shell, then its holes; empty
+ * polygons have none) until one returns non-zero; that value, else 0. */
+typedef int (*fl_ring_fn)(fl_ctx *ctx, const GEOSGeometry *ring, void *data);
+int fl_each_ring(fl_ctx *ctx, const GEOSGeometry *g, fl_ring_fn fn, void *data);
 /* A collection of n geometries (n > 0), which it takes, also on failure; NULL on error. */
 GEOSGeometry *fl_collect(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
 /* Union of n geometries (consumed), or an empty polygon when n == 0; one valid polygon is
@@ -317,6 +321,16 @@ GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double bbox[4]);
  * also on error. */
 int fl_odd_edge_bounds(fl_ctx *ctx, const GEOSGeometry *const *r, int nr,
                        const GEOSGeometry *const *n, int nn, double (**bounds)[4], int *count);
+
+/* distinct_lines.c: the rings of polygonal geometries added in turn, as lines in which each
+ * segment (by its endpoints' exact coordinates, either way round) occurs once: the first
+ * time it is added. */
+typedef struct fl_distinct fl_distinct;
+fl_distinct *fl_distinct_new(fl_ctx *ctx);
+void fl_distinct_free(fl_ctx *ctx, fl_distinct *d);
+int fl_distinct_add(fl_ctx *ctx, fl_distinct *d, const GEOSGeometry *polygonal);
+/* The lines so far, as a collection the caller owns (d has none left); NULL on error. */
+GEOSGeometry *fl_distinct_lines(fl_ctx *ctx, fl_distinct *d);
 
 /* Status of a point from the snapshot's layers alone: index, or -1 when uncovered. */
 int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt);

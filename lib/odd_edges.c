@@ -35,6 +35,7 @@ typedef struct segs {
     size_t n, cap;
     double *xy; /* one ring's coordinates (fl_line_coords) */
     size_t capxy;
+    int side, feature; /* of the rings being added */
 } segs;
 
 static int cmp_point(double ax, double ay, double bx, double by)
@@ -50,8 +51,10 @@ static int cmp_seg(const void *x, const void *y)
 }
 
 /* Appends the segments of one ring (a closed line). */
-static int add_ring(fl_ctx *ctx, const GEOSGeometry *ring, int side, int feature, segs *s)
+static int add_ring(fl_ctx *ctx, const GEOSGeometry *ring, void *data)
 {
+    segs *s = data;
+    int side = s->side, feature = s->feature;
     unsigned int n;
     int rc = fl_line_coords(ctx, ring, &s->xy, &s->capxy, &n);
     if (rc || n < 2)
@@ -77,17 +80,9 @@ static int add_ring(fl_ctx *ctx, const GEOSGeometry *ring, int side, int feature
 /* Appends the segments of every ring of polygonal g. */
 static int add_rings(fl_ctx *ctx, const GEOSGeometry *g, int side, int feature, segs *s)
 {
-    int np = GEOSGetNumGeometries_r(ctx->geos, g), rc = FL_OK;
-    for (int i = 0; i < np && !rc; i++) {
-        const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, g, i);
-        if (GEOSGeomTypeId_r(ctx->geos, p) != GEOS_POLYGON || GEOSisEmpty_r(ctx->geos, p))
-            continue;
-        int holes = GEOSGetNumInteriorRings_r(ctx->geos, p);
-        rc = add_ring(ctx, GEOSGetExteriorRing_r(ctx->geos, p), side, feature, s);
-        for (int k = 0; k < holes && !rc; k++)
-            rc = add_ring(ctx, GEOSGetInteriorRingN_r(ctx->geos, p, k), side, feature, s);
-    }
-    return rc;
+    s->side = side;
+    s->feature = feature;
+    return fl_each_ring(ctx, g, add_ring, s);
 }
 
 /* Keeps, in place, one of each segment that occurs an odd number of times within a pair (v

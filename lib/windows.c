@@ -229,39 +229,33 @@ static int side_status(fl_ctx *ctx, const fl_window_side *sd, const GEOSGeometry
 
 /* The lines that cut a window into faces, noded and dissolved (a union of the lines): the
  * boundaries of both sides' features (a feature both have, once), the envelope's and, in a
- * window the territory's border crosses, the territory's.
+ * window the territory's border crosses, the territory's; each segment once
+ * (distinct_lines.c).
  * Noding snap-rounds to NODING_GRID: the two snapshots' lines run along each other for most
  * of their length, GEOS' floating noding of them failed and its retries snapped at growing
  * tolerances, up to closing real gaps of a few decimetres between drawn layers. Snap-rounding
  * cannot fail, moves no vertex by more than half the grid, and costs one pass. */
 static GEOSGeometry *noded_boundaries(fl_ctx *ctx, const fl_window *w)
 {
-    const fl_window_side *sa = &w->side[0], *sb = &w->side[1];
-    size_t n = 0, want = (size_t)sa->n + (size_t)sb->n + 2;
-    GEOSGeometry **lines = fl_calloc(ctx, want, sizeof *lines);
-    bool ok = lines != NULL;
-    for (int k = 0; ok && k < sa->n + sb->n; k++) {
-        const fl_window_side *sd = k < sa->n ? sa : sb;
-        int i = k < sa->n ? k : k - sa->n;
+    fl_distinct *d = fl_distinct_new(ctx);
+    int rc = d ? FL_OK : FL_ENOMEM;
+    for (int k = 0; !rc && k < w->side[0].n + w->side[1].n; k++) {
+        const fl_window_side *sd = &w->side[k >= w->side[0].n];
+        int i = k < w->side[0].n ? k : k - w->side[0].n;
         if (!sd->shared[i])
-            ok = (lines[n++] = GEOSBoundary_r(ctx->geos, sd->geom[i])) != NULL;
+            rc = fl_distinct_add(ctx, d, sd->geom[i]);
     }
-    if (ok)
-        ok = (lines[n++] = GEOSBoundary_r(ctx->geos, w->env_rect)) != NULL;
-    if (ok && !w->in_territory) /* the territory's border, so that no face crosses it */
-        ok = (lines[n++] = GEOSBoundary_r(ctx->geos, w->territory)) != NULL;
-    GEOSGeometry *coll = ok ? fl_collect(ctx, lines, n) : NULL;
-    if (lines && !ok) { /* not handed to GEOS */
-        fl_geos_error(ctx, "a boundary in a window");
-        for (size_t i = 0; i + 1 < n; i++)
-            GEOSGeom_destroy_r(ctx->geos, lines[i]);
-    }
-    free(lines);
-    GEOSGeometry *noded = coll ? GEOSUnaryUnionPrec_r(ctx->geos, coll, NODING_GRID) : NULL;
-    if (coll && !noded)
+    if (!rc)
+        rc = fl_distinct_add(ctx, d, w->env_rect);
+    if (!rc && !w->in_territory) /* the territory's border, so that no face crosses it */
+        rc = fl_distinct_add(ctx, d, w->territory);
+    GEOSGeometry *lines = rc ? NULL : fl_distinct_lines(ctx, d);
+    fl_distinct_free(ctx, d);
+    GEOSGeometry *noded = lines ? GEOSUnaryUnionPrec_r(ctx->geos, lines, NODING_GRID) : NULL;
+    if (lines && !noded)
         fl_geos_error(ctx, "noding a window's boundaries");
-    if (coll)
-        GEOSGeom_destroy_r(ctx->geos, coll);
+    if (lines)
+        GEOSGeom_destroy_r(ctx->geos, lines);
     return noded;
 }
 
