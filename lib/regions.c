@@ -276,9 +276,11 @@ int fl_regions_locate(fl_ctx *ctx, const fl_regions *r, double lat, double lon)
     if (!pt)
         return -2;
     locate_query q = {ctx, r, pt, -1, false};
+    ctx->geos_msg[0] = 0; /* the query returns nothing: a message tells that it failed */
     GEOSSTRtree_query_r(ctx->geos, r->tree, pt, locate_visit, &q);
     GEOSGeom_destroy_r(ctx->geos, pt);
-    if (q.failed) { /* a predicate that failed answered neither yes nor no */
+    if (q.failed || ctx->geos_msg[0]) { /* a failed predicate or query answered neither yes
+                                         * nor no */
         fl_geos_error(ctx, "locating a point in the regions");
         return -2;
     }
