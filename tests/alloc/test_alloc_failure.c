@@ -177,6 +177,8 @@ static const struct {
      * coordinate sequence is not adopted yet and is lost (GEOSGeom_createLinearRing_r,
      * GEOSGeom_createEmptyPolygon_r); once adopted, the caller must not free it */
     {"geos::geom::GeometryFactory::createLinearRing(geos::geom::CoordinateSequence*)", false},
+    /* `new LineString(newCoords, *this)`: the same for a line (GEOSGeom_createLineString_r) */
+    {"geos::geom::GeometryFactory::createLineString(geos::geom::CoordinateSequence*)", false},
     /* `new Polygon(shell, holes, *this)`: the same for the rings */
     {"geos::geom::GeometryFactory::createPolygon(geos::geom::LinearRing*,", false},
     /* `std::vector<std::unique_ptr<Geometry>> vgeoms(ngeoms)` comes before the caller's
