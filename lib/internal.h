@@ -23,6 +23,8 @@ struct fl_ctx {
     char proj_msg[512]; /* last error PROJ logged */
     int64_t limits[4];
     uint64_t serial; /* numbers the regions made with this context (cache keys) */
+    bool snap_noding; /* windows.c: snap-round every window's lines, as where the floating
+                       * noder fails (a test compares both) */
 };
 
 /* context.c: records an error on ctx and returns code. */
