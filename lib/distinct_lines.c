@@ -3,8 +3,8 @@
  * A window's faces come from noding the boundaries of both snapshots' changed features
  * (windows.c). A feature and the one that replaces it share most of their segments, and
  * neighbouring features share their common border: given to GEOS as they are, those copies
- * lie on each other, and snap-rounding nodes each overlapping pair vertex by vertex (most of
- * a window's cost). A segment given twice adds nothing to the noded lines: no vertex (its
+ * lie on each other, and GEOS' noders handle each overlapping pair vertex by vertex (most of
+ * a window's cost when they were given so). A segment given twice adds nothing to the noded lines: no vertex (its
  * endpoints are the other copy's) and no crossing (the other copy crosses the same lines at
  * the same points). So each segment is kept the first time it is seen, by the exact
  * coordinates of its endpoints in either direction, and a ring becomes the runs of its
@@ -44,6 +44,7 @@ void fl_distinct_free(fl_ctx *ctx, fl_distinct *d)
     free(d);
 }
 
+/* The slot holding segment s, else the empty one where it goes (linear probing). */
 static size_t slot_of(const fl_distinct *d, const double s[4])
 {
     uint64_t h = 0x9E3779B97F4A7C15u, v;
