@@ -109,11 +109,16 @@ int fl_error(fl_ctx *ctx, int code, const char *fmt, ...)
     return code;
 }
 
+bool fl_geos_out_of_memory(const fl_ctx *ctx)
+{
+    return strstr(ctx->geos_msg, "bad_alloc") != NULL;
+}
+
 int fl_geos_error(fl_ctx *ctx, const char *what)
 {
     /* GEOS' C API turns every C++ exception into a message; running out of memory is
      * std::bad_alloc, and is reported as such */
-    int code = strstr(ctx->geos_msg, "bad_alloc") ? FL_ENOMEM : FL_EGEOS;
+    int code = fl_geos_out_of_memory(ctx) ? FL_ENOMEM : FL_EGEOS;
     return fl_error(ctx, code, "%s: %s", what, ctx->geos_msg[0] ? ctx->geos_msg : "failed");
 }
 

@@ -166,6 +166,10 @@ GEOSGeometry *fl_distinct_lines(fl_ctx *ctx, fl_distinct *d)
 {
     size_t n = d->nlines;
     d->nlines = 0; /* fl_collect takes them, even on failure */
-    return n ? fl_collect(ctx, d->lines, n)
-             : GEOSGeom_createEmptyCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION);
+    if (n)
+        return fl_collect(ctx, d->lines, n);
+    GEOSGeometry *none = GEOSGeom_createEmptyCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION);
+    if (!none)
+        fl_geos_error(ctx, "an empty collection of lines");
+    return none;
 }

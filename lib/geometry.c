@@ -255,29 +255,31 @@ static bool clip_degenerate(GEOSContextHandle_t h, const double *xy, unsigned n,
     return false;
 }
 
+typedef struct clip_check {
+    const double *b; /* the rectangle */
+    double *xy;      /* one ring's coordinates (fl_line_coords) */
+    size_t cap;
+} clip_check;
+
+/* Non-zero when ring is degenerate in the rectangle, or its coordinates cannot be read. */
+static int ring_unsafe(fl_ctx *ctx, const GEOSGeometry *ring, void *data)
+{
+    clip_check *c = data;
+    unsigned n;
+    return fl_line_coords(ctx, ring, &c->xy, &c->cap, &n) ||
+           clip_degenerate(ctx->geos, c->xy, n, c->b);
+}
+
 /* Whether GEOS' rectangle clip can be trusted with polygonal g in rectangle b: no ring of it
  * is degenerate there (see clip_degenerate). */
 static bool clip_safe(fl_ctx *ctx, const GEOSGeometry *g, const double b[4])
 {
-    GEOSContextHandle_t h = ctx->geos;
-    int type = GEOSGeomTypeId_r(h, g), np = GEOSGetNumGeometries_r(h, g);
+    int type = GEOSGeomTypeId_r(ctx->geos, g);
     if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
         return false;
-    double *xy = NULL;
-    size_t cap = 0;
-    bool safe = true;
-    for (int i = 0; i < np && safe; i++) {
-        const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
-        int holes = GEOSGetNumInteriorRings_r(h, p);
-        for (int k = -1; k < holes && safe; k++) {
-            unsigned n;
-            const GEOSGeometry *ring = k < 0 ? GEOSGetExteriorRing_r(h, p)
-                                             : GEOSGetInteriorRingN_r(h, p, k);
-            safe = ring && !fl_line_coords(ctx, ring, &xy, &cap, &n) &&
-                   !clip_degenerate(h, xy, n, b);
-        }
-    }
-    free(xy);
+    clip_check c = {b, NULL, 0};
+    bool safe = !fl_each_ring(ctx, g, ring_unsafe, &c);
+    free(c.xy);
     return safe;
 }
 

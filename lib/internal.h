@@ -31,6 +31,8 @@ struct fl_ctx {
 int fl_error(fl_ctx *ctx, int code, const char *fmt, ...) FL_PRINTF(3, 4);
 /* Records a GEOS failure during `what` (GEOS' own message appended). */
 int fl_geos_error(fl_ctx *ctx, const char *what);
+/* Whether GEOS' last error message says it ran out of memory (std::bad_alloc). */
+bool fl_geos_out_of_memory(const fl_ctx *ctx);
 /* Records a PROJ failure: the formatted text, then PROJ's reason. FL_EPROJ, or FL_ENOMEM
  * when PROJ ran out of memory. */
 int fl_proj_error(fl_ctx *ctx, const char *fmt, ...) FL_PRINTF(2, 3);

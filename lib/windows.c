@@ -237,7 +237,7 @@ static GEOSGeometry *node(fl_ctx *ctx, const GEOSGeometry *lines)
 {
     ctx->geos_msg[0] = 0;
     GEOSGeometry *noded = ctx->snap_noding ? NULL : GEOSNode_r(ctx->geos, lines);
-    if (noded || strstr(ctx->geos_msg, "bad_alloc"))
+    if (noded || fl_geos_out_of_memory(ctx))
         return noded;
     return GEOSUnaryUnionPrec_r(ctx->geos, lines, NODING_GRID);
 }
