@@ -249,7 +249,8 @@ static double copies_of(const char *c, const char **end)
 /* The number of positions of regular expression re once its repetitions are expanded as
  * glibc does (an atom is one; nested repetitions multiply); infinite for groups nested more
  * than 31 deep. A ')' that closes no group is an ordinary character to glibc's extended
- * syntax (RE_UNMATCHED_RIGHT_PAREN_ORD), so an atom here too. */
+ * syntax (RE_UNMATCHED_RIGHT_PAREN_ORD), so an atom here too. A group counts at least one,
+ * even empty: regcomp copies its nodes once per repetition too ("(){,11800}"). */
 static double expanded_size(const char *re)
 {
     double sum[32] = {0}; /* per open group */
@@ -263,7 +264,7 @@ static double expanded_size(const char *re)
             if (*c == '(')
                 sum[++depth] = 0;
             else if (*c == ')') {
-                operand = sum[depth--];
+                operand = fmax(sum[depth--], 1);
                 sum[depth] += operand;
             }
             continue;
