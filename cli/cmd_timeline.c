@@ -18,7 +18,8 @@ static const char timeline_help[] =
     "frontline length; then the change log of places (which place changed status between\n"
     "which two snapshots). --csv writes one row per snapshot; --place NAME prints one\n"
     "place's history. --plot charts the km² of each status over time and the regions that\n"
-    "changed most (snapshots of unknown time are left out). Only two snapshots are in\n"
+    "changed most. A file with no time in its name is an error (docs/times.md lists the\n"
+    "forms read). Only two snapshots are in\n"
     "memory at any time (per thread). --jobs N spreads the snapshots over N threads; the\n"
     "results are the same, printed when all are done. --timing prints the CPU seconds spent\n"
     "per stage on stderr.\n";

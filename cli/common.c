@@ -202,12 +202,12 @@ int open_snapshot(session *s, const options *o, const char *path, fl_snapshot **
     if (fl_snapshot_open(s->ctx, path, s->profile, out))
         return fail(s->ctx);
     if (o->time) {
-        int64_t t = fl_time_parse(o->time);
-        if (t == FL_TIME_UNKNOWN) {
+        int64_t t;
+        if (fl_time_parse_exact(o->time, &t)) {
             fl_snapshot_close(s->ctx, *out);
             *out = NULL;
-            return fail_msg("--time: '%s' is not a time (Unix seconds, YYYYMMDD or "
-                            "YYYY-MM-DD[THH:MM:SS])", o->time);
+            return fail_msg("--time: '%s' is not a valid time (Unix seconds, YYYYMMDD or "
+                            "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM], years 1900-2199)", o->time);
         }
         fl_snapshot_set_time(*out, t);
     }

@@ -141,6 +141,9 @@ int fl_regions_write(fl_ctx *ctx, const fl_regions *regions, const char *path);
 typedef struct fl_snapshot fl_snapshot;
 
 #define FL_TIME_UNKNOWN INT64_MIN
+/* The times the library reads and prints: 1900-01-01T00:00:00Z .. 2199-12-31T23:59:59Z. */
+#define FL_TIME_MIN INT64_C(-2208988800)
+#define FL_TIME_MAX INT64_C(7258118399)
 
 /* Feature accounting: every feature of the file lands in exactly one of the four classes.
  * repaired counts polygonal features that GEOS make-valid had to repair. */
@@ -151,8 +154,9 @@ typedef struct fl_counts {
 /* Loads and classifies a snapshot. The format is recognised from the content and extension:
  * DeepStateMap multi-layer GeoJSON, single-layer GeoJSON (features without properties),
  * a shapefile with a status attribute, or WKT (.wkt: one geometry per line, optionally
- * "STATUS;" before it). The time comes from the file name (Unix timestamp, YYYYMMDD or
- * YYYY-MM-DD[THH:MM[:SS]]) or is FL_TIME_UNKNOWN; fl_snapshot_set_time overrides it.
+ * "STATUS;" before it). The time comes from the file name (fl_time_parse) or is
+ * FL_TIME_UNKNOWN; fl_snapshot_set_time overrides it (FL_TIME_UNKNOWN or a time within
+ * [FL_TIME_MIN, FL_TIME_MAX]).
  * The profile must outlive the snapshot. */
 int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      fl_snapshot **out);
@@ -175,11 +179,19 @@ double fl_snapshot_status_km2(const fl_snapshot *snap, int status);
  * layers. */
 int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *snap, const char *path);
 
-/* Parses a time string (Unix seconds, YYYYMMDD, YYYY-MM-DD[THH:MM[:SS]][Z]) found in a file
- * name or given by the user. Returns FL_TIME_UNKNOWN when none is found. */
+/* The first time found in a file name (its last path component) or a property value, in
+ * Unix seconds: ISO 8601 YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|+HH:MM] (the offset applied),
+ * YYYYMMDD, Unix seconds (9..11 digits) or milliseconds (13 digits), a day, English month
+ * name and year (02APR2023, 14_March_2022), or a month name and day (MAR2, the year taken
+ * from the nearest parent folder named by a year alone, e.g. "2023/"). Invalid dates
+ * (2022-02-30) and times outside [FL_TIME_MIN, FL_TIME_MAX] are not times.
+ * Returns FL_TIME_UNKNOWN when none is found. See docs/times.md. */
 int64_t fl_time_parse(const char *text);
+/* The same forms, but text must be exactly one time, nothing before or after (an option
+ * such as --time, or a property value). FL_OK and *out set, or FL_EARG (*out untouched). */
+int fl_time_parse_exact(const char *text, int64_t *out);
 /* Formats a time as ISO 8601 UTC ("2022-09-30T08:26:05Z") into buf (at least 21 bytes);
- * "" for FL_TIME_UNKNOWN. Returns buf. */
+ * "" for FL_TIME_UNKNOWN and any time outside [FL_TIME_MIN, FL_TIME_MAX]. Returns buf. */
 char *fl_time_format(int64_t t, char *buf, size_t size);
 
 /* ---------------------------------------------------------------------------------------
@@ -310,7 +322,8 @@ int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *re
                     const fl_places *places, double front_tolerance_km, fl_timeline **out);
 void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl);
 /* Loads path, computes its row and appends place changes to the change log. row_json (may
- * be NULL) receives the row as JSON. */
+ * be NULL) receives the row as JSON. A snapshot of unknown time (none in its file name) or
+ * earlier than the one before it is refused with FL_EARG naming the file. */
 int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json);
 /* Adds n snapshots (in time order), as n calls of fl_timeline_add would, on up to jobs threads:
  * the snapshots are cut into contiguous runs of about equal cost (a first pass reads their
@@ -331,7 +344,8 @@ int fl_timeline_changes_json(fl_ctx *ctx, const fl_timeline *tl, char **json);
 /* One place's history: its status in the first snapshot, then every change, as JSON
  * {id, name, lat, lon, history: [{time, status[, previous_time]}]}. */
 int fl_timeline_place_json(fl_ctx *ctx, const fl_timeline *tl, int place, char **json);
-/* Sorts n paths in place by the time in their names (unknown times last, then by name). */
+/* Sorts n paths in place by the time in their names (unknown times last, then by name;
+ * fl_timeline_add refuses those). */
 void fl_timeline_sort_paths(char **paths, size_t n);
 
 /* ---------------------------------------------------------------------------------------

@@ -177,10 +177,12 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     /* after the first, a snapshot is only loaded: the diff carries the areas over */
     int rc = fl_snapshot_load(ctx, path, tl->profile, tl->prev, &s);
+    if (!rc && s->time == FL_TIME_UNKNOWN)
+        rc = fl_error(ctx, FL_EARG, "%s: no time in the file name (a timeline orders its "
+                      "snapshots by time; see docs/times.md for the forms read)", path);
     if (!rc && !tl->prev)
         rc = fl_snapshot_normalise(ctx, s);
-    if (!rc && tl->prev && s->time != FL_TIME_UNKNOWN && tl->prev->time != FL_TIME_UNKNOWN &&
-        s->time < tl->prev->time)
+    if (!rc && tl->prev && s->time < tl->prev->time)
         rc = fl_error(ctx, FL_EARG, "%s: earlier than the previous snapshot %s (add snapshots "
                       "in time order)", path, tl->prev->path);
     lap(tl, 0, &t);
@@ -196,7 +198,7 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
     if (!rc)
         rc = log_places(ctx, tl, s, d, &changes);
     lap(tl, 4, &t);
-    if (!rc && s->time != FL_TIME_UNKNOWN)
+    if (!rc)
         rc = fl_chart_add(ctx, tl->chart, s->time, a);
     if (!rc && row_json_out)
         rc = fl_json_out(ctx, row_json(tl, s, a, d, changes), row_json_out);

@@ -14,6 +14,13 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
 # json FILE EXPR: evaluates a Python expression on the parsed document `d`
+# refused WHAT REGEX CMD...: CMD exits non-zero, with one line on stderr matching REGEX
+refused() {
+  local what=$1 re=$2; shift 2
+  "$@" >"$tmp/out.txt" 2>"$tmp/err.txt"; local rc=$?
+  if [ $rc -ne 0 ] && [ $rc -lt 128 ] && [ "$(wc -l <"$tmp/err.txt")" -eq 1 ] && grep -Eq "$re" "$tmp/err.txt"; then ok
+  else bad "$what (exit $rc): $(head -c 300 "$tmp/err.txt")"; fi
+}
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; }
 
 for cmd in info area diff status claims front timeline convert; do
@@ -78,6 +85,16 @@ check "broken JSON exits 1" test $rc -eq 1
 check "broken JSON message names the file" grep -q "broken.geojson:1:.*invalid JSON" "$tmp/err.txt"
 "$fl" area "$a" --profile "$tmp/nosuch.profile" 2>"$tmp/err.txt"; rc=$?
 check "missing profile" test $rc -eq 1 -a "$(wc -l <"$tmp/err.txt")" -eq 1
+
+# times (docs/times.md): offsets applied, invalid dates, trailing text, out of range refused
+"$fl" info "$a" --time 2022-09-30T13:26:05+05:00 --json >"$tmp/t.json"
+check "--time offset applied" json "$tmp/t.json" "d['time'] == '2022-09-30T08:26:05Z'"
+for t in 2022-02-30 2022-02-31 2022-09-30Tgarbage 2200-01-01 " 2022-09-30" 99999999999 MAR2; do
+  refused "--time '$t' refused" "^frontline: --time: '$t' is not a valid time" "$fl" info "$a" --time "$t"
+done
+mkdir -p "$tmp/notime"; cp "$a" "$tmp/notime/20220930.geojson"; cp "$b" "$tmp/notime/latest.geojson"
+refused "timeline file without a time" "latest.geojson: no time in the file name" \
+  "$fl" timeline "$tmp/notime" --json
 
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0

@@ -25,6 +25,8 @@ __all__ = [
 ]
 
 TIME_UNKNOWN = -(2 ** 63)  #: FL_TIME_UNKNOWN
+TIME_MIN = -2208988800     #: FL_TIME_MIN, 1900-01-01T00:00:00Z
+TIME_MAX = 7258118399      #: FL_TIME_MAX, 2199-12-31T23:59:59Z
 STATUS_NONE = -1           #: FL_STATUS_NONE: outside the territory, covered by nothing
 STATUS_INVALID = -2        #: FL_STATUS_INVALID: not a valid WGS84 position
 
@@ -87,11 +89,18 @@ def format_time(t):
 
 
 def _time_arg(value):
-    """A user time for a snapshot: Unix seconds; ArgumentError if it names no time."""
-    t = parse_time(value)
-    if t is None:
-        raise ArgumentError("time: %r is not a time (Unix seconds, YYYYMMDD or "
-                            "YYYY-MM-DD[THH:MM:SS])" % (value,))
+    """A user time for a snapshot: Unix seconds within [TIME_MIN, TIME_MAX]; ArgumentError
+    if it is not exactly one time (a str must be one whole time, as --time)."""
+    if isinstance(value, str):
+        out = ctypes.c_int64()
+        t = (out.value if lib.fl_time_parse_exact(text(value, "time"), ctypes.byref(out)) == 0
+             else None)
+    else:
+        t = parse_time(value)
+    if t is None or not TIME_MIN <= t <= TIME_MAX:
+        raise ArgumentError("time: %r is not a time within 1900..2199 (Unix seconds, "
+                            "YYYYMMDD, YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM], or a datetime)"
+                            % (value,))
     return t
 
 

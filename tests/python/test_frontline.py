@@ -201,6 +201,16 @@ class TestLoading(unittest.TestCase):
         self.assertEqual(frontline.format_time(1664526365), "2022-09-30T08:26:05Z")
         with self.assertRaises(frontline.ArgumentError):
             frontline.load(SAMPLE_A, time="yesterday")
+        # out of range must raise, not wrap (2**70 wrapped to 1970); invalid dates and
+        # trailing text are refused, offsets applied (docs/times.md)
+        for bad in (2 ** 70, -2 ** 70, 2 ** 63, "2022-02-30", "2022-09-30Tgarbage",
+                    "2200-01-01"):
+            with self.assertRaises(frontline.ArgumentError, msg=repr(bad)):
+                frontline.load(SAMPLE_A, time=bad)
+        with self.assertRaises(frontline.ArgumentError):
+            s.time = 2 ** 70
+        s.time = "2022-09-30T13:26:05+05:00"
+        self.assertEqual(s.time_iso, "2022-09-30T08:26:05Z")
 
     # an empty layer is written as GEOS does, {"type":"Polygon","coordinates":[[]]}, and must
     # read back as an empty layer
