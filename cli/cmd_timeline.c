@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 static const char timeline_help[] =
-    "usage: frontline timeline FILE...|DIR [--regions SHP] [--places CSV] [--profile FILE]\n"
+    "usage: frontline timeline FILE...|DIR [--places CSV] [--profile FILE]\n"
+    "                          [--regions SHP [--code-field F] [--name-field F]]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
     "                          [--jobs N] [--timing]\n"
     "                          [--plot OUT.png|.svg|.pdf [--width PX]]\n"
@@ -211,7 +212,7 @@ int cmd_timeline(int argc, char **argv)
     paths p = {0};
     fl_timeline *tl = NULL;
     FILE *csv = NULL;
-    int rc = parse_options(argc, argv, &o, "timeline");
+    int rc = parse_options(argc, argv, &o, "timeline", timeline_help);
     if (rc)
         return rc;
     if (o.help || o.nargs < 1) {

@@ -40,8 +40,8 @@ static json_object *piece_json(const fl_diff *d, const fl_piece *pc)
     if (pc->to != -3)
         json_object_object_add(o, "to", json_object_new_string(fl_status_name(p, pc->to)));
     json_object_object_add(o, "km2", fl_json_km2(pc->km2));
-    json_object_object_add(o, "lat", fl_json_num(pc->lat, 5));
-    json_object_object_add(o, "lon", fl_json_num(pc->lon, 5));
+    json_object_object_add(o, "lat", fl_json_num(pc->lat, 6));
+    json_object_object_add(o, "lon", fl_json_num(pc->lon, 6));
     json_object_object_add(o, "region", region_code(d, pc->region));
     return o;
 }

@@ -26,7 +26,10 @@ int fl_write_geojson_layers(fl_ctx *ctx, const char *path, size_t n,
                             GEOSGeometry *const *geoms, json_object *const *props)
 {
     fl_output o;
-    int rc = fl_output_open(ctx, &o, path);
+    fl_format format;
+    int rc = fl_output_format(ctx, path, 1u << FL_FORMAT_GEOJSON, &format);
+    if (!rc)
+        rc = fl_output_open(ctx, &o, path);
     if (rc)
         return rc;
     GEOSGeoJSONWriter *w = GEOSGeoJSONWriter_create_r(ctx->geos);

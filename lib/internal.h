@@ -54,7 +54,8 @@ int fl_json_array_add(json_object *a, json_object *v);
 bool fl_json_failed(json_object *doc);
 #define json_object_object_add(o, key, v) fl_json_object_add(o, key, v)
 #define json_object_array_add(a, v) fl_json_array_add(a, v)
-/* JSON numbers printed with a fixed number of decimals (km²: 6, i.e. 1 m²). */
+/* JSON numbers printed with a fixed number of decimals, 0..9 (km²: 6, i.e. 1 m²; degrees:
+ * 6 or 7, 10 cm or 1 cm); NaN and infinities, which JSON cannot hold, become null. */
 json_object *fl_json_num(double v, int decimals);
 json_object *fl_json_km2(double km2);
 
@@ -111,9 +112,15 @@ void fl_features_clear(fl_ctx *ctx, fl_features *fs);
  * feature whose text is in prev (an indexed source of the previous version, or NULL) is not
  * parsed: it comes as a feature with `same` set. */
 int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev);
-/* Writes by extension: .shp, .wkt, anything else GeoJSON. */
+/* Writes by the format fl_output_format names. */
 int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 bool fl_has_ext(const char *path, const char *ext);
+typedef enum { FL_FORMAT_GEOJSON, FL_FORMAT_SHP, FL_FORMAT_WKT } fl_format;
+/* The format an output path names by its extension: .geojson or .json, .shp, .wkt; a name
+ * with no extension in its last component ("-", /dev/stdout) is GeoJSON. Any other
+ * extension (.kml, .csv) is refused with FL_EARG, and so is a format not in allowed (a bit
+ * set of 1 << fl_format): each writer writes its formats only. */
+int fl_output_format(fl_ctx *ctx, const char *path, unsigned allowed, fl_format *format);
 /* A shapefile's sibling: path (NAME.shp) with its extension replaced by ext, or NULL. */
 char *fl_shp_sibling(fl_ctx *ctx, const char *path, const char *ext);
 /* shapelib's error hook that prints nothing (its messages go to stderr): errors are ours. */

@@ -48,9 +48,17 @@ check "changed pieces geojson" json "$tmp/changed.geojson" \
   "d['type']=='FeatureCollection' and len(d['features']) > 0 and set(d['features'][0]['properties']) >= {'from','to','km2','region'}"
 "$fl" diff "$a" "$b" >"$tmp/diff.txt"; check "diff summary" grep -q "occupied → not occupied" "$tmp/diff.txt"
 
-"$fl" status "$a" --point 48.9862,37.8031 --point 49.84,24.03 --point 55.75,37.62 --point 91,0 --json >"$tmp/status.json"
+"$fl" status "$a" --point 48.9862,37.8031 --point 49.84,24.03 --point 55.75,37.62 --json >"$tmp/status.json"
 check "status points" json "$tmp/status.json" \
-  "[p['status'] for p in d['places']] == ['occupied','free','none','invalid'] and d['places'][0]['region']=='UA-DT'"
+  "[p['status'] for p in d['places']] == ['occupied','free','none'] and d['places'][0]['region']=='UA-DT'"
+# points: finite, in range, the whole token a decimal number (json-c aborted on 1e999)
+for p in 1e999,0 nan,nan 1e308,0 91,0 0,180.5 0x32,30 " 48,37" 48,37x 48 48,,37 inf,0 48,37,1 ""; do
+  refused "--point '$p' refused" "^frontline: status: --point wants LAT,LON" "$fl" status "$a" --point "$p" --json
+done
+for t in -1 1e999 nan 0x2 2km; do
+  refused "--tolerance '$t' refused" "^frontline: front: --tolerance wants" "$fl" front "$a" --tolerance "$t"
+done
+refused "--bbox hex refused" "^frontline: render: --bbox wants" "$fl" render "$a" --bbox 0x1,44,40,50 -o "$tmp/x.png"
 "$fl" status "$a" --json >"$tmp/places.json"
 check "status of embedded places" json "$tmp/places.json" \
   "len(d['places']) == 2853 and set(d['places'][0]) >= {'id','name','lat','lon','status','region'}"
@@ -95,6 +103,23 @@ done
 mkdir -p "$tmp/notime"; cp "$a" "$tmp/notime/20220930.geojson"; cp "$b" "$tmp/notime/latest.geojson"
 refused "timeline file without a time" "latest.geojson: no time in the file name" \
   "$fl" timeline "$tmp/notime" --json
+
+# JSON numbers: a stated precision, never nan/inf (info printed 44.381452400000001)
+"$fl" info "$a" --json >"$tmp/info_a.json"
+check "info bounds at 6 decimals" python3 -c "import re,sys; t=open(sys.argv[1]).read(); b=re.search(r'\"bounds\":\[([^]]*)\]', t).group(1); sys.exit(0 if all(re.fullmatch(r'-?\d+\.\d{6}', x) for x in b.split(',')) else 1)" "$tmp/info_a.json"
+
+# options belong to their command; outputs are written in the formats their writer knows
+refused "area --csv refused" "^frontline: area: --csv is not an option of area" "$fl" area "$a" --csv "$tmp/x.csv"
+check "area --csv wrote nothing" test ! -e "$tmp/x.csv"
+refused "info --regions refused" "^frontline: info: --regions is not an option of info" "$fl" info "$a" --regions x.shp
+refused "convert -o refused" "^frontline: convert: -o is not an option of convert" "$fl" convert "$a" -o x.png
+refused "diff --time refused" "^frontline: diff: --time is not an option of diff" "$fl" diff "$a" "$b" --time 2022-01-01
+refused "convert to .kml refused" "x.kml: cannot write '.kml' here: the output must end in .geojson, .json, .shp or .wkt" \
+  "$fl" convert "$a" "$tmp/x.kml"
+check "convert .kml wrote nothing" test ! -e "$tmp/x.kml"
+refused "diff --geojson .shp refused" "d.shp: cannot write '.shp' here: the output must end in .geojson or .json" \
+  "$fl" diff "$a" "$b" --geojson "$tmp/d.shp"
+refused "front --geojson .csv refused" "f.csv: cannot write '.csv' here" "$fl" front "$a" --geojson "$tmp/f.csv"
 
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0

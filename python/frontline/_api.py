@@ -705,9 +705,9 @@ class Snapshot(_Object):
     @property
     def info(self):
         """The dict of ``frontline info --json``: file, kind, time, bounds, features,
-        by_status."""
+        by_status (bounds rounded to 6 decimals, as the CLI prints degrees)."""
         return {"file": self.path, "kind": self.kind, "time": self.time_iso,
-                "bounds": list(self.bounds), "features": self.counts,
+                "bounds": [round(v, 6) for v in self.bounds], "features": self.counts,
                 "by_status": self.by_status}
 
     # -- geometry ---------------------------------------------------------------------
