@@ -47,8 +47,9 @@ static void print_matrix(json_object *transitions)
 {
     for (size_t i = 0; i < json_object_array_length(transitions); i++) {
         json_object *t = json_object_array_get_idx(transitions, i);
-        if (strcmp(str(t, "from"), str(t, "to")))
-            printf("  %-10s → %-10s %12.1f km²\n", str(t, "from"), str(t, "to"), num(t, "km2"));
+        if (strcmp(str(t, "status_from"), str(t, "status_to")))
+            printf("  %-10s → %-10s %12.1f km²\n", str(t, "status_from"), str(t, "status_to"),
+                   num(t, "km2"));
     }
 }
 
@@ -91,7 +92,7 @@ static void print_diff(json_object *doc)
     for (size_t i = 0; i < json_object_array_length(places); i++) {
         json_object *p = json_object_array_get_idx(places, i);
         printf("  %-28s %8.4f N %8.4f E  %-6s %s → %s\n", str(p, "name"), num(p, "lat"),
-               num(p, "lon"), str(p, "region"), str(p, "from"), str(p, "to"));
+               num(p, "lon"), str(p, "region"), str(p, "status_from"), str(p, "status_to"));
     }
 }
 
@@ -259,7 +260,7 @@ static void print_front(json_object *doc)
     pieces = member(doc, "pieces_km");
     size_t n = json_object_array_length(pieces);
     printf("%s (%s)\nfrontline: %.1f km in %zu pieces", str(doc, "file"), str(doc, "time"),
-           num(doc, "length_km"), n);
+           num(doc, "front_km"), n);
     for (size_t i = 0; i < n && i < 5; i++)
         printf("%s%.1f", i ? ", " : " (longest: ", json_object_get_double(json_object_array_get_idx(pieces, i)));
     printf("%s\n", n ? " km)" : "");

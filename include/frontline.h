@@ -274,9 +274,11 @@ typedef struct fl_piece {
 } fl_piece;
 int fl_diff_piece_count(const fl_diff *diff);
 void fl_diff_piece(const fl_diff *diff, int i, fl_piece *out);
-/* The JSON of `frontline diff --json`. */
+/* The JSON of `frontline diff --json`: {from, to (the snapshots: file, time), transitions
+ * [{status_from, status_to, km2}], changes, regions, pieces (those of 0.01 km² or more),
+ * pieces_below_0_01_km2, pieces_total, places [{..., status_from, status_to, region}]}. */
 int fl_diff_json(fl_ctx *ctx, const fl_diff *diff, char **json);
-/* Writes the changed pieces as GeoJSON (properties from, to, km2, region). */
+/* Writes the changed pieces as GeoJSON (properties status_from, status_to, km2, region). */
 int fl_diff_write(fl_ctx *ctx, const fl_diff *diff, const char *path);
 
 /* ---------------------------------------------------------------------------------------
@@ -308,6 +310,8 @@ void fl_front_free(fl_ctx *ctx, fl_front *front);
 double fl_front_km(const fl_front *front);
 int fl_front_piece_count(const fl_front *front);
 double fl_front_piece_km(const fl_front *front, int i);
+/* {file, time, status, front_km, pieces_km}; the GeoJSON: one feature with front_km and
+ * pieces_total. */
 int fl_front_json(fl_ctx *ctx, const fl_front *front, char **json);
 int fl_front_write(fl_ctx *ctx, const fl_front *front, const char *path);
 
@@ -339,7 +343,8 @@ int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t
  * front, places, rows) and its CPU seconds so far stored in *cpu_seconds, summed over the
  * threads of fl_timeline_add_all; NULL past the last stage. */
 const char *fl_timeline_stage(const fl_timeline *tl, int i, double *cpu_seconds);
-/* The change log so far as a JSON array of {name, id, lat, lon, from, to, before, after}. */
+/* The change log so far as a JSON array of {name, id, lat, lon, status_from, status_to,
+ * before, after} (before and after: the times of the two snapshots). */
 int fl_timeline_changes_json(fl_ctx *ctx, const fl_timeline *tl, char **json);
 /* One place's history: its status in the first snapshot, then every change, as JSON
  * {id, name, lat, lon, history: [{time, status[, previous_time]}]}. */
@@ -399,11 +404,11 @@ int fl_render_project(fl_ctx *ctx, const fl_render *render, double lat, double l
                       double *y);
 /* What the map shows, as JSON: {"width", "height", "title", "projection" (PROJ string),
  * "view": [W, S, E, N], "map": [x0, y0, x1, y1], "scope" (region code or "territory"),
- * "statuses": [{"status", "colour", "km2", "share"}], "transitions": [{"from", "to", "km2",
- * "class", "colour"}], "outside_km2" (changes to or from ground outside the territory, not
- * drawn), "front_km", "scale_km", "places": [{"id", "name", "lat", "lon", "x", "y", "status",
- * "from", "to", "class", "labelled", "inset"}], "inset": {"caption", "view", "map", "focus"}
- * or null}. When changed places crowd, a detail map of the densest cluster (the inset) is
+ * "statuses": [{"status", "colour", "km2", "share"}], "transitions": [{"status_from",
+ * "status_to", "km2", "class", "colour"}], "outside_km2" (changes to or from ground outside
+ * the territory, not drawn), "front_km", "scale_km", "places": [{"id", "name", "lat", "lon",
+ * "x", "y", "status", "status_from", "status_to", "class", "labelled", "inset"}], "inset":
+ * {"caption", "view", "map", "focus"} or null}. When changed places crowd, a detail map of the densest cluster (the inset) is
  * drawn over the emptiest corner and its area (the focus) outlined; those places are marked
  * and labelled there ("inset": true). */
 int fl_render_json(fl_ctx *ctx, const fl_render *render, char **json);

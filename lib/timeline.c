@@ -231,8 +231,8 @@ int fl_timeline_changes_json(fl_ctx *ctx, const fl_timeline *tl, char **json)
     for (int i = 0; i < tl->nchanges; i++) {
         const place_change *c = &tl->changes[i];
         json_object *o = fl_place_json(tl->places, c->place);
-        json_object_object_add(o, "from", json_object_new_string(fl_status_name(tl->profile, c->from)));
-        json_object_object_add(o, "to", json_object_new_string(fl_status_name(tl->profile, c->to)));
+        json_object_object_add(o, "status_from", json_object_new_string(fl_status_name(tl->profile, c->from)));
+        json_object_object_add(o, "status_to", json_object_new_string(fl_status_name(tl->profile, c->to)));
         json_object_object_add(o, "before", json_object_new_string(fl_time_format(c->before, t, sizeof t)));
         json_object_object_add(o, "after", json_object_new_string(fl_time_format(c->after, t, sizeof t)));
         json_object_array_add(arr, o);

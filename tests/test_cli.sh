@@ -41,11 +41,11 @@ check "area features accounted" json "$tmp/area.json" \
 "$fl" diff "$a" "$b" --json --geojson "$tmp/changed.geojson" >"$tmp/diff.json"
 check "diff json" json "$tmp/diff.json" "set(d) >= {'from','to','transitions','regions','places','changes'}"
 check "diff Lyman flips" json "$tmp/diff.json" \
-  "any(p['name']=='Lyman' and p['from']=='occupied' and p['to']!='occupied' for p in d['places'])"
+  "any(p['name']=='Lyman' and p['status_from']=='occupied' and p['status_to']!='occupied' for p in d['places'])"
 check "diff Kherson bridgehead" json "$tmp/diff.json" \
-  "{'Zolota Balka','Myroliubivka'} <= {p['name'] for p in d['places'] if p['from']=='occupied'}"
+  "{'Zolota Balka','Myroliubivka'} <= {p['name'] for p in d['places'] if p['status_from']=='occupied'}"
 check "changed pieces geojson" json "$tmp/changed.geojson" \
-  "d['type']=='FeatureCollection' and len(d['features']) > 0 and set(d['features'][0]['properties']) >= {'from','to','km2','region'}"
+  "d['type']=='FeatureCollection' and len(d['features']) > 0 and set(d['features'][0]['properties']) >= {'status_from','status_to','km2','region'} and not set(d['features'][0]['properties']) & {'from','to'}"
 "$fl" diff "$a" "$b" >"$tmp/diff.txt"; check "diff summary" grep -q "occupied → not occupied" "$tmp/diff.txt"
 
 "$fl" status "$a" --point 48.9862,37.8031 --point 49.84,24.03 --point 55.75,37.62 --json >"$tmp/status.json"
@@ -71,16 +71,19 @@ check "claims before the annexation" json "$tmp/claims29.json" "[c['declared'] f
 check "claims geojson" json "$tmp/notheld.geojson" "len(d['features']) == 6"
 
 "$fl" front "$a" --json --geojson "$tmp/front.geojson" >"$tmp/front.json"
-check "front length" json "$tmp/front.json" "d['length_km'] > 500 and abs(sum(d['pieces_km']) - d['length_km']) < 1"
+check "front length" json "$tmp/front.json" "d['front_km'] > 500 and abs(sum(d['pieces_km']) - d['front_km']) < 1"
 "$fl" front "$a" --tolerance 0 --json >"$tmp/front0.json"
-check "front tolerance" python3 -c "import json; a=json.load(open('$tmp/front.json')); b=json.load(open('$tmp/front0.json')); exit(0 if b['length_km'] > a['length_km'] else 1)"
+check "front tolerance" python3 -c "import json; a=json.load(open('$tmp/front.json')); b=json.load(open('$tmp/front0.json')); exit(0 if b['front_km'] > a['front_km'] else 1)"
 
 "$fl" timeline "$data/sample" --json --csv "$tmp/tl.csv" >"$tmp/tl.json" 2>/dev/null
 check "timeline json" json "$tmp/tl.json" \
   "len(d['snapshots']) == 2 and d['snapshots'][0]['transitions'] is None and any(c['name']=='Lyman' for c in d['changes'])"
 check "timeline csv" test "$(wc -l <"$tmp/tl.csv")" -eq 3
-"$fl" timeline "$b" "$a" --place Lyman >"$tmp/lyman.json" 2>/dev/null
-check "timeline place history" json "$tmp/lyman.json" "[h['status'] for h in d['history']][0] == 'occupied' and len(d['history']) == 2"
+"$fl" timeline "$b" "$a" --place Lyman --json >"$tmp/lyman.json" 2>/dev/null
+check "timeline place history" json "$tmp/lyman.json" \
+  "[h['status'] for h in d['place']['history']][0] == 'occupied' and len(d['place']['history']) == 2 and len(d['snapshots']) == 2"
+"$fl" timeline "$b" "$a" --place Lyman >"$tmp/lyman.txt" 2>/dev/null
+check "timeline --place prints text without --json" python3 -c "import sys; t=open(sys.argv[1]).read(); sys.exit(0 if '{' not in t and 'Lyman (' in t and '2022-09-30T00:00:00Z  occupied' in t and 'changed after 2022-09-30T00:00:00Z' in t else 1)" "$tmp/lyman.txt"
 
 "$fl" convert "$a" "$tmp/a.wkt" && "$fl" convert "$data/regions/ua_regions.shp" "$tmp/r.geojson"
 check "convert" json "$tmp/r.geojson" "len(d['features']) == 27"

@@ -529,11 +529,14 @@ class Diff(_Object, dict):
                 for i, a in enumerate(self.statuses)}
 
     def pieces(self):
-        """The changed pieces, largest first: [{from, to, km2, lat, lon, region}]."""
+        """Every changed piece, largest first: [{status_from, status_to, km2, lat, lon,
+        region}], d["pieces_total"] of them; d["pieces"] lists only those of 0.01 km² or
+        more (d["pieces_below_0_01_km2"] counts the others)."""
         return [dict(p) for p in self._pieces]
 
     def write(self, path):
-        """Writes the changed pieces as GeoJSON (properties from, to, km2, region)."""
+        """Writes the changed pieces as GeoJSON (properties status_from, status_to, km2,
+        region)."""
         b = fspath(path)
         with self._call() as c:
             c.check(lib.fl_diff_write(c.ctx, c.ptrs[0], b))
@@ -549,7 +552,7 @@ class Diff(_Object, dict):
 
 class Front(_Object, dict):
     """The frontline of a snapshot: the dict of ``frontline front --json`` (file, time,
-    status, length_km, pieces_km), plus ``f.km`` (unrounded length), ``f.piece_km`` (list,
+    status, front_km, pieces_km), plus ``f.km`` (unrounded length), ``f.piece_km`` (list,
     longest first), ``f.geometry()`` (GeoJSON dict), ``f.wkb()``, ``f.to_geojson()``
     (FeatureCollection) and ``f.write(path)``. ``close()`` frees the geometry."""
 
@@ -563,7 +566,7 @@ class Front(_Object, dict):
                                                                len(self.piece_km))
 
     def write(self, path):
-        """Writes the frontline as GeoJSON (one feature; properties length_km, pieces)."""
+        """Writes the frontline as GeoJSON (one feature; properties front_km, pieces_total)."""
         b = fspath(path)
         with self._call() as c:
             c.check(lib.fl_front_write(c.ctx, c.ptrs[0], b))
@@ -789,8 +792,8 @@ class Snapshot(_Object):
             pc = Piece()
             for i in range(lib.fl_diff_piece_count(out.value)):
                 lib.fl_diff_piece(out.value, i, ctypes.byref(pc))
-                pieces.append({"from": self.profile.name(pc.from_),
-                               "to": self.profile.name(pc.to), "km2": pc.km2,
+                pieces.append({"status_from": self.profile.name(pc.from_),
+                               "status_to": self.profile.name(pc.to), "km2": pc.km2,
                                "lat": pc.lat, "lon": pc.lon,
                                "region": reg[pc.region].code if pc.region >= 0 else None})
         dict.update(d, json.loads(text_))

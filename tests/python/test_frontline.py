@@ -356,12 +356,15 @@ class TestAnalyses(unittest.TestCase):
         ks = d.matrix("UA-KS")
         self.assertGreater(ks["occupied"]["liberated"], 0)
         pieces = d.pieces()
-        self.assertEqual(len(pieces), len(d["pieces"]))
+        # every piece; the JSON lists those of 0.01 km² or more and says how many it left
+        self.assertEqual(len(pieces), d["pieces_total"])
+        self.assertEqual(len(d["pieces"]) + d["pieces_below_0_01_km2"], d["pieces_total"])
+        self.assertEqual(len(d["pieces"]), sum(p["km2"] >= 0.01 for p in pieces))
         self.assertEqual(pieces, sorted(pieces, key=lambda p: -p["km2"]))
         for mine, js in zip(pieces, d["pieces"]):
             self.assertAlmostEqual(mine["km2"], js["km2"], places=5)
-            self.assertEqual((mine["from"], mine["to"], mine["region"]),
-                             (js["from"], js["to"], js["region"]))
+            self.assertEqual((mine["status_from"], mine["status_to"], mine["region"]),
+                             (js["status_from"], js["status_to"], js["region"]))
         fc = d.pieces_geojson()
         self.assertEqual(len(fc["features"]), len(pieces))
         self.assertEqual(len(d.pieces_wkb()), len(pieces))
@@ -438,7 +441,7 @@ class TestAnalyses(unittest.TestCase):
     def test_front(self):
         f = Fixture.front()
         self.assertEqual(f["status"], "occupied")
-        self.assertAlmostEqual(f.km, f["length_km"], places=2)
+        self.assertAlmostEqual(f.km, f["front_km"], places=2)
         self.assertEqual(len(f.piece_km), len(f["pieces_km"]))
         g = f.geometry()
         self.assertIn(g["type"], ("LineString", "MultiLineString"))
