@@ -174,9 +174,10 @@ long fl_snapshot_status_features(const fl_snapshot *snap, int status);
 void fl_snapshot_bounds(const fl_snapshot *snap, double bbox[4]);
 /* Area of status i as drawn (after precedence, not clipped to any territory), km². */
 double fl_snapshot_status_km2(const fl_snapshot *snap, int status);
-/* Writes the status layers (one feature per status, property "status") as GeoJSON or a
- * shapefile, by extension. Reading the file back with the same profile gives the same
- * layers. */
+/* Writes the status layers (one feature per status, property "status") as GeoJSON, a
+ * shapefile or WKT, by extension (.geojson/.json, .shp, .wkt; another is FL_EARG).
+ * Reading the file back with the same profile gives the same layers (GeoJSON: to 1 cm,
+ * coordinates having 7 decimals, rings oriented as RFC 7946 asks). */
 int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *snap, const char *path);
 
 /* The first time found in a file name (its last path component) or a property value, in

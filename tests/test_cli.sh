@@ -124,5 +124,38 @@ refused "diff --geojson .shp refused" "d.shp: cannot write '.shp' here: the outp
   "$fl" diff "$a" "$b" --geojson "$tmp/d.shp"
 refused "front --geojson .csv refused" "f.csv: cannot write '.csv' here" "$fl" front "$a" --geojson "$tmp/f.csv"
 
+# GeoJSON written (RFC 7946): exterior rings counter-clockwise, holes clockwise, at most 7
+# decimals; property names that SQL takes (ogrinfo -sql failed on "from" and "to")
+cat >"$tmp/rfc7946.py" <<'PY'
+import json, re, sys
+def area2(r): return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(r, r[1:]))
+def polys(g):
+    t = g["type"]
+    return [g["coordinates"]] if t == "Polygon" else g["coordinates"] if t == "MultiPolygon" else \
+        [p for h in g.get("geometries", []) for p in polys(h)]
+text = open(sys.argv[1]).read()
+decimals = max((len(m) for m in re.findall(r"(?<=[\d])\.(\d+)(?=[,\]])", text)), default=0)
+rings = [(i, area2(r)) for f in json.loads(text)["features"] if f["geometry"]
+         for p in polys(f["geometry"]) for i, r in enumerate(p)]
+holes = sum(i > 0 for i, _ in rings)
+ok = decimals <= 7 and rings and all((a > 0) == (i == 0) for i, a in rings)
+print(sys.argv[1], "decimals", decimals, "rings", len(rings), "holes", holes)
+sys.exit(0 if ok and holes >= int(sys.argv[2]) else 1)
+PY
+"$fl" convert "$data/regions/ua_regions.shp" "$tmp/regions.geojson"
+check "regions GeoJSON: RFC 7946 orientation, 7 decimals, Kyiv a hole" python3 "$tmp/rfc7946.py" "$tmp/regions.geojson" 1
+"$fl" convert "$a" "$tmp/a_layers.geojson"
+check "snapshot GeoJSON: RFC 7946 orientation, 7 decimals" python3 "$tmp/rfc7946.py" "$tmp/a_layers.geojson" 0
+check "diff pieces GeoJSON: RFC 7946 orientation, 7 decimals" python3 "$tmp/rfc7946.py" "$tmp/changed.geojson" 0
+if command -v ogrinfo >/dev/null; then
+  ogrinfo -q -sql "SELECT status_from, status_to, km2, region FROM changed WHERE status_from = 'occupied'" \
+    "$tmp/changed.geojson" >"$tmp/sql.txt" 2>&1
+  check "ogrinfo -sql on status_from/status_to" grep -q "status_to (String) = liberated" "$tmp/sql.txt"
+  ogrinfo -q -sql "SELECT front_km, pieces_total FROM front" "$tmp/front.geojson" >"$tmp/sql.txt" 2>&1
+  check "ogrinfo -sql on the front" grep -q "pieces_total (Integer)" "$tmp/sql.txt"
+else
+  echo "ogrinfo absent: GDAL checks skipped"
+fi
+
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0

@@ -212,8 +212,8 @@ class TestLoading(unittest.TestCase):
         s.time = "2022-09-30T13:26:05+05:00"
         self.assertEqual(s.time_iso, "2022-09-30T08:26:05Z")
 
-    # an empty layer is written as GEOS does, {"type":"Polygon","coordinates":[[]]}, and must
-    # read back as an empty layer
+    # an empty layer is written {"type":"Polygon","coordinates":[]} and must read back as an
+    # empty layer
     def test_write_read_back_empty_layer(self):
         # frontline.h: "Reading the file back with the same profile gives the same layers"
         s = frontline.load(tmpfile("20221005.wkt", TINY_WKT))
@@ -221,7 +221,9 @@ class TestLoading(unittest.TestCase):
         gj = os.path.join(TMP, "empty-layer.geojson")
         s.write(gj)
         t = frontline.load(gj)
-        self.assertEqual(t.status_km2, s.status_km2)
+        # GeoJSON coordinates carry 7 decimals (about 1 cm): the same area to 1e-6
+        for k, v in s.status_km2.items():
+            self.assertAlmostEqual(t.status_km2[k], v, delta=1e-6 * max(v, 1.0))
 
     def test_profile_regions_places(self):
         p = frontline.Profile()
