@@ -7,7 +7,7 @@
 set -u
 fl=$1
 data=${FRONTLINE_DATA:?}
-shared=${FRONTLINE_SHARED:-../shared/data}
+shared=${FRONTLINE_SHARED:-$data/../../shared/data}
 a=$data/sample/20220930.geojson
 b=$data/sample/20221004.geojson
 tmp=$(mktemp -d)
