@@ -211,6 +211,11 @@ typedef struct fl_status_def fl_status_def;
  * FL_CLASSIFY_FAILED when out of memory. */
 int fl_profile_classify(const fl_profile *p, json_object *props);
 #define FL_CLASSIFY_FAILED (-4)
+/* A profile of statuses alone, from profile lines ("status NAME side=S colour=#RRGGBB", the
+ * last one "default ..."), without rules: it classifies nothing. For maps made from other
+ * maps' layers (sides.c); label names it in messages. */
+int fl_profile_of_statuses(fl_ctx *ctx, const char *label, const char *const *lines, int n,
+                           fl_profile **out);
 
 /* snapshot.c */
 /* A classified feature: its valid, densified polygon, status, bounds and hashes. */
@@ -268,6 +273,11 @@ struct fl_snapshot {
  * text for the next version's load (fl_snapshot_forget_source frees it). */
 int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      const fl_snapshot *prev, fl_snapshot **out);
+/* A normalised snapshot of n polygons (valid, as features are), polygon i of drawn status
+ * status[i] of profile, named path: a map made from other maps' layers (sides.c). It takes
+ * the polygons, also on failure (NULL or empty ones are skipped). */
+int fl_snapshot_of_polygons(fl_ctx *ctx, const char *path, const fl_profile *profile,
+                            GEOSGeometry **polys, const int *status, size_t n, fl_snapshot **out);
 /* Frees what a load kept for the next version's (the text, the outcomes). */
 void fl_snapshot_forget_source(fl_snapshot *s);
 /* Computes the layers, cover and drawn areas from the features, once (a cache). */
@@ -338,6 +348,16 @@ GEOSGeometry *fl_distinct_lines(fl_ctx *ctx, fl_distinct *d);
 
 /* Status of a point from the snapshot's layers alone: index, or -1 when uncovered. */
 int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt);
+
+/* sides.c: statuses mapped to sides (see fl_profile_side). */
+/* FL_EPROFILE, naming the status, when a status of s has a side other than RU, UA or none. */
+int fl_sides_check(fl_ctx *ctx, const fl_snapshot *s);
+/* The profile of a map of sides: statuses RU, none (drawn) and UA (default), index = side. */
+int fl_sides_profile(fl_ctx *ctx, fl_profile **out);
+/* The sides of s within the territory of r as a normalised snapshot of profile sides: RU and
+ * none drawn (the union of s's clipped layers of that side), UA the rest of the territory. */
+int fl_sides_snapshot(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
+                      const fl_profile *sides, fl_snapshot **out);
 
 /* regions.c */
 struct fl_regions {
