@@ -54,7 +54,8 @@ static int place_sides(fl_ctx *ctx, fl_compare *c)
 }
 
 /* The diff's pieces between two sides, in its order (largest first). Pieces to or from ground
- * outside the territory can only be slivers of the clipping; they are left out. */
+ * outside the territory can only be slivers of the clipping, and pieces of no area are
+ * degenerate faces: both are left out. */
 static int inside_pieces(fl_ctx *ctx, fl_compare *c)
 {
     const fl_diff *d = c->d;
@@ -62,7 +63,7 @@ static int inside_pieces(fl_ctx *ctx, fl_compare *c)
         return FL_ENOMEM;
     for (int i = 0; i < d->npieces; i++) {
         const fl_piece *p = &d->pieces[d->order[i]];
-        if (p->from >= 0 && p->to >= 0)
+        if (p->from >= 0 && p->to >= 0 && p->km2 > 0)
             c->piece[c->npieces++] = i;
     }
     return FL_OK;
