@@ -10,6 +10,7 @@
 #define MAX_POINTS 1024
 
 typedef struct options {
+    const char *profile_a, *profile_b; /* compare: each map's profile */
     const char *regions, *profile, *places, *claims, *code_field, *name_field;
     const char *geojson, *csv, *place, *time, *plot;
     const char *diff, *region, *output, *png, *svg, *pdf; /* pictures */
@@ -41,6 +42,8 @@ int parse_options(int argc, char **argv, options *o, const char *cmd);
 int check_args(const options *o, const char *help, int want);
 /* Path of an embedded data file (FRONTLINE_DATA, the installed data, the source tree). */
 const char *data_path(const char *rel, char *buf, size_t size);
+/* The profile file to open for --profile (NULL: the embedded DeepStateMap profile). */
+const char *profile_path(const char *profile, char *buf, size_t size);
 /* Opens the context, profile and (when wanted) regions and places; returns 0 or 1. */
 int session_open(session *s, const options *o, bool regions, bool places);
 void session_close(session *s);
@@ -72,5 +75,6 @@ int cmd_claims(int argc, char **argv);
 int cmd_front(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

@@ -11,7 +11,7 @@
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
-       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING };
+       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_PROFILE_A, O_PROFILE_B };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -27,6 +27,7 @@ static const struct option long_options[] = {
     {"png", required_argument, 0, O_PNG},         {"svg", required_argument, 0, O_SVG},
     {"pdf", required_argument, 0, O_PDF},         {"jobs", required_argument, 0, O_JOBS},
     {"timing", no_argument, 0, O_TIMING},
+    {"profile-a", required_argument, 0, O_PROFILE_A}, {"profile-b", required_argument, 0, O_PROFILE_B},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
 
@@ -65,6 +66,8 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
         switch (c) {
         case O_REGIONS: o->regions = optarg; break;
         case O_PROFILE: o->profile = optarg; break;
+        case O_PROFILE_A: o->profile_a = optarg; break;
+        case O_PROFILE_B: o->profile_b = optarg; break;
         case O_PLACES: o->places = optarg; break;
         case O_CLAIMS: o->claims = optarg; break;
         case O_CODE: o->code_field = optarg; break;
@@ -148,6 +151,11 @@ const char *data_path(const char *rel, char *buf, size_t size)
     return buf;
 }
 
+const char *profile_path(const char *profile, char *buf, size_t size)
+{
+    return profile ? profile : data_path("profiles/deepstate.profile", buf, size);
+}
+
 int fail(fl_ctx *ctx)
 {
     fprintf(stderr, "frontline: %s\n", ctx ? fl_ctx_errmsg(ctx) : "out of memory");
@@ -171,9 +179,7 @@ int session_open(session *s, const options *o, bool regions, bool places)
     memset(s, 0, sizeof *s);
     if (!(s->ctx = fl_ctx_new()))
         return fail(NULL);
-    const char *profile = o->profile ? o->profile
-                                     : data_path("profiles/deepstate.profile", buf, sizeof buf);
-    if (fl_profile_open(s->ctx, profile, &s->profile))
+    if (fl_profile_open(s->ctx, profile_path(o->profile, buf, sizeof buf), &s->profile))
         return fail(s->ctx);
     if (regions) {
         const char *r = o->regions ? o->regions : data_path("regions/ua_regions.shp", buf,
