@@ -24,7 +24,7 @@ typedef struct options {
     int npoints;
     double lat[MAX_POINTS], lon[MAX_POINTS];
     int nargs;
-    char **args;
+    const char *const *args;
 } options;
 
 /* One loaded environment: context and the inputs every command needs. */
@@ -37,12 +37,14 @@ typedef struct session {
 
 /* Parses argv after the command name; returns 0, or 2 after printing a usage error. */
 int parse_options(int argc, char **argv, options *o, const char *cmd);
-/* --help prints help and gives 0; a wrong argument count prints it to stderr and gives 2;
- * otherwise -1 (go on). */
+/* --help prints help and gives 0; a wrong argument count (want, or ONE_OR_MORE) prints it to
+ * stderr and gives 2; otherwise -1 (go on). */
+#define ONE_OR_MORE (-1)
 int check_args(const options *o, const char *help, int want);
 /* Path of an embedded data file (FRONTLINE_DATA, the installed data, the source tree). */
 const char *data_path(const char *rel, char *buf, size_t size);
-/* The profile file to open for --profile (NULL: the embedded DeepStateMap profile). */
+/* The profile file to open for --profile: a file, else a shipped profile's name (isw:
+ * profiles/isw.profile); NULL: the DeepStateMap profile. */
 const char *profile_path(const char *profile, char *buf, size_t size);
 /* Opens the context, profile and (when wanted) regions and places; returns 0 or 1. */
 int session_open(session *s, const options *o, bool regions, bool places);
@@ -50,8 +52,10 @@ void session_close(session *s);
 /* Prints "frontline: MESSAGE" and returns exit status 1. */
 int fail(fl_ctx *ctx);
 int fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Loads a snapshot, applying --time. */
-int open_snapshot(session *s, const options *o, const char *path, fl_snapshot **out);
+/* Loads one map version from the files args name (each a file, or files joined by commas:
+ * "A.geojson,B.geojson"), applying --time. */
+int open_snapshot(session *s, const options *o, const char *const *args, int nargs,
+                  fl_snapshot **out);
 /* Prints a library JSON string (--json) or hands the parsed document to a printer. */
 int emit(session *s, const options *o, int rc, char *json, void (*print)(json_object *));
 /* Members of a report: the value (NULL when absent), as a number (0), as text (""). */

@@ -27,9 +27,9 @@ int cmd_info(int argc, char **argv)
     session s;
     fl_snapshot *snap = NULL;
     int rc = parse_options(argc, argv, &o, "info");
-    if (rc || (rc = check_args(&o, info_help, 1)) >= 0)
+    if (rc || (rc = check_args(&o, info_help, ONE_OR_MORE)) >= 0)
         return rc;
-    if ((rc = session_open(&s, &o, false, false)) || (rc = open_snapshot(&s, &o, o.args[0], &snap))) {
+    if ((rc = session_open(&s, &o, false, false)) || (rc = open_snapshot(&s, &o, o.args, o.nargs, &snap))) {
         session_close(&s);
         return rc;
     }
@@ -43,7 +43,7 @@ int cmd_info(int argc, char **argv)
     if (o.json) {
         json_object *doc = json_object_new_object(), *f = json_object_new_object();
         json_object *by = json_object_new_object(), *bounds = json_object_new_array();
-        json_object_object_add(doc, "file", json_object_new_string(o.args[0]));
+        json_object_object_add(doc, "file", json_object_new_string(fl_snapshot_path(snap)));
         json_object_object_add(doc, "kind", json_object_new_string(fl_snapshot_kind(snap)));
         json_object_object_add(doc, "time", t[0] ? json_object_new_string(t) : NULL);
         for (int i = 0; i < 4; i++)
@@ -64,7 +64,7 @@ int cmd_info(int argc, char **argv)
                                                      JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(doc);
     } else {
-        printf("file        %s\nkind        %s\ntime        %s\n", o.args[0],
+        printf("file        %s\nkind        %s\ntime        %s\n", fl_snapshot_path(snap),
                fl_snapshot_kind(snap), t[0] ? t : "unknown");
         printf("bounds      %.4f %.4f %.4f %.4f (W S E N)\n", b[0], b[1], b[2], b[3]);
         printf("features    %ld: %ld classified, %ld ignored, %ld unclassified, %ld without "
@@ -134,9 +134,9 @@ int cmd_area(int argc, char **argv)
     session s;
     fl_snapshot *snap = NULL;
     int rc = parse_options(argc, argv, &o, "area");
-    if (rc || (rc = check_args(&o, area_help, 1)) >= 0)
+    if (rc || (rc = check_args(&o, area_help, ONE_OR_MORE)) >= 0)
         return rc;
-    if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args[0], &snap))) {
+    if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args, o.nargs, &snap))) {
         fl_areas *a = NULL;
         char *json = NULL;
         int err = fl_areas_new(s.ctx, snap, s.regions, &a);

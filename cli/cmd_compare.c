@@ -9,14 +9,16 @@ static const char compare_help[] =
     "usage: frontline compare A B [--profile-a P] [--profile-b Q] [--profile P]\n"
     "                         [--regions SHP] [--places CSV] [--region CODE]\n"
     "                         [--geojson OUT] [--json]\n"
-    "       frontline compare A1 A2 ... vs B1 B2 ...   (several files as one map version)\n"
+    "       frontline compare A1,A2,... B1,B2,...  or  A1 A2 ... vs B1 B2 ...\n"
     "Two maps of the same day side by side, each read with its own profile (--profile-a,\n"
     "--profile-b; --profile for both; default deepstate): every status mapped to its side\n"
     "(the profile's side=: RU, UA, or none), then the km² that is each side in A and each\n"
     "side in B within the territory (rows: A, columns: B; everywhere and per region;\n"
     "--region CODE prints that region's), the largest pieces where they disagree, and the\n"
     "places they put on different sides. --geojson writes every piece where they disagree\n"
-    "(a, b, km2, region). See docs/compare.md.\n";
+    "(a, b, km2, region). A map version may be several files (a day's ISW layers), given\n"
+    "as a comma list or, with 'vs' between the two maps, as separate arguments.\n"
+    "See docs/compare.md.\n";
 
 #define SIDES 3
 static const char *const side_names[SIDES] = {"RU", "none", "UA"};
@@ -94,16 +96,13 @@ static void print_compare(json_object *doc)
     }
 }
 
-/* Opens one map version: one file, or several read as one. */
-static int open_version(session *s, const options *o, fl_profile *p, char **paths, int n,
+/* Opens one map version, with profile p: one file, or several read as one. */
+static int open_version(session *s, const options *o, fl_profile *p, const char *const *paths, int n,
                         fl_snapshot **out)
 {
-    if (n != 1)
-        return fail_msg("compare: several files as one map version are not supported yet (%s "
-                        "and %d more)", paths[0], n - 1);
     session one = *s;
     one.profile = p;
-    return open_snapshot(&one, o, paths[0], out);
+    return open_snapshot(&one, o, paths, n, out);
 }
 
 /* Splits the arguments into A's files, args[0 .. na), and B's, args[b0 ..): "A B", or

@@ -132,7 +132,7 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
         }
     }
     o->nargs = argc - optind;
-    o->args = argv + optind;
+    o->args = (const char *const *)argv + optind;
     return 0;
 }
 
@@ -153,7 +153,11 @@ const char *data_path(const char *rel, char *buf, size_t size)
 
 const char *profile_path(const char *profile, char *buf, size_t size)
 {
-    return profile ? profile : data_path("profiles/deepstate.profile", buf, size);
+    if (profile && (strchr(profile, '/') || access(profile, F_OK) == 0))
+        return profile; /* a file */
+    char rel[256];
+    snprintf(rel, sizeof rel, "profiles/%.200s.profile", profile ? profile : "deepstate");
+    return data_path(rel, buf, size);
 }
 
 int fail(fl_ctx *ctx)
@@ -203,20 +207,58 @@ void session_close(session *s)
     fl_ctx_free(s->ctx);
 }
 
-int open_snapshot(session *s, const options *o, const char *path, fl_snapshot **out)
+/* The files that args name: each argument is a file, or files joined by commas (an argument
+ * that exists as a file is not split). Returns the count, or -1 (out of memory); *files and
+ * *text are the caller's to free. */
+static int split_files(const char *const *args, int nargs, char ***files, char **text)
 {
-    if (fl_snapshot_open(s->ctx, path, s->profile, out))
-        return fail(s->ctx);
-    if (o->time) {
-        int64_t t = fl_time_parse(o->time);
-        if (t == FL_TIME_UNKNOWN) {
-            fl_snapshot_close(s->ctx, *out);
-            *out = NULL;
-            return fail_msg("--time: '%s' is not a time (Unix seconds, YYYYMMDD or "
-                            "YYYY-MM-DD[THH:MM:SS])", o->time);
-        }
-        fl_snapshot_set_time(*out, t);
+    size_t len = 0, max = 0;
+    for (int i = 0; i < nargs; i++) {
+        len += strlen(args[i]) + 1;
+        max += strlen(args[i]) / 2 + 1; /* at most this many names in an argument */
     }
+    *text = malloc(len);
+    *files = malloc(max * sizeof **files);
+    if (!*text || !*files)
+        return -1;
+    int n = 0;
+    char *w = *text;
+    for (int i = 0; i < nargs; i++) {
+        strcpy(w, args[i]);
+        bool whole = access(args[i], F_OK) == 0;
+        for (char *name = w, *next; name; name = next) {
+            next = whole ? NULL : strchr(name, ',');
+            if (next)
+                *next++ = '\0';
+            if (*name)
+                (*files)[n++] = name;
+        }
+        w += strlen(args[i]) + 1;
+    }
+    return n;
+}
+
+int open_snapshot(session *s, const options *o, const char *const *args, int nargs,
+                  fl_snapshot **out)
+{
+    char **files = NULL, *text = NULL;
+    int n = split_files(args, nargs, &files, &text);
+    int rc = n < 0 ? fail_msg("out of memory")
+             : n == 0 ? fail_msg("no snapshot file given")
+             : fl_snapshot_open_files(s->ctx, (const char *const *)files, (size_t)n,
+                                      s->profile, out) ? fail(s->ctx) : 0;
+    free(files);
+    free(text);
+    if (rc || !o->time)
+        return rc;
+    int64_t t = fl_time_parse(o->time);
+    if (t == FL_TIME_UNKNOWN) {
+        fl_snapshot_close(s->ctx, *out);
+        *out = NULL;
+        return fail_msg("--time: '%s' is not a time (Unix seconds, YYYYMMDD or "
+                        "YYYY-MM-DD[THH:MM:SS])", o->time);
+    }
+    fl_snapshot_set_time(*out, t);
     return 0;
 }
 
@@ -259,7 +301,7 @@ int check_args(const options *o, const char *help, int want)
         fputs(help, stdout);
         return 0;
     }
-    if (o->nargs != want) {
+    if (want == ONE_OR_MORE ? o->nargs < 1 : o->nargs != want) {
         fputs(help, stderr);
         return 2;
     }

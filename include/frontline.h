@@ -167,6 +167,14 @@ typedef struct fl_counts {
  * The profile must outlive the snapshot. */
 int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      fl_snapshot **out);
+/* One map version published as several files (e.g. one file per layer), loaded and
+ * classified as one snapshot: every file's features with the profile, each file's with the
+ * pseudo-fields "file" (its base name), "folder" (its folder's name) and "layer" (its base
+ * name without extension) that rules may match where a feature has no property of that name.
+ * The time is the latest one the file names give. fl_snapshot_path gives the paths joined by
+ * commas. fl_snapshot_open is this with n == 1. */
+int fl_snapshot_open_files(fl_ctx *ctx, const char *const *paths, size_t n,
+                           const fl_profile *profile, fl_snapshot **out);
 void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *snap);
 const char *fl_snapshot_path(const fl_snapshot *snap);
 /* "deepstate", "single-layer", "shapefile" or "wkt". */

@@ -8,7 +8,7 @@
  * side and each column to B's (tests/test_compare.c checks both against fl_areas, and that
  * swapping A and B transposes the matrix); its pieces off the diagonal are where the maps
  * disagree. A place's side is its status in each map (fl_places_status, on the maps
- * themselves) mapped to a side; places outside the territory have none in either. */
+ * themselves) mapped to a side; places outside the territory (in no region) are left out. */
 #include "diff.h"
 
 #include <stdlib.h>
@@ -17,6 +17,12 @@
 /* As in `frontline diff --json`: smaller pieces are counted, not listed. */
 #define LISTED_PIECE_KM2 0.01
 
+/* A piece where the maps disagree, within the territory (fl_piece first: fl_piece_cmp). */
+typedef struct kept {
+    fl_piece p;           /* from, to: the sides in a and b */
+    GEOSGeometry *geom;
+} kept;
+
 struct fl_compare {
     const fl_snapshot *a, *b;
     const fl_regions *r;
@@ -24,13 +30,15 @@ struct fl_compare {
     fl_profile *sides;     /* the maps of sides' profile: status index = side */
     fl_snapshot *sa, *sb;  /* a's and b's sides */
     fl_diff *d;            /* sa -> sb */
-    int npieces, *piece;   /* the diff's pieces within the territory, by rank (largest first) */
+    double *km2;           /* (regions + 1) matrices of sides: the territory, then per region */
+    int npieces;
+    kept *pieces;          /* largest first */
     int nplaces, *place;   /* places whose side differs */
     int *status[2];        /* per place, its status in a and in b */
     int *region;           /* per place, its region */
 };
 
-/* The side of a status found at a place: none outside the territory (-1). */
+/* The side of a status found at a place (-1: none, outside the territory). */
 static int side_at(const fl_snapshot *s, int status)
 {
     return status >= 0 ? fl_profile_side(s->profile, status) : -1;
@@ -47,26 +55,73 @@ static int place_sides(fl_ctx *ctx, fl_compare *c)
     free(unused);
     if (!rc && !(c->place = fl_calloc(ctx, (size_t)c->places->n + 1, sizeof *c->place)))
         rc = FL_ENOMEM;
-    for (int i = 0; !rc && i < c->places->n; i++)
-        if (side_at(c->a, c->status[0][i]) != side_at(c->b, c->status[1][i]))
+    for (int i = 0; !rc && i < c->places->n; i++) /* outside every region: left out */
+        if (c->region[i] >= 0 && side_at(c->a, c->status[0][i]) != side_at(c->b, c->status[1][i]))
             c->place[c->nplaces++] = i;
     return rc;
 }
 
-/* The diff's pieces between two sides, in its order (largest first). Pieces to or from ground
- * outside the territory can only be slivers of the clipping, and pieces of no area are
- * degenerate faces: both are left out. */
+/* The matrices within the territory: each region's is the diff's; the territory's is their
+ * sum (the regions partition the territory; the diff's matrix "everywhere" also counts
+ * ground drawn outside it). */
+static int matrices(fl_ctx *ctx, fl_compare *c)
+{
+    int nr = c->r->n;
+    if (!(c->km2 = fl_calloc(ctx, (size_t)(nr + 1) * FL_SIDES * FL_SIDES, sizeof *c->km2)))
+        return FL_ENOMEM;
+    for (int k = 0; k < nr; k++)
+        for (int x = 0; x < FL_SIDES; x++)
+            for (int y = 0; y < FL_SIDES; y++) {
+                double km2 = fl_diff_km2(c->d, k, x, y); /* status index = side */
+                c->km2[(k + 1) * FL_SIDES * FL_SIDES + x * FL_SIDES + y] = km2;
+                c->km2[x * FL_SIDES + y] += km2;
+            }
+    return FL_OK;
+}
+
+/* Diff piece p (geometry g) within the territory, into k; k->geom stays NULL when none of it
+ * lies there. */
+static int clip_piece(fl_ctx *ctx, const fl_compare *c, const fl_piece *p,
+                      const GEOSGeometry *g, kept *k)
+{
+    char inside = GEOSPreparedContains_r(ctx->geos, c->r->territory_prep, g);
+    if (inside == 2)
+        return fl_geos_error(ctx, "placing a piece in the territory");
+    double bbox[4];
+    fl_geom_bounds(ctx, g, bbox);
+    GEOSGeometry *x = inside ? GEOSGeom_clone_r(ctx->geos, g)
+                             : fl_piece_in(ctx, g, bbox, c->r->territory);
+    if (!x)
+        return inside ? fl_geos_error(ctx, "copying a piece") : ctx->err;
+    k->p = *p;
+    k->p.km2 = inside ? p->km2 : fl_geom_km2(ctx, x);
+    int rc = inside ? FL_OK : fl_inner_point(ctx, x, &k->p.lat, &k->p.lon);
+    if (rc || k->p.km2 <= 0) /* none of it, or a degenerate face */
+        GEOSGeom_destroy_r(ctx->geos, x);
+    else
+        k->geom = x;
+    return rc;
+}
+
+/* The diff's pieces between two sides within the territory, largest first. Pieces to or from
+ * ground outside the territory (none) and pieces in no region lie outside it; the others are
+ * cut by its border, where they cross it. */
 static int inside_pieces(fl_ctx *ctx, fl_compare *c)
 {
     const fl_diff *d = c->d;
-    if (!(c->piece = fl_calloc(ctx, (size_t)d->npieces + 1, sizeof *c->piece)))
+    if (!(c->pieces = fl_calloc(ctx, (size_t)d->npieces + 1, sizeof *c->pieces)))
         return FL_ENOMEM;
-    for (int i = 0; i < d->npieces; i++) {
+    int rc = FL_OK;
+    for (int i = 0; i < d->npieces && !rc; i++) {
         const fl_piece *p = &d->pieces[d->order[i]];
-        if (p->from >= 0 && p->to >= 0 && p->km2 > 0)
-            c->piece[c->npieces++] = i;
+        if (p->from < 0 || p->to < 0 || p->region < 0)
+            continue;
+        kept *k = &c->pieces[c->npieces];
+        rc = clip_piece(ctx, c, p, d->piece_geom[d->order[i]], k);
+        c->npieces += k->geom != NULL;
     }
-    return FL_OK;
+    qsort(c->pieces, (size_t)c->npieces, sizeof *c->pieces, fl_piece_cmp);
+    return rc;
 }
 
 int fl_compare_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
@@ -87,6 +142,8 @@ int fl_compare_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
     if (!rc)
         rc = fl_diff_compute(ctx, c->sa, c->sb, r, NULL, true, &c->d);
     if (!rc)
+        rc = matrices(ctx, c);
+    if (!rc)
         rc = inside_pieces(ctx, c);
     if (!rc)
         rc = place_sides(ctx, c);
@@ -106,7 +163,10 @@ void fl_compare_free(fl_ctx *ctx, fl_compare *c)
     fl_snapshot_close(ctx, c->sa);
     fl_snapshot_close(ctx, c->sb);
     fl_profile_close(c->sides);
-    free(c->piece);
+    for (int i = 0; i < c->npieces; i++)
+        GEOSGeom_destroy_r(ctx->geos, c->pieces[i].geom);
+    free(c->pieces);
+    free(c->km2);
     free(c->place);
     free(c->status[0]);
     free(c->status[1]);
@@ -116,9 +176,10 @@ void fl_compare_free(fl_ctx *ctx, fl_compare *c)
 
 double fl_compare_km2(const fl_compare *c, int region, int side_a, int side_b)
 {
-    if (side_a < 0 || side_a >= FL_SIDES || side_b < 0 || side_b >= FL_SIDES)
+    if (region < -1 || region >= c->r->n || side_a < 0 || side_a >= FL_SIDES || side_b < 0 ||
+        side_b >= FL_SIDES)
         return 0;
-    return fl_diff_km2(c->d, region, side_a, side_b); /* the sides' status index is the side */
+    return c->km2[(region + 1) * FL_SIDES * FL_SIDES + side_a * FL_SIDES + side_b];
 }
 
 int fl_compare_piece_count(const fl_compare *c) { return c->npieces; }
@@ -126,7 +187,7 @@ int fl_compare_piece_count(const fl_compare *c) { return c->npieces; }
 void fl_compare_piece(const fl_compare *c, int i, fl_piece *out)
 {
     if (i >= 0 && i < c->npieces)
-        fl_diff_piece(c->d, c->piece[i], out);
+        *out = c->pieces[i].p;
     else
         memset(out, 0, sizeof *out);
 }
@@ -261,9 +322,8 @@ int fl_compare_write(fl_ctx *ctx, const fl_compare *c, const char *path)
     GEOSGeometry **geoms = fl_calloc(ctx, n + 1, sizeof *geoms);
     int rc = props && geoms ? FL_OK : FL_ENOMEM;
     for (size_t i = 0; i < n && !rc; i++) {
-        int k = c->d->order[c->piece[i]];
-        props[i] = piece_json(c, &c->d->pieces[k]);
-        geoms[i] = c->d->piece_geom[k];
+        props[i] = piece_json(c, &c->pieces[i].p);
+        geoms[i] = c->pieces[i].geom;
     }
     if (!rc)
         rc = fl_write_geojson_layers(ctx, path, n, geoms, props);

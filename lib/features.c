@@ -6,11 +6,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <limits.h>
 
 bool fl_has_ext(const char *path, const char *ext)
 {
     size_t n = strlen(path), m = strlen(ext);
     return n > m && strcasecmp(path + n - m, ext) == 0;
+}
+
+void fl_origin_of(const char *path, fl_origin_buf *out)
+{
+    const char *slash = strrchr(path, '/');
+    out->o.file = slash ? slash + 1 : path;
+    snprintf(out->layer, sizeof out->layer, "%.255s", out->o.file);
+    char *dot = strrchr(out->layer, '.');
+    if (dot && dot != out->layer)
+        *dot = '\0';
+    char dir[4096], real[PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    const char *d = realpath(dir, real) ? real : dir; /* "." and ".." named */
+    const char *name = strrchr(d, '/');
+    snprintf(out->folder, sizeof out->folder, "%.255s", name ? name + 1 : d);
+    out->o.folder = out->folder;
+    out->o.layer = out->layer;
 }
 
 char *fl_shp_sibling(fl_ctx *ctx, const char *path, const char *ext)

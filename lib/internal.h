@@ -114,6 +114,18 @@ int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_so
 /* Writes by extension: .shp, .wkt, anything else GeoJSON. */
 int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 bool fl_has_ext(const char *path, const char *ext);
+/* Where a feature comes from, for the rules' pseudo-fields: "file" (the file's base name),
+ * "folder" (its folder's name) and "layer" (the base name without extension). A property of
+ * the same name wins over a pseudo-field (a KML reader's "folder" is its Folder path). */
+typedef struct fl_origin {
+    const char *file, *folder, *layer;
+} fl_origin;
+/* A file's pseudo-fields for the profile's rules, and the room they are kept in. */
+typedef struct fl_origin_buf {
+    fl_origin o;
+    char folder[256], layer[256];
+} fl_origin_buf;
+void fl_origin_of(const char *path, fl_origin_buf *out);
 /* A shapefile's sibling: path (NAME.shp) with its extension replaced by ext, or NULL. */
 char *fl_shp_sibling(fl_ctx *ctx, const char *path, const char *ext);
 /* shapelib's error hook that prints nothing (its messages go to stderr): errors are ours. */
@@ -208,8 +220,8 @@ PJ *fl_laea(fl_ctx *ctx, double lon0, double lat0);
 /* profile.c */
 typedef struct fl_status_def fl_status_def;
 /* Classifies a feature: a status index, -1 for ignore, -2 when no rule matches,
- * FL_CLASSIFY_FAILED when out of memory. */
-int fl_profile_classify(const fl_profile *p, json_object *props);
+ * FL_CLASSIFY_FAILED when out of memory. origin may be NULL (no pseudo-fields). */
+int fl_profile_classify(const fl_profile *p, json_object *props, const fl_origin *origin);
 #define FL_CLASSIFY_FAILED (-4)
 /* A profile of statuses alone, from profile lines ("status NAME side=S colour=#RRGGBB", the
  * last one "default ..."), without rules: it classifies nothing. For maps made from other
@@ -278,6 +290,12 @@ int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
  * the polygons, also on failure (NULL or empty ones are skipped). */
 int fl_snapshot_of_polygons(fl_ctx *ctx, const char *path, const fl_profile *profile,
                             GEOSGeometry **polys, const int *status, size_t n, fl_snapshot **out);
+/* The same for a version made of n files (n == 1: fl_snapshot_load): their features
+ * classified together, each file's with its own pseudo-fields (fl_origin). Only a version
+ * of one file reuses prev's texts and keeps its own. */
+int fl_snapshot_load_files(fl_ctx *ctx, const char *const *paths, size_t n,
+                           const fl_profile *profile, const fl_snapshot *prev,
+                           fl_snapshot **out);
 /* Frees what a load kept for the next version's (the text, the outcomes). */
 void fl_snapshot_forget_source(fl_snapshot *s);
 /* Computes the layers, cover and drawn areas from the features, once (a cache). */
@@ -354,8 +372,9 @@ int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *
 int fl_sides_check(fl_ctx *ctx, const fl_snapshot *s);
 /* The profile of a map of sides: statuses RU, none (drawn) and UA (default), index = side. */
 int fl_sides_profile(fl_ctx *ctx, fl_profile **out);
-/* The sides of s within the territory of r as a normalised snapshot of profile sides: RU and
- * none drawn (the union of s's clipped layers of that side), UA the rest of the territory. */
+/* The sides of s as a normalised snapshot of profile sides: RU and none drawn (the union of
+ * s's layers of that side, and the territory no layer covers when it is the default's side),
+ * UA the rest of the territory of r. */
 int fl_sides_snapshot(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
                       const fl_profile *sides, fl_snapshot **out);
 

@@ -522,8 +522,19 @@ static void feature_fill(json_object *props, char fill[7])
     fill[6] = '\0';
 }
 
+/* The pseudo-field called field of a feature's origin, "" when there is none. */
+static const char *pseudo_field(const fl_origin *o, const char *field)
+{
+    const char *v = !strcmp(field, "file")     ? o->file
+                    : !strcmp(field, "folder") ? o->folder
+                    : !strcmp(field, "layer")  ? o->layer
+                                               : NULL;
+    return v ? v : "";
+}
+
 /* 1 when rule r matches, 0 when not, -1 when out of memory (a value as text, regexec). */
-static int rule_matches(const rule *r, json_object *props, const char *fill)
+static int rule_matches(const rule *r, json_object *props, const char *fill,
+                        const fl_origin *origin)
 {
     if (r->empty && json_object_object_length(props) > 0)
         return 0;
@@ -535,6 +546,8 @@ static int rule_matches(const rule *r, json_object *props, const char *fill)
             value = fill;
         else if (json_object_object_get_ex(props, c->field, &v) && v)
             value = json_object_get_string(v);
+        else if (origin)
+            value = pseudo_field(origin, c->field);
         int rc = value ? regexec(&c->re, value, 0, NULL, 0) : REG_ESPACE;
         if (rc != 0)
             return rc == REG_NOMATCH ? 0 : -1;
@@ -542,12 +555,12 @@ static int rule_matches(const rule *r, json_object *props, const char *fill)
     return 1;
 }
 
-int fl_profile_classify(const fl_profile *p, json_object *props)
+int fl_profile_classify(const fl_profile *p, json_object *props, const fl_origin *origin)
 {
     char fill[7];
     feature_fill(props, fill);
     for (int i = 0; i < p->nrule; i++) {
-        int m = rule_matches(&p->rules[i], props, fill);
+        int m = rule_matches(&p->rules[i], props, fill, origin);
         if (m)
             return m > 0 ? p->rules[i].action : FL_CLASSIFY_FAILED;
     }

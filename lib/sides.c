@@ -8,12 +8,13 @@
  *
  * The sides of a map are a map too, with three statuses: RU, none (the two drawn, in that
  * order) and UA (the default: the shipped profiles' default status, e.g. free, is
- * Ukraine's). Each drawn side is the union of the map's exclusive layers (fl_snapshot_clip:
- * after precedence, within the territory) whose status has that side; a map whose default
- * status is not UA's draws its uncovered territory too. The layers are exclusive, so the
- * sides are, whatever order they come in; clipped to the territory, the sides hold no ground
- * outside it, so two maps' sides can differ only within it. Ground of a UA status (drawn or
- * uncovered) is what the sides' map leaves uncovered in the territory: its default. */
+ * Ukraine's). Each drawn side is the union of the map's exclusive layers (after precedence)
+ * whose status has that side; a map whose default status is not UA's draws its uncovered
+ * territory too. The layers are exclusive, so the sides are, whatever order they come in.
+ * Ground of a UA status (drawn or uncovered) is what the sides' map leaves uncovered in the
+ * territory: its default. The sides are not clipped to the territory: the diff cuts by the
+ * territory's border itself (windows.c), and a clipped side's border would run within
+ * slivers of it, which noding and labelling faces cannot tell apart. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -61,18 +62,25 @@ int fl_sides_profile(fl_ctx *ctx, fl_profile **out)
     return fl_profile_of_statuses(ctx, "sides", side_statuses, FL_SIDES, out);
 }
 
-/* The union of the clipped layers of s whose status has side `side` (it takes them). */
-static GEOSGeometry *side_union(fl_ctx *ctx, const fl_snapshot *s, GEOSGeometry **clipped,
-                                int side)
+/* The union of the layers of s whose status has side `side`, as drawn; a default status of
+ * that side adds the territory no layer covers. */
+static GEOSGeometry *side_union(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, int side)
 {
     GEOSGeometry **g = fl_calloc(ctx, (size_t)s->nstatus, sizeof *g);
     size_t n = 0;
-    for (int st = 0; g && st < s->nstatus; st++)
-        if (fl_profile_side(s->profile, st) == side) {
-            g[n++] = clipped[st];
-            clipped[st] = NULL;
-        }
-    GEOSGeometry *u = g ? fl_union_all(ctx, g, n) : NULL;
+    int rc = g ? FL_OK : FL_ENOMEM, last = s->nstatus - 1;
+    for (int st = 0; !rc && st < s->nstatus; st++) {
+        if (fl_profile_side(s->profile, st) != side)
+            continue;
+        g[n] = st < last ? GEOSGeom_clone_r(ctx->geos, s->layer[st])
+                         : fl_difference(ctx, r->territory, s->cover);
+        if (!g[n++])
+            rc = st < last ? fl_geos_error(ctx, "copying a layer") : ctx->err;
+    }
+    GEOSGeometry *u = rc ? NULL : fl_union_all(ctx, g, n);
+    for (size_t i = 0; rc && i < n; i++)
+        if (g[i])
+            GEOSGeom_destroy_r(ctx->geos, g[i]);
     free(g);
     return u;
 }
@@ -84,26 +92,14 @@ int fl_sides_snapshot(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
     int rc = fl_sides_check(ctx, s);
     if (!rc)
         rc = fl_snapshot_normalise(ctx, s);
-    GEOSGeometry **clipped = rc ? NULL : fl_calloc(ctx, (size_t)s->nstatus, sizeof *clipped);
-    if (!rc && !clipped)
-        rc = FL_ENOMEM;
-    if (!rc && (rc = fl_snapshot_clip(ctx, s, r, clipped))) {
-        free(clipped); /* the clip freed what it had made */
-        return rc;
-    }
     GEOSGeometry *drawn[2] = {NULL, NULL};
     const int status[2] = {FL_SIDE_RU, FL_SIDE_NONE};
     for (int i = 0; i < 2 && !rc; i++)
-        if (!(drawn[i] = side_union(ctx, s, clipped, status[i])))
+        if (!(drawn[i] = side_union(ctx, s, r, status[i])))
             rc = ctx->err;
-    for (int st = 0; clipped && st < s->nstatus; st++) /* UA's, and all of them on error */
-        if (clipped[st])
-            GEOSGeom_destroy_r(ctx->geos, clipped[st]);
-    free(clipped);
     if (rc) {
-        for (int i = 0; i < 2; i++)
-            if (drawn[i])
-                GEOSGeom_destroy_r(ctx->geos, drawn[i]);
+        if (drawn[0])
+            GEOSGeom_destroy_r(ctx->geos, drawn[0]);
         return rc;
     }
     rc = fl_snapshot_of_polygons(ctx, s->path, sides, drawn, status, 2, out);
