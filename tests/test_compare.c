@@ -10,21 +10,18 @@
 #include <glob.h>
 
 static fl_ctx *ctx;
-static fl_regions *regions;
-static fl_places *places;
+/* Sums agree within tol km²: 1e-6 for maps of one source, whose overlay shares most edges.
+ * Two sources' lines run close and cross at tiny angles, where floating-point noding is
+ * ill-conditioned: the faces' overlay, GEOS' overlays (fl_areas) and the overlay of the maps
+ * swapped land up to 4.4e-4 km² apart (DeepStateMap against ISW on 2022-09-30, per region;
+ * 1e-9 of the areas): 1e-3 km² (a 32 m square) there. */
+static double tol = 1e-6;
+static double worst; /* the largest discrepancy seen, km² */
 
-static fl_profile *profile(const char *rel)
+static bool near(double x, double y)
 {
-    fl_profile *p;
-    CHECK_OK(ctx, fl_profile_open(ctx, data_file(rel), &p));
-    return p;
-}
-
-static fl_snapshot *load(const char *path, const fl_profile *p)
-{
-    fl_snapshot *s;
-    CHECK_OK(ctx, fl_snapshot_open(ctx, path, p, &s));
-    return s;
+    worst = fmax(worst, fabs(x - y));
+    return fabs(x - y) <= tol;
 }
 
 /* Rows add up to a's side areas, columns to b's, everywhere and per region; the pieces off
@@ -43,9 +40,9 @@ static double conservation(const fl_compare *c, const fl_snapshot *a, const fl_s
                 col += fl_compare_km2(c, k, y, x);
                 off += k < 0 && x != y ? fl_compare_km2(c, k, x, y) : 0;
             }
-            CHECK(fabs(row - fl_areas_side_km2(aa, k, x)) <= 1e-6, "region %d, %s in A: %.9f "
+            CHECK(near(row, fl_areas_side_km2(aa, k, x)), "region %d, %s in A: %.9f "
                   "vs %.9f", k, fl_side_name(x), row, fl_areas_side_km2(aa, k, x));
-            CHECK(fabs(col - fl_areas_side_km2(ab, k, x)) <= 1e-6, "region %d, %s in B: %.9f "
+            CHECK(near(col, fl_areas_side_km2(ab, k, x)), "region %d, %s in B: %.9f "
                   "vs %.9f", k, fl_side_name(x), col, fl_areas_side_km2(ab, k, x));
         }
     for (int i = 0; i < fl_compare_piece_count(c); i++) {
@@ -55,7 +52,7 @@ static double conservation(const fl_compare *c, const fl_snapshot *a, const fl_s
               i, p.from, p.to, p.km2);
         pieces += p.km2;
     }
-    CHECK(fabs(pieces - off) <= 1e-6, "pieces %.9f km², off the diagonal %.9f km²", pieces, off);
+    CHECK(near(pieces, off), "pieces %.9f km², off the diagonal %.9f km²", pieces, off);
     fl_areas_free(aa);
     fl_areas_free(ab);
     return off;
@@ -69,7 +66,7 @@ static void symmetry(const fl_compare *ab, const fl_snapshot *a, const fl_snapsh
     for (int k = -1; k < fl_regions_count(regions); k++)
         for (int x = 0; x < FL_SIDES; x++)
             for (int y = 0; y < FL_SIDES; y++)
-                CHECK(fabs(fl_compare_km2(ab, k, x, y) - fl_compare_km2(ba, k, y, x)) <= 1e-6,
+                CHECK(near(fl_compare_km2(ab, k, x, y), fl_compare_km2(ba, k, y, x)),
                       "region %d (%s, %s): %.9f vs transposed %.9f", k, fl_side_name(x),
                       fl_side_name(y), fl_compare_km2(ab, k, x, y), fl_compare_km2(ba, k, y, x));
     CHECK(fl_compare_place_count(ab) == fl_compare_place_count(ba), "%d vs %d places",
@@ -226,15 +223,22 @@ static int deepstate_isw(void)
     }
     fl_profile *ds = profile("profiles/deepstate.profile"), *isw = profile("profiles/isw.profile");
     fl_snapshot *a = load(ds_path, ds), *b;
+    double off;
+    fl_compare *c;
+    b = load(shared_file("deepstate/raw/1664748468.geojson"), ds);
+    check_all(a, b, &off, NULL); /* one source, two days */
+    fl_snapshot_close(ctx, b);
     CHECK_OK(ctx, fl_snapshot_open_files(ctx, (const char *const *)g.gl_pathv, g.gl_pathc, isw,
                                          &b));
     CHECK_REL(fl_snapshot_status_km2(b, fl_profile_status_index(isw, "occupied")), 111657.7,
               0.001);
-    double off;
-    fl_compare *c;
+    printf("DeepStateMap, 2022-09-30 vs 2022-10-02: sums within %.3g km²\n", worst);
+    tol = 1e-3;
+    worst = 0;
     check_all(a, b, &off, &c);
-    printf("DeepStateMap vs ISW, 2022-09-30: %.1f km² on different sides, %d pieces, %d places\n",
-           off, fl_compare_piece_count(c), fl_compare_place_count(c));
+    printf("DeepStateMap vs ISW, 2022-09-30: %.1f km² on different sides, %d pieces, %d places; "
+           "sums within %.3g km²\n", off, fl_compare_piece_count(c), fl_compare_place_count(c),
+           worst);
     CHECK(off > 0 && fl_compare_place_count(c) > 0, "the two maps agree everywhere?");
     fl_compare_free(ctx, c);
     fl_snapshot_close(ctx, a);
