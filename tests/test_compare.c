@@ -10,6 +10,8 @@
 #include <glob.h>
 
 static fl_ctx *ctx;
+static fl_regions *regions;
+static fl_places *places;
 /* Sums agree within tol km²: 1e-6 for maps of one source, whose overlay shares most edges.
  * Two sources' lines run close and cross at tiny angles, where floating-point noding is
  * ill-conditioned: the faces' overlay, GEOS' overlays (fl_areas) and the overlay of the maps
@@ -22,6 +24,20 @@ static bool near(double x, double y)
 {
     worst = fmax(worst, fabs(x - y));
     return fabs(x - y) <= tol;
+}
+
+static fl_profile *profile(const char *rel)
+{
+    fl_profile *p;
+    CHECK_OK(ctx, fl_profile_open(ctx, data_file(rel), &p));
+    return p;
+}
+
+static fl_snapshot *load(const char *path, const fl_profile *p)
+{
+    fl_snapshot *s;
+    CHECK_OK(ctx, fl_snapshot_open(ctx, path, p, &s));
+    return s;
 }
 
 /* Rows add up to a's side areas, columns to b's, everywhere and per region; the pieces off
