@@ -42,6 +42,9 @@ int parse_options(int argc, char **argv, options *o, const char *cmd);
 int check_args(const options *o, const char *help, int want);
 /* Path of an embedded data file (FRONTLINE_DATA, the installed data, the source tree). */
 const char *data_path(const char *rel, char *buf, size_t size);
+/* The profile file --profile names: a path, or the name of a shipped profile ("isw": the
+ * embedded data's profiles/isw.profile); NULL: DeepStateMap's. */
+const char *profile_path(const char *profile, char *buf, size_t size);
 /* Opens the context, profile and (when wanted) regions and places; returns 0 or 1. */
 int session_open(session *s, const options *o, bool regions, bool places);
 void session_close(session *s);

@@ -165,14 +165,25 @@ int fail_msg(const char *fmt, ...)
     return 1;
 }
 
+const char *profile_path(const char *profile, char *buf, size_t size)
+{
+    if (profile && (strchr(profile, '/') || access(profile, F_OK) == 0))
+        return profile; /* a file */
+    char rel[256];
+    snprintf(rel, sizeof rel, "profiles/%.200s.profile", profile ? profile : "deepstate");
+    return data_path(rel, buf, size);
+}
+
 int session_open(session *s, const options *o, bool regions, bool places)
 {
     char buf[4096];
     memset(s, 0, sizeof *s);
     if (!(s->ctx = fl_ctx_new()))
         return fail(NULL);
-    const char *profile = o->profile ? o->profile
-                                     : data_path("profiles/deepstate.profile", buf, sizeof buf);
+    const char *profile = profile_path(o->profile, buf, sizeof buf);
+    if (o->profile && profile != o->profile && access(profile, R_OK) != 0)
+        return fail_msg("--profile %s: neither a file nor a shipped profile (amk, deepstate, "
+                        "isw, nzz)", o->profile);
     if (fl_profile_open(s->ctx, profile, &s->profile))
         return fail(s->ctx);
     if (regions) {

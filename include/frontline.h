@@ -183,6 +183,11 @@ double fl_snapshot_status_km2(const fl_snapshot *snap, int status);
  * layers. */
 int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *snap, const char *path);
 
+/* The file name extensions a snapshot is read from (".geojson", ".json", ".kml", ".kmz",
+ * ".shp", ".wkt"), NULL-terminated; and whether a path ends in one (case-insensitive). */
+const char *const *fl_snapshot_extensions(void);
+bool fl_snapshot_file_name(const char *path);
+
 /* Parses a time string (Unix seconds, YYYYMMDD, YYYY-MM-DD[THH:MM[:SS]][Z]) found in a file
  * name or given by the user. Returns FL_TIME_UNKNOWN when none is found. */
 int64_t fl_time_parse(const char *text);
