@@ -239,28 +239,38 @@ static int split_files(const char *const *args, int nargs, char ***files, char *
     return n;
 }
 
-int open_snapshot(session *s, const options *o, const char *const *args, int nargs,
-                  fl_snapshot **out)
+int load_snapshot(session *s, const char *const *args, int nargs, fl_snapshot **out)
 {
     char **files = NULL, *text = NULL;
     int n = split_files(args, nargs, &files, &text);
-    int rc = n < 0 ? fail_msg("out of memory")
-             : n == 0 ? fail_msg("no snapshot file given")
+    int rc = n < 0 ? -1
              : fl_snapshot_open_files(s->ctx, (const char *const *)files, (size_t)n,
-                                      s->profile, out) ? fail(s->ctx) : 0;
+                                      s->profile, out);
     free(files);
     free(text);
-    if (rc || !o->time)
-        return rc;
+    return rc;
+}
+
+int apply_time(session *s, const options *o, fl_snapshot **snap)
+{
+    if (!o->time)
+        return 0;
     int64_t t = fl_time_parse(o->time);
     if (t == FL_TIME_UNKNOWN) {
-        fl_snapshot_close(s->ctx, *out);
-        *out = NULL;
+        fl_snapshot_close(s->ctx, *snap);
+        *snap = NULL;
         return fail_msg("--time: '%s' is not a time (Unix seconds, YYYYMMDD or "
                         "YYYY-MM-DD[THH:MM:SS])", o->time);
     }
-    fl_snapshot_set_time(*out, t);
+    fl_snapshot_set_time(*snap, t);
     return 0;
+}
+
+int open_snapshot(session *s, const options *o, const char *const *args, int nargs,
+                  fl_snapshot **out)
+{
+    int rc = load_snapshot(s, args, nargs, out);
+    return rc < 0 ? fail_msg("out of memory") : rc ? fail(s->ctx) : apply_time(s, o, out);
 }
 
 int emit(session *s, const options *o, int rc, char *json, void (*print)(json_object *))
