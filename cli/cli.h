@@ -43,15 +43,22 @@ int parse_options(int argc, char **argv, options *o, const char *cmd);
 int check_args(const options *o, const char *help, int want);
 /* Path of an embedded data file (FRONTLINE_DATA, the installed data, the source tree). */
 const char *data_path(const char *rel, char *buf, size_t size);
-/* The profile file to open for --profile: a file, else a shipped profile's name (isw:
- * profiles/isw.profile); NULL: the DeepStateMap profile. */
+/* The profile file --profile names: a path, or the name of a shipped profile ("isw": the
+ * embedded data's profiles/isw.profile); NULL: DeepStateMap's. */
 const char *profile_path(const char *profile, char *buf, size_t size);
+/* Opens the profile --profile (or --profile-a, -b) names into *out; returns 0 or 1. */
+int open_profile(session *s, const char *name, fl_profile **out);
 /* Opens the context, profile and (when wanted) regions and places; returns 0 or 1. */
 int session_open(session *s, const options *o, bool regions, bool places);
 void session_close(session *s);
 /* Prints "frontline: MESSAGE" and returns exit status 1. */
 int fail(fl_ctx *ctx);
 int fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Loads one map version from the files args name (as open_snapshot) with s->profile;
+ * returns FL_OK or the library's code (-1: out of memory), printing nothing. */
+int load_snapshot(session *s, const char *const *args, int nargs, fl_snapshot **out);
+/* Applies --time to a loaded snapshot (closed on error); returns 0 or exit status 1. */
+int apply_time(session *s, const options *o, fl_snapshot **snap);
 /* Loads one map version from the files args name (each a file, or files joined by commas:
  * "A.geojson,B.geojson"), applying --time. */
 int open_snapshot(session *s, const options *o, const char *const *args, int nargs,
@@ -69,6 +76,13 @@ const char *str(json_object *o, const char *key);
 int check_picture_paths(const char *const *paths, int npaths);
 int render_pictures(session *s, const options *o, const fl_snapshot *a, const fl_snapshot *b,
                     const fl_diff *d, const char *const *paths, int npaths, bool print_json);
+
+/* recognise.c: without --profile, the shipped profile that fits the files (o->args) best
+ * becomes s->profile and *snap the files read with it; name gets its name ("none" when no
+ * profile classifies anything) and *fits whether it leaves nothing unclassified. Returns 0 or
+ * an exit status. */
+int recognise_source(session *s, const options *o, fl_snapshot **snap, char *name,
+                     size_t size, bool *fits);
 
 int cmd_info(int argc, char **argv);
 int cmd_area(int argc, char **argv);

@@ -165,13 +165,10 @@ int cmd_compare(int argc, char **argv)
     options oa = o;
     oa.profile = o.profile_a ? o.profile_a : o.profile;
     const char *qb = o.profile_b ? o.profile_b : o.profile;
-    char buf[4096];
     if (!(rc = session_open(&s, &oa, true, true))) {
         if (o.region && fl_regions_find(s.regions, o.region) < 0)
             rc = fail_msg("compare: --region %s: no such region", o.region);
-        else if (fl_profile_open(s.ctx, profile_path(qb, buf, sizeof buf), &pb))
-            rc = fail(s.ctx);
-        else
+        else if (!(rc = open_profile(&s, qb, &pb)))
             rc = run(&s, &o, pb, na, b0);
     }
     fl_profile_close(pb);

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 static const char timeline_help[] =
-    "usage: frontline timeline FILE...|DIR [--regions SHP] [--places CSV] [--profile FILE]\n"
+    "usage: frontline timeline FILE...|DIR... [--regions SHP] [--places CSV] [--profile P]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
     "                          [--jobs N] [--timing]\n"
     "                          [--plot OUT.png|.svg|.pdf [--width PX]]\n"
@@ -21,7 +21,9 @@ static const char timeline_help[] =
     "changed most (snapshots of unknown time are left out). Only two snapshots are in\n"
     "memory at any time (per thread). --jobs N spreads the snapshots over N threads; the\n"
     "results are the same, printed when all are done. --timing prints the CPU seconds spent\n"
-    "per stage on stderr.\n";
+    "per stage on stderr. Folders are searched recursively; files whose names give the same\n"
+    "time are one map version (a day's layer files, e.g. ISW's YEAR/<Layer>/YYYYMMDD_*), and\n"
+    "such versions run on one thread.\n";
 
 typedef struct paths {
     char **v;
@@ -45,14 +47,42 @@ static int add_path(paths *p, const char *dir, const char *name)
     return 0;
 }
 
-static bool snapshot_name(const char *name)
+/* Adds the snapshot files in dir and, recursively, in its folders (ISW's layout is
+ * YEAR/<Layer>/YYYYMMDD_<Layer>.geojson); depth bounds the recursion. */
+static int walk(paths *p, const char *dir, int depth)
 {
-    const char *ext[] = {".geojson", ".json", ".shp", ".wkt"};
-    size_t n = strlen(name);
-    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++)
-        if (n > strlen(ext[i]) && !strcasecmp(name + n - strlen(ext[i]), ext[i]))
-            return true;
-    return false;
+    DIR *d = opendir(dir);
+    if (!d)
+        return fail_msg("%s: %m", dir);
+    struct dirent *e;
+    int rc = 0;
+    while (!rc && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t len = strlen(dir) + strlen(e->d_name) + 2;
+        char *sub = malloc(len);
+        struct stat st;
+        if (!sub)
+            rc = fail_msg("out of memory");
+        else if (snprintf(sub, len, "%s/%s", dir, e->d_name) && stat(sub, &st) != 0)
+            rc = fail_msg("%s: %m", sub);
+        else if (S_ISDIR(st.st_mode) && depth < 16)
+            rc = walk(p, sub, depth + 1);
+        else if (S_ISREG(st.st_mode) && fl_snapshot_file_name(e->d_name))
+            rc = add_path(p, dir, e->d_name);
+        free(sub);
+    }
+    closedir(d);
+    return rc;
+}
+
+/* The list of extensions for messages: ".geojson, .json, ...". */
+static void extension_list(char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (const char *const *e = fl_snapshot_extensions(); *e; e++)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", e == fl_snapshot_extensions()
+                                                                    ? "" : ", ", *e);
 }
 
 static int collect(const options *o, paths *p)
@@ -61,27 +91,28 @@ static int collect(const options *o, paths *p)
         struct stat st;
         if (stat(o->args[i], &st) != 0)
             return fail_msg("%s: %m", o->args[i]);
-        if (!S_ISDIR(st.st_mode)) {
-            if (add_path(p, NULL, o->args[i]))
-                return 1;
-            continue;
-        }
-        DIR *d = opendir(o->args[i]);
-        if (!d)
-            return fail_msg("%s: %m", o->args[i]);
-        struct dirent *e;
-        int rc = 0;
-        while (!rc && (e = readdir(d)))
-            if (e->d_name[0] != '.' && snapshot_name(e->d_name))
-                rc = add_path(p, o->args[i], e->d_name);
-        closedir(d);
+        int rc = S_ISDIR(st.st_mode) ? walk(p, o->args[i], 0) : add_path(p, NULL, o->args[i]);
         if (rc)
             return rc;
     }
-    if (p->n == 0)
-        return fail_msg("timeline: no snapshot files (.geojson, .json, .shp, .wkt) given");
+    if (p->n == 0) {
+        char ext[128];
+        extension_list(ext, sizeof ext);
+        return fail_msg("timeline: no snapshot files (%s) given", ext);
+    }
     fl_timeline_sort_paths(p->v, p->n);
     return 0;
+}
+
+/* The number of files from p->v[i] on that are one map version: those whose names give the
+ * same time (a day's layer files); a file of unknown time is a version alone. */
+static size_t version_files(const paths *p, size_t i)
+{
+    int64_t t = fl_time_parse(p->v[i]);
+    size_t n = 1;
+    while (t != FL_TIME_UNKNOWN && i + n < p->n && fl_time_parse(p->v[i + n]) == t)
+        n++;
+    return n;
 }
 
 static void progress(size_t done, size_t total, const char *path)
@@ -163,12 +194,33 @@ static void print_snapshot(const options *o, FILE *csv, size_t i, const char *ro
     json_object_put(doc);
 }
 
+/* Runs the timeline over versions of several files, one after the other. */
+static int run_versions(session *s, const options *o, const paths *p, fl_timeline *tl,
+                        FILE *csv)
+{
+    size_t row_index = 0;
+    for (size_t i = 0, n; i < p->n; i += n) {
+        char *row = NULL;
+        n = version_files(p, i);
+        progress(i, p->n, p->v[i]);
+        if (fl_timeline_add_files(s->ctx, tl, (const char *const *)p->v + i, n, &row))
+            return fail(s->ctx);
+        print_snapshot(o, csv, row_index++, row);
+        free(row);
+    }
+    progress(p->n, p->n, "");
+    return 0;
+}
+
 /* Runs the timeline: on this thread, writing rows as they come; on several, when all are
  * done. */
 static int run(session *s, const options *o, const paths *p, fl_timeline *tl, FILE *csv)
 {
     if (o->json)
         printf("{\"snapshots\":[");
+    for (size_t i = 0; i < p->n; i++)
+        if (version_files(p, i) > 1)
+            return run_versions(s, o, p, tl, csv);
     char **rows = o->jobs > 1 ? calloc(p->n + 1, sizeof *rows) : NULL;
     int rc = 0;
     if (o->jobs > 1 && !rows)

@@ -151,15 +151,6 @@ const char *data_path(const char *rel, char *buf, size_t size)
     return buf;
 }
 
-const char *profile_path(const char *profile, char *buf, size_t size)
-{
-    if (profile && (strchr(profile, '/') || access(profile, F_OK) == 0))
-        return profile; /* a file */
-    char rel[256];
-    snprintf(rel, sizeof rel, "profiles/%.200s.profile", profile ? profile : "deepstate");
-    return data_path(rel, buf, size);
-}
-
 int fail(fl_ctx *ctx)
 {
     fprintf(stderr, "frontline: %s\n", ctx ? fl_ctx_errmsg(ctx) : "out of memory");
@@ -177,14 +168,33 @@ int fail_msg(const char *fmt, ...)
     return 1;
 }
 
+const char *profile_path(const char *profile, char *buf, size_t size)
+{
+    if (profile && (strchr(profile, '/') || access(profile, F_OK) == 0))
+        return profile; /* a file */
+    char rel[256];
+    snprintf(rel, sizeof rel, "profiles/%.200s.profile", profile ? profile : "deepstate");
+    return data_path(rel, buf, size);
+}
+
+int open_profile(session *s, const char *name, fl_profile **out)
+{
+    char buf[4096];
+    const char *profile = profile_path(name, buf, sizeof buf);
+    if (name && profile != name && access(profile, R_OK) != 0)
+        return fail_msg("--profile %s: neither a file nor a shipped profile (amk, deepstate, "
+                        "isw, nzz)", name);
+    return fl_profile_open(s->ctx, profile, out) ? fail(s->ctx) : 0;
+}
+
 int session_open(session *s, const options *o, bool regions, bool places)
 {
     char buf[4096];
     memset(s, 0, sizeof *s);
     if (!(s->ctx = fl_ctx_new()))
         return fail(NULL);
-    if (fl_profile_open(s->ctx, profile_path(o->profile, buf, sizeof buf), &s->profile))
-        return fail(s->ctx);
+    if (open_profile(s, o->profile, &s->profile))
+        return 1;
     if (regions) {
         const char *r = o->regions ? o->regions : data_path("regions/ua_regions.shp", buf,
                                                             sizeof buf);
@@ -238,28 +248,38 @@ static int split_files(const char *const *args, int nargs, char ***files, char *
     return n;
 }
 
-int open_snapshot(session *s, const options *o, const char *const *args, int nargs,
-                  fl_snapshot **out)
+int load_snapshot(session *s, const char *const *args, int nargs, fl_snapshot **out)
 {
     char **files = NULL, *text = NULL;
     int n = split_files(args, nargs, &files, &text);
-    int rc = n < 0 ? fail_msg("out of memory")
-             : n == 0 ? fail_msg("no snapshot file given")
+    int rc = n < 0 ? -1
              : fl_snapshot_open_files(s->ctx, (const char *const *)files, (size_t)n,
-                                      s->profile, out) ? fail(s->ctx) : 0;
+                                      s->profile, out);
     free(files);
     free(text);
-    if (rc || !o->time)
-        return rc;
+    return rc;
+}
+
+int apply_time(session *s, const options *o, fl_snapshot **snap)
+{
+    if (!o->time)
+        return 0;
     int64_t t = fl_time_parse(o->time);
     if (t == FL_TIME_UNKNOWN) {
-        fl_snapshot_close(s->ctx, *out);
-        *out = NULL;
+        fl_snapshot_close(s->ctx, *snap);
+        *snap = NULL;
         return fail_msg("--time: '%s' is not a time (Unix seconds, YYYYMMDD or "
                         "YYYY-MM-DD[THH:MM:SS])", o->time);
     }
-    fl_snapshot_set_time(*out, t);
+    fl_snapshot_set_time(*snap, t);
     return 0;
+}
+
+int open_snapshot(session *s, const options *o, const char *const *args, int nargs,
+                  fl_snapshot **out)
+{
+    int rc = load_snapshot(s, args, nargs, out);
+    return rc < 0 ? fail_msg("out of memory") : rc ? fail(s->ctx) : apply_time(s, o, out);
 }
 
 int emit(session *s, const options *o, int rc, char *json, void (*print)(json_object *))

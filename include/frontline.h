@@ -194,6 +194,11 @@ double fl_snapshot_status_km2(const fl_snapshot *snap, int status);
  * layers. */
 int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *snap, const char *path);
 
+/* The file name extensions a snapshot is read from (".geojson", ".json", ".kml", ".kmz",
+ * ".shp", ".wkt"), NULL-terminated; and whether a path ends in one (case-insensitive). */
+const char *const *fl_snapshot_extensions(void);
+bool fl_snapshot_file_name(const char *path);
+
 /* Parses a time string (Unix seconds, YYYYMMDD, YYYY-MM-DD[THH:MM[:SS]][Z]) found in a file
  * name or given by the user. Returns FL_TIME_UNKNOWN when none is found. */
 int64_t fl_time_parse(const char *text);
@@ -361,6 +366,9 @@ void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl);
 /* Loads path, computes its row and appends place changes to the change log. row_json (may
  * be NULL) receives the row as JSON. */
 int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json);
+/* The same for a map version published as n files (see fl_snapshot_open_files). */
+int fl_timeline_add_files(fl_ctx *ctx, fl_timeline *tl, const char *const *paths, size_t n,
+                          char **row_json);
 /* Adds n snapshots (in time order), as n calls of fl_timeline_add would, on up to jobs threads:
  * the snapshots are cut into contiguous runs of about equal cost (a first pass reads their
  * texts and counts the bytes each would parse after the one before it), each run after the

@@ -99,21 +99,27 @@ typedef struct fl_feature {
 typedef struct fl_features {
     fl_feature *v;
     size_t n, cap;
-    const char *kind; /* "geojson", "shapefile", "wkt" */
+    const char *kind; /* "geojson", "wrapped", "esri", "kml", "kmz", "shapefile", "wkt" */
     fl_source src;    /* a GeoJSON file's text (and its features' spans when cut) */
+    json_object *meta; /* the document wrapping the features (its members: a time, an id),
+                        * or NULL */
 } fl_features;
 
 int fl_features_push(fl_ctx *ctx, fl_features *fs, json_object *props, GEOSGeometry *geom);
 /* Adds a feature the very same as feature k of the previous version. */
 int fl_features_push_same(fl_ctx *ctx, fl_features *fs, size_t k);
 void fl_features_clear(fl_ctx *ctx, fl_features *fs);
-/* Reads any supported file, by extension (.shp, .wkt; anything else is GeoJSON). A GeoJSON
- * feature whose text is in prev (an indexed source of the previous version, or NULL) is not
- * parsed: it comes as a feature with `same` set. */
-int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev);
+/* Reads any supported file, by extension (fl_snapshot_extensions: .shp, .wkt, .kml, .kmz;
+ * anything else is JSON: GeoJSON, wrapped GeoJSON or Esri JSON). A GeoJSON feature whose text
+ * is in prev (an indexed source of the previous version, or NULL) is not parsed: it comes as
+ * a feature with `same` set. wrapped: see fl_geojson_read. */
+int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev,
+                     const char *wrapped);
 /* Writes by extension: .shp, .wkt, anything else GeoJSON. */
 int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 bool fl_has_ext(const char *path, const char *ext);
+/* The whole of a regular file, NUL-terminated (caller frees), within the file size limit. */
+int fl_file_read(fl_ctx *ctx, const char *path, char **buf, size_t *len);
 /* Where a feature comes from, for the rules' pseudo-fields: "file" (the file's base name),
  * "folder" (its folder's name) and "layer" (the base name without extension). A property of
  * the same name wins over a pseudo-field (a KML reader's "folder" is its Folder path). */
@@ -135,10 +141,23 @@ bool fl_utf8_valid(const char *s);
 /* Offset of the first byte of s[0..len) that is not well-formed UTF-8, or -1. */
 long fl_utf8_invalid_at(const char *s, size_t len);
 
-int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev);
+/* A GeoJSON file, a JSON document wrapping one (the member path wrapped, "a.b", or NULL:
+ * its only member that is GeoJSON), or Esri JSON (fl_esri_read). */
+int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev,
+                    const char *wrapped);
+/* esri_read.c: whether a parsed JSON document is an ArcGIS FeatureServer query answer in
+ * Esri JSON (f=json), and its features. */
+bool fl_esri_json(json_object *doc);
+int fl_esri_read(fl_ctx *ctx, const char *path, json_object *doc, fl_features *fs);
 /* A GeoJSON file's text, checked as fl_geojson_read checks it, cut and indexed, unparsed. */
 int fl_geojson_source(fl_ctx *ctx, const char *path, fl_source *src);
 int fl_geojson_write(fl_ctx *ctx, const fl_features *fs, const char *path);
+/* kml_read.c: KML from a file, or from text (len bytes) read elsewhere (a KMZ's). */
+int fl_kml_read(fl_ctx *ctx, const char *path, fl_features *fs);
+int fl_kml_parse(fl_ctx *ctx, const char *path, const char *text, size_t len,
+                 fl_features *fs);
+/* kmz_read.c: a KMZ (a zip holding doc.kml, or else its first .kml). */
+int fl_kmz_read(fl_ctx *ctx, const char *path, fl_features *fs);
 int fl_shapefile_read(fl_ctx *ctx, const char *path, fl_features *fs);
 int fl_shapefile_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 int fl_wkt_read(fl_ctx *ctx, const char *path, fl_features *fs);
@@ -228,6 +247,10 @@ int fl_profile_classify(const fl_profile *p, json_object *props, const fl_origin
  * maps' layers (sides.c); label names it in messages. */
 int fl_profile_of_statuses(fl_ctx *ctx, const char *label, const char *const *lines, int n,
                            fl_profile **out);
+/* The member holding the FeatureCollection in a wrapping JSON document ("wrapped"), and the
+ * property giving the map's time ("time property="); NULL when the profile says none. */
+const char *fl_profile_wrapped(const fl_profile *p);
+const char *fl_profile_time_property(const fl_profile *p);
 
 /* snapshot.c */
 /* A classified feature: its valid, densified polygon, status, bounds and hashes. */

@@ -6,6 +6,9 @@
  *   default NAME side=SIDE colour=#RRGGBB    the territory covered by no polygon
  *   front NAME                               the status whose boundary is the frontline
  *   rule ACTION [FIELD=REGEX ...] [empty]    ACTION is a status or "ignore"; first match wins
+ *   wrapped MEMBER[.MEMBER...]               the FeatureCollection inside a JSON document
+ *   time property=NAME                       the map's time: a feature's (or the wrapping
+ *                                            document's) property, not the file name
  */
 #include "internal.h"
 
@@ -47,6 +50,8 @@ struct fl_profile {
     int front;
     int nrule;
     rule *rules;
+    char *wrapped;       /* "wrapped" directive, or NULL */
+    char *time_property; /* "time property=NAME", or NULL */
 };
 
 static void rule_free(rule *r)
@@ -72,6 +77,8 @@ void fl_profile_close(fl_profile *p)
     free(p->status);
     free(p->rules);
     free(p->front_name);
+    free(p->wrapped);
+    free(p->time_property);
     free(p->path);
     free(p);
 }
@@ -363,6 +370,24 @@ static int add_rule(fl_ctx *ctx, fl_profile *p, char **tok, int n, int line)
     return FL_OK;
 }
 
+/* "wrapped MEMBER" and "time property=NAME": how the files of this source are read. */
+static int read_directive(fl_ctx *ctx, fl_profile *p, char **tok, int n, int line)
+{
+    bool wrapped = tok[0][0] == 'w';
+    char **slot = wrapped ? &p->wrapped : &p->time_property;
+    const char *value = n == 2 && wrapped ? tok[1]
+                        : n == 2 && !strncmp(tok[1], "property=", 9) && tok[1][9] ? tok[1] + 9
+                                                                                   : NULL;
+    if (!value)
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: '%s' wants %s", p->path, line, tok[0],
+                        wrapped ? "one MEMBER (e.g. 'wrapped value')"
+                                : "property=NAME (e.g. 'time property=_dateto')");
+    if (*slot)
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: a second '%s' directive", p->path, line,
+                        tok[0]);
+    return (*slot = strdup(value)) ? FL_OK : fl_error(ctx, FL_ENOMEM, "out of memory");
+}
+
 static int parse_line(fl_ctx *ctx, fl_profile *p, char *text, int line)
 {
     char *tok[MAX_TOKENS];
@@ -385,6 +410,8 @@ static int parse_line(fl_ctx *ctx, fl_profile *p, char *text, int line)
     }
     if (!strcmp(tok[0], "name"))
         return FL_OK; /* a label for humans */
+    if (!strcmp(tok[0], "wrapped") || !strcmp(tok[0], "time"))
+        return read_directive(ctx, p, tok, n, line);
     return fl_error(ctx, FL_EPROFILE, "%s:%d: unknown directive '%s'", p->path, line, tok[0]);
 }
 
@@ -499,6 +526,8 @@ int fl_profile_status_index(const fl_profile *p, const char *name)
 }
 
 int fl_profile_front_status(const fl_profile *p) { return p->front; }
+const char *fl_profile_wrapped(const fl_profile *p) { return p->wrapped; }
+const char *fl_profile_time_property(const fl_profile *p) { return p->time_property; }
 
 /* The fill colour of a feature as "RRGGBB" (upper case): DeepState's styleUrl
  * "#poly-RRGGBB-..." first, then a "fill" property "#RRGGBB"; "" when neither. */

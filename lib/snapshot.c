@@ -187,6 +187,7 @@ typedef struct loading {
     bool alone;        /* the version is one file: it keeps its text and outcomes */
     bool styled, bare; /* some feature had a DeepState style; every feature had none */
     const char *kind;  /* the first file's reader */
+    int64_t time;      /* the latest a property gave (FL_TIME_UNKNOWN: none) */
 } loading;
 
 /* Accounts for every feature of one file (path, read into fs) and keeps each classified
@@ -343,13 +344,46 @@ static int snapshot_alloc(fl_ctx *ctx, fl_snapshot **out, const char *const *pat
     return s->path && s->status_features && s->layer && s->prep && s->km2 ? FL_OK : FL_ENOMEM;
 }
 
+/* The time a property gives (the profile's "time property="): the latest that a feature's
+ * property of that name states, else the wrapping document's member; FL_TIME_UNKNOWN when
+ * none has it. A value that is there but not a time is an error. */
+static int property_time(fl_ctx *ctx, const fl_features *fs, const char *path,
+                         const char *name, int64_t *t)
+{
+    *t = FL_TIME_UNKNOWN;
+    json_object *v;
+    for (size_t i = 0; i <= fs->n; i++) {
+        json_object *props = i < fs->n ? fs->v[i].props : fs->meta;
+        if (!props || (i == fs->n && *t != FL_TIME_UNKNOWN) ||
+            !json_object_object_get_ex(props, name, &v) || !v)
+            continue;
+        const char *text = json_object_get_string(v);
+        int64_t when = text ? fl_time_parse(text) : FL_TIME_UNKNOWN;
+        if (when == FL_TIME_UNKNOWN)
+            return i < fs->n ? fl_error(ctx, FL_EFORMAT, "%s: feature %zu: property %s "
+                                        "'%.60s' is not a time", path, i, name, text ? text : "")
+                             : fl_error(ctx, FL_EFORMAT, "%s: member %s '%.60s' is not a time",
+                                        path, name, text ? text : "");
+        if (*t == FL_TIME_UNKNOWN || when > *t)
+            *t = when;
+    }
+    return FL_OK;
+}
+
 /* Reads and classifies one file of a version into s. Only a version of one file keeps its
- * text (and outcomes) for the next version's load, and uses prev's. */
+ * text (and outcomes) for the next version's load, and uses prev's (not when the time is a
+ * property: every feature is then parsed for it). */
 static int load_file(fl_ctx *ctx, fl_snapshot *s, const char *path, loading *l)
 {
     fl_features fs = {0};
-    const fl_source *text = l->alone && l->prev && l->prev->src.n ? &l->prev->src : NULL;
-    int rc = fl_features_read(ctx, path, &fs, text);
+    const char *time_property = fl_profile_time_property(s->profile);
+    const fl_source *text = l->alone && l->prev && l->prev->src.n && !time_property
+                                ? &l->prev->src : NULL;
+    int64_t t = FL_TIME_UNKNOWN;
+    int rc = fl_features_read(ctx, path, &fs, text, fl_profile_wrapped(s->profile));
+    if (!rc && time_property && !(rc = property_time(ctx, &fs, path, time_property, &t)) &&
+        t != FL_TIME_UNKNOWN && (l->time == FL_TIME_UNKNOWN || t > l->time))
+        l->time = t;
     if (!rc)
         rc = classify(ctx, s, &fs, path, l);
     if (!rc && !l->kind)
@@ -375,7 +409,7 @@ int fl_snapshot_load_files(fl_ctx *ctx, const char *const *paths, size_t n,
     fl_snapshot *s = NULL;
     int rc = snapshot_alloc(ctx, &s, paths, n, profile);
     loading l = {.prev = prev && prev->profile == profile ? prev : NULL, .alone = n == 1,
-                 .bare = true};
+                 .bare = true, .time = FL_TIME_UNKNOWN};
     if (!rc && l.prev && !(l.known = by_raw_hash(ctx, l.prev)))
         rc = FL_ENOMEM;
     for (size_t i = 0; i < n && !rc; i++)
@@ -386,6 +420,8 @@ int fl_snapshot_load_files(fl_ctx *ctx, const char *const *paths, size_t n,
         return rc;
     }
     classified(s, &l);
+    if (l.time != FL_TIME_UNKNOWN) /* the time properties state wins over the file names */
+        s->time = l.time;
     *out = s;
     return FL_OK;
 }

@@ -28,7 +28,15 @@ TIME_UNKNOWN = -(2 ** 63)  #: FL_TIME_UNKNOWN
 STATUS_NONE = -1           #: FL_STATUS_NONE: outside the territory, covered by nothing
 STATUS_INVALID = -2        #: FL_STATUS_INVALID: not a valid WGS84 position
 
-_SNAPSHOT_EXTENSIONS = (".geojson", ".json", ".shp", ".wkt")
+def _snapshot_extensions():
+    """The extensions snapshots are read from, as the C library lists them."""
+    ext, out = lib.fl_snapshot_extensions(), []
+    while ext[len(out)]:
+        out.append(decode(ext[len(out)]))
+    return tuple(out)
+
+
+_SNAPSHOT_EXTENSIONS = _snapshot_extensions()
 
 Region = collections.namedtuple("Region", "index code name area_km2")
 Region.__doc__ = "One region: its index in the Regions, code, name and geodesic area in km²."
@@ -120,6 +128,10 @@ def _profile_arg(profile):
         return context().default("profile", Profile)
     if isinstance(profile, Profile):
         return profile
+    if isinstance(profile, str) and os.sep not in profile and not os.path.exists(profile):
+        shipped = data_path("profiles/%s.profile" % profile)  # "isw": a shipped profile
+        if os.path.exists(shipped):
+            return Profile(shipped)
     return Profile(profile)
 
 
@@ -594,14 +606,17 @@ class Snapshot(_Object):
     _closer = staticmethod(lambda ctx, p: lib.fl_snapshot_close(ctx, p))
 
     def __init__(self, path, profile=None, regions=None, time=None):
-        b = fspath(path, "snapshot path")
+        many = not isinstance(path, (str, bytes, os.PathLike))
+        bs = [fspath(p, "snapshot path") for p in path] if many else [fspath(path, "snapshot path")]
+        files = (ctypes.c_char_p * max(len(bs), 1))(*bs)
         t = _time_arg(time) if time is not None else None
         prof = _profile_arg(profile)
         reg = None if regions is None else _regions_arg(regions)
         st = prof._res.state
         with _Call(st, prof, reg) as c:
             out = ctypes.c_void_p()
-            c.check(lib.fl_snapshot_open(c.ctx, b, c.ptrs[0], ctypes.byref(out)))
+            c.check(lib.fl_snapshot_open_files(c.ctx, files, len(bs), c.ptrs[0],
+                                               ctypes.byref(out)))
             self._adopt(st, out.value, [prof])
             if t is not None:
                 lib.fl_snapshot_set_time(out.value, t)
@@ -938,10 +953,13 @@ def _doubles(seq, what):
 
 def load(path, profile=None, regions=None, time=None):
     """Loads and classifies a snapshot: DeepStateMap multi-layer GeoJSON, single-layer
-    GeoJSON, a shapefile with a status attribute, or WKT (.wkt, "STATUS;" optional before
-    each geometry). Returns a Snapshot.
+    GeoJSON, GeoJSON wrapped in a JSON document, Esri JSON, KML or KMZ, a shapefile with a
+    status attribute, or WKT (.wkt, "STATUS;" optional before each geometry). path is one
+    file, or a list of files that are one map version (a day's layer files: status from
+    their folder or name). Returns a Snapshot.
 
-    profile: a Profile, a path, or None for the embedded DeepStateMap profile;
+    profile: a Profile, a path, the name of a shipped profile ("amk", "deepstate", "isw",
+    "nzz"), or None for the embedded DeepStateMap profile;
     regions: the default regions of the snapshot's analyses (a Regions, a path, or None
     for the embedded oblasts); time: overrides the time found in the file name (Unix
     seconds, "YYYY-MM-DD[THH:MM:SS]", "YYYYMMDD", or a datetime).
@@ -979,7 +997,7 @@ def _collect(paths):
         else:
             raise _errors.FileError("%s: No such file or directory" % p)
     if not out:
-        raise ArgumentError("timeline: no snapshot files (.geojson, .json, .shp, .wkt) given")
+        raise ArgumentError("timeline: no snapshot files (%s) given" % ", ".join(_SNAPSHOT_EXTENSIONS))
     return sort_paths(out)
 
 
