@@ -807,6 +807,35 @@ class Snapshot(_Object):
         d.a, d.b = self, other
         return d
 
+    def compare(self, other, places=None, geojson=None, regions=None):
+        """This map and other, another map of the same day (another source, read with its
+        own profile), side by side: the dict of ``frontline compare --json``
+        (docs/compare.md): a, b (file, time, kind, side_km2), territory_km2, agree_km2,
+        sides [{a, b, km2}] (sides RU, none, UA), regions [{code, name, area_km2,
+        agree_km2, sides}], pieces [{a, b, km2, lat, lon, region}],
+        pieces_below_0_01_km2, places [{id, name, lat, lon, a, b, a_status, b_status,
+        region}].
+
+        places: None for the embedded places, False for none, a Places or a path;
+        geojson: also write the pieces where they disagree there; regions: a Regions, a
+        path, or None for this snapshot's regions."""
+        self._own()
+        _check_type(other, Snapshot, "other")
+        reg = _regions_arg(regions, self.regions)
+        pl = _places_arg(places)
+        gj = _out_path(geojson)
+        with _Call(self._res.state, self, other, reg, pl) as c:
+            a, b, r, p = c.ptrs
+            out = ctypes.c_void_p()
+            c.check(lib.fl_compare_new(c.ctx, a, b, r, p, ctypes.byref(out)))
+            try:
+                if gj is not None:
+                    c.check(lib.fl_compare_write(c.ctx, out.value, gj))
+                text_ = c.json(lib.fl_compare_json, out.value)
+            finally:
+                lib.fl_compare_free(c.ctx, out.value)
+        return json.loads(text_)
+
     def _status_at(self, lats, lons, regions, want_region):
         self._own()
         reg = _regions_arg(regions, self.regions)
