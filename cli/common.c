@@ -11,7 +11,8 @@
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
-       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_PROFILE_A, O_PROFILE_B };
+       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_PROFILE_A, O_PROFILE_B,
+       O_SOURCE };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -28,6 +29,7 @@ static const struct option long_options[] = {
     {"pdf", required_argument, 0, O_PDF},         {"jobs", required_argument, 0, O_JOBS},
     {"timing", no_argument, 0, O_TIMING},
     {"profile-a", required_argument, 0, O_PROFILE_A}, {"profile-b", required_argument, 0, O_PROFILE_B},
+    {"source", required_argument, 0, O_SOURCE},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
 
@@ -68,6 +70,11 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
         case O_PROFILE: o->profile = optarg; break;
         case O_PROFILE_A: o->profile_a = optarg; break;
         case O_PROFILE_B: o->profile_b = optarg; break;
+        case O_SOURCE:
+            if (o->nsources == MAX_SOURCES)
+                return fail_msg("%s: more than %d --source options", cmd, MAX_SOURCES) + 1;
+            o->source[o->nsources++] = optarg;
+            break;
         case O_PLACES: o->places = optarg; break;
         case O_CLAIMS: o->claims = optarg; break;
         case O_CODE: o->code_field = optarg; break;

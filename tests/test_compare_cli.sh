@@ -2,7 +2,8 @@
 # test_compare_cli.sh FRONTLINE — `frontline compare` on the embedded samples: the JSON of
 # docs/compare.md, a map against itself agrees everywhere, the two sample days put Lyman on
 # different sides, the GeoJSON of the pieces adds up to the matrix off its diagonal, the
-# "vs" form is the same comparison, and bad usage gets one line and a non-zero exit.
+# "vs" form is the same comparison, timeline --source puts two sources side by side, and bad
+# usage gets one line and a non-zero exit.
 set -u
 fl=$1
 data=${FRONTLINE_DATA:?}
@@ -53,6 +54,24 @@ check "unknown side: one line naming it" test "$(grep -c "'occupied' has side 'X
 "$fl" compare "$a" "$b" "$b" >/dev/null 2>"$tmp/err"; check "three maps: exit 2" test $? -eq 2
 check "three maps: one line" test "$(wc -l <"$tmp/err")" -eq 1
 "$fl" compare "$a" "$b" --region XX-00 >/dev/null 2>&1; check "unknown region: exit 1" test $? -eq 1
+
+# timeline over two sources: one row per day, a source's cells empty on a day it lacks; the
+# side km² are those compare finds; a source calling contested ground Ukraine's has it in UA.
+printf 'status occupied side=RU\nstatus contested side=UA\nstatus liberated side=UA\ndefault free side=UA\nrule occupied fill=^(A52714|880E4F)$\nrule contested fill=^BCAAA4$\nrule liberated fill=^0F9D58$\n' >"$tmp/other.profile"
+"$fl" timeline --source deepstate="$data/sample" --source "$tmp/other.profile=$a" --csv "$tmp/src.csv" --json >"$tmp/src.json"
+check "timeline --source days" json1 "$tmp/src.json" \
+  "[x['date'] for x in d['days']] == ['2022-09-30','2022-10-04'] and d['days'][1]['other'] is None and [s['name'] for s in d['sources']] == ['deepstate','other']"
+check "timeline --source: compare's side areas" json2 "$tmp/src.json" "$tmp/ab.json" \
+  "all(abs(d['days'][i]['deepstate']['side_km2'][s] - g[m]['side_km2'][s]) < 1e-5 for i, m in ((0,'a'),(1,'b')) for s in ('RU','none','UA'))"
+check "timeline --source: contested counted as UA" json1 "$tmp/src.json" \
+  "abs(d['days'][0]['other']['side_km2']['UA'] - d['days'][0]['deepstate']['side_km2']['UA'] - d['days'][0]['deepstate']['side_km2']['none']) < 1e-5 and d['days'][0]['other']['side_km2']['none'] == 0"
+check "timeline --source csv" test "$(head -1 "$tmp/src.csv")" = "date,deepstate_time,deepstate_RU_km2,deepstate_none_km2,deepstate_UA_km2,other_time,other_RU_km2,other_none_km2,other_UA_km2" -a "$(wc -l <"$tmp/src.csv")" -eq 3
+check "timeline --source csv: empty cells" grep -q '^2022-10-04,.*,,,,$' "$tmp/src.csv"
+"$fl" timeline --source deepstate="$data/sample" >/dev/null 2>&1; check "one source: exit 2" test $? -eq 2
+"$fl" timeline --source deepstate="$data/sample" --source deepstate="$a" >/dev/null 2>"$tmp/err"
+check "two sources of one name: exit 1" test $? -eq 1
+"$fl" timeline --source nosuch="$a" --source deepstate="$a" >/dev/null 2>"$tmp/err"
+check "unknown profile: one line" grep -q "nosuch: neither a file nor a shipped profile" "$tmp/err"
 
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0
