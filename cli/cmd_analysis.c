@@ -108,8 +108,8 @@ int cmd_diff(int argc, char **argv)
     const char *pictures[] = {o.png, o.svg, o.pdf};
     if ((rc = check_picture_paths(pictures, 3)))
         return rc;
-    if (!(rc = session_open(&s, &o, true, true)) && !(rc = open_snapshot(&s, &o, o.args[0], &a)) &&
-        !(rc = open_snapshot(&s, &o, o.args[1], &b))) {
+    if (!(rc = session_open(&s, &o, true, true)) && !(rc = open_snapshot(&s, &o, o.args, 1, &a)) &&
+        !(rc = open_snapshot(&s, &o, &o.args[1], 1, &b))) {
         char *json = NULL;
         int err = fl_diff_new(s.ctx, a, b, s.regions, s.places, &d);
         if (!err && o.geojson)
@@ -178,10 +178,10 @@ int cmd_status(int argc, char **argv)
     session s;
     fl_snapshot *snap = NULL;
     int rc = parse_options(argc, argv, &o, "status", status_help);
-    if (rc || (rc = check_args(&o, status_help, 1)) >= 0)
+    if (rc || (rc = check_args(&o, status_help, ONE_OR_MORE)) >= 0)
         return rc;
     if (!(rc = session_open(&s, &o, true, o.npoints == 0)) &&
-        !(rc = open_snapshot(&s, &o, o.args[0], &snap))) {
+        !(rc = open_snapshot(&s, &o, o.args, o.nargs, &snap))) {
         if (o.npoints) {
             rc = status_points(&s, &o, snap);
         } else {
@@ -238,9 +238,9 @@ int cmd_claims(int argc, char **argv)
     fl_claims *claims = NULL;
     char buf[4096];
     int rc = parse_options(argc, argv, &o, "claims", claims_help);
-    if (rc || (rc = check_args(&o, claims_help, 1)) >= 0)
+    if (rc || (rc = check_args(&o, claims_help, ONE_OR_MORE)) >= 0)
         return rc;
-    if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args[0], &snap))) {
+    if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args, o.nargs, &snap))) {
         const char *path = o.claims ? o.claims : data_path("claims.csv", buf, sizeof buf);
         char *json = NULL;
         int err = fl_claims_open(s.ctx, path, s.regions, &claims);
@@ -273,9 +273,9 @@ int cmd_front(int argc, char **argv)
     fl_snapshot *snap = NULL;
     fl_front *f = NULL;
     int rc = parse_options(argc, argv, &o, "front", front_help);
-    if (rc || (rc = check_args(&o, front_help, 1)) >= 0)
+    if (rc || (rc = check_args(&o, front_help, ONE_OR_MORE)) >= 0)
         return rc;
-    if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args[0], &snap))) {
+    if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args, o.nargs, &snap))) {
         char *json = NULL;
         int err = fl_front_new(s.ctx, snap, s.regions, o.tolerance_km, &f);
         if (!err && o.geojson)

@@ -89,8 +89,8 @@ int cmd_render(int argc, char **argv)
     const char *paths[] = {o.output};
     if ((rc = check_picture_paths(paths, 1)))
         return rc;
-    if (!(rc = session_open(&s, &o, true, true)) && !(rc = open_snapshot(&s, &o, o.args[0], &a)) &&
-        !(rc = o.diff ? open_snapshot(&s, &o, o.diff, &b) : 0))
+    if (!(rc = session_open(&s, &o, true, true)) && !(rc = open_snapshot(&s, &o, o.args, o.nargs, &a)) &&
+        !(rc = o.diff ? open_snapshot(&s, &o, &o.diff, 1, &b) : 0))
         rc = render_pictures(&s, &o, a, b, NULL, paths, 1, o.json);
     fl_snapshot_close(s.ctx, a);
     fl_snapshot_close(s.ctx, b);

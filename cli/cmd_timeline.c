@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 static const char timeline_help[] =
-    "usage: frontline timeline FILE...|DIR [--places CSV] [--profile FILE]\n"
+    "usage: frontline timeline FILE...|DIR... [--places CSV] [--profile P]\n"
     "                          [--regions SHP [--code-field F] [--name-field F]]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
     "                          [--jobs N] [--timing]\n"
@@ -23,12 +23,17 @@ static const char timeline_help[] =
     "forms read). Only two snapshots are in\n"
     "memory at any time (per thread). --jobs N spreads the snapshots over N threads; the\n"
     "results are the same, printed when all are done. --timing prints the CPU seconds spent\n"
-    "per stage on stderr.\n";
-
-typedef struct paths {
-    char **v;
-    size_t n, cap;
-} paths;
+    "per stage on stderr. Folders are searched recursively; files whose names give the same\n"
+    "time are one map version (a day's layer files, e.g. ISW's YEAR/<Layer>/YYYYMMDD_*), and\n"
+    "such versions run on one thread.\n"
+    "\n"
+    "usage: frontline timeline --source PROFILE=PATH --source PROFILE=PATH ... [--csv OUT]\n"
+    "                          [--json] [--regions SHP]\n"
+    "Several sources' archives side by side (docs/compare.md): each PATH (a file or folder)\n"
+    "read with its PROFILE (a shipped profile's name, e.g. deepstate or isw, or a file); one\n"
+    "row per day, per source the km² that RU, none and UA hold in the territory in that\n"
+    "day's latest version (statuses mapped to sides by the profile's side=), empty where a\n"
+    "source has no version that day.\n";
 
 static int add_path(paths *p, const char *dir, const char *name)
 {
@@ -47,43 +52,70 @@ static int add_path(paths *p, const char *dir, const char *name)
     return 0;
 }
 
-static bool snapshot_name(const char *name)
+/* Adds the snapshot files in dir and, recursively, in its folders (ISW's layout is
+ * YEAR/<Layer>/YYYYMMDD_<Layer>.geojson); depth bounds the recursion. */
+static int walk(paths *p, const char *dir, int depth)
 {
-    const char *ext[] = {".geojson", ".json", ".shp", ".wkt"};
-    size_t n = strlen(name);
-    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++)
-        if (n > strlen(ext[i]) && !strcasecmp(name + n - strlen(ext[i]), ext[i]))
-            return true;
-    return false;
+    DIR *d = opendir(dir);
+    if (!d)
+        return fail_msg("%s: %m", dir);
+    struct dirent *e;
+    int rc = 0;
+    while (!rc && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t len = strlen(dir) + strlen(e->d_name) + 2;
+        char *sub = malloc(len);
+        struct stat st;
+        if (!sub)
+            rc = fail_msg("out of memory");
+        else if (snprintf(sub, len, "%s/%s", dir, e->d_name) && stat(sub, &st) != 0)
+            rc = fail_msg("%s: %m", sub);
+        else if (S_ISDIR(st.st_mode) && depth < 16)
+            rc = walk(p, sub, depth + 1);
+        else if (S_ISREG(st.st_mode) && fl_snapshot_file_name(e->d_name))
+            rc = add_path(p, dir, e->d_name);
+        free(sub);
+    }
+    closedir(d);
+    return rc;
 }
 
-static int collect(const options *o, paths *p)
+/* The list of extensions for messages: ".geojson, .json, ...". */
+static void extension_list(char *buf, size_t size)
 {
-    for (int i = 0; i < o->nargs; i++) {
+    buf[0] = '\0';
+    for (const char *const *e = fl_snapshot_extensions(); *e; e++)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", e == fl_snapshot_extensions()
+                                                                    ? "" : ", ", *e);
+}
+
+int collect_snapshots(const char *const *args, int nargs, paths *p)
+{
+    for (int i = 0; i < nargs; i++) {
         struct stat st;
-        if (stat(o->args[i], &st) != 0)
-            return fail_msg("%s: %m", o->args[i]);
-        if (!S_ISDIR(st.st_mode)) {
-            if (add_path(p, NULL, o->args[i]))
-                return 1;
-            continue;
-        }
-        DIR *d = opendir(o->args[i]);
-        if (!d)
-            return fail_msg("%s: %m", o->args[i]);
-        struct dirent *e;
-        int rc = 0;
-        while (!rc && (e = readdir(d)))
-            if (e->d_name[0] != '.' && snapshot_name(e->d_name))
-                rc = add_path(p, o->args[i], e->d_name);
-        closedir(d);
+        if (stat(args[i], &st) != 0)
+            return fail_msg("%s: %m", args[i]);
+        int rc = S_ISDIR(st.st_mode) ? walk(p, args[i], 0) : add_path(p, NULL, args[i]);
         if (rc)
             return rc;
     }
-    if (p->n == 0)
-        return fail_msg("timeline: no snapshot files (.geojson, .json, .shp, .wkt) given");
+    if (p->n == 0) {
+        char ext[128];
+        extension_list(ext, sizeof ext);
+        return fail_msg("timeline: no snapshot files (%s) given", ext);
+    }
     fl_timeline_sort_paths(p->v, p->n);
     return 0;
+}
+
+size_t version_files(const paths *p, size_t i)
+{
+    int64_t t = fl_time_parse(p->v[i]);
+    size_t n = 1;
+    while (t != FL_TIME_UNKNOWN && i + n < p->n && fl_time_parse(p->v[i + n]) == t)
+        n++;
+    return n;
 }
 
 static void progress(size_t done, size_t total, const char *path)
@@ -183,12 +215,33 @@ static void print_snapshot(const options *o, FILE *csv, size_t i, const char *ro
     json_object_put(doc);
 }
 
+/* Runs the timeline over versions of several files, one after the other. */
+static int run_versions(session *s, const options *o, const paths *p, fl_timeline *tl,
+                        FILE *csv)
+{
+    size_t row_index = 0;
+    for (size_t i = 0, n; i < p->n; i += n) {
+        char *row = NULL;
+        n = version_files(p, i);
+        progress(i, p->n, p->v[i]);
+        if (fl_timeline_add_files(s->ctx, tl, (const char *const *)p->v + i, n, &row))
+            return fail(s->ctx);
+        print_snapshot(o, csv, row_index++, row);
+        free(row);
+    }
+    progress(p->n, p->n, "");
+    return 0;
+}
+
 /* Runs the timeline: on this thread, writing rows as they come; on several, when all are
  * done. */
 static int run(session *s, const options *o, const paths *p, fl_timeline *tl, FILE *csv)
 {
     if (o->json)
         printf("{\"snapshots\":[");
+    for (size_t i = 0; i < p->n; i++)
+        if (version_files(p, i) > 1)
+            return run_versions(s, o, p, tl, csv);
     char **rows = o->jobs > 1 ? calloc(p->n + 1, sizeof *rows) : NULL;
     int rc = 0;
     if (o->jobs > 1 && !rows)
@@ -233,6 +286,9 @@ int cmd_timeline(int argc, char **argv)
     int rc = parse_options(argc, argv, &o, "timeline", timeline_help);
     if (rc)
         return rc;
+    if (o.nsources && !o.help)
+        return o.nargs ? fail_msg("timeline: give FILE/DIR or --source, not both") + 1
+                       : timeline_sources(&o);
     if (o.help || o.nargs < 1) {
         fputs(timeline_help, o.help ? stdout : stderr);
         return o.help ? 0 : 2;
@@ -240,7 +296,8 @@ int cmd_timeline(int argc, char **argv)
     const char *plot[] = {o.plot};
     if ((rc = check_picture_paths(plot, 1)))
         return rc;
-    if (!(rc = collect(&o, &p)) && !(rc = session_open(&s, &o, true, true))) {
+    if (!(rc = collect_snapshots(o.args, o.nargs, &p)) &&
+        !(rc = session_open(&s, &o, true, true))) {
         int place = o.place ? fl_places_find(s.places, o.place) : -1;
         if (o.place && place < 0)
             rc = fail_msg("timeline: no place called '%s'", o.place);
@@ -272,8 +329,13 @@ int cmd_timeline(int argc, char **argv)
     session_close(&s);
     if (csv && fclose(csv) != 0 && !rc)
         rc = fail_msg("%s: write error", o.csv);
-    for (size_t i = 0; i < p.n; i++)
-        free(p.v[i]);
-    free(p.v);
+    paths_free(&p);
     return rc;
+}
+
+void paths_free(paths *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i]);
+    free(p->v);
 }

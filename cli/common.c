@@ -13,7 +13,8 @@
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
-       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING };
+       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_PROFILE_A, O_PROFILE_B,
+       O_SOURCE };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -29,6 +30,8 @@ static const struct option long_options[] = {
     {"png", required_argument, 0, O_PNG},         {"svg", required_argument, 0, O_SVG},
     {"pdf", required_argument, 0, O_PDF},         {"jobs", required_argument, 0, O_JOBS},
     {"timing", no_argument, 0, O_TIMING},
+    {"profile-a", required_argument, 0, O_PROFILE_A}, {"profile-b", required_argument, 0, O_PROFILE_B},
+    {"source", required_argument, 0, O_SOURCE},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
 
@@ -74,18 +77,21 @@ static bool parse_point(const char *s, double *lat, double *lon)
            fabs(*lon) <= 180;
 }
 
-/* Is option name (without "--") in the usage lines of help (the first line and those
- * indented after it)? The usage a command prints is the list of options it takes. */
+/* Is option name (without "--") in the usage lines of help (each line starting "usage:" and
+ * the indented lines after it)? The usage a command prints is the list of options it takes. */
 static bool in_usage(const char *help, const char *name)
 {
     size_t n = strlen(name);
-    for (const char *p = help; *p && (p == help || *p == ' '); p = strchr(p, '\n') + 1) {
+    bool usage = false;
+    for (const char *p = help; *p;) {
         const char *eol = strchr(p, '\n');
-        for (const char *q = p; (q = strstr(q, "--")) && q < eol; q += 2)
+        if (!eol)
+            eol = p + strlen(p);
+        usage = !strncmp(p, "usage:", 6) || (usage && *p == ' ');
+        for (const char *q = p; usage && (q = strstr(q, "--")) && q < eol; q += 2)
             if (!strncmp(q + 2, name, n) && !isalnum((unsigned char)q[2 + n]) && q[2 + n] != '-')
                 return true;
-        if (!eol)
-            break;
+        p = *eol ? eol + 1 : eol;
     }
     return false;
 }
@@ -107,6 +113,13 @@ int parse_options(int argc, char **argv, options *o, const char *cmd, const char
         switch (c) {
         case O_REGIONS: o->regions = optarg; break;
         case O_PROFILE: o->profile = optarg; break;
+        case O_PROFILE_A: o->profile_a = optarg; break;
+        case O_PROFILE_B: o->profile_b = optarg; break;
+        case O_SOURCE:
+            if (o->nsources == MAX_SOURCES)
+                return fail_msg("%s: more than %d --source options", cmd, MAX_SOURCES) + 1;
+            o->source[o->nsources++] = optarg;
+            break;
         case O_PLACES: o->places = optarg; break;
         case O_CLAIMS: o->claims = optarg; break;
         case O_CODE: o->code_field = optarg; break;
@@ -172,7 +185,7 @@ int parse_options(int argc, char **argv, options *o, const char *cmd, const char
         }
     }
     o->nargs = argc - optind;
-    o->args = argv + optind;
+    o->args = (const char *const *)argv + optind;
     return 0;
 }
 
@@ -216,16 +229,33 @@ int fail_msg(const char *fmt, ...)
     return 1;
 }
 
+const char *profile_path(const char *profile, char *buf, size_t size)
+{
+    if (profile && (strchr(profile, '/') || access(profile, F_OK) == 0))
+        return profile; /* a file */
+    char rel[256];
+    snprintf(rel, sizeof rel, "profiles/%.200s.profile", profile ? profile : "deepstate");
+    return data_path(rel, buf, size);
+}
+
+int open_profile(session *s, const char *name, fl_profile **out)
+{
+    char buf[4096];
+    const char *profile = profile_path(name, buf, sizeof buf);
+    if (name && profile != name && access(profile, R_OK) != 0)
+        return fail_msg("--profile %s: neither a file nor a shipped profile (amk, deepstate, "
+                        "isw, nzz)", name);
+    return fl_profile_open(s->ctx, profile, out) ? fail(s->ctx) : 0;
+}
+
 int session_open(session *s, const options *o, bool regions, bool places)
 {
     char buf[4096];
     memset(s, 0, sizeof *s);
     if (!(s->ctx = fl_ctx_new()))
         return fail(NULL);
-    const char *profile = o->profile ? o->profile
-                                     : data_path("profiles/deepstate.profile", buf, sizeof buf);
-    if (fl_profile_open(s->ctx, profile, &s->profile))
-        return fail(s->ctx);
+    if (open_profile(s, o->profile, &s->profile))
+        return 1;
     if (regions) {
         const char *r = o->regions ? o->regions : data_path("regions/ua_regions.shp", buf,
                                                             sizeof buf);
@@ -248,21 +278,69 @@ void session_close(session *s)
     fl_ctx_free(s->ctx);
 }
 
-int open_snapshot(session *s, const options *o, const char *path, fl_snapshot **out)
+/* The files that args name: each argument is a file, or files joined by commas (an argument
+ * that exists as a file is not split). Returns the count, or -1 (out of memory); *files and
+ * *text are the caller's to free. */
+static int split_files(const char *const *args, int nargs, char ***files, char **text)
 {
-    if (fl_snapshot_open(s->ctx, path, s->profile, out))
-        return fail(s->ctx);
-    if (o->time) {
-        int64_t t;
-        if (fl_time_parse_exact(o->time, &t)) {
-            fl_snapshot_close(s->ctx, *out);
-            *out = NULL;
-            return fail_msg("--time: '%s' is not a valid time (Unix seconds, YYYYMMDD or "
-                            "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM], years 1900-2199)", o->time);
-        }
-        fl_snapshot_set_time(*out, t);
+    size_t len = 0, max = 0;
+    for (int i = 0; i < nargs; i++) {
+        len += strlen(args[i]) + 1;
+        max += strlen(args[i]) / 2 + 1; /* at most this many names in an argument */
     }
+    *text = malloc(len);
+    *files = malloc(max * sizeof **files);
+    if (!*text || !*files)
+        return -1;
+    int n = 0;
+    char *w = *text;
+    for (int i = 0; i < nargs; i++) {
+        strcpy(w, args[i]);
+        bool whole = access(args[i], F_OK) == 0;
+        for (char *name = w, *next; name; name = next) {
+            next = whole ? NULL : strchr(name, ',');
+            if (next)
+                *next++ = '\0';
+            if (*name)
+                (*files)[n++] = name;
+        }
+        w += strlen(args[i]) + 1;
+    }
+    return n;
+}
+
+int load_snapshot(session *s, const char *const *args, int nargs, fl_snapshot **out)
+{
+    char **files = NULL, *text = NULL;
+    int n = split_files(args, nargs, &files, &text);
+    int rc = n < 0 ? -1
+             : fl_snapshot_open_files(s->ctx, (const char *const *)files, (size_t)n,
+                                      s->profile, out);
+    free(files);
+    free(text);
+    return rc;
+}
+
+int apply_time(session *s, const options *o, fl_snapshot **snap)
+{
+    if (!o->time)
+        return 0;
+    int64_t t;
+    if (fl_time_parse_exact(o->time, &t)) {
+        fl_snapshot_close(s->ctx, *snap);
+        *snap = NULL;
+        return fail_msg("--time: '%s' is not a valid time (Unix seconds, YYYYMMDD or "
+                        "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM], years 1900-2199)", o->time);
+    }
+    fl_snapshot_set_time(*snap, t);
     return 0;
+}
+
+int open_snapshot(session *s, const options *o, const char *const *args, int nargs,
+                  fl_snapshot **out)
+{
+    int rc = load_snapshot(s, args, nargs, out);
+    return rc < 0 ? fail_msg("out of memory") : rc ? fail(s->ctx) : apply_time(s, o, out);
 }
 
 int emit(session *s, const options *o, int rc, char *json, void (*print)(json_object *))
@@ -304,7 +382,7 @@ int check_args(const options *o, const char *help, int want)
         fputs(help, stdout);
         return 0;
     }
-    if (o->nargs != want) {
+    if (want == ONE_OR_MORE ? o->nargs < 1 : o->nargs != want) {
         fputs(help, stderr);
         return 2;
     }

@@ -109,6 +109,17 @@ int fl_profile_status_index(const fl_profile *profile, const char *name);
 /* The status whose boundary is the frontline ("front" directive; default: index 0). */
 int fl_profile_front_status(const fl_profile *profile);
 
+/* Sides: who holds the ground of a status, by the profile's side=: RU, UA, or none (side=
+ * left empty: contested, an unconfirmed advance, a claim). Sources with different statuses
+ * compare by sides (fl_compare_new). */
+enum { FL_SIDE_RU = 0, FL_SIDE_NONE = 1, FL_SIDE_UA = 2 };
+#define FL_SIDES 3
+/* "RU", "none", "UA"; "invalid" for anything else. */
+const char *fl_side_name(int side);
+/* The side (FL_SIDE_*) of status i, or -1 when i is not one of the profile's statuses or its
+ * side= is none of RU, UA or empty. */
+int fl_profile_side(const fl_profile *profile, int status);
+
 /* ---------------------------------------------------------------------------------------
  * Regions (administrative boundaries); their union is the territory
  * ------------------------------------------------------------------------------------- */
@@ -160,6 +171,14 @@ typedef struct fl_counts {
  * The profile must outlive the snapshot. */
 int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      fl_snapshot **out);
+/* One map version published as several files (e.g. one file per layer), loaded and
+ * classified as one snapshot: every file's features with the profile, each file's with the
+ * pseudo-fields "file" (its base name), "folder" (its folder's name) and "layer" (its base
+ * name without extension) that rules may match where a feature has no property of that name.
+ * The time is the latest one the file names give. fl_snapshot_path gives the paths joined by
+ * commas. fl_snapshot_open is this with n == 1. */
+int fl_snapshot_open_files(fl_ctx *ctx, const char *const *paths, size_t n,
+                           const fl_profile *profile, fl_snapshot **out);
 void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *snap);
 const char *fl_snapshot_path(const fl_snapshot *snap);
 /* "deepstate", "single-layer", "shapefile" or "wkt". */
@@ -179,6 +198,11 @@ double fl_snapshot_status_km2(const fl_snapshot *snap, int status);
  * Reading the file back with the same profile gives the same layers (GeoJSON: to 1 cm,
  * coordinates having 7 decimals, rings oriented as RFC 7946 asks). */
 int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *snap, const char *path);
+
+/* The file name extensions a snapshot is read from (".geojson", ".json", ".kml", ".kmz",
+ * ".shp", ".wkt"), NULL-terminated; and whether a path ends in one (case-insensitive). */
+const char *const *fl_snapshot_extensions(void);
+bool fl_snapshot_file_name(const char *path);
 
 /* The first time found in a file name (its last path component) or a property value, in
  * Unix seconds: ISO 8601 YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|+HH:MM] (the offset applied),
@@ -206,6 +230,9 @@ int fl_areas_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions
 void fl_areas_free(fl_areas *areas);
 /* km² of status within the whole territory (region == -1) or within region i. */
 double fl_areas_km2(const fl_areas *areas, int region, int status);
+/* km² held by side (FL_SIDE_*) within the whole territory (region == -1) or region i: the
+ * sum of fl_areas_km2 over the statuses of that side. */
+double fl_areas_side_km2(const fl_areas *areas, int region, int side);
 /* The JSON document of `frontline area --json` (see README). */
 int fl_areas_json(fl_ctx *ctx, const fl_areas *areas, char **json);
 
@@ -283,6 +310,33 @@ int fl_diff_json(fl_ctx *ctx, const fl_diff *diff, char **json);
 int fl_diff_write(fl_ctx *ctx, const fl_diff *diff, const char *path);
 
 /* ---------------------------------------------------------------------------------------
+ * Comparing sources: two maps of the same day side by side (docs/compare.md)
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_compare fl_compare;
+
+/* Puts a and b side by side, each with its own profile: every status is mapped to its side
+ * (fl_profile_side; FL_EPROFILE when a side is none of RU, UA, none), and the two maps of
+ * sides are diffed within the territory (ground outside it is left out). places may be NULL.
+ * The snapshots, regions and places must outlive the comparison. */
+int fl_compare_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
+                   const fl_regions *regions, const fl_places *places, fl_compare **out);
+void fl_compare_free(fl_ctx *ctx, fl_compare *c);
+/* km² that is side_a in a and side_b in b, within the territory (region == -1) or region i.
+ * Row side_a adds up to a's km² of that side (fl_areas_side_km2), column side_b to b's. */
+double fl_compare_km2(const fl_compare *c, int region, int side_a, int side_b);
+/* The pieces where a and b disagree, largest first; from and to are the sides in a and b. */
+int fl_compare_piece_count(const fl_compare *c);
+void fl_compare_piece(const fl_compare *c, int i, fl_piece *out);
+/* The places whose side differs, in the places' order: the index of the i-th one in places
+ * (-1 past the last), with its sides in a and b. */
+int fl_compare_place_count(const fl_compare *c);
+int fl_compare_place(const fl_compare *c, int i, int *side_a, int *side_b);
+/* The JSON of `frontline compare --json` (schema: docs/compare.md). */
+int fl_compare_json(fl_ctx *ctx, const fl_compare *c, char **json);
+/* Writes the pieces where they disagree as GeoJSON (properties a, b, km2, lat, lon, region). */
+int fl_compare_write(fl_ctx *ctx, const fl_compare *c, const char *path);
+
+/* ---------------------------------------------------------------------------------------
  * Claims against control
  * ------------------------------------------------------------------------------------- */
 typedef struct fl_claims fl_claims;
@@ -330,6 +384,9 @@ void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl);
  * be NULL) receives the row as JSON. A snapshot of unknown time (none in its file name) or
  * earlier than the one before it is refused with FL_EARG naming the file. */
 int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json);
+/* The same for a map version published as n files (see fl_snapshot_open_files). */
+int fl_timeline_add_files(fl_ctx *ctx, fl_timeline *tl, const char *const *paths, size_t n,
+                          char **row_json);
 /* Adds n snapshots (in time order), as n calls of fl_timeline_add would, on up to jobs threads:
  * the snapshots are cut into contiguous runs of about equal cost (a first pass reads their
  * texts and counts the bytes each would parse after the one before it), each run after the

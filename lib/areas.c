@@ -121,6 +121,15 @@ double fl_areas_km2(const fl_areas *a, int region, int status)
     return a->km2[(region + 1) * a->nstatus + status];
 }
 
+double fl_areas_side_km2(const fl_areas *a, int region, int side)
+{
+    double km2 = 0;
+    for (int st = 0; st < a->nstatus; st++)
+        if (fl_profile_side(a->snap->profile, st) == side)
+            km2 += fl_areas_km2(a, region, st);
+    return km2;
+}
+
 /* {"status": km2, ...} and, with total > 0, the matching {"status": share}. */
 static json_object *status_object(const fl_profile *p, const double *km2, int n, double total,
                                   bool shares)

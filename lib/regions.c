@@ -130,7 +130,7 @@ int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
 {
     *out = NULL;
     fl_features fs;
-    int rc = fl_features_read(ctx, path, &fs, NULL);
+    int rc = fl_features_read(ctx, path, &fs, NULL, NULL);
     if (rc)
         return rc;
     size_t n = fs.n;

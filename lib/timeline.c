@@ -169,6 +169,12 @@ static void lap(fl_timeline *tl, int i, struct timespec *t)
 
 int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json_out)
 {
+    return fl_timeline_add_files(ctx, tl, &path, 1, row_json_out);
+}
+
+int fl_timeline_add_files(fl_ctx *ctx, fl_timeline *tl, const char *const *paths, size_t n,
+                          char **row_json_out)
+{
     fl_snapshot *s = NULL;
     fl_areas *a = NULL;
     fl_diff *d = NULL;
@@ -176,15 +182,15 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
     struct timespec t;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     /* after the first, a snapshot is only loaded: the diff carries the areas over */
-    int rc = fl_snapshot_load(ctx, path, tl->profile, tl->prev, &s);
+    int rc = fl_snapshot_load_files(ctx, paths, n, tl->profile, tl->prev, &s);
     if (!rc && s->time == FL_TIME_UNKNOWN)
         rc = fl_error(ctx, FL_EARG, "%s: no time in the file name (a timeline orders its "
-                      "snapshots by time; see docs/times.md for the forms read)", path);
+                      "snapshots by time; see docs/times.md for the forms read)", s->path);
     if (!rc && !tl->prev)
         rc = fl_snapshot_normalise(ctx, s);
     if (!rc && tl->prev && s->time < tl->prev->time)
         rc = fl_error(ctx, FL_EARG, "%s: earlier than the previous snapshot %s (add snapshots "
-                      "in time order)", path, tl->prev->path);
+                      "in time order)", s->path, tl->prev->path);
     lap(tl, 0, &t);
     if (!rc && tl->prev)
         rc = fl_diff_compute(ctx, tl->prev, s, tl->r, NULL, false, &d);

@@ -30,7 +30,15 @@ TIME_MAX = 7258118399      #: FL_TIME_MAX, 2199-12-31T23:59:59Z
 STATUS_NONE = -1           #: FL_STATUS_NONE: outside the territory, covered by nothing
 STATUS_INVALID = -2        #: FL_STATUS_INVALID: not a valid WGS84 position
 
-_SNAPSHOT_EXTENSIONS = (".geojson", ".json", ".shp", ".wkt")
+def _snapshot_extensions():
+    """The extensions snapshots are read from, as the C library lists them."""
+    ext, out = lib.fl_snapshot_extensions(), []
+    while ext[len(out)]:
+        out.append(decode(ext[len(out)]))
+    return tuple(out)
+
+
+_SNAPSHOT_EXTENSIONS = _snapshot_extensions()
 
 Region = collections.namedtuple("Region", "index code name area_km2")
 Region.__doc__ = "One region: its index in the Regions, code, name and geodesic area in km²."
@@ -129,6 +137,10 @@ def _profile_arg(profile):
         return context().default("profile", Profile)
     if isinstance(profile, Profile):
         return profile
+    if isinstance(profile, str) and os.sep not in profile and not os.path.exists(profile):
+        shipped = data_path("profiles/%s.profile" % profile)  # "isw": a shipped profile
+        if os.path.exists(shipped):
+            return Profile(shipped)
     return Profile(profile)
 
 
@@ -606,14 +618,17 @@ class Snapshot(_Object):
     _closer = staticmethod(lambda ctx, p: lib.fl_snapshot_close(ctx, p))
 
     def __init__(self, path, profile=None, regions=None, time=None):
-        b = fspath(path, "snapshot path")
+        many = not isinstance(path, (str, bytes, os.PathLike))
+        bs = [fspath(p, "snapshot path") for p in path] if many else [fspath(path, "snapshot path")]
+        files = (ctypes.c_char_p * max(len(bs), 1))(*bs)
         t = _time_arg(time) if time is not None else None
         prof = _profile_arg(profile)
         reg = None if regions is None else _regions_arg(regions)
         st = prof._res.state
         with _Call(st, prof, reg) as c:
             out = ctypes.c_void_p()
-            c.check(lib.fl_snapshot_open(c.ctx, b, c.ptrs[0], ctypes.byref(out)))
+            c.check(lib.fl_snapshot_open_files(c.ctx, files, len(bs), c.ptrs[0],
+                                               ctypes.byref(out)))
             self._adopt(st, out.value, [prof])
             if t is not None:
                 lib.fl_snapshot_set_time(out.value, t)
@@ -804,6 +819,35 @@ class Snapshot(_Object):
         d.a, d.b = self, other
         return d
 
+    def compare(self, other, places=None, geojson=None, regions=None):
+        """This map and other, another map of the same day (another source, read with its
+        own profile), side by side: the dict of ``frontline compare --json``
+        (docs/compare.md): a, b (file, time, kind, side_km2), territory_km2, agree_km2,
+        sides [{a, b, km2}] (sides RU, none, UA), regions [{code, name, area_km2,
+        agree_km2, sides}], pieces [{a, b, km2, lat, lon, region}],
+        pieces_below_0_01_km2, places [{id, name, lat, lon, a, b, a_status, b_status,
+        region}].
+
+        places: None for the embedded places, False for none, a Places or a path;
+        geojson: also write the pieces where they disagree there; regions: a Regions, a
+        path, or None for this snapshot's regions."""
+        self._own()
+        _check_type(other, Snapshot, "other")
+        reg = _regions_arg(regions, self.regions)
+        pl = _places_arg(places)
+        gj = _out_path(geojson)
+        with _Call(self._res.state, self, other, reg, pl) as c:
+            a, b, r, p = c.ptrs
+            out = ctypes.c_void_p()
+            c.check(lib.fl_compare_new(c.ctx, a, b, r, p, ctypes.byref(out)))
+            try:
+                if gj is not None:
+                    c.check(lib.fl_compare_write(c.ctx, out.value, gj))
+                text_ = c.json(lib.fl_compare_json, out.value)
+            finally:
+                lib.fl_compare_free(c.ctx, out.value)
+        return json.loads(text_)
+
     def _status_at(self, lats, lons, regions, want_region):
         self._own()
         reg = _regions_arg(regions, self.regions)
@@ -950,10 +994,13 @@ def _doubles(seq, what):
 
 def load(path, profile=None, regions=None, time=None):
     """Loads and classifies a snapshot: DeepStateMap multi-layer GeoJSON, single-layer
-    GeoJSON, a shapefile with a status attribute, or WKT (.wkt, "STATUS;" optional before
-    each geometry). Returns a Snapshot.
+    GeoJSON, GeoJSON wrapped in a JSON document, Esri JSON, KML or KMZ, a shapefile with a
+    status attribute, or WKT (.wkt, "STATUS;" optional before each geometry). path is one
+    file, or a list of files that are one map version (a day's layer files: status from
+    their folder or name). Returns a Snapshot.
 
-    profile: a Profile, a path, or None for the embedded DeepStateMap profile;
+    profile: a Profile, a path, the name of a shipped profile ("amk", "deepstate", "isw",
+    "nzz"), or None for the embedded DeepStateMap profile;
     regions: the default regions of the snapshot's analyses (a Regions, a path, or None
     for the embedded oblasts); time: overrides the time found in the file name (Unix
     seconds, "YYYY-MM-DD[THH:MM:SS]", "YYYYMMDD", or a datetime).
@@ -991,7 +1038,7 @@ def _collect(paths):
         else:
             raise _errors.FileError("%s: No such file or directory" % p)
     if not out:
-        raise ArgumentError("timeline: no snapshot files (.geojson, .json, .shp, .wkt) given")
+        raise ArgumentError("timeline: no snapshot files (%s) given" % ", ".join(_SNAPSHOT_EXTENSIONS))
     return sort_paths(out)
 
 
