@@ -18,7 +18,7 @@ Method, and why the levels nest exactly:
    their union (gaps between neighbours) go to the neighbour sharing the
    longest boundary with the hole.  Sevastopol, from Natural Earth, is cut
    by the OSM raions around it and takes the gap between its Natural Earth
-   outline and them.
+   outline and them (it is fitted first, so that it, not Crimea, takes them).
 2. Inside each raion its hromadas are clipped to the raion and made a
    coverage the same way; what no hromada covers (the Chornobyl zone, water
    that OSM's hromadas leave out) becomes one unit per raion, "... outside
@@ -190,8 +190,10 @@ def load_top(geodata, ne_admin1):
                                 "UA-30", shape(f["geometry"])))
             elif p.get("admin_level") == "6":
                 iso = KATOTTH_OBLAST.get(p["katotth"][2:4], "UA-" + p["katotth"][2:4])
-                top.append(unit(p["katotth"], p["name:uk"], p.get("name:en"), "raion", iso,
-                                iso, shape(f["geometry"])))
+                # OSM's English names of Crimea's raions mix Russian and Ukrainian forms
+                en = p.get("name:en") if iso != "UA-43" else None
+                top.append(unit(p["katotth"], p["name:uk"], en, "raion", iso, iso,
+                                shape(f["geometry"])))
     for f in json.load(open(ne_admin1, encoding="utf-8"))["features"]:
         if f["properties"].get("iso_3166_2") == "UA-40":
             top.append(unit(KATOTTH["UA-40"], SEVASTOPOL_UK, "Sevastopol", "oblast", "UA-40",
@@ -328,8 +330,8 @@ def main(argv):
     oblasts, top = load_top(geodata, ne_admin1)
     assert sum(u["level"] == "raion" for u in top) == 136, "expected 136 raions"
     assert set(oblasts) == set(OBLASTS), "oblast set differs from the name table"
-    make_coverage(top)
     fit_sevastopol(top)
+    make_coverage(top)
     finest = finest_units(geodata, top)
     sys.stderr.write("build_regions: %d top units, %d finest units\n" % (len(top), len(finest)))
     before = {}
@@ -337,9 +339,18 @@ def main(argv):
         before[u["oblast"]] = before.get(u["oblast"], 0.0) + km2(u["geom"])
     owned = simplify_coverage(finest, tolerance)
     obl, raions, hromadas = build_levels(oblasts, top, finest, owned)
+    territory = unary_union([shape(f["geometry"]) for f in obl])
+    holes = [Polygon(r) for p in parts_of(territory) for r in p.interiors]
+    assert not holes, "gaps inside the territory: %s" % [h.representative_point().wkt
+                                                         for h in holes]
+    vertices = {}
     os.makedirs(out_dir, exist_ok=True)
     for name, feats in (("oblasts", obl), ("raions", raions), ("hromadas", hromadas)):
         write(os.path.join(out_dir, "ua_%s.geojson" % name), feats)
+        vertices[name] = sum(len(r.coords) for f in feats
+                             for p in parts_of(shape(f["geometry"]))
+                             for r in [p.exterior, *p.interiors])
+    sys.stderr.write("build_regions: vertices %s\n" % vertices)
     print("oblast\tkm2_unsimplified\tkm2_simplified\tchange_%")
     for f in obl:
         iso = f["properties"]["code"]
