@@ -6,8 +6,8 @@
 #include <string.h>
 
 static const char diff_help[] =
-    "usage: frontline diff A B [--regions SHP [--code-field F] [--name-field F]]\n"
-    "                      [--places CSV] [--profile FILE] [--geojson OUT.geojson|.shp]\n"
+    "usage: frontline diff A B [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
+    "                      [--places CSV] [--profile FILE] [--geojson OUT.geojson]\n"
     "                      [--json] [--png|--svg|--pdf OUT] [--region CODE | --bbox W,S,E,N]\n"
     "                      [--width PX] [--no-labels] [--tolerance KM]\n"
     "What changed from snapshot A to snapshot B: the status-transition matrix in km²\n"
@@ -15,30 +15,34 @@ static const char diff_help[] =
     "outside it), what each status lost and gained with its largest pieces, and the places\n"
     "whose status changed. --geojson writes the changed pieces (from, to, km2, region).\n"
     "--png, --svg, --pdf OUT draw the map of the change (as `frontline render A --diff B`;\n"
-    "--region, --bbox, --width and --no-labels apply).\n";
+    "--region, --bbox, --width and --no-labels apply).\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char status_help[] =
     "usage: frontline status SNAPSHOT [--point LAT,LON ...] [--places CSV] [--profile FILE]\n"
-    "                        [--regions SHP [--code-field F] [--name-field F]] [--time T]\n"
-    "                        [--json]\n"
+    "                        [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
+    "                        [--time T] [--json]\n"
     "Control status and region of points (--point, repeatable) or of the places of a CSV\n"
     "(default: the embedded places). A point on a polygon boundary counts as inside it;\n"
     "uncovered points are 'free' inside the territory and 'none' outside it; coordinates\n"
-    "out of range are refused.\n";
+    "out of range are refused.\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char claims_help[] =
     "usage: frontline claims SNAPSHOT [--claims CSV] [--profile FILE] [--time T]\n"
-    "                        [--regions SHP [--code-field F] [--name-field F]]\n"
-    "                        [--geojson OUT.geojson|.shp] [--json]\n"
+    "                        [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
+    "                        [--geojson OUT.geojson] [--json]\n"
     "For each claim in force at the snapshot's time: per claimed region, the km² and share\n"
     "held by the claimant (by the profile's sides), contested, and held by others; then\n"
     "what each claimant holds outside the regions it claims. --geojson writes the claimed\n"
-    "ground the claimant does not hold.\n";
+    "ground the claimant does not hold. The claims name regions of the level used (the\n"
+    "embedded claims name oblasts).\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char front_help[] =
     "usage: frontline front SNAPSHOT [--tolerance KM] [--profile FILE] [--time T]\n"
-    "                       [--regions SHP [--code-field F] [--name-field F]]\n"
-    "                       [--geojson OUT.geojson|.shp] [--json]\n"
+    "                       [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
+    "                       [--geojson OUT.geojson] [--json]\n"
     "The frontline: the boundary of the front status (occupied) inside the territory,\n"
     "without the parts within --tolerance km (default 2) of the territory's own border or\n"
     "coast; its geodesic length and pieces.\n";

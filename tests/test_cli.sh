@@ -85,7 +85,7 @@ check "timeline place history" json "$tmp/lyman.json" \
 "$fl" timeline "$b" "$a" --place Lyman >"$tmp/lyman.txt" 2>/dev/null
 check "timeline --place prints text without --json" python3 -c "import sys; t=open(sys.argv[1]).read(); sys.exit(0 if '{' not in t and 'Lyman (' in t and '2022-09-30T00:00:00Z  occupied' in t and 'changed after 2022-09-30T00:00:00Z' in t else 1)" "$tmp/lyman.txt"
 
-"$fl" convert "$a" "$tmp/a.wkt" && "$fl" convert "$data/regions/ua_regions.shp" "$tmp/r.geojson"
+"$fl" convert "$a" "$tmp/a.wkt" && "$fl" convert "$data/regions/ua_oblasts.shp" "$tmp/r.geojson"
 check "convert" json "$tmp/r.geojson" "len(d['features']) == 27"
 "$fl" info "$tmp/a.wkt" --json >"$tmp/info.json"
 check "info of converted wkt" json "$tmp/info.json" "d['kind']=='wkt' and d['features']['no_polygon'] == 3"

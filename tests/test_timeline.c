@@ -95,8 +95,8 @@ static int find_change(const char *log, const char *name, const char *from, cons
         char entry[1024];
         snprintf(entry, sizeof entry, "%.*s", (int)(end - p), p);
         char f[64], t[64], b[64], a[64];
-        snprintf(f, sizeof f, "\"from\":\"%s\"", from);
-        snprintf(t, sizeof t, "\"to\":\"%s\"", to);
+        snprintf(f, sizeof f, "\"status_from\":\"%s\"", from);
+        snprintf(t, sizeof t, "\"status_to\":\"%s\"", to);
         snprintf(b, sizeof b, "\"before\":\"%s\"", before);
         snprintf(a, sizeof a, "\"after\":\"%s\"", after);
         if (strstr(entry, f) && (!*to || strstr(entry, t)) && strstr(entry, b) && strstr(entry, a))
