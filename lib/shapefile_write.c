@@ -2,6 +2,7 @@
  * .dbf (with .cpg) and a WGS84 .prj written by PROJ. */
 #include "internal.h"
 
+#include <assert.h>
 #include <shapefil.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,14 +85,7 @@ static int write_shape(fl_ctx *ctx, SHPHandle shp, int type, const GEOSGeometry 
         SHPDestroyObject(o);
         return id < 0 ? fl_error(ctx, FL_EIO, "%s: cannot write feature %zu", path, i) : FL_OK;
     }
-    if (shp_type(GEOSGeomTypeId_r(ctx->geos, g)) != type) {
-        char *name = GEOSGeomType_r(ctx->geos, g); /* allocated by GEOS */
-        int rc = fl_error(ctx, FL_EFORMAT, "%s: feature %zu: a %s cannot go into a %s "
-                          "shapefile (a shapefile holds one geometry type)", path, i,
-                          name ? name : "geometry", SHPTypeName(type));
-        GEOSFree_r(ctx->geos, name);
-        return rc;
-    }
+    assert(shp_type(GEOSGeomTypeId_r(ctx->geos, g)) == type); /* layer_type checked */
     GEOSGeometry *norm = GEOSGeom_clone_r(ctx->geos, g);
     if (!norm || GEOSNormalize_r(ctx->geos, norm) != 0) {
         GEOSGeom_destroy_r(ctx->geos, norm);
@@ -145,8 +139,21 @@ static void name_column(column *c, int n)
     }
 }
 
+/* A .dbf text field holds at most 254 bytes: a longer text is refused (cutting it would
+ * lose data silently; GeoJSON keeps it whole). */
+static int check_text(fl_ctx *ctx, const char *path, size_t i, const char *key, json_object *val)
+{
+    size_t len = strlen(json_object_get_string(val));
+    if (len <= 254)
+        return FL_OK;
+    return fl_error(ctx, FL_ELIMIT, "%s: feature %zu: attribute '%s' holds %zu bytes, more "
+                    "than the 254 a shapefile's .dbf field can (write GeoJSON to keep it)",
+                    path, i, key, len);
+}
+
 /* The columns: every property key in order of first appearance, typed by its values. */
-static int plan_columns(fl_ctx *ctx, const fl_features *fs, column **out, int *count)
+static int plan_columns(fl_ctx *ctx, const fl_features *fs, const char *path, column **out,
+                        int *count)
 {
     column *c = NULL;
     int n = 0;
@@ -155,8 +162,8 @@ static int plan_columns(fl_ctx *ctx, const fl_features *fs, column **out, int *c
             int k = find_column(c, n, key);
             if (k < 0) {
                 if (n == 255)
-                    return free(c), fl_error(ctx, FL_ELIMIT, "more than 255 attributes: the "
-                                             ".dbf limit");
+                    return free(c), fl_error(ctx, FL_ELIMIT, "%s: more than 255 attributes: "
+                                             "the .dbf limit", path);
                 column *g = fl_realloc(ctx, c, (size_t)n + 1, sizeof *g);
                 if (!g)
                     return free(c), FL_ENOMEM;
@@ -167,6 +174,8 @@ static int plan_columns(fl_ctx *ctx, const fl_features *fs, column **out, int *c
             }
             if (!val)
                 continue;
+            if (check_text(ctx, path, i, key, val))
+                return free(c), ctx->err;
             if (json_object_is_type(val, json_type_double) && c[k].type == FTInteger)
                 c[k].type = FTDouble;
             else if (!json_object_is_type(val, json_type_double) &&
@@ -182,19 +191,54 @@ static int plan_columns(fl_ctx *ctx, const fl_features *fs, column **out, int *c
 }
 
 static int write_record(fl_ctx *ctx, DBFHandle dbf, const column *c, int n, json_object *props,
-                        int row)
+                        int row, const char *path)
 {
-    int ok = 1;
-    for (int k = 0; k < n && ok; k++) {
+    for (int k = 0; k < n; k++) {
         json_object *v = NULL;
+        int ok;
         if (!json_object_object_get_ex(props, c[k].key, &v) || !v)
             ok = DBFWriteNULLAttribute(dbf, row, k);
         else if (c[k].type == FTString)
             ok = DBFWriteStringAttribute(dbf, row, k, json_object_get_string(v));
         else
             ok = DBFWriteDoubleAttribute(dbf, row, k, json_object_get_double(v));
+        if (!ok) /* shapelib refuses a number wider than its field */
+            return fl_error(ctx, FL_ELIMIT, "%s: feature %d: attribute '%s' (%s) does not fit "
+                            "its .dbf field of %d characters", path, row, c[k].key,
+                            v ? json_object_get_string(v) : "null",
+                            c[k].type == FTString ? c[k].width : c[k].type == FTInteger ? 18 : 24);
     }
-    return ok ? FL_OK : fl_error(ctx, FL_EIO, "cannot write attributes of record %d", row);
+    return FL_OK;
+}
+
+/* The shapefile type of the features (that of the first with a geometry; polygons when none
+ * has one). A shapefile holds one geometry type: a feature of another is refused before
+ * anything is written (GDAL would split the layer into files by type; here one output is
+ * one file: convert to GeoJSON to keep mixed types). */
+static int layer_type(fl_ctx *ctx, const fl_features *fs, const char *path, int *type)
+{
+    size_t first = 0;
+    *type = SHPT_NULL;
+    for (size_t i = 0; i < fs->n; i++) {
+        if (!fs->v[i].geom)
+            continue;
+        int t = shp_type(GEOSGeomTypeId_r(ctx->geos, fs->v[i].geom));
+        if (*type == SHPT_NULL) {
+            *type = t;
+            first = i;
+        } else if (t != *type) {
+            char *name = GEOSGeomType_r(ctx->geos, fs->v[i].geom); /* allocated by GEOS */
+            int rc = fl_error(ctx, FL_EFORMAT, "%s: feature %zu is a %s, feature %zu a %s: a "
+                              "shapefile holds one geometry type (write GeoJSON or WKT to keep "
+                              "both)", path, i, name ? name : "geometry", first,
+                              SHPTypeName(*type));
+            GEOSFree_r(ctx->geos, name);
+            return rc;
+        }
+    }
+    if (*type == SHPT_NULL)
+        *type = SHPT_POLYGON;
+    return FL_OK;
 }
 
 static int write_prj(fl_ctx *ctx, const char *base, const char *path)
@@ -220,16 +264,11 @@ static int write_prj(fl_ctx *ctx, const char *base, const char *path)
 static int write_files(fl_ctx *ctx, const fl_features *fs, const char *tmp, char *prj,
                        const char *path)
 {
-    int type = SHPT_NULL;
-    for (size_t i = 0; i < fs->n && type == SHPT_NULL; i++)
-        if (fs->v[i].geom)
-            type = shp_type(GEOSGeomTypeId_r(ctx->geos, fs->v[i].geom));
-    if (type == SHPT_NULL)
-        type = SHPT_POLYGON;
+    int type;
     column *cols = NULL;
     int ncols = 0;
-    int rc = plan_columns(ctx, fs, &cols, &ncols);
-    if (rc)
+    int rc = layer_type(ctx, fs, path, &type);
+    if (rc || (rc = plan_columns(ctx, fs, path, &cols, &ncols)))
         return rc;
     SAHooks hooks;
     SASetupDefaultHooks(&hooks);
@@ -246,7 +285,7 @@ static int write_files(fl_ctx *ctx, const fl_features *fs, const char *tmp, char
     for (size_t i = 0; !rc && i < fs->n; i++) {
         rc = write_shape(ctx, shp, type, fs->v[i].geom, path, i);
         if (!rc)
-            rc = write_record(ctx, dbf, cols, ncols, fs->v[i].props, (int)i);
+            rc = write_record(ctx, dbf, cols, ncols, fs->v[i].props, (int)i, path);
     }
     if (dbf)
         DBFClose(dbf);

@@ -1,5 +1,8 @@
 /* wkt.c — WKT files: one geometry per line, optionally "STATUS;" before it (the status goes
- * into the feature's "status" property). Blank lines and lines starting with '#' are skipped. */
+ * into the feature's "status" property) or a JSON object of properties and ';' before it
+ * ({"name":"x","status":"occupied"};POLYGON(...)), which is how frontline writes a feature
+ * with properties other than a plain status, so that a converted file reads back with every
+ * attribute. Blank lines and lines starting with '#' are skipped. */
 #include "internal.h"
 
 #include <ctype.h>
@@ -54,6 +57,26 @@ static const char *geometry_end(const char *s)
     return p;
 }
 
+/* The properties of a line that starts with a JSON object: the object, then ';' and the
+ * geometry (*s is moved to it). */
+static int json_prefix(fl_ctx *ctx, char **s, json_object **props, const char *path, int line)
+{
+    json_tokener *tok = json_tokener_new();
+    if (!tok)
+        return FL_ENOMEM;
+    *props = json_tokener_parse_ex(tok, *s, (int)strlen(*s));
+    size_t end = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    if (!*props || !json_object_is_type(*props, json_type_object) || (*s)[end] != ';') {
+        json_object_put(*props);
+        *props = NULL;
+        return fl_error(ctx, FL_EPARSE, "%s:%d: a line starting with '{' must hold a JSON "
+                        "object of properties, then ';' and the geometry", path, line);
+    }
+    *s += end + 1;
+    return FL_OK;
+}
+
 static int read_line(fl_ctx *ctx, GEOSWKTReader *r, char *text, const char *path, int line,
                      fl_features *fs)
 {
@@ -62,8 +85,15 @@ static int read_line(fl_ctx *ctx, GEOSWKTReader *r, char *text, const char *path
         s++;
     if (!*s || *s == '#')
         return FL_OK;
-    json_object *props = json_object_new_object();
-    char *semi = strchr(s, ';');
+    json_object *props = NULL;
+    if (*s == '{') {
+        int rc = json_prefix(ctx, &s, &props, path, line);
+        if (rc)
+            return rc;
+    } else if (!(props = json_object_new_object())) {
+        return FL_ENOMEM;
+    }
+    char *semi = json_object_object_length(props) ? NULL : strchr(s, ';');
     char *paren = strchr(s, '(');
     if (semi && (!paren || semi < paren)) {
         *semi = '\0';
@@ -120,6 +150,18 @@ int fl_wkt_read(fl_ctx *ctx, const char *path, fl_features *fs)
     return rc;
 }
 
+/* Are the properties only a status that reads back from "STATUS;" as it is? */
+static bool plain_status(json_object *props, json_object **st)
+{
+    if (json_object_object_length(props) != 1 ||
+        !json_object_object_get_ex(props, "status", st) ||
+        !json_object_is_type(*st, json_type_string))
+        return false;
+    const char *t = json_object_get_string(*st);
+    return *t && !strpbrk(t, ";(\n\r") && *t != '{' && *t != '#' && !isspace((unsigned char)*t) &&
+           !isspace((unsigned char)t[strlen(t) - 1]);
+}
+
 int fl_wkt_write(fl_ctx *ctx, const fl_features *fs, const char *path)
 {
     fl_output o;
@@ -139,8 +181,10 @@ int fl_wkt_write(fl_ctx *ctx, const fl_features *fs, const char *path)
             rc = fl_geos_error(ctx, "writing WKT");
             break;
         }
-        if (json_object_object_get_ex(fs->v[i].props, "status", &st) && st)
+        if (plain_status(fs->v[i].props, &st))
             fprintf(o.f, "%s;", json_object_get_string(st));
+        else if (json_object_object_length(fs->v[i].props))
+            fprintf(o.f, "%s;", fl_json_string(fs->v[i].props));
         /* a feature without geometry keeps its line */
         fprintf(o.f, "%s\n", wkt ? wkt : "GEOMETRYCOLLECTION EMPTY");
         GEOSFree_r(ctx->geos, wkt);

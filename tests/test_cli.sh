@@ -124,6 +124,32 @@ refused "diff --geojson .shp refused" "d.shp: cannot write '.shp' here: the outp
   "$fl" diff "$a" "$b" --geojson "$tmp/d.shp"
 refused "front --geojson .csv refused" "f.csv: cannot write '.csv' here" "$fl" front "$a" --geojson "$tmp/f.csv"
 
+# convert: WKT keeps every attribute (a JSON object before ';') and reads back the same;
+# a shapefile refuses what it cannot hold, naming the file, the feature and the attribute
+"$fl" convert "$a" "$tmp/attrs.wkt" && "$fl" convert "$tmp/attrs.wkt" "$tmp/attrs.geojson"
+check "WKT round trip keeps every attribute" python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if [f['properties'] for f in a['features']] == [f['properties'] for f in b['features']] and len(a['features']) == 10 else 1)" "$a" "$tmp/attrs.geojson"
+"$fl" info "$tmp/attrs.wkt" --profile "$data/profiles/deepstate.profile" --json >"$tmp/attrs_info.json"
+"$fl" info "$a" --profile "$data/profiles/deepstate.profile" --json >"$tmp/a_info.json"
+check "WKT round trip classifies the same" python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if a['by_status'] == b['by_status'] and a['features'] == b['features'] else 1)" "$tmp/a_info.json" "$tmp/attrs_info.json"
+printf 'occupied;POLYGON((30 48,31 48,31 49,30 48))\n{"status":"liberated","note":"a;b"};POLYGON((32 48,33 48,33 49,32 48))\n' >"$tmp/mixed.wkt"
+"$fl" convert "$tmp/mixed.wkt" "$tmp/mixed2.wkt" && "$fl" convert "$tmp/mixed2.wkt" "$tmp/mixed.geojson"
+check "WKT STATUS; and JSON forms read back" json "$tmp/mixed.geojson" \
+  "[f['properties'] for f in d['features']] == [{'status':'occupied'}, {'status':'liberated','note':'a;b'}]"
+printf '{"status":"x"} POLYGON((30 48,31 48,31 49,30 48))\n' >"$tmp/badjson.wkt"
+refused "WKT JSON prefix without ';'" "badjson.wkt:1: a line starting with '\{' must hold a JSON object" \
+  "$fl" convert "$tmp/badjson.wkt" "$tmp/x.geojson"
+python3 -c "
+import json
+poly = lambda x: {'type': 'Polygon', 'coordinates': [[[x, 48], [x + 1, 48], [x + 1, 49], [x, 48]]]}
+f = lambda p, g: {'type': 'Feature', 'properties': p, 'geometry': g}
+json.dump({'type': 'FeatureCollection', 'features': [f({'name': 'a'}, poly(30)), f({'name': 'ж' * 200}, poly(32))]}, open('$tmp/long.geojson', 'w'), ensure_ascii=False)
+json.dump({'type': 'FeatureCollection', 'features': [f({}, poly(30)), f({}, {'type': 'Point', 'coordinates': [30.5, 48.5]})]}, open('$tmp/point.geojson', 'w'))"
+refused "shapefile: text over 254 bytes refused" "long.shp: feature 1: attribute 'name' holds 400 bytes, more than the 254" \
+  "$fl" convert "$tmp/long.geojson" "$tmp/long.shp"
+check "shapefile refused: nothing written" test ! -e "$tmp/long.shp" -a ! -e "$tmp/long.dbf"
+refused "shapefile: a point in a polygon layer refused" "point.shp: feature 1 is a Point, feature 0 a Polygon: a shapefile holds one geometry type" \
+  "$fl" convert "$tmp/point.geojson" "$tmp/point.shp"
+
 # GeoJSON written (RFC 7946): exterior rings counter-clockwise, holes clockwise, at most 7
 # decimals; property names that SQL takes (ogrinfo -sql failed on "from" and "to")
 cat >"$tmp/rfc7946.py" <<'PY'
