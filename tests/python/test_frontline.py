@@ -612,6 +612,11 @@ class TestErrors(unittest.TestCase):
 
     def test_misuse(self):
         a = Fixture.a()
+        # each writer writes its formats only (issue 17: .kml was written as GeoJSON)
+        kml = os.path.join(TMP, "layers.kml")
+        with self.assertRaisesRegex(frontline.ArgumentError, r"layers\.kml: cannot write '\.kml'"):
+            a.write(kml)
+        self.assertFalse(os.path.exists(kml))
         for bad in (None, 42, b"a\0b", "a\0b", "", ["x"]):
             with self.assertRaises(frontline.Error):
                 frontline.load(bad)
