@@ -11,7 +11,7 @@
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
-       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING };
+       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_SNAP };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -26,7 +26,7 @@ static const struct option long_options[] = {
     {"no-labels", no_argument, 0, O_NO_LABELS},   {"output", required_argument, 0, 'o'},
     {"png", required_argument, 0, O_PNG},         {"svg", required_argument, 0, O_SVG},
     {"pdf", required_argument, 0, O_PDF},         {"jobs", required_argument, 0, O_JOBS},
-    {"timing", no_argument, 0, O_TIMING},
+    {"timing", no_argument, 0, O_TIMING},         {"snap-km", required_argument, 0, O_SNAP},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
 
@@ -57,6 +57,7 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
 {
     memset(o, 0, sizeof *o);
     o->tolerance_km = 2.0;
+    o->snap_km = FL_SNAP_KM_DEFAULT;
     o->jobs = 1;
     optind = 1;
     opterr = 0;
@@ -104,6 +105,14 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
             if (*end || !(o->tolerance_km >= 0) || !isfinite(o->tolerance_km))
                 return fail_msg("%s: --tolerance wants a distance in km >= 0, not '%s'", cmd,
                                 optarg) + 1;
+            break;
+        }
+        case O_SNAP: {
+            char *end;
+            o->snap_km = strtod(optarg, &end);
+            if (*end || end == optarg || !(o->snap_km >= 0 && o->snap_km <= FL_SNAP_KM_MAX))
+                return fail_msg("%s: --snap-km wants a distance in km from 0 to %d, not '%s'",
+                                cmd, FL_SNAP_KM_MAX, optarg) + 1;
             break;
         }
         case O_TIMING: o->timing = true; break;
@@ -178,7 +187,8 @@ int session_open(session *s, const options *o, bool regions, bool places)
     if (regions) {
         const char *r = o->regions ? o->regions : data_path("regions/ua_regions.shp", buf,
                                                             sizeof buf);
-        if (fl_regions_open(s->ctx, r, o->code_field, o->name_field, &s->regions))
+        if (fl_regions_open(s->ctx, r, o->code_field, o->name_field, &s->regions) ||
+            fl_regions_set_snap_km(s->ctx, s->regions, o->snap_km))
             return fail(s->ctx);
     }
     if (places) {
