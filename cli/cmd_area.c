@@ -29,10 +29,11 @@ int cmd_info(int argc, char **argv)
     int rc = parse_options(argc, argv, &o, "info");
     if (rc || (rc = check_args(&o, info_help, 1)) >= 0)
         return rc;
-    if ((rc = session_open(&s, &o, false, false)) || (rc = open_snapshot(&s, &o, o.args[0], &snap))) {
+    if ((rc = session_open(&s, &o, true, false)) || (rc = open_snapshot(&s, &o, o.args[0], &snap))) {
         session_close(&s);
         return rc;
     }
+    long outside = fl_snapshot_outside(s.ctx, snap, s.regions);
     fl_counts c;
     double b[4];
     char t[32];
@@ -60,6 +61,7 @@ int cmd_info(int argc, char **argv)
             json_object_object_add(by, fl_profile_status_name(s.profile, i),
                                    json_object_new_int64(fl_snapshot_status_features(snap, i)));
         json_object_object_add(doc, "by_status", by);
+        json_object_object_add(doc, "outside_territory", json_object_new_int64(outside));
         puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
                                                      JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(doc);
@@ -70,6 +72,8 @@ int cmd_info(int argc, char **argv)
         printf("features    %ld: %ld classified, %ld ignored, %ld unclassified, %ld without "
                "polygon (%ld repaired)\n", c.total, c.classified, c.ignored, c.unclassified,
                c.no_polygon, c.repaired);
+        printf("outside     %ld classified features do not meet the territory%s\n", outside,
+               2 * outside > c.classified ? " (WARNING: mostly outside)" : "");
         for (int i = 0; i < n; i++)
             printf("  %-10s %ld features, %.1f km² as drawn\n",
                    fl_profile_status_name(s.profile, i), fl_snapshot_status_features(snap, i),

@@ -211,6 +211,18 @@ int open_snapshot(session *s, const options *o, const char *path, fl_snapshot **
 {
     if (fl_snapshot_open(s->ctx, path, s->profile, out))
         return fail(s->ctx);
+    fl_counts c;
+    fl_snapshot_counts(*out, &c);
+    long outside = s->regions ? fl_snapshot_outside(s->ctx, *out, s->regions) : 0;
+    if (outside < 0) {
+        fl_snapshot_close(s->ctx, *out);
+        *out = NULL;
+        return fail(s->ctx);
+    }
+    if (2 * outside > c.classified)
+        fprintf(stderr, "frontline: warning: %s: %ld of %ld classified features lie outside "
+                "the territory (latitude and longitude swapped?)\n", path, outside,
+                c.classified);
     if (o->time) {
         int64_t t = fl_time_parse(o->time);
         if (t == FL_TIME_UNKNOWN) {

@@ -182,6 +182,10 @@ long fl_snapshot_status_features(const fl_snapshot *snap, int status);
 void fl_snapshot_bounds(const fl_snapshot *snap, double bbox[4]);
 /* Area of status i as drawn (after precedence, not clipped to any territory), km². */
 double fl_snapshot_status_km2(const fl_snapshot *snap, int status);
+/* The number of classified features that do not meet the territory of regions at all, or -1
+ * on error. A drawing mostly outside the territory (more than half of its features) is
+ * almost always a mistake, such as latitude and longitude swapped: the CLI warns about it. */
+long fl_snapshot_outside(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions);
 /* Writes the status layers (one feature per status, property "status") as GeoJSON or a
  * shapefile, by extension. Reading the file back with the same profile gives the same
  * layers. */

@@ -501,3 +501,21 @@ int fl_conflation_points(fl_ctx *ctx, const fl_conflation *f, size_t n, const do
     }
     return FL_OK;
 }
+
+long fl_snapshot_outside(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r)
+{
+    double tb[4];
+    fl_geom_bounds(ctx, r->territory, tb);
+    long out = 0;
+    for (size_t i = 0; i < s->nfeat; i++) {
+        const fl_feat *f = &s->feat[i];
+        char meets = fl_bounds_overlap(f->bbox, tb)
+                         ? GEOSPreparedIntersects_r(ctx->geos, r->territory_prep, f->geom) : 0;
+        if (meets == 2) {
+            fl_geos_error(ctx, "placing a feature against the territory");
+            return -1;
+        }
+        out += !meets;
+    }
+    return out;
+}
