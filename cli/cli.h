@@ -25,6 +25,7 @@ typedef struct options {
     bool timing; /* timeline: CPU per stage on stderr */
     bool json, help;
     double tolerance_km;
+    double snap_km; /* the coast and border conflation's tolerance (--snap-km) */
     int npoints;
     double lat[MAX_POINTS], lon[MAX_POINTS];
     int nargs;

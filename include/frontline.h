@@ -170,6 +170,18 @@ const char *fl_regions_parent(const fl_regions *regions, int i);
  * or -1 when outside every region or the coordinates are invalid; -2 when GEOS failed (out
  * of memory), with the context's error set. */
 int fl_regions_locate(fl_ctx *ctx, const fl_regions *regions, double lat, double lon);
+/* The coast and border conflation (method: lib/conflate.c, docs/geography.md). A map draws
+ * the state border and the coast its own way; where a status polygon stops short of the
+ * territory's boundary, the uncovered ground between them that is narrower than snap_km (it
+ * holds no disc of that diameter) and touches both the boundary and a drawn status takes
+ * that status (the one it shares the longest edge with), in every analysis made with these
+ * regions: areas, timelines and the status of points. Uncovered ground wider than snap_km
+ * stays as it is. 0 disables it; FL_EARG outside 0 .. FL_SNAP_KM_MAX. Regions start with
+ * FL_SNAP_KM_DEFAULT. */
+#define FL_SNAP_KM_DEFAULT 1.5
+#define FL_SNAP_KM_MAX 20
+int fl_regions_set_snap_km(fl_ctx *ctx, fl_regions *regions, double km);
+double fl_regions_snap_km(const fl_regions *regions);
 /* Writes the regions as GeoJSON (.geojson/.json) or a shapefile (.shp), by extension. */
 int fl_regions_write(fl_ctx *ctx, const fl_regions *regions, const char *path);
 
@@ -216,6 +228,10 @@ long fl_snapshot_status_features(const fl_snapshot *snap, int status);
 void fl_snapshot_bounds(const fl_snapshot *snap, double bbox[4]);
 /* Area of status i as drawn (after precedence, not clipped to any territory), km². */
 double fl_snapshot_status_km2(const fl_snapshot *snap, int status);
+/* The number of classified features that do not meet the territory of regions at all, or -1
+ * on error. A drawing mostly outside the territory (more than half of its features) is
+ * almost always a mistake, such as latitude and longitude swapped: the CLI warns about it. */
+long fl_snapshot_outside(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions);
 /* Writes the status layers (one feature per status, property "status") as GeoJSON or a
  * shapefile, by extension. Reading the file back with the same profile gives the same
  * layers. */
@@ -242,11 +258,15 @@ typedef struct fl_areas fl_areas;
 int fl_areas_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
                  fl_areas **out);
 void fl_areas_free(fl_areas *areas);
-/* km² of status within the whole territory (region == -1) or within region i. */
+/* km² of status within the whole territory (region == -1) or within region i, after the
+ * conflation (see fl_regions_set_snap_km). */
 double fl_areas_km2(const fl_areas *areas, int region, int status);
 /* km² held by side (FL_SIDE_*) within the whole territory (region == -1) or region i: the
  * sum of fl_areas_km2 over the statuses of that side. */
 double fl_areas_side_km2(const fl_areas *areas, int region, int side);
+/* km² the conflation gave to status (negative for the default status, which gave them up)
+ * within the territory (region == -1) or region i; 0 everywhere when it is disabled. */
+double fl_areas_moved_km2(const fl_areas *areas, int region, int status);
 /* The JSON document of `frontline area --json` (see README). */
 int fl_areas_json(fl_ctx *ctx, const fl_areas *areas, char **json);
 
