@@ -41,7 +41,9 @@ typedef struct session {
 } session;
 
 /* Parses argv after the command name; returns 0, or 2 after printing a usage error. */
-int parse_options(int argc, char **argv, options *o, const char *cmd);
+/* Only the options named in the usage lines of help (each line starting "usage:" and the
+ * indented ones after it) are taken: another command's option is refused with one line. */
+int parse_options(int argc, char **argv, options *o, const char *cmd, const char *help);
 /* --help prints help and gives 0; a wrong argument count (want, or ONE_OR_MORE) prints it to
  * stderr and gives 2; otherwise -1 (go on). */
 #define ONE_OR_MORE (-1)
@@ -70,6 +72,9 @@ int open_snapshot(session *s, const options *o, const char *const *args, int nar
                   fl_snapshot **out);
 /* Prints a library JSON string (--json) or hands the parsed document to a printer. */
 int emit(session *s, const options *o, int rc, char *json, void (*print)(json_object *));
+/* Degrees as a JSON number with 6 decimals (10 cm), as the library's reports give them;
+ * finite values only (every degree the CLI prints was checked or computed). */
+json_object *json_degrees(double v);
 /* Members of a report: the value (NULL when absent), as a number (0), as text (""). */
 json_object *member(json_object *o, const char *key);
 double num(json_object *o, const char *key);

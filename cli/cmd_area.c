@@ -29,7 +29,7 @@ int cmd_info(int argc, char **argv)
     options o;
     session s;
     fl_snapshot *snap = NULL;
-    int rc = parse_options(argc, argv, &o, "info");
+    int rc = parse_options(argc, argv, &o, "info", info_help);
     if (rc || (rc = check_args(&o, info_help, ONE_OR_MORE)) >= 0)
         return rc;
     char source[64] = "";
@@ -59,7 +59,7 @@ int cmd_info(int argc, char **argv)
         }
         json_object_object_add(doc, "time", t[0] ? json_object_new_string(t) : NULL);
         for (int i = 0; i < 4; i++)
-            json_object_array_add(bounds, json_object_new_double(b[i]));
+            json_object_array_add(bounds, json_degrees(b[i]));
         json_object_object_add(doc, "bounds", bounds);
         const long counts[] = {c.total, c.classified, c.ignored, c.unclassified, c.no_polygon,
                                c.repaired};
@@ -155,7 +155,7 @@ int cmd_area(int argc, char **argv)
     options o;
     session s;
     fl_snapshot *snap = NULL;
-    int rc = parse_options(argc, argv, &o, "area");
+    int rc = parse_options(argc, argv, &o, "area", area_help);
     if (rc || (rc = check_args(&o, area_help, ONE_OR_MORE)) >= 0)
         return rc;
     if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args, o.nargs, &snap))) {
@@ -175,7 +175,7 @@ int cmd_area(int argc, char **argv)
 int cmd_convert(int argc, char **argv)
 {
     options o;
-    int rc = parse_options(argc, argv, &o, "convert");
+    int rc = parse_options(argc, argv, &o, "convert", convert_help);
     if (rc || (rc = check_args(&o, convert_help, 2)) >= 0)
         return rc;
     fl_ctx *ctx = fl_ctx_new();

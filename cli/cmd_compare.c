@@ -153,7 +153,7 @@ int cmd_compare(int argc, char **argv)
     options o;
     session s;
     fl_profile *pb = NULL;
-    int na, b0, rc = parse_options(argc, argv, &o, "compare");
+    int na, b0, rc = parse_options(argc, argv, &o, "compare", compare_help);
     if (rc)
         return rc;
     if (o.help || o.nargs < 2) {

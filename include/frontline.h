@@ -191,6 +191,9 @@ int fl_regions_write(fl_ctx *ctx, const fl_regions *regions, const char *path);
 typedef struct fl_snapshot fl_snapshot;
 
 #define FL_TIME_UNKNOWN INT64_MIN
+/* The times the library reads and prints: 1900-01-01T00:00:00Z .. 2199-12-31T23:59:59Z. */
+#define FL_TIME_MIN INT64_C(-2208988800)
+#define FL_TIME_MAX INT64_C(7258118399)
 
 /* Feature accounting: every feature of the file lands in exactly one of the four classes.
  * repaired counts polygonal features that GEOS make-valid had to repair. */
@@ -201,8 +204,9 @@ typedef struct fl_counts {
 /* Loads and classifies a snapshot. The format is recognised from the content and extension:
  * DeepStateMap multi-layer GeoJSON, single-layer GeoJSON (features without properties),
  * a shapefile with a status attribute, or WKT (.wkt: one geometry per line, optionally
- * "STATUS;" before it). The time comes from the file name (Unix timestamp, YYYYMMDD or
- * YYYY-MM-DD[THH:MM[:SS]]) or is FL_TIME_UNKNOWN; fl_snapshot_set_time overrides it.
+ * "STATUS;" before it). The time comes from the file name (fl_time_parse) or is
+ * FL_TIME_UNKNOWN; fl_snapshot_set_time overrides it (FL_TIME_UNKNOWN or a time within
+ * [FL_TIME_MIN, FL_TIME_MAX]).
  * The profile must outlive the snapshot. */
 int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      fl_snapshot **out);
@@ -232,9 +236,10 @@ double fl_snapshot_status_km2(const fl_snapshot *snap, int status);
  * on error. A drawing mostly outside the territory (more than half of its features) is
  * almost always a mistake, such as latitude and longitude swapped: the CLI warns about it. */
 long fl_snapshot_outside(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions);
-/* Writes the status layers (one feature per status, property "status") as GeoJSON or a
- * shapefile, by extension. Reading the file back with the same profile gives the same
- * layers. */
+/* Writes the status layers (one feature per status, property "status") as GeoJSON, a
+ * shapefile or WKT, by extension (.geojson/.json, .shp, .wkt; another is FL_EARG).
+ * Reading the file back with the same profile gives the same layers (GeoJSON: to 1 cm,
+ * coordinates having 7 decimals, rings oriented as RFC 7946 asks). */
 int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *snap, const char *path);
 
 /* The file name extensions a snapshot is read from (".geojson", ".json", ".kml", ".kmz",
@@ -242,11 +247,19 @@ int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *snap, const char *path);
 const char *const *fl_snapshot_extensions(void);
 bool fl_snapshot_file_name(const char *path);
 
-/* Parses a time string (Unix seconds, YYYYMMDD, YYYY-MM-DD[THH:MM[:SS]][Z]) found in a file
- * name or given by the user. Returns FL_TIME_UNKNOWN when none is found. */
+/* The first time found in a file name (its last path component) or a property value, in
+ * Unix seconds: ISO 8601 YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|+HH:MM] (the offset applied),
+ * YYYYMMDD, Unix seconds (9..11 digits) or milliseconds (13 digits), a day, English month
+ * name and year (02APR2023, 14_March_2022), or a month name and day (MAR2, the year taken
+ * from the nearest parent folder named by a year alone, e.g. "2023/"). Invalid dates
+ * (2022-02-30) and times outside [FL_TIME_MIN, FL_TIME_MAX] are not times.
+ * Returns FL_TIME_UNKNOWN when none is found. See docs/times.md. */
 int64_t fl_time_parse(const char *text);
+/* The same forms, but text must be exactly one time, nothing before or after (an option
+ * such as --time, or a property value). FL_OK and *out set, or FL_EARG (*out untouched). */
+int fl_time_parse_exact(const char *text, int64_t *out);
 /* Formats a time as ISO 8601 UTC ("2022-09-30T08:26:05Z") into buf (at least 21 bytes);
- * "" for FL_TIME_UNKNOWN. Returns buf. */
+ * "" for FL_TIME_UNKNOWN and any time outside [FL_TIME_MIN, FL_TIME_MAX]. Returns buf. */
 char *fl_time_format(int64_t t, char *buf, size_t size);
 
 /* ---------------------------------------------------------------------------------------
@@ -336,9 +349,11 @@ typedef struct fl_piece {
 } fl_piece;
 int fl_diff_piece_count(const fl_diff *diff);
 void fl_diff_piece(const fl_diff *diff, int i, fl_piece *out);
-/* The JSON of `frontline diff --json`. */
+/* The JSON of `frontline diff --json`: {from, to (the snapshots: file, time), transitions
+ * [{status_from, status_to, km2}], changes, regions, pieces (those of 0.01 km² or more),
+ * pieces_below_0_01_km2, pieces_total, places [{..., status_from, status_to, region}]}. */
 int fl_diff_json(fl_ctx *ctx, const fl_diff *diff, char **json);
-/* Writes the changed pieces as GeoJSON (properties from, to, km2, region). */
+/* Writes the changed pieces as GeoJSON (properties status_from, status_to, km2, region). */
 int fl_diff_write(fl_ctx *ctx, const fl_diff *diff, const char *path);
 
 /* ---------------------------------------------------------------------------------------
@@ -397,6 +412,8 @@ void fl_front_free(fl_ctx *ctx, fl_front *front);
 double fl_front_km(const fl_front *front);
 int fl_front_piece_count(const fl_front *front);
 double fl_front_piece_km(const fl_front *front, int i);
+/* {file, time, status, front_km, pieces_km}; the GeoJSON: one feature with front_km and
+ * pieces_total. */
 int fl_front_json(fl_ctx *ctx, const fl_front *front, char **json);
 int fl_front_write(fl_ctx *ctx, const fl_front *front, const char *path);
 
@@ -411,7 +428,8 @@ int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *re
                     const fl_places *places, double front_tolerance_km, fl_timeline **out);
 void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl);
 /* Loads path, computes its row and appends place changes to the change log. row_json (may
- * be NULL) receives the row as JSON. */
+ * be NULL) receives the row as JSON. A snapshot of unknown time (none in its file name) or
+ * earlier than the one before it is refused with FL_EARG naming the file. */
 int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json);
 /* The same for a map version published as n files (see fl_snapshot_open_files). */
 int fl_timeline_add_files(fl_ctx *ctx, fl_timeline *tl, const char *const *paths, size_t n,
@@ -430,12 +448,14 @@ int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t
  * front, places, rows) and its CPU seconds so far stored in *cpu_seconds, summed over the
  * threads of fl_timeline_add_all; NULL past the last stage. */
 const char *fl_timeline_stage(const fl_timeline *tl, int i, double *cpu_seconds);
-/* The change log so far as a JSON array of {name, id, lat, lon, from, to, before, after}. */
+/* The change log so far as a JSON array of {name, id, lat, lon, status_from, status_to,
+ * before, after} (before and after: the times of the two snapshots). */
 int fl_timeline_changes_json(fl_ctx *ctx, const fl_timeline *tl, char **json);
 /* One place's history: its status in the first snapshot, then every change, as JSON
  * {id, name, lat, lon, history: [{time, status[, previous_time]}]}. */
 int fl_timeline_place_json(fl_ctx *ctx, const fl_timeline *tl, int place, char **json);
-/* Sorts n paths in place by the time in their names (unknown times last, then by name). */
+/* Sorts n paths in place by the time in their names (unknown times last, then by name;
+ * fl_timeline_add refuses those). */
 void fl_timeline_sort_paths(char **paths, size_t n);
 
 /* ---------------------------------------------------------------------------------------
@@ -489,11 +509,11 @@ int fl_render_project(fl_ctx *ctx, const fl_render *render, double lat, double l
                       double *y);
 /* What the map shows, as JSON: {"width", "height", "title", "projection" (PROJ string),
  * "view": [W, S, E, N], "map": [x0, y0, x1, y1], "scope" (region code or "territory"),
- * "statuses": [{"status", "colour", "km2", "share"}], "transitions": [{"from", "to", "km2",
- * "class", "colour"}], "outside_km2" (changes to or from ground outside the territory, not
- * drawn), "front_km", "scale_km", "places": [{"id", "name", "lat", "lon", "x", "y", "status",
- * "from", "to", "class", "labelled", "inset"}], "inset": {"caption", "view", "map", "focus"}
- * or null}. When changed places crowd, a detail map of the densest cluster (the inset) is
+ * "statuses": [{"status", "colour", "km2", "share"}], "transitions": [{"status_from",
+ * "status_to", "km2", "class", "colour"}], "outside_km2" (changes to or from ground outside
+ * the territory, not drawn), "front_km", "scale_km", "places": [{"id", "name", "lat", "lon",
+ * "x", "y", "status", "status_from", "status_to", "class", "labelled", "inset"}], "inset":
+ * {"caption", "view", "map", "focus"} or null}. When changed places crowd, a detail map of the densest cluster (the inset) is
  * drawn over the emptiest corner and its area (the focus) outlined; those places are marked
  * and labelled there ("inset": true). */
 int fl_render_json(fl_ctx *ctx, const fl_render *render, char **json);

@@ -321,7 +321,7 @@ int fl_front_json(fl_ctx *ctx, const fl_front *f, char **json)
     }
     json_object_object_add(doc, "status", json_object_new_string(
         fl_status_name(f->snap->profile, fl_profile_front_status(f->snap->profile))));
-    json_object_object_add(doc, "length_km", fl_json_num(f->km, 3));
+    json_object_object_add(doc, "front_km", fl_json_num(f->km, 3));
     for (int i = 0; i < f->n; i++)
         json_object_array_add(pieces, fl_json_num(f->piece_km[i], 3));
     json_object_object_add(doc, "pieces_km", pieces);
@@ -331,8 +331,8 @@ int fl_front_json(fl_ctx *ctx, const fl_front *f, char **json)
 int fl_front_write(fl_ctx *ctx, const fl_front *f, const char *path)
 {
     json_object *props = json_object_new_object();
-    json_object_object_add(props, "length_km", fl_json_num(f->km, 3));
-    json_object_object_add(props, "pieces", json_object_new_int(f->n));
+    json_object_object_add(props, "front_km", fl_json_num(f->km, 3));
+    json_object_object_add(props, "pieces_total", json_object_new_int(f->n));
     int rc = fl_write_geojson_layers(ctx, path, 1, &f->line, &props);
     json_object_put(props);
     return rc;

@@ -54,7 +54,8 @@ int fl_json_array_add(json_object *a, json_object *v);
 bool fl_json_failed(json_object *doc);
 #define json_object_object_add(o, key, v) fl_json_object_add(o, key, v)
 #define json_object_array_add(a, v) fl_json_array_add(a, v)
-/* JSON numbers printed with a fixed number of decimals (km²: 6, i.e. 1 m²). */
+/* JSON numbers printed with a fixed number of decimals, 0..9 (km²: 6, i.e. 1 m²; degrees:
+ * 6 or 7, 10 cm or 1 cm); NaN and infinities, which JSON cannot hold, become null. */
 json_object *fl_json_num(double v, int decimals);
 json_object *fl_json_km2(double km2);
 
@@ -115,9 +116,15 @@ void fl_features_clear(fl_ctx *ctx, fl_features *fs);
  * a feature with `same` set. wrapped: see fl_geojson_read. */
 int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev,
                      const char *wrapped);
-/* Writes by extension: .shp, .wkt, anything else GeoJSON. */
+/* Writes by the format fl_output_format names. */
 int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 bool fl_has_ext(const char *path, const char *ext);
+typedef enum { FL_FORMAT_GEOJSON, FL_FORMAT_SHP, FL_FORMAT_WKT } fl_format;
+/* The format an output path names by its extension: .geojson or .json, .shp, .wkt; a name
+ * with no extension in its last component ("-", /dev/stdout) is GeoJSON. Any other
+ * extension (.kml, .csv) is refused with FL_EARG, and so is a format not in allowed (a bit
+ * set of 1 << fl_format): each writer writes its formats only. */
+int fl_output_format(fl_ctx *ctx, const char *path, unsigned allowed, fl_format *format);
 /* The whole of a regular file, NUL-terminated (caller frees), within the file size limit. */
 int fl_file_read(fl_ctx *ctx, const char *path, char **buf, size_t *len);
 /* Where a feature comes from, for the rules' pseudo-fields: "file" (the file's base name),
