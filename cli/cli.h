@@ -11,7 +11,7 @@
 
 typedef struct options {
     const char *regions, *profile, *places, *claims, *code_field, *name_field;
-    const char *geojson, *csv, *place, *time, *plot;
+    const char *geojson, *csv, *place, *time, *plot, *gpkg;
     const char *diff, *region, *output, *png, *svg, *pdf; /* pictures */
     double bbox[4];
     bool has_bbox, no_labels;
@@ -71,6 +71,8 @@ int cmd_status(int argc, char **argv);
 int cmd_claims(int argc, char **argv);
 int cmd_front(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
+/* timeline --gpkg: adds the versions of paths[0..n) (in time order) that o->gpkg lacks. */
+int write_gpkg(session *s, const options *o, char *const *paths, size_t n);
 int cmd_render(int argc, char **argv);
 
 #endif

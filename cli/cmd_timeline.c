@@ -12,7 +12,7 @@ static const char timeline_help[] =
     "usage: frontline timeline FILE...|DIR [--regions SHP] [--places CSV] [--profile FILE]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
     "                          [--jobs N] [--timing]\n"
-    "                          [--plot OUT.png|.svg|.pdf [--width PX]]\n"
+    "                          [--plot OUT.png|.svg|.pdf [--width PX]] [--gpkg OUT.gpkg]\n"
     "Orders the snapshots by time and gives, for each, the km² per status (as drawn, in the\n"
     "territory, per region), the transitions against the previous snapshot and the\n"
     "frontline length; then the change log of places (which place changed status between\n"
@@ -21,7 +21,8 @@ static const char timeline_help[] =
     "changed most (snapshots of unknown time are left out). Only two snapshots are in\n"
     "memory at any time (per thread). --jobs N spreads the snapshots over N threads; the\n"
     "results are the same, printed when all are done. --timing prints the CPU seconds spent\n"
-    "per stage on stderr.\n";
+    "per stage on stderr. --gpkg adds the versions it lacks to a time-enabled GeoPackage\n"
+    "(status layers, changed pieces, areas, place periods; see docs/gpkg.md).\n";
 
 typedef struct paths {
     char **v;
@@ -246,6 +247,8 @@ int cmd_timeline(int argc, char **argv)
         free(json);
         if (!rc && o.timing)
             print_timing(tl);
+        if (!rc && o.gpkg)
+            rc = write_gpkg(&s, &o, p.v, p.n);
         fl_chart_options co = {.width = o.width};
         if (!rc && o.plot && fl_chart_write(s.ctx, fl_timeline_chart(tl), &co, o.plot))
             rc = fail(s.ctx);

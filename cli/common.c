@@ -11,7 +11,7 @@
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
-       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING };
+       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_GPKG };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -26,7 +26,7 @@ static const struct option long_options[] = {
     {"no-labels", no_argument, 0, O_NO_LABELS},   {"output", required_argument, 0, 'o'},
     {"png", required_argument, 0, O_PNG},         {"svg", required_argument, 0, O_SVG},
     {"pdf", required_argument, 0, O_PDF},         {"jobs", required_argument, 0, O_JOBS},
-    {"timing", no_argument, 0, O_TIMING},
+    {"timing", no_argument, 0, O_TIMING},         {"gpkg", required_argument, 0, O_GPKG},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
 
@@ -71,6 +71,7 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
         case O_NAME: o->name_field = optarg; break;
         case O_GEOJSON: o->geojson = optarg; break;
         case O_CSV: o->csv = optarg; break;
+        case O_GPKG: o->gpkg = optarg; break;
         case O_PLACE: o->place = optarg; break;
         case O_TIME: o->time = optarg; break;
         case O_PLOT: o->plot = optarg; break;

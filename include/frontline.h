@@ -335,6 +335,33 @@ int fl_timeline_place_json(fl_ctx *ctx, const fl_timeline *tl, int place, char *
 void fl_timeline_sort_paths(char **paths, size_t n);
 
 /* ---------------------------------------------------------------------------------------
+ * GeoPackage archives: an archive's history for GIS tools (QGIS' temporal controller)
+ *
+ * A GeoPackage (SQLite, OGC 12-128r18) holding, per map version: its status layers, what
+ * changed from the version before (polygons with their transition), km² by status as drawn,
+ * in the territory and per region, and the places' status periods; every feature has
+ * valid_from/valid_to (ISO 8601 UTC). docs/gpkg.md lists the tables.
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_gpkg fl_gpkg;
+
+/* Opens path, creating a GeoPackage when the file is absent or empty; an existing file must
+ * be one frontline wrote. The profile, regions and places (may be NULL: no place periods)
+ * must outlive the handle and be the same on every run over one file. */
+int fl_gpkg_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
+                 const fl_regions *regions, const fl_places *places, fl_gpkg **out);
+void fl_gpkg_close(fl_ctx *ctx, fl_gpkg *gpkg);
+/* Adds the map version read from paths[0..n) (today n == 1), in one transaction, unless a
+ * version of the very same bytes is stored already (*added false; whatever its file name).
+ * time overrides the snapshot's own (FL_TIME_UNKNOWN: keep it; a version needs a time).
+ * Versions are added in time order: one older than the newest stored is refused, and so is a
+ * new one when the newest stored version has not been given in this run (what changed
+ * cannot be computed). */
+int fl_gpkg_add(fl_ctx *ctx, fl_gpkg *gpkg, const char *const *paths, size_t n, int64_t time,
+                bool *added);
+/* Number of versions stored. */
+int fl_gpkg_version_count(const fl_gpkg *gpkg);
+
+/* ---------------------------------------------------------------------------------------
  * Pictures: maps of a snapshot or of a diff, charts of a timeline (cairo)
  *
  * Pictures are PNG, SVG or PDF, chosen by the output's extension, and written atomically.
