@@ -17,6 +17,8 @@ typedef struct options {
     bool has_bbox, no_labels;
     int width;
     int jobs; /* timeline threads */
+    int delay_ms; /* animate: per frame */
+    bool daily;   /* animate: the last version of each day only */
     bool timing; /* timeline: CPU per stage on stderr */
     bool json, help;
     double tolerance_km;
@@ -71,6 +73,15 @@ int cmd_status(int argc, char **argv);
 int cmd_claims(int argc, char **argv);
 int cmd_front(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
+int cmd_animate(int argc, char **argv);
+
+/* Snapshot files named on the command line, folders expanded, in time order. */
+typedef struct paths {
+    char **v;
+    size_t n, cap;
+} paths;
+int collect_snapshots(const options *o, paths *p);
+void free_paths(paths *p);
 /* timeline --gpkg: adds the versions of paths[0..n) (in time order) that o->gpkg lacks. */
 int write_gpkg(session *s, const options *o, char *const *paths, size_t n);
 int cmd_render(int argc, char **argv);

@@ -24,11 +24,6 @@ static const char timeline_help[] =
     "per stage on stderr. --gpkg adds the versions it lacks to a time-enabled GeoPackage\n"
     "(status layers, changed pieces, areas, place periods; see docs/gpkg.md).\n";
 
-typedef struct paths {
-    char **v;
-    size_t n, cap;
-} paths;
-
 static int add_path(paths *p, const char *dir, const char *name)
 {
     if (p->n == p->cap) {
@@ -56,7 +51,7 @@ static bool snapshot_name(const char *name)
     return false;
 }
 
-static int collect(const options *o, paths *p)
+int collect_snapshots(const options *o, paths *p)
 {
     for (int i = 0; i < o->nargs; i++) {
         struct stat st;
@@ -221,7 +216,7 @@ int cmd_timeline(int argc, char **argv)
     const char *plot[] = {o.plot};
     if ((rc = check_picture_paths(plot, 1)))
         return rc;
-    if (!(rc = collect(&o, &p)) && !(rc = session_open(&s, &o, true, true))) {
+    if (!(rc = collect_snapshots(&o, &p)) && !(rc = session_open(&s, &o, true, true))) {
         int place = o.place ? fl_places_find(s.places, o.place) : -1;
         if (o.place && place < 0)
             rc = fail_msg("timeline: no place called '%s'", o.place);
@@ -257,8 +252,13 @@ int cmd_timeline(int argc, char **argv)
     session_close(&s);
     if (csv && fclose(csv) != 0 && !rc)
         rc = fail_msg("%s: write error", o.csv);
-    for (size_t i = 0; i < p.n; i++)
-        free(p.v[i]);
-    free(p.v);
+    free_paths(&p);
     return rc;
+}
+
+void free_paths(paths *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i]);
+    free(p->v);
 }

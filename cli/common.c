@@ -11,7 +11,7 @@
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
-       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_GPKG };
+       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_GPKG, O_DELAY, O_DAILY };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -27,6 +27,7 @@ static const struct option long_options[] = {
     {"png", required_argument, 0, O_PNG},         {"svg", required_argument, 0, O_SVG},
     {"pdf", required_argument, 0, O_PDF},         {"jobs", required_argument, 0, O_JOBS},
     {"timing", no_argument, 0, O_TIMING},         {"gpkg", required_argument, 0, O_GPKG},
+    {"delay", required_argument, 0, O_DELAY},     {"daily", no_argument, 0, O_DAILY},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
 
@@ -58,6 +59,7 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
     memset(o, 0, sizeof *o);
     o->tolerance_km = 2.0;
     o->jobs = 1;
+    o->delay_ms = 500;
     optind = 1;
     opterr = 0;
     int c;
@@ -72,6 +74,16 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
         case O_GEOJSON: o->geojson = optarg; break;
         case O_CSV: o->csv = optarg; break;
         case O_GPKG: o->gpkg = optarg; break;
+        case O_DAILY: o->daily = true; break;
+        case O_DELAY: {
+            char *end;
+            long ms = strtol(optarg, &end, 10);
+            if (*end || end == optarg || ms < 20 || ms > 60000)
+                return fail_msg("%s: --delay wants a whole number of milliseconds in 20 .. "
+                                "60000, not '%s'", cmd, optarg) + 1;
+            o->delay_ms = (int)ms;
+            break;
+        }
         case O_PLACE: o->place = optarg; break;
         case O_TIME: o->time = optarg; break;
         case O_PLOT: o->plot = optarg; break;

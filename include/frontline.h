@@ -451,6 +451,20 @@ int fl_chart_write(fl_ctx *ctx, const fl_chart *chart, const fl_chart_options *o
  * owned by the timeline. */
 const fl_chart *fl_timeline_chart(const fl_timeline *tl);
 
+/* Animations: maps, one frame each, as an animated GIF (giflib) that loops. Make each frame
+ * with fl_render_new (the same options and view for all, a date in the title) and add it. */
+typedef struct fl_animation fl_animation;
+
+/* An animation to be written to path (.gif), each frame shown for delay_ms (20 .. 60000). */
+int fl_animation_new(fl_ctx *ctx, const char *path, int delay_ms, fl_animation **out);
+/* Draws the map as the next frame, on the first frame's canvas size, and writes it out. */
+int fl_animation_add(fl_ctx *ctx, fl_animation *anim, const fl_render *frame);
+int fl_animation_count(const fl_animation *anim);
+/* Ends the file and renames it into place (FL_EARG when no frame was added). */
+int fl_animation_finish(fl_ctx *ctx, fl_animation *anim);
+/* Frees the animation; one not finished leaves no file behind. */
+void fl_animation_free(fl_ctx *ctx, fl_animation *anim);
+
 /* ---------------------------------------------------------------------------------------
  * Conversion
  * ------------------------------------------------------------------------------------- */
