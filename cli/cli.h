@@ -74,6 +74,7 @@ int cmd_claims(int argc, char **argv);
 int cmd_front(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_animate(int argc, char **argv);
+int cmd_site(int argc, char **argv);
 
 /* Snapshot files named on the command line, folders expanded, in time order. */
 typedef struct paths {

@@ -465,6 +465,22 @@ int fl_animation_finish(fl_ctx *ctx, fl_animation *anim);
 /* Frees the animation; one not finished leaves no file behind. */
 void fl_animation_free(fl_ctx *ctx, fl_animation *anim);
 
+/* A web page's data: the versions of an archive (a timeline's rows, each version's status
+ * layers simplified at two levels of detail), the place change log, the regions' outlines and
+ * the largest places, as JavaScript files the page in data/site/ loads from the file system.
+ * docs/site.md describes the files. */
+typedef struct fl_site fl_site;
+
+/* Creates the folder dir (it must not exist) for the data of a page. */
+int fl_site_new(fl_ctx *ctx, const char *dir, const fl_profile *profile,
+                const fl_regions *regions, const fl_places *places, fl_site **out);
+/* Adds the next version (in time order; it needs a time). */
+int fl_site_add(fl_ctx *ctx, fl_site *site, const char *path);
+/* Writes what covers the whole archive (FL_EARG when no version was added). */
+int fl_site_finish(fl_ctx *ctx, fl_site *site);
+/* Frees the handle; the folder stays, complete or not: the caller removes it. */
+void fl_site_free(fl_ctx *ctx, fl_site *site);
+
 /* ---------------------------------------------------------------------------------------
  * Conversion
  * ------------------------------------------------------------------------------------- */
