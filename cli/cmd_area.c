@@ -15,6 +15,7 @@ static const char info_help[] =
 static const char area_help[] =
     "usage: frontline area SNAPSHOT [--regions SHP|GEOJSON] [--code-field F] [--name-field F]\n"
     "                      [--level L] [--profile FILE] [--time T] [--json]\n"
+    "                      [--snap-km KM]\n"
     "Area by status on the WGS84 ellipsoid: as drawn (unclipped), within the territory (the\n"
     "union of the regions, default the embedded Ukrainian oblasts) and per region.\n"
     "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
@@ -34,12 +35,13 @@ int cmd_info(int argc, char **argv)
         return rc;
     char source[64] = "";
     bool fits = true;
-    if ((rc = session_open(&s, &o, false, false)) ||
+    if ((rc = session_open(&s, &o, true, false)) ||
         (rc = o.profile ? open_snapshot(&s, &o, o.args, o.nargs, &snap)
                         : recognise_source(&s, &o, &snap, source, sizeof source, &fits))) {
         session_close(&s);
         return rc;
     }
+    long outside = fl_snapshot_outside(s.ctx, snap, s.regions);
     fl_counts c;
     double b[4];
     char t[32];
@@ -71,6 +73,7 @@ int cmd_info(int argc, char **argv)
             json_object_object_add(by, fl_profile_status_name(s.profile, i),
                                    json_object_new_int64(fl_snapshot_status_features(snap, i)));
         json_object_object_add(doc, "by_status", by);
+        json_object_object_add(doc, "outside_territory", json_object_new_int64(outside));
         puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
                                                      JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(doc);
@@ -88,6 +91,8 @@ int cmd_info(int argc, char **argv)
         printf("features    %ld: %ld classified, %ld ignored, %ld unclassified, %ld without "
                "polygon (%ld repaired)\n", c.total, c.classified, c.ignored, c.unclassified,
                c.no_polygon, c.repaired);
+        printf("outside     %ld classified features do not meet the territory%s\n", outside,
+               2 * outside > c.classified ? " (WARNING: mostly outside)" : "");
         for (int i = 0; i < n; i++)
             printf("  %-10s %ld features, %.1f km² as drawn\n",
                    fl_profile_status_name(s.profile, i), fl_snapshot_status_features(snap, i),

@@ -14,7 +14,7 @@
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
        O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_PROFILE_A, O_PROFILE_B,
-       O_SOURCE, O_LEVEL };
+       O_SOURCE, O_LEVEL, O_SNAP, O_GPKG, O_DELAY, O_DAILY };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -31,7 +31,9 @@ static const struct option long_options[] = {
     {"pdf", required_argument, 0, O_PDF},         {"jobs", required_argument, 0, O_JOBS},
     {"timing", no_argument, 0, O_TIMING},         {"level", required_argument, 0, O_LEVEL},
     {"profile-a", required_argument, 0, O_PROFILE_A}, {"profile-b", required_argument, 0, O_PROFILE_B},
-    {"source", required_argument, 0, O_SOURCE},
+    {"source", required_argument, 0, O_SOURCE},   {"snap-km", required_argument, 0, O_SNAP},
+    {"gpkg", required_argument, 0, O_GPKG},       {"delay", required_argument, 0, O_DELAY},
+    {"daily", no_argument, 0, O_DAILY},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
 
@@ -100,7 +102,9 @@ int parse_options(int argc, char **argv, options *o, const char *cmd, const char
 {
     memset(o, 0, sizeof *o);
     o->tolerance_km = 2.0;
+    o->snap_km = FL_SNAP_KM_DEFAULT;
     o->jobs = 1;
+    o->delay_ms = 500;
     optind = 1;
     opterr = 0;
     int c, i = 0;
@@ -126,6 +130,17 @@ int parse_options(int argc, char **argv, options *o, const char *cmd, const char
         case O_NAME: o->name_field = optarg; break;
         case O_GEOJSON: o->geojson = optarg; break;
         case O_CSV: o->csv = optarg; break;
+        case O_GPKG: o->gpkg = optarg; break;
+        case O_DAILY: o->daily = true; break;
+        case O_DELAY: {
+            char *end;
+            long ms = strtol(optarg, &end, 10);
+            if (*end || end == optarg || ms < 20 || ms > 60000)
+                return fail_msg("%s: --delay wants a whole number of milliseconds in 20 .. "
+                                "60000, not '%s'", cmd, optarg) + 1;
+            o->delay_ms = (int)ms;
+            break;
+        }
         case O_PLACE: o->place = optarg; break;
         case O_TIME: o->time = optarg; break;
         case O_PLOT: o->plot = optarg; break;
@@ -159,6 +174,14 @@ int parse_options(int argc, char **argv, options *o, const char *cmd, const char
                 o->tolerance_km > 1000)
                 return fail_msg("%s: --tolerance wants a distance in km from 0 to 1000, not '%s'", cmd,
                                 optarg) + 1;
+            break;
+        }
+        case O_SNAP: {
+            char *end;
+            o->snap_km = strtod(optarg, &end);
+            if (*end || end == optarg || !(o->snap_km >= 0 && o->snap_km <= FL_SNAP_KM_MAX))
+                return fail_msg("%s: --snap-km wants a distance in km from 0 to %d, not '%s'",
+                                cmd, FL_SNAP_KM_MAX, optarg) + 1;
             break;
         }
         case O_TIMING: o->timing = true; break;
@@ -265,7 +288,8 @@ int session_open(session *s, const options *o, bool regions, bool places)
         return fail_msg("--level chooses among the embedded regions; it does not apply to "
                         "--regions %s", o->regions);
     if (regions && o->regions) {
-        if (fl_regions_open(s->ctx, o->regions, o->code_field, o->name_field, &s->regions))
+        if (fl_regions_open(s->ctx, o->regions, o->code_field, o->name_field, &s->regions) ||
+            fl_regions_set_snap_km(s->ctx, s->regions, o->snap_km))
             return fail(s->ctx);
     } else if (regions) {
         /* the data directory: where data_path finds the oblasts, less "/regions/..." */
@@ -273,7 +297,8 @@ int session_open(session *s, const options *o, bool regions, bool places)
         data_path(rel, buf, sizeof buf);
         buf[strlen(buf) - sizeof rel] = '\0';
         if (fl_regions_open_level(s->ctx, buf, o->level ? o->level : FL_LEVEL_OBLAST,
-                                  &s->regions))
+                                  &s->regions) ||
+            fl_regions_set_snap_km(s->ctx, s->regions, o->snap_km))
             return fail(s->ctx);
     }
     if (places) {
@@ -350,11 +375,31 @@ int apply_time(session *s, const options *o, fl_snapshot **snap)
     return 0;
 }
 
+/* A warning when most of a snapshot's classified features lie outside the territory. */
+static int warn_outside(session *s, const char *what, fl_snapshot **snap)
+{
+    fl_counts c;
+    fl_snapshot_counts(*snap, &c);
+    long outside = s->regions ? fl_snapshot_outside(s->ctx, *snap, s->regions) : 0;
+    if (outside < 0) {
+        fl_snapshot_close(s->ctx, *snap);
+        *snap = NULL;
+        return fail(s->ctx);
+    }
+    if (2 * outside > c.classified)
+        fprintf(stderr, "frontline: warning: %s: %ld of %ld classified features lie outside "
+                "the territory (latitude and longitude swapped?)\n", what, outside,
+                c.classified);
+    return 0;
+}
+
 int open_snapshot(session *s, const options *o, const char *const *args, int nargs,
                   fl_snapshot **out)
 {
     int rc = load_snapshot(s, args, nargs, out);
-    return rc < 0 ? fail_msg("out of memory") : rc ? fail(s->ctx) : apply_time(s, o, out);
+    if (rc)
+        return rc < 0 ? fail_msg("out of memory") : fail(s->ctx);
+    return warn_outside(s, args[0], out) || apply_time(s, o, out);
 }
 
 int emit(session *s, const options *o, int rc, char *json, void (*print)(json_object *))

@@ -242,6 +242,8 @@ GEOSGeometry *fl_densify(fl_ctx *ctx, const GEOSGeometry *g);
 /* A Lambert azimuthal equal-area projection on WGS84 centred on (lon0, lat0): longitude,
  * latitude in degrees to metres (PJ_FWD) and back; NULL on error (ctx's PROJ log says why). */
 PJ *fl_laea(fl_ctx *ctx, double lon0, double lat0);
+/* g with every vertex transformed by pj in direction dir; NULL on error (recorded). */
+GEOSGeometry *fl_transform(fl_ctx *ctx, const GEOSGeometry *g, PJ *pj, PJ_DIRECTION dir);
 
 /* profile.c */
 typedef struct fl_status_def fl_status_def;
@@ -308,6 +310,8 @@ struct fl_snapshot {
      * fl_snapshot_region_km2) */
     uint64_t region_serial;
     double *region_km2;
+    /* cache: the conflation of the drawing with the regions' boundary (conflate.c) */
+    struct fl_conflation *conf;
 };
 /* Reads and classifies a snapshot without normalising it (fl_snapshot_open does both).
  * Features prev (may be NULL) has too, the very same, are copied from it, not made valid and
@@ -394,6 +398,23 @@ int fl_distinct_add(fl_ctx *ctx, fl_distinct *d, const GEOSGeometry *polygonal);
 /* The lines so far, as a collection the caller owns (d has none left); NULL on error. */
 GEOSGeometry *fl_distinct_lines(fl_ctx *ctx, fl_distinct *d);
 
+/* conflate.c: the coast and border conflation, a normalisation against the regions. */
+typedef struct fl_coast fl_coast;
+typedef struct fl_conflation fl_conflation;
+void fl_coast_free(fl_ctx *ctx, fl_coast *c);
+void fl_conflation_free(fl_ctx *ctx, fl_conflation *c);
+/* The conflation of s with r's boundary at r->snap_km, computed once per snapshot and
+ * regions (owned by s); NULL on error. */
+const fl_conflation *fl_snapshot_conflation(fl_ctx *ctx, const fl_snapshot *s,
+                                            const fl_regions *r);
+/* km² moved to each status by the conflation (negative for the default status, which gives
+ * them up) in the territory (row 0) and each region (row k + 1), rows of nstatus. */
+const double *fl_conflation_km2(const fl_conflation *c);
+/* Changes status[i] from the default status to the one the conflation gave the point, for
+ * each of the n points. */
+int fl_conflation_points(fl_ctx *ctx, const fl_conflation *c, size_t n, const double *lat,
+                         const double *lon, int *status);
+
 /* Status of a point from the snapshot's layers alone: index, or -1 when uncovered. */
 int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt);
 
@@ -429,6 +450,10 @@ struct fl_regions {
     GEOSGeometry *front_band;
     const GEOSPreparedGeometry *front_band_prep;
     double front_band_km;
+    /* the coast and border conflation (conflate.c): its tolerance and, for it, the tiles
+     * along the territory's boundary (a cache) */
+    double snap_km;
+    struct fl_coast *coast;
 };
 /* A copy of src in ctx, for another thread (the caches are not copied). */
 int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out);

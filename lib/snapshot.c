@@ -525,6 +525,7 @@ void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
     free(s->prep);
     free(s->km2);
     free(s->region_km2);
+    fl_conflation_free(ctx, s->conf);
     free(s->status_features);
     free(s->path);
     free(s);
