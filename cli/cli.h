@@ -74,9 +74,9 @@ int open_snapshot(session *s, const options *o, const char *const *args, int nar
                   fl_snapshot **out);
 /* Prints a library JSON string (--json) or hands the parsed document to a printer. */
 int emit(session *s, const options *o, int rc, char *json, void (*print)(json_object *));
-/* Degrees as a JSON number with 6 decimals (10 cm), as the library's reports give them;
- * finite values only (every degree the CLI prints was checked or computed). */
-json_object *json_degrees(double v);
+/* A JSON number with a fixed number of decimals (0..9), as the library's reports give them
+ * (km²: 6; degrees: 6, i.e. 10 cm); null when v is not finite. */
+json_object *json_fixed(double v, int decimals);
 /* Members of a report: the value (NULL when absent), as a number (0), as text (""). */
 json_object *member(json_object *o, const char *key);
 double num(json_object *o, const char *key);

@@ -167,8 +167,8 @@ static int status_points(session *s, const options *o, const fl_snapshot *snap)
         json_object *q = json_object_new_object();
         json_object_object_add(q, "id", json_object_new_string(id));
         json_object_object_add(q, "name", json_object_new_string(id));
-        json_object_object_add(q, "lat", json_degrees(o->lat[i]));
-        json_object_object_add(q, "lon", json_degrees(o->lon[i]));
+        json_object_object_add(q, "lat", json_fixed(o->lat[i], 6));
+        json_object_object_add(q, "lon", json_fixed(o->lon[i], 6));
         json_object_object_add(q, "status", json_object_new_string(fl_profile_status_name(p, st[i])));
         json_object_object_add(q, "region", rg[i] >= 0 ? json_object_new_string(fl_regions_code(s->regions, rg[i])) : NULL);
         json_object_array_add(arr, q);

@@ -60,7 +60,7 @@ int cmd_info(int argc, char **argv)
         }
         json_object_object_add(doc, "time", t[0] ? json_object_new_string(t) : NULL);
         for (int i = 0; i < 4; i++)
-            json_object_array_add(bounds, json_degrees(b[i]));
+            json_object_array_add(bounds, json_fixed(b[i], 6));
         json_object_object_add(doc, "bounds", bounds);
         const long counts[] = {c.total, c.classified, c.ignored, c.unclassified, c.no_polygon,
                                c.repaired};

@@ -232,11 +232,13 @@ const char *data_path(const char *rel, char *buf, size_t size)
     return buf;
 }
 
-json_object *json_degrees(double v)
+json_object *json_fixed(double v, int decimals)
 {
-    char text[32];
-    assert(isfinite(v) && fabs(v) <= 360);
-    snprintf(text, sizeof text, "%.6f", v);
+    char text[400]; /* %.9f of DBL_MAX is 319 characters */
+    assert(decimals >= 0 && decimals <= 9);
+    if (!isfinite(v))
+        return NULL;
+    snprintf(text, sizeof text, "%.*f", decimals, v);
     return json_object_new_double_s(v, text);
 }
 

@@ -194,7 +194,7 @@ static json_object *day_json(const day *x)
     json_object *o = json_object_new_object(), *km2 = json_object_new_object();
     json_object_object_add(o, "time", json_object_new_string(fl_time_format(x->time, t, sizeof t)));
     for (int side = 0; side < FL_SIDES; side++)
-        json_object_object_add(km2, fl_side_name(side), json_object_new_double(x->km2[side]));
+        json_object_object_add(km2, fl_side_name(side), json_fixed(x->km2[side], 6));
     json_object_object_add(o, "side_km2", km2);
     return o;
 }
