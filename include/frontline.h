@@ -204,7 +204,7 @@ typedef struct fl_counts {
 /* Loads and classifies a snapshot. The format is recognised from the content and extension:
  * DeepStateMap multi-layer GeoJSON, single-layer GeoJSON (features without properties),
  * a shapefile with a status attribute, or WKT (.wkt: one geometry per line, optionally
- * "STATUS;" before it). The time comes from the file name (fl_time_parse) or is
+ * "STATUS;" or a JSON object of properties and ';' before it). The time comes from the file name (fl_time_parse) or is
  * FL_TIME_UNKNOWN; fl_snapshot_set_time overrides it (FL_TIME_UNKNOWN or a time within
  * [FL_TIME_MIN, FL_TIME_MAX]).
  * The profile must outlive the snapshot. */
