@@ -148,25 +148,29 @@ typedef struct fl_counts {
     long total, classified, ignored, unclassified, no_polygon, repaired;
 } fl_counts;
 
-/* Loads and classifies a snapshot. The format is recognised from the content and extension:
- * DeepStateMap multi-layer GeoJSON, single-layer GeoJSON (features without properties),
- * a shapefile with a status attribute, or WKT (.wkt: one geometry per line, optionally
- * "STATUS;" before it). The time comes from the file name (Unix timestamp, YYYYMMDD or
- * YYYY-MM-DD[THH:MM[:SS]]) or is FL_TIME_UNKNOWN; fl_snapshot_set_time overrides it.
- * The profile must outlive the snapshot. */
+/* Loads and classifies a snapshot. The format is recognised from the extension and content
+ * (fl_snapshot_extensions): DeepStateMap multi-layer GeoJSON, single-layer GeoJSON, GeoJSON
+ * wrapped in a JSON document (the profile's "wrapped" member, or the only member holding
+ * GeoJSON), Esri JSON (an ArcGIS FeatureServer query answer, f=json), KML or KMZ (each
+ * Placemark a feature: name, folder, styleUrl, fill, ExtendedData), a shapefile with a status
+ * attribute, or WKT (.wkt: one geometry per line, optionally "STATUS;" before it). The time
+ * comes from the property the profile names ("time property="), else from the file name
+ * (Unix timestamp, YYYYMMDD or YYYY-MM-DD[THH:MM[:SS]]), else is FL_TIME_UNKNOWN;
+ * fl_snapshot_set_time overrides it. The profile must outlive the snapshot. */
 int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      fl_snapshot **out);
 /* One map version published as several files (e.g. one file per layer), loaded and
  * classified as one snapshot: every file's features with the profile, each file's with the
  * pseudo-fields "file" (its base name), "folder" (its folder's name) and "layer" (its base
  * name without extension) that rules may match where a feature has no property of that name.
- * The time is the latest one the file names give. fl_snapshot_path gives the paths joined by
+ * The time is the latest one the files give. fl_snapshot_path gives the paths joined by
  * commas. fl_snapshot_open is this with n == 1. */
 int fl_snapshot_open_files(fl_ctx *ctx, const char *const *paths, size_t n,
                            const fl_profile *profile, fl_snapshot **out);
 void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *snap);
 const char *fl_snapshot_path(const fl_snapshot *snap);
-/* "deepstate", "single-layer", "shapefile" or "wkt". */
+/* "deepstate", "single-layer", "geojson", "wrapped", "esri", "kml", "kmz", "shapefile" or
+ * "wkt" (of the first file). */
 const char *fl_snapshot_kind(const fl_snapshot *snap);
 int64_t fl_snapshot_time(const fl_snapshot *snap);
 void fl_snapshot_set_time(fl_snapshot *snap, int64_t unix_time);
