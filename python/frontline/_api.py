@@ -591,8 +591,8 @@ class Front(_Object, dict):
 class Snapshot(_Object):
     """One map version, classified by a profile. Made by ``frontline.load()``.
 
-    Accessors: ``path``, ``kind`` ("deepstate", "single-layer", "geojson", "shapefile",
-    "wkt"), ``time`` (Unix seconds or None; settable), ``time_iso``, ``datetime``,
+    Accessors: ``path``, ``kind`` ("deepstate", "single-layer", "geojson", "wrapped", "esri",
+    "kml", "kmz", "shapefile", "wkt"), ``time`` (Unix seconds or None; settable), ``time_iso``, ``datetime``,
     ``counts`` (feature accounting), ``by_status`` (features per status), ``status_km2``
     (km² as drawn), ``bounds``, ``info`` (the dict of ``frontline info --json``),
     ``profile`` and ``regions`` (the defaults for analyses).
@@ -648,7 +648,7 @@ class Snapshot(_Object):
     @property
     def kind(self):
         """What the file was recognised as: "deepstate", "single-layer", "geojson",
-        "shapefile" or "wkt"."""
+        "wrapped", "esri", "kml", "kmz", "shapefile" or "wkt"."""
         with self._call() as c:
             return decode(lib.fl_snapshot_kind(c.ptrs[0]))
 
