@@ -8,11 +8,16 @@
 #include <stdbool.h>
 
 #define MAX_POINTS 1024
+#define MAX_SOURCES 16
 
 typedef struct options {
+    const char *profile_a, *profile_b; /* compare: each map's profile */
+    const char *source[MAX_SOURCES];   /* timeline --source PROFILE=PATH */
+    int nsources;
     const char *regions, *profile, *places, *claims, *code_field, *name_field;
     const char *geojson, *csv, *place, *time, *plot;
     const char *diff, *region, *output, *png, *svg, *pdf; /* pictures */
+    int level; /* --level: fl_level of the embedded regions (default oblast) */
     double bbox[4];
     bool has_bbox, no_labels;
     int width;
@@ -45,6 +50,8 @@ const char *data_path(const char *rel, char *buf, size_t size);
 /* The profile file --profile names: a path, or the name of a shipped profile ("isw": the
  * embedded data's profiles/isw.profile); NULL: DeepStateMap's. */
 const char *profile_path(const char *profile, char *buf, size_t size);
+/* Opens the profile --profile (or --profile-a, -b) names into *out; returns 0 or 1. */
+int open_profile(session *s, const char *name, fl_profile **out);
 /* Opens the context, profile and (when wanted) regions and places; returns 0 or 1. */
 int session_open(session *s, const options *o, bool regions, bool places);
 void session_close(session *s);
@@ -81,6 +88,21 @@ int render_pictures(session *s, const options *o, const fl_snapshot *a, const fl
 int recognise_source(session *s, const options *o, fl_snapshot **snap, char *name,
                      size_t size, bool *fits);
 
+/* Snapshot file paths, as timeline collects them. */
+typedef struct paths {
+    char **v;
+    size_t n, cap;
+} paths;
+/* The snapshot files args name (files, and folders searched recursively), sorted by the time
+ * in their names; returns 0, or 1 after printing why. */
+int collect_snapshots(const char *const *args, int nargs, paths *p);
+/* The number of files from p->v[i] on that are one map version: those whose names give the
+ * same time (a day's layer files); a file of unknown time is a version alone. */
+size_t version_files(const paths *p, size_t i);
+void paths_free(paths *p);
+/* timeline --source: several sources' archives side by side (timeline_sources.c). */
+int timeline_sources(const options *o);
+
 int cmd_info(int argc, char **argv);
 int cmd_area(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
@@ -90,5 +112,6 @@ int cmd_claims(int argc, char **argv);
 int cmd_front(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 static const char timeline_help[] =
-    "usage: frontline timeline FILE...|DIR... [--regions SHP] [--places CSV] [--profile P]\n"
+    "usage: frontline timeline FILE...|DIR... [--regions SHP | --level L] [--places CSV]\n"
+    "                          [--profile P]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
     "                          [--jobs N] [--timing]\n"
     "                          [--plot OUT.png|.svg|.pdf [--width PX]]\n"
@@ -23,12 +24,16 @@ static const char timeline_help[] =
     "results are the same, printed when all are done. --timing prints the CPU seconds spent\n"
     "per stage on stderr. Folders are searched recursively; files whose names give the same\n"
     "time are one map version (a day's layer files, e.g. ISW's YEAR/<Layer>/YYYYMMDD_*), and\n"
-    "such versions run on one thread.\n";
-
-typedef struct paths {
-    char **v;
-    size_t n, cap;
-} paths;
+    "such versions run on one thread.\n"
+    "\n"
+    "usage: frontline timeline --source PROFILE=PATH --source PROFILE=PATH ... [--csv OUT]\n"
+    "                          [--json] [--regions SHP]\n"
+    "Several sources' archives side by side (docs/compare.md): each PATH (a file or folder)\n"
+    "read with its PROFILE (a shipped profile's name, e.g. deepstate or isw, or a file); one\n"
+    "row per day, per source the km² that RU, none and UA hold in the territory in that\n"
+    "day's latest version (statuses mapped to sides by the profile's side=), empty where a\n"
+    "source has no version that day.\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static int add_path(paths *p, const char *dir, const char *name)
 {
@@ -85,13 +90,13 @@ static void extension_list(char *buf, size_t size)
                                                                     ? "" : ", ", *e);
 }
 
-static int collect(const options *o, paths *p)
+int collect_snapshots(const char *const *args, int nargs, paths *p)
 {
-    for (int i = 0; i < o->nargs; i++) {
+    for (int i = 0; i < nargs; i++) {
         struct stat st;
-        if (stat(o->args[i], &st) != 0)
-            return fail_msg("%s: %m", o->args[i]);
-        int rc = S_ISDIR(st.st_mode) ? walk(p, o->args[i], 0) : add_path(p, NULL, o->args[i]);
+        if (stat(args[i], &st) != 0)
+            return fail_msg("%s: %m", args[i]);
+        int rc = S_ISDIR(st.st_mode) ? walk(p, args[i], 0) : add_path(p, NULL, args[i]);
         if (rc)
             return rc;
     }
@@ -104,9 +109,7 @@ static int collect(const options *o, paths *p)
     return 0;
 }
 
-/* The number of files from p->v[i] on that are one map version: those whose names give the
- * same time (a day's layer files); a file of unknown time is a version alone. */
-static size_t version_files(const paths *p, size_t i)
+size_t version_files(const paths *p, size_t i)
 {
     int64_t t = fl_time_parse(p->v[i]);
     size_t n = 1;
@@ -146,10 +149,11 @@ static void csv_row(FILE *f, json_object *row, bool header)
         else
             fprintf(f, ",%.6f", json_object_get_double(v2));
     }
-    json_object_object_foreach(regions, code, st) {
-        json_object_object_foreach(st, k3, v3) {
+    for (size_t i = 0; i < json_object_array_length(regions); i++) {
+        json_object *r = json_object_array_get_idx(regions, i);
+        json_object_object_foreach(member(r, "status_km2"), k3, v3) {
             if (header)
-                fprintf(f, ",%s_%s_km2", code, k3);
+                fprintf(f, ",%s_%s_km2", str(r, "code"), k3);
             else
                 fprintf(f, ",%.6f", json_object_get_double(v3));
         }
@@ -265,6 +269,9 @@ int cmd_timeline(int argc, char **argv)
     int rc = parse_options(argc, argv, &o, "timeline");
     if (rc)
         return rc;
+    if (o.nsources && !o.help)
+        return o.nargs ? fail_msg("timeline: give FILE/DIR or --source, not both") + 1
+                       : timeline_sources(&o);
     if (o.help || o.nargs < 1) {
         fputs(timeline_help, o.help ? stdout : stderr);
         return o.help ? 0 : 2;
@@ -272,7 +279,8 @@ int cmd_timeline(int argc, char **argv)
     const char *plot[] = {o.plot};
     if ((rc = check_picture_paths(plot, 1)))
         return rc;
-    if (!(rc = collect(&o, &p)) && !(rc = session_open(&s, &o, true, true))) {
+    if (!(rc = collect_snapshots(o.args, o.nargs, &p)) &&
+        !(rc = session_open(&s, &o, true, true))) {
         int place = o.place ? fl_places_find(s.places, o.place) : -1;
         if (o.place && place < 0)
             rc = fail_msg("timeline: no place called '%s'", o.place);
@@ -306,8 +314,13 @@ int cmd_timeline(int argc, char **argv)
     session_close(&s);
     if (csv && fclose(csv) != 0 && !rc)
         rc = fail_msg("%s: write error", o.csv);
-    for (size_t i = 0; i < p.n; i++)
-        free(p.v[i]);
-    free(p.v);
+    paths_free(&p);
     return rc;
+}
+
+void paths_free(paths *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i]);
+    free(p->v);
 }

@@ -109,6 +109,17 @@ int fl_profile_status_index(const fl_profile *profile, const char *name);
 /* The status whose boundary is the frontline ("front" directive; default: index 0). */
 int fl_profile_front_status(const fl_profile *profile);
 
+/* Sides: who holds the ground of a status, by the profile's side=: RU, UA, or none (side=
+ * left empty: contested, an unconfirmed advance, a claim). Sources with different statuses
+ * compare by sides (fl_compare_new). */
+enum { FL_SIDE_RU = 0, FL_SIDE_NONE = 1, FL_SIDE_UA = 2 };
+#define FL_SIDES 3
+/* "RU", "none", "UA"; "invalid" for anything else. */
+const char *fl_side_name(int side);
+/* The side (FL_SIDE_*) of status i, or -1 when i is not one of the profile's statuses or its
+ * side= is none of RU, UA or empty. */
+int fl_profile_side(const fl_profile *profile, int status);
+
 /* ---------------------------------------------------------------------------------------
  * Regions (administrative boundaries); their union is the territory
  * ------------------------------------------------------------------------------------- */
@@ -126,8 +137,35 @@ const char *fl_regions_name(const fl_regions *regions, int i);
 const char *fl_regions_attr(const fl_regions *regions, int i, const char *field);
 double fl_regions_area_km2(const fl_regions *regions, int i);
 double fl_regions_territory_km2(const fl_regions *regions);
-/* Index of the region whose code (or "iso" attribute) is code, or -1. */
+/* Index of the region whose code, or whose "iso", "alias" or "katotth" attribute, is code
+ * (case-insensitive; the embedded oblasts answer to ISO 3166-2 "UA-14", KATOTTH and the
+ * Natural Earth codes frontline used before, "UA-DT"), or -1. */
 int fl_regions_find(const fl_regions *regions, const char *code);
+
+/* Levels of the embedded regions (docs/regions.md): they nest, every level tiles the same
+ * territory, and a unit's area is the sum of its children's. */
+typedef enum fl_level {
+    FL_LEVEL_NONE = 0, /* regions without a "level" attribute (a file of one's own) */
+    FL_LEVEL_OBLAST = 1, /* 24 oblasts, Crimea, Kyiv and Sevastopol; ISO 3166-2 codes */
+    FL_LEVEL_RAION = 2, /* the 136 raions of 2020 (+ Kyiv, Sevastopol); KATOTTH codes */
+    FL_LEVEL_HROMADA = 3, /* hromadas (+ units without any: Crimea's raions, the cities) */
+} fl_level;
+/* "oblast", "raion", "hromada" for a level; "" for FL_LEVEL_NONE or an unknown level. */
+const char *fl_level_name(int level);
+/* The level called name (as fl_level_name gives it), or -1. */
+int fl_level_parse(const char *name);
+/* Opens the embedded regions of a level: datadir/regions/ua_oblasts.shp, ua_raions.shp or
+ * ua_hromadas.shp, where datadir holds frontline's data (the installed data directory, or
+ * data/ in the source tree). FL_EFORMAT when the file is not of that level. */
+int fl_regions_open_level(fl_ctx *ctx, const char *datadir, int level, fl_regions **out);
+/* The level of the regions: the deepest "level" attribute of any region (in the raion file,
+ * Kyiv is an oblast-level unit standing for itself: the file is of level raion), or
+ * FL_LEVEL_NONE. */
+int fl_regions_level(const fl_regions *regions);
+/* Code of the unit one level up that holds region i ("" for oblasts and regions without a
+ * "parent" attribute). A unit with no subdivision stands for itself one level down, with
+ * the same code as parent (Kyiv in the hromada file has the parent Kyiv in the raion file). */
+const char *fl_regions_parent(const fl_regions *regions, int i);
 /* Index of the region containing the point (boundary included; first in file order wins),
  * or -1 when outside every region or the coordinates are invalid; -2 when GEOS failed (out
  * of memory), with the context's error set. */
@@ -210,6 +248,9 @@ int fl_areas_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions
 void fl_areas_free(fl_areas *areas);
 /* km² of status within the whole territory (region == -1) or within region i. */
 double fl_areas_km2(const fl_areas *areas, int region, int status);
+/* km² held by side (FL_SIDE_*) within the whole territory (region == -1) or region i: the
+ * sum of fl_areas_km2 over the statuses of that side. */
+double fl_areas_side_km2(const fl_areas *areas, int region, int side);
 /* The JSON document of `frontline area --json` (see README). */
 int fl_areas_json(fl_ctx *ctx, const fl_areas *areas, char **json);
 
@@ -283,6 +324,33 @@ void fl_diff_piece(const fl_diff *diff, int i, fl_piece *out);
 int fl_diff_json(fl_ctx *ctx, const fl_diff *diff, char **json);
 /* Writes the changed pieces as GeoJSON (properties from, to, km2, region). */
 int fl_diff_write(fl_ctx *ctx, const fl_diff *diff, const char *path);
+
+/* ---------------------------------------------------------------------------------------
+ * Comparing sources: two maps of the same day side by side (docs/compare.md)
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_compare fl_compare;
+
+/* Puts a and b side by side, each with its own profile: every status is mapped to its side
+ * (fl_profile_side; FL_EPROFILE when a side is none of RU, UA, none), and the two maps of
+ * sides are diffed within the territory (ground outside it is left out). places may be NULL.
+ * The snapshots, regions and places must outlive the comparison. */
+int fl_compare_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
+                   const fl_regions *regions, const fl_places *places, fl_compare **out);
+void fl_compare_free(fl_ctx *ctx, fl_compare *c);
+/* km² that is side_a in a and side_b in b, within the territory (region == -1) or region i.
+ * Row side_a adds up to a's km² of that side (fl_areas_side_km2), column side_b to b's. */
+double fl_compare_km2(const fl_compare *c, int region, int side_a, int side_b);
+/* The pieces where a and b disagree, largest first; from and to are the sides in a and b. */
+int fl_compare_piece_count(const fl_compare *c);
+void fl_compare_piece(const fl_compare *c, int i, fl_piece *out);
+/* The places whose side differs, in the places' order: the index of the i-th one in places
+ * (-1 past the last), with its sides in a and b. */
+int fl_compare_place_count(const fl_compare *c);
+int fl_compare_place(const fl_compare *c, int i, int *side_a, int *side_b);
+/* The JSON of `frontline compare --json` (schema: docs/compare.md). */
+int fl_compare_json(fl_ctx *ctx, const fl_compare *c, char **json);
+/* Writes the pieces where they disagree as GeoJSON (properties a, b, km2, lat, lon, region). */
+int fl_compare_write(fl_ctx *ctx, const fl_compare *c, const char *path);
 
 /* ---------------------------------------------------------------------------------------
  * Claims against control

@@ -121,6 +121,15 @@ double fl_areas_km2(const fl_areas *a, int region, int status)
     return a->km2[(region + 1) * a->nstatus + status];
 }
 
+double fl_areas_side_km2(const fl_areas *a, int region, int side)
+{
+    double km2 = 0;
+    for (int st = 0; st < a->nstatus; st++)
+        if (fl_profile_side(a->snap->profile, st) == side)
+            km2 += fl_areas_km2(a, region, st);
+    return km2;
+}
+
 /* {"status": km2, ...} and, with total > 0, the matching {"status": share}. */
 static json_object *status_object(const fl_profile *p, const double *km2, int n, double total,
                                   bool shares)
@@ -158,9 +167,7 @@ static json_object *region_json(const fl_areas *a, int k)
     const fl_profile *p = a->snap->profile;
     const fl_regions *r = a->regions;
     const double *km2 = a->km2 + (k + 1) * a->nstatus;
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "code", json_object_new_string(r->code[k]));
-    json_object_object_add(o, "name", json_object_new_string(r->name[k]));
+    json_object *o = fl_region_json(r, k);
     json_object_object_add(o, "area_km2", fl_json_km2(r->km2[k]));
     json_object_object_add(o, "status_km2", status_object(p, km2, a->nstatus, 0, false));
     json_object_object_add(o, "status_share", status_object(p, km2, a->nstatus, r->km2[k], true));

@@ -242,6 +242,11 @@ typedef struct fl_status_def fl_status_def;
  * FL_CLASSIFY_FAILED when out of memory. origin may be NULL (no pseudo-fields). */
 int fl_profile_classify(const fl_profile *p, json_object *props, const fl_origin *origin);
 #define FL_CLASSIFY_FAILED (-4)
+/* A profile of statuses alone, from profile lines ("status NAME side=S colour=#RRGGBB", the
+ * last one "default ..."), without rules: it classifies nothing. For maps made from other
+ * maps' layers (sides.c); label names it in messages. */
+int fl_profile_of_statuses(fl_ctx *ctx, const char *label, const char *const *lines, int n,
+                           fl_profile **out);
 /* The member holding the FeatureCollection in a wrapping JSON document ("wrapped"), and the
  * property giving the map's time ("time property="); NULL when the profile says none. */
 const char *fl_profile_wrapped(const fl_profile *p);
@@ -303,6 +308,11 @@ struct fl_snapshot {
  * text for the next version's load (fl_snapshot_forget_source frees it). */
 int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      const fl_snapshot *prev, fl_snapshot **out);
+/* A normalised snapshot of n polygons (valid, as features are), polygon i of drawn status
+ * status[i] of profile, named path: a map made from other maps' layers (sides.c). It takes
+ * the polygons, also on failure (NULL or empty ones are skipped). */
+int fl_snapshot_of_polygons(fl_ctx *ctx, const char *path, const fl_profile *profile,
+                            GEOSGeometry **polys, const int *status, size_t n, fl_snapshot **out);
 /* The same for a version made of n files (n == 1: fl_snapshot_load): their features
  * classified together, each file's with its own pseudo-fields (fl_origin). Only a version
  * of one file reuses prev's texts and keeps its own. */
@@ -380,10 +390,22 @@ GEOSGeometry *fl_distinct_lines(fl_ctx *ctx, fl_distinct *d);
 /* Status of a point from the snapshot's layers alone: index, or -1 when uncovered. */
 int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt);
 
+/* sides.c: statuses mapped to sides (see fl_profile_side). */
+/* FL_EPROFILE, naming the status, when a status of s has a side other than RU, UA or none. */
+int fl_sides_check(fl_ctx *ctx, const fl_snapshot *s);
+/* The profile of a map of sides: statuses RU, none (drawn) and UA (default), index = side. */
+int fl_sides_profile(fl_ctx *ctx, fl_profile **out);
+/* The sides of s as a normalised snapshot of profile sides: RU and none drawn (the union of
+ * s's layers of that side, and the territory no layer covers when it is the default's side),
+ * UA the rest of the territory of r. */
+int fl_sides_snapshot(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
+                      const fl_profile *sides, fl_snapshot **out);
+
 /* regions.c */
 struct fl_regions {
     uint64_t serial; /* unique within the context: caches key on it, not on the address */
     int n;
+    int level; /* fl_level: the deepest "level" attribute */
     char **code, **name;
     json_object **props;
     GEOSGeometry **geom;
@@ -403,6 +425,8 @@ struct fl_regions {
 };
 /* A copy of src in ctx, for another thread (the caches are not copied). */
 int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out);
+/* {code, name, name_uk, level, parent} of region i: how every document names a region. */
+json_object *fl_region_json(const fl_regions *r, int i);
 /* The regions whose bounds overlap bbox, as a list of indices (caller frees). */
 int *fl_regions_near(const fl_regions *r, const double bbox[4], int *count);
 

@@ -468,6 +468,31 @@ int fl_profile_open(fl_ctx *ctx, const char *path, fl_profile **out)
     return FL_OK;
 }
 
+int fl_profile_of_statuses(fl_ctx *ctx, const char *label, const char *const *lines, int n,
+                           fl_profile **out)
+{
+    *out = NULL;
+    fl_profile *p = fl_calloc(ctx, 1, sizeof *p);
+    if (!p || !(p->path = fl_strdup(ctx, label))) {
+        free(p);
+        return FL_ENOMEM;
+    }
+    int rc = FL_OK;
+    for (int i = 0; i < n && !rc; i++) {
+        char *line = fl_strdup(ctx, lines[i]); /* parse_line cuts it into words in place */
+        rc = line ? parse_line(ctx, p, line, i + 1) : FL_ENOMEM;
+        free(line);
+    }
+    if (!rc && (!p->has_default || p->nstatus < 2))
+        rc = fl_error(ctx, FL_EPROFILE, "%s: a status and a default are needed", label);
+    if (rc) {
+        fl_profile_close(p);
+        return rc;
+    }
+    *out = p; /* front: the first status (p->front is 0) */
+    return FL_OK;
+}
+
 int fl_profile_status_count(const fl_profile *p) { return p->nstatus; }
 
 const char *fl_profile_status_name(const fl_profile *p, int i)

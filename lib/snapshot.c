@@ -4,6 +4,7 @@
  * snapshots after the first are only loaded: their diff works on the features (windows.c). */
 #include "internal.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -442,6 +443,42 @@ int fl_snapshot_open_files(fl_ctx *ctx, const char *const *paths, size_t n,
     if (!rc)
         fl_snapshot_forget_source(*out);
     return rc;
+}
+
+int fl_snapshot_of_polygons(fl_ctx *ctx, const char *path, const fl_profile *profile,
+                            GEOSGeometry **polys, const int *status, size_t n, fl_snapshot **out)
+{
+    *out = NULL;
+    fl_snapshot *s = NULL;
+    int rc = snapshot_alloc(ctx, &s, &path, 1, profile);
+    for (size_t i = 0; i < n; i++) {
+        GEOSGeometry *g = polys[i];
+        polys[i] = NULL;
+        if (!g || rc || GEOSisEmpty_r(ctx->geos, g)) {
+            if (g)
+                GEOSGeom_destroy_r(ctx->geos, g);
+            continue;
+        }
+        assert(status[i] >= 0 && status[i] < s->nstatus - 1); /* a drawn status */
+        fl_outcome o = {.status = status[i], .hash = feature_hash(ctx, g, status[i])};
+        s->counts.total++;
+        s->counts.classified++;
+        s->status_features[status[i]]++;
+        rc = keep_feature(ctx, s, g, &o);
+    }
+    if (!rc) {
+        if (s->nfeat)
+            qsort(s->feat, s->nfeat, sizeof *s->feat, by_hash);
+        features_bounds(s);
+        s->kind = "derived";
+        rc = fl_snapshot_normalise(ctx, s);
+    }
+    if (rc) {
+        fl_snapshot_close(ctx, s);
+        return rc;
+    }
+    *out = s;
+    return FL_OK;
 }
 
 int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
