@@ -14,10 +14,11 @@ static const char diff_help[] =
     "whose status changed. --geojson writes the changed pieces (from, to, km2, region).\n"
     "--png, --svg, --pdf OUT draw the map of the change (as `frontline render A --diff B`;\n"
     "--region, --bbox, --width and --no-labels apply).\n"
-    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n"
+    "A or B may be several files of one map version joined by commas (A1.geojson,A2.geojson).\n";
 
 static const char status_help[] =
-    "usage: frontline status SNAPSHOT [--point LAT,LON ...] [--places CSV] [--regions SHP]\n"
+    "usage: frontline status SNAPSHOT... [--point LAT,LON ...] [--places CSV] [--regions SHP]\n"
     "                        [--level L] [--profile FILE] [--json]\n"
     "Control status and region of points (--point, repeatable) or of the places of a CSV\n"
     "(default: the embedded places). A point on a polygon boundary counts as inside it;\n"
@@ -26,7 +27,7 @@ static const char status_help[] =
     "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char claims_help[] =
-    "usage: frontline claims SNAPSHOT [--claims CSV] [--regions SHP | --level L]\n"
+    "usage: frontline claims SNAPSHOT... [--claims CSV] [--regions SHP | --level L]\n"
     "                        [--profile FILE] [--geojson OUT] [--json]\n"
     "For each claim in force at the snapshot's time: per claimed region, the km² and share\n"
     "held by the claimant (by the profile's sides), contested, and held by others; then\n"
@@ -36,7 +37,7 @@ static const char claims_help[] =
     "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char front_help[] =
-    "usage: frontline front SNAPSHOT [--tolerance KM] [--regions SHP | --level L] [--profile FILE]\n"
+    "usage: frontline front SNAPSHOT... [--tolerance KM] [--regions SHP | --level L] [--profile FILE]\n"
     "                       [--geojson OUT] [--json]\n"
     "The frontline: the boundary of the front status (occupied) inside the territory,\n"
     "without the parts within --tolerance km (default 2) of the territory's own border or\n"
