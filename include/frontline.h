@@ -14,6 +14,9 @@
  *    ellipsoid (geodesic, as GeographicLib computes them); lengths are geodesic km.
  *  - Strings returned by accessors belong to the object and live as long as it does.
  *    Strings returned through a char ** "out" parameter are the caller's: free() them.
+ *  - The fl_X_geojson calls give in memory the GeoJSON FeatureCollection (RFC 7946: WGS84
+ *    longitude/latitude, i.e. EPSG:4326) that the matching fl_X_write writes to a file, for
+ *    bindings that want no temporary file; *geojson is set only on success.
  *
  * The data flow is one way: read -> classify (by a profile) -> normalise (valid polygons,
  * statuses made exclusive by precedence) -> analyse (areas, diff, places, claims, front,
@@ -134,6 +137,8 @@ int fl_regions_find(const fl_regions *regions, const char *code);
 int fl_regions_locate(fl_ctx *ctx, const fl_regions *regions, double lat, double lon);
 /* Writes the regions as GeoJSON (.geojson/.json) or a shapefile (.shp), by extension. */
 int fl_regions_write(fl_ctx *ctx, const fl_regions *regions, const char *path);
+/* The regions as a GeoJSON FeatureCollection in memory (their attributes as properties). */
+int fl_regions_geojson(fl_ctx *ctx, const fl_regions *regions, char **geojson);
 
 /* ---------------------------------------------------------------------------------------
  * Snapshots: one map version, classified
@@ -174,6 +179,10 @@ double fl_snapshot_status_km2(const fl_snapshot *snap, int status);
  * shapefile, by extension. Reading the file back with the same profile gives the same
  * layers. */
 int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *snap, const char *path);
+/* The status layers as a GeoJSON FeatureCollection in memory: one feature per drawn status
+ * (all but the default one), in precedence order, property "status"; as fl_snapshot_write
+ * writes a .geojson file. */
+int fl_snapshot_geojson(fl_ctx *ctx, const fl_snapshot *snap, char **geojson);
 
 /* Parses a time string (Unix seconds, YYYYMMDD, YYYY-MM-DD[THH:MM[:SS]][Z]) found in a file
  * name or given by the user. Returns FL_TIME_UNKNOWN when none is found. */
@@ -266,6 +275,9 @@ void fl_diff_piece(const fl_diff *diff, int i, fl_piece *out);
 int fl_diff_json(fl_ctx *ctx, const fl_diff *diff, char **json);
 /* Writes the changed pieces as GeoJSON (properties from, to, km2, region). */
 int fl_diff_write(fl_ctx *ctx, const fl_diff *diff, const char *path);
+/* The changed pieces as a GeoJSON FeatureCollection in memory, largest first (the order of
+ * fl_diff_piece), as fl_diff_write writes them. */
+int fl_diff_geojson(fl_ctx *ctx, const fl_diff *diff, char **geojson);
 
 /* ---------------------------------------------------------------------------------------
  * Claims against control
@@ -282,6 +294,11 @@ int fl_claims_count(const fl_claims *claims);
  * polygons there. */
 int fl_claims_json(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
                    const fl_claims *claims, const char *geojson_path, char **json);
+/* The claimed-but-not-held ground in memory, as fl_claims_json writes it to geojson_path: a
+ * GeoJSON FeatureCollection with one feature per claim in force at the snapshot's time (the
+ * claimed region minus the claimant's layers; properties claimant, declared, region, km2). */
+int fl_claims_geojson(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
+                      const fl_claims *claims, char **geojson);
 
 /* ---------------------------------------------------------------------------------------
  * The frontline
@@ -298,6 +315,9 @@ int fl_front_piece_count(const fl_front *front);
 double fl_front_piece_km(const fl_front *front, int i);
 int fl_front_json(fl_ctx *ctx, const fl_front *front, char **json);
 int fl_front_write(fl_ctx *ctx, const fl_front *front, const char *path);
+/* The frontline in memory, as fl_front_write writes it: a GeoJSON FeatureCollection of one
+ * feature (a LineString or MultiLineString; properties length_km, pieces). */
+int fl_front_geojson(fl_ctx *ctx, const fl_front *front, char **geojson);
 
 /* ---------------------------------------------------------------------------------------
  * Timelines over archives
@@ -312,6 +332,16 @@ void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl);
 /* Loads path, computes its row and appends place changes to the change log. row_json (may
  * be NULL) receives the row as JSON. */
 int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json);
+/* Progress of a timeline: called once after each snapshot is added successfully, with done
+ * the snapshots finished so far and path the one just finished. In
+ * fl_timeline_add_all, done counts from 1 to n over that call and total is n; the calls come
+ * from the worker threads as well as the calling one, but one at a time (serialised by a
+ * mutex) and with done increasing by one each call, so the function needs no locking of its
+ * own; it must not use the timeline or its context. In fl_timeline_add, done counts the
+ * snapshots added to the timeline so far and total is 0 (unknown to the library). */
+typedef void (*fl_progress_fn)(void *userdata, size_t done, size_t total, const char *path);
+/* Sets (fn NULL: removes) the timeline's progress function and its userdata. */
+void fl_timeline_set_progress(fl_timeline *tl, fl_progress_fn fn, void *userdata);
 /* Adds n snapshots (in time order), as n calls of fl_timeline_add would, on up to jobs threads:
  * the snapshots are cut into contiguous runs of about equal cost (a first pass reads their
  * texts and counts the bytes each would parse after the one before it), each run after the
