@@ -12,7 +12,7 @@ import json
 import math
 import os
 import array
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Union
 
 from ._lib import lib, Counts, Piece, RenderOptions
 from ._errors import ArgumentError
@@ -45,7 +45,7 @@ Status.__doc__ = ("One status of a Profile: precedence index, name, side ('RU', 
                   "for none) and display colour '#RRGGBB'.")
 
 
-def version():
+def version() -> str:
     """The version of the loaded libfrontline, e.g. "0.1.0"."""
     return decode(lib.fl_version())
 
@@ -54,7 +54,7 @@ def version():
 # Times
 # ---------------------------------------------------------------------------------------
 
-def parse_time(value):
+def parse_time(value) -> Optional[int]:
     """A time as Unix seconds (int), or None when value holds none.
 
     value: a str as found in file names or given by users (Unix seconds, ``YYYYMMDD``,
@@ -83,7 +83,7 @@ def parse_time(value):
                         "or a datetime)" % (value,))
 
 
-def format_time(t):
+def format_time(t: Optional[int]) -> Optional[str]:
     """ISO 8601 UTC text of Unix seconds ("2022-09-30T08:26:05Z"); None for None."""
     if t is None or t == TIME_UNKNOWN:
         return None
@@ -792,7 +792,7 @@ class Snapshot(GeoMixin, _Object):
 
     # -- analyses ---------------------------------------------------------------------
 
-    def area(self, regions=None):
+    def area(self, regions=None) -> AreaReport:
         """Area by status: the dict of ``frontline area --json`` (an AreaReport).
 
         regions: a Regions, a path, or None for the snapshot's regions."""
@@ -815,7 +815,7 @@ class Snapshot(GeoMixin, _Object):
         rep._km2, rep._profile, rep._regions = km2, prof, reg
         return rep
 
-    def diff(self, other, places=None, geojson=None, regions=None):
+    def diff(self, other: "Snapshot", places=None, geojson=None, regions=None) -> Diff:
         """What changed from this snapshot to other: the dict of ``frontline diff --json``
         (a Diff, with km2(), matrix(), pieces() and the pieces' geometry).
 
@@ -935,7 +935,7 @@ class Snapshot(GeoMixin, _Object):
             s, r, p = c.ptrs
             return json.loads(c.json(lib.fl_status_json, s, r, p))
 
-    def status_many(self, lats, lons, regions=None, with_region=False):
+    def status_many(self, lats, lons, regions=None, with_region: bool = False) -> List[Any]:
         """Status names of many points at once (sequences of latitudes and longitudes of
         equal length; anything array.array('d', ...) takes, numpy arrays included).
 
@@ -979,7 +979,7 @@ class Snapshot(GeoMixin, _Object):
         report._inputs, report._geojson = (self, reg, cl), None
         return report
 
-    def front(self, tolerance_km=2.0, geojson=None, regions=None):
+    def front(self, tolerance_km: float = 2.0, geojson=None, regions=None) -> Front:
         """The frontline: the dict of ``frontline front --json`` (a Front, with its
         geometry). tolerance_km: drop the parts within that distance of the territory's
         own border or coast; geojson: also write it there."""
@@ -1020,7 +1020,7 @@ def _doubles(seq, what):
             raise ArgumentError("%s must be a sequence of numbers" % what) from None
 
 
-def load(path, profile=None, regions=None, time=None):
+def load(path: PathLike, profile=None, regions=None, time=None) -> "Snapshot":
     """Loads and classifies a snapshot: DeepStateMap multi-layer GeoJSON, single-layer
     GeoJSON, a shapefile with a status attribute, or WKT (.wkt, "STATUS;" optional before
     each geometry). Returns a Snapshot.
@@ -1035,7 +1035,7 @@ def load(path, profile=None, regions=None, time=None):
     return Snapshot(path, profile=profile, regions=regions, time=time)
 
 
-def convert(src, dst):
+def convert(src: PathLike, dst: PathLike) -> None:
     """Converts between GeoJSON (.geojson/.json), shapefile (.shp) and WKT (.wkt), by the
     extensions, keeping every feature and attribute (as ``frontline convert``)."""
     a, b = fspath(src), fspath(dst)
