@@ -46,6 +46,7 @@ args = [a for a in sys.argv[1:] if not a.startswith("-")] if "ipykernel" not in 
 A_PATH, B_PATH = args[:2] if len(args) >= 2 else (frontline.data_path("sample_20220930"),
                                                   frontline.data_path("sample_20221004"))
 EQUAL_AREA = "EPSG:6933"  # cylindrical equal-area on WGS84: areas in m²
+FROM, TO = "from", "to"   # the JSON's keys of a transition's two statuses
 
 # %% [markdown]
 # ## The two maps
@@ -73,13 +74,13 @@ for snap, t in ((a, a.datetime), (b, b.datetime)):
 d = a.diff(b)
 pieces = d.to_geodataframe()
 pieces["km2_equal_area"] = pieces.to_crs(EQUAL_AREA).area / 1e6
-by_transition = (pieces.groupby(["from", "to"])[["km2", "km2_equal_area"]].sum()
+by_transition = (pieces.groupby([FROM, TO])[["km2", "km2_equal_area"]].sum()
                  .sort_values("km2", ascending=False))
 print(by_transition.round(1))
 for (frm, to), row in by_transition.iterrows():
     assert abs(row["km2_equal_area"] - d.km2(frm, to)) <= 0.01 * d.km2(frm, to) + 1e-3
 left = by_transition.loc["occupied"]["km2"].sum()
-print("left occupation: %.1f km² in %d pieces" % (left, (pieces["from"] == "occupied").sum()))
+print("left occupation: %.1f km² in %d pieces" % (left, (pieces[FROM] == "occupied").sum()))
 
 # %% [markdown]
 # ## Lyman and the places that changed hands
@@ -102,10 +103,10 @@ assert set(changed.name) == {p["name"] for p in d["places"]}
 # The largest piece that left occupation, and the frontline before and after.
 
 # %%
-kherson = pieces[(pieces["from"] == "occupied") & (pieces.region == "UA-KS")]
+kherson = pieces[(pieces[FROM] == "occupied") & (pieces.region == "UA-KS")]
 largest = kherson.sort_values("km2", ascending=False).iloc[0]
 print("largest piece in Kherson oblast: %.1f km² around %.2f N, %.2f E (%s -> %s)"
-      % (largest.km2, largest.lat, largest.lon, largest["from"], largest["to"]))
+      % (largest.km2, largest.lat, largest.lon, largest[FROM], largest[TO]))
 assert abs(largest.lat - 47.3) < 0.5 and abs(largest.lon - 33.5) < 0.5
 fronts = gpd.GeoDataFrame(pd.concat([a.front().to_geodataframe().assign(time=a.datetime),
                                      b.front().to_geodataframe().assign(time=b.datetime)]),
@@ -125,7 +126,7 @@ occupied = (df[(df.status == "occupied") & df.region.isin(claimed)]
             .pivot(index="time", columns="region", values="km2"))
 print(occupied.round(1))
 assert str(df["time"].dt.tz) == "UTC"
-print(tl.changes_dataframe()[["name", "from", "to", "before", "after"]].to_string(index=False))
+print(tl.changes_dataframe()[["name", FROM, TO, "before", "after"]].to_string(index=False))
 
 # %% [markdown]
 # ## One figure
@@ -142,7 +143,7 @@ frontline.Regions().to_geodataframe().boundary.plot(ax=ax, color="#999999", line
 occ_b = layers[(layers.time == b.datetime) & (layers.status == "occupied")]
 occ_b.plot(ax=ax, color="#e7b7b0", edgecolor="none")
 handles = [Patch(color="#e7b7b0", label="occupied %s" % b.datetime.date())]
-for (frm, to), group in pieces.groupby(["from", "to"]):
+for (frm, to), group in pieces.groupby([FROM, TO]):
     group.plot(ax=ax, color=colour.get((frm, to), "#7570b3"), edgecolor="black",
                linewidth=0.3)
     handles.append(Patch(color=colour.get((frm, to), "#7570b3"), label="%s → %s" % (frm, to)))
@@ -160,7 +161,7 @@ ax.set_ylim(south - 1.0, north + 1.0)
 ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
 ax.set_title("What changed, %s → %s" % (a.datetime.date(), b.datetime.date()))
 ax.legend(handles=handles, loc="lower left", fontsize=7)
-lost = (pieces[pieces["from"] == "occupied"].groupby("region")["km2"].sum()
+lost = (pieces[pieces[FROM] == "occupied"].groupby("region")["km2"].sum()
         .sort_values())
 names = {r.code: r.name for r in frontline.Regions()}
 bar.barh([names.get(c, c) for c in lost.index], lost.to_numpy(), color="#1a9850")

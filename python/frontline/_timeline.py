@@ -266,16 +266,16 @@ class Timeline(_Object):
         return df
 
     def changes_dataframe(self):
-        """Runs the remaining snapshots and returns the change log as a pandas DataFrame:
-        id, name, lat, lon, from, to, before and after (the times between which the
-        place changed, datetime64[ns, UTC])."""
+        """Runs the remaining snapshots and returns the change log as a pandas DataFrame,
+        one line per change, the columns those of ``changes()`` (name, id, lat, lon, the
+        statuses from and to, before and after) with the times before and after which the
+        place changed as datetime64[ns, UTC]."""
         import pandas as pd  # lazily: only when a DataFrame is asked for
         self.run()
-        cols = ["id", "name", "lat", "lon", "from", "to", "before", "after"]
-        df = pd.DataFrame.from_records([[c.get(k) for k in cols] for c in self.changes()],
-                                       columns=cols)
+        df = pd.DataFrame.from_records(self.changes())
         for k in ("before", "after"):
-            df[k] = pd.to_datetime(df[k], utc=True)
+            if k in df.columns:
+                df[k] = pd.to_datetime(df[k], utc=True)
         return df
 
     def _repr_png_(self) -> Optional[bytes]:

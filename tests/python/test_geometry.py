@@ -48,8 +48,9 @@ class TestGeoInterface(unittest.TestCase):
         self.assertEqual(a.layers(), {x["properties"]["status"]: x["geometry"]
                                       for x in fc["features"]})
         props = [x["properties"] for x in d.__geo_interface__["features"]]
-        self.assertEqual([(p["from"], p["to"], p["region"]) for p in props],
-                         [(p["from"], p["to"], p["region"]) for p in d.pieces()])
+        def words(p):  # the properties but the numbers
+            return {k: v for k, v in p.items() if not isinstance(v, float)}
+        self.assertEqual([words(p) for p in props], [words(p) for p in d.pieces()])
         for p, q in zip(props, d.pieces()):
             self.assertAlmostEqual(p["km2"], q["km2"], places=5)
         held = a.claims().__geo_interface__["features"]

@@ -1,7 +1,7 @@
 """geopandas takes the results directly: the changed pieces' equal-area sum is the
 transitions' km² (within 1 %), the status layers' that of the snapshot, with the CRS set."""
 
-from common import Fixture, frontline, main, require
+from common import FROM, TO, Fixture, frontline, main, require
 
 require("numpy", "pandas", "geopandas", "pyproj", "shapely")
 
@@ -31,7 +31,7 @@ class TestGeoPandas(unittest.TestCase):
         geodesic = sum(abs(geod.geometry_area_perimeter(g)[0]) for g in gdf.geometry) / 1e6
         self.assertAlmostEqual(geodesic, changed, delta=0.01 * changed)
         # by transition, as the matrix has it
-        by = gdf.assign(km2_ea=gdf.to_crs(EQUAL_AREA).area / 1e6).groupby(["from", "to"])
+        by = gdf.assign(km2_ea=gdf.to_crs(EQUAL_AREA).area / 1e6).groupby([FROM, TO])
         for (a, b), km2 in by["km2_ea"].sum().items():
             self.assertAlmostEqual(km2, d.km2(a, b), delta=0.01 * d.km2(a, b) + 1e-3)
 
