@@ -64,6 +64,19 @@ check "front tolerance" python3 -c "import json; a=json.load(open('$tmp/front.js
 check "timeline json" json "$tmp/tl.json" \
   "len(d['snapshots']) == 2 and d['snapshots'][0]['transitions'] is None and any(c['name']=='Lyman' for c in d['changes'])"
 check "timeline csv" test "$(wc -l <"$tmp/tl.csv")" -eq 3
+# on a terminal (script(1) gives one): the progress bar (stderr) names the file, not a path
+# cut short, and is cleared before each row, so that no row shares a line with it; with
+# --jobs 2 too (the bar then drawn from the library's threads)
+if command -v script >/dev/null; then
+  for jobs in 1 2; do
+    script -qec "'$fl' timeline '$data/sample' --jobs $jobs" /dev/null >"$tmp/tty.txt" 2>&1
+    check "timeline bar names the file (jobs $jobs)" grep -q '2/2 20221004.geojson' "$tmp/tty.txt"
+    # what a terminal shows of each line is what follows its last carriage return: each
+    # row must start one (the bar drawn over a row, or a row after the bar, would not)
+    check "timeline rows start their lines (jobs $jobs)" test "$(sed 's/\x1b\[K//g; s/\r$//; s/.*\r//' \
+      "$tmp/tty.txt" | grep -c '^2022-\(09-30\|10-04\)T00:00:00Z ')" -eq 2
+  done
+fi
 "$fl" timeline "$b" "$a" --place Lyman >"$tmp/lyman.json" 2>/dev/null
 check "timeline place history" json "$tmp/lyman.json" "[h['status'] for h in d['history']][0] == 'occupied' and len(d['history']) == 2"
 
