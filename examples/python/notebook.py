@@ -143,10 +143,14 @@ frontline.Regions().to_geodataframe().boundary.plot(ax=ax, color="#999999", line
 occ_b = layers[(layers.time == b.datetime) & (layers.status == "occupied")]
 occ_b.plot(ax=ax, color="#e7b7b0", edgecolor="none")
 handles = [Patch(color="#e7b7b0", label="occupied %s" % b.datetime.date())]
+major = set(by_transition.index[by_transition["km2"] >= 0.01 * by_transition["km2"].sum()])
 for (frm, to), group in pieces.groupby([FROM, TO]):
-    group.plot(ax=ax, color=colour.get((frm, to), "#7570b3"), edgecolor="black",
-               linewidth=0.3)
-    handles.append(Patch(color=colour.get((frm, to), "#7570b3"), label="%s → %s" % (frm, to)))
+    c = colour.get((frm, to), "#7570b3") if (frm, to) in major else "#bbbbbb"
+    group.plot(ax=ax, color=c, edgecolor="black", linewidth=0.3)
+    if (frm, to) in major:
+        handles.append(Patch(color=c, label="%s → %s" % (frm, to)))
+if len(major) < len(by_transition):
+    handles.append(Patch(color="#bbbbbb", label="other changes (< 1 % each)"))
 for t, style, width, c in ((a.datetime, "--", 0.8, "#b2182b"), (b.datetime, "-", 1.0, "#67001f")):
     fronts[fronts.time == t].plot(ax=ax, color=c, linewidth=width, linestyle=style)
     handles.append(Line2D([], [], color=c, linewidth=width, linestyle=style,
