@@ -12,6 +12,7 @@ static const struct {
     {"info", cmd_info, "what a file holds: kind, feature counts by class, time, bounds"},
     {"area", cmd_area, "area by status, in the territory and per region"},
     {"diff", cmd_diff, "what changed between two snapshots: transition matrix, pieces, places"},
+    {"compare", cmd_compare, "two maps of the same day side by side: sides, disagreements"},
     {"status", cmd_status, "control status of places or points"},
     {"claims", cmd_claims, "annexation claims against control"},
     {"front", cmd_front, "the frontline and its length"},

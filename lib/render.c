@@ -1819,8 +1819,8 @@ int fl_render_json(fl_ctx *ctx, const fl_render *r, char **json)
     for (int i = 0; i < r->ntrans; i++) {
         const transition_entry *t = &r->trans[i];
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "from", json_object_new_string(fl_status_name(p, t->from)));
-        json_object_object_add(o, "to", json_object_new_string(fl_status_name(p, t->to)));
+        json_object_object_add(o, "status_from", json_object_new_string(fl_status_name(p, t->from)));
+        json_object_object_add(o, "status_to", json_object_new_string(fl_status_name(p, t->to)));
         json_object_object_add(o, "km2", fl_json_km2(t->km2));
         json_object_object_add(o, "class", json_object_new_string(classes[t->cls].key));
         json_object_object_add(o, "colour", json_object_new_string(classes[t->cls].colour));
@@ -1842,8 +1842,8 @@ int fl_render_json(fl_ctx *ctx, const fl_render *r, char **json)
         json_object_object_add(o, "y", fl_json_num(m->y, 2));
         json_object_object_add(o, "status", json_object_new_string(fl_status_name(p, m->status)));
         if (m->cls >= 0) {
-            json_object_object_add(o, "from", json_object_new_string(fl_status_name(p, m->from)));
-            json_object_object_add(o, "to", json_object_new_string(fl_status_name(p, m->to)));
+            json_object_object_add(o, "status_from", json_object_new_string(fl_status_name(p, m->from)));
+            json_object_object_add(o, "status_to", json_object_new_string(fl_status_name(p, m->to)));
             json_object_object_add(o, "class", json_object_new_string(classes[m->cls].key));
         }
         json_object_object_add(o, "labelled", json_object_new_boolean(m->labelled));

@@ -46,7 +46,7 @@ args = [a for a in sys.argv[1:] if not a.startswith("-")] if "ipykernel" not in 
 A_PATH, B_PATH = args[:2] if len(args) >= 2 else (frontline.data_path("sample_20220930"),
                                                   frontline.data_path("sample_20221004"))
 EQUAL_AREA = "EPSG:6933"  # cylindrical equal-area on WGS84: areas in m²
-FROM, TO = "from", "to"   # the JSON's keys of a transition's two statuses
+FROM, TO = "status_from", "status_to"   # the JSON's keys of a transition's two statuses
 
 # %% [markdown]
 # ## The two maps

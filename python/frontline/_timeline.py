@@ -24,14 +24,24 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Unio
 from ._lib import lib, libc, ChartOptions, PROGRESS_FN
 from . import _errors
 from ._errors import ArgumentError
-from ._context import _Object, _Call, fspath, _as_float, _as_int
+from ._context import _Object, _Call, fspath, decode, _as_float, _as_int
 from ._api import _profile_arg, _regions_arg, _places_arg
 from ._pictures import png_bytes, NOTEBOOK_WIDTH
 
 __all__ = ["Timeline", "timeline", "sort_paths", "SNAPSHOT_EXTENSIONS"]
 
-#: The file names a directory contributes to a timeline (as ``frontline timeline DIR``).
-SNAPSHOT_EXTENSIONS = (".geojson", ".json", ".shp", ".wkt")
+
+def _snapshot_extensions():
+    """The extensions snapshots are read from, as the C library lists them."""
+    ext, out = lib.fl_snapshot_extensions(), []
+    while ext[len(out)]:
+        out.append(decode(ext[len(out)]))
+    return tuple(out)
+
+
+#: The file names a directory contributes to a timeline (as ``frontline timeline DIR``),
+#: from the C library.
+SNAPSHOT_EXTENSIONS = _snapshot_extensions()
 
 #: The region column's value for the whole territory in ``Timeline.to_dataframe()``.
 TERRITORY = "territory"
@@ -63,7 +73,8 @@ def _collect(paths) -> List[str]:
         else:
             raise _errors.FileError("%s: No such file or directory" % p)
     if not out:
-        raise ArgumentError("timeline: no snapshot files (.geojson, .json, .shp, .wkt) given")
+        raise ArgumentError("timeline: no snapshot files (%s) given"
+                            % ", ".join(SNAPSHOT_EXTENSIONS))
     return sort_paths(out)
 
 
@@ -299,7 +310,7 @@ class Timeline(_Object):
 def timeline(paths, profile=None, regions=None, places=None, tolerance_km: float = 2.0,
              jobs: int = 1, progress: Union[None, bool, Progress] = None) -> Timeline:
     """A Timeline over snapshot files: a path or a list of paths, directories meaning
-    every .geojson/.json/.shp/.wkt file in them; they are ordered by the time in their
+    every snapshot file in them (SNAPSHOT_EXTENSIONS); they are ordered by the time in their
     names. Iterate it for the rows, or ask for ``to_dataframe()`` /
     ``changes_dataframe()``; then ``changes()`` / ``place_history(name)``.
 

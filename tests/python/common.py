@@ -40,7 +40,7 @@ SAMPLE_B = os.path.join(DATA, "sample", "20221004.geojson")
 SAMPLE_DIR = os.path.join(DATA, "sample")
 
 #: The keys of a transition's two statuses in the JSON (diff pieces, places, change log).
-FROM, TO = "from", "to"
+FROM, TO = "status_from", "status_to"
 
 TINY_WKT = "occupied;POLYGON((37 48,37.1 48,37.1 48.1,37 48))\n"
 

@@ -5,7 +5,8 @@ import json
 import os
 import unittest
 
-from common import (Fixture, SAMPLE_A, SAMPLE_B, SAMPLE_DIR, TMP, frontline, main, tmpfile)
+from common import (FROM, TO, Fixture, SAMPLE_A, SAMPLE_B, SAMPLE_DIR, TMP, frontline, main,
+                    tmpfile)
 
 
 class TestAnalyses(unittest.TestCase):
@@ -37,12 +38,15 @@ class TestAnalyses(unittest.TestCase):
         ks = d.matrix("UA-KS")
         self.assertGreater(ks["occupied"]["liberated"], 0)
         pieces = d.pieces()
-        self.assertEqual(len(pieces), len(d["pieces"]))
+        # every piece; the JSON lists those of 0.01 km² or more and says how many it left
+        self.assertEqual(len(pieces), d["pieces_total"])
+        self.assertEqual(len(d["pieces"]) + d["pieces_below_0_01_km2"], d["pieces_total"])
+        self.assertEqual(len(d["pieces"]), sum(p["km2"] >= 0.01 for p in pieces))
         self.assertEqual(pieces, sorted(pieces, key=lambda p: -p["km2"]))
         for mine, js in zip(pieces, d["pieces"]):
             self.assertAlmostEqual(mine["km2"], js["km2"], places=5)
-            self.assertEqual((mine["from"], mine["to"], mine["region"]),
-                             (js["from"], js["to"], js["region"]))
+            self.assertEqual((mine[FROM], mine[TO], mine["region"]),
+                             (js[FROM], js[TO], js["region"]))
         fc = d.pieces_geojson()
         self.assertEqual(len(fc["features"]), len(pieces))
         flipped = {p["name"] for p in d["places"]}
@@ -118,7 +122,7 @@ class TestAnalyses(unittest.TestCase):
     def test_front(self):
         f = Fixture.front()
         self.assertEqual(f["status"], "occupied")
-        self.assertAlmostEqual(f.km, f["length_km"], places=2)
+        self.assertAlmostEqual(f.km, f["front_km"], places=2)
         self.assertEqual(len(f.piece_km), len(f["pieces_km"]))
         g = f.geometry()
         self.assertIn(g["type"], ("LineString", "MultiLineString"))

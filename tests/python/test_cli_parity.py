@@ -31,7 +31,8 @@ class TestCLIParity(unittest.TestCase):
     def test_status_places_and_points(self):
         a = Fixture.a()
         self.assertEqual(a.status(), cli_json("status", SAMPLE_A))
-        pts = [(48.9862, 37.8031), (50.45, 30.52), (91, 0), (0, 0), (45.3, 34.4)]
+        # (the CLI refuses --point 91,0; the library answers "invalid", tested elsewhere)
+        pts = [(48.9862, 37.8031), (50.45, 30.52), (0, 0), (45.3, 34.4)]
         args = []
         for la, lo in pts:
             args += ["--point", "%r,%r" % (la, lo)]
