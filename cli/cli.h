@@ -15,13 +15,15 @@ typedef struct options {
     const char *source[MAX_SOURCES];   /* timeline --source PROFILE=PATH */
     int nsources;
     const char *regions, *profile, *places, *claims, *code_field, *name_field;
-    const char *geojson, *csv, *place, *time, *plot;
+    const char *geojson, *csv, *place, *time, *plot, *gpkg;
     const char *diff, *region, *output, *png, *svg, *pdf; /* pictures */
     int level; /* --level: fl_level of the embedded regions (default oblast) */
     double bbox[4];
     bool has_bbox, no_labels;
     int width;
     int jobs; /* timeline threads */
+    int delay_ms; /* animate: per frame */
+    bool daily;   /* animate: the last version of each day only */
     bool timing; /* timeline: CPU per stage on stderr */
     bool json, help;
     double tolerance_km;
@@ -117,6 +119,11 @@ int cmd_status(int argc, char **argv);
 int cmd_claims(int argc, char **argv);
 int cmd_front(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
+int cmd_animate(int argc, char **argv);
+int cmd_site(int argc, char **argv);
+
+/* timeline --gpkg: adds the versions of p (in time order) that o->gpkg lacks. */
+int write_gpkg(session *s, const options *o, const paths *p);
 int cmd_render(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 

@@ -13,7 +13,8 @@ static const char timeline_help[] =
     "                          [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
     "                          [--jobs N] [--timing]\n"
-    "                          [--plot OUT.png|.svg|.pdf [--width PX]]\n"
+    "                          [--plot OUT.png|.svg|.pdf [--width PX]] [--gpkg OUT.gpkg]\n"
+    "                          [--snap-km KM]\n"
     "Orders the snapshots by time and gives, for each, the km² per status (as drawn, in the\n"
     "territory, per region), the transitions against the previous snapshot and the\n"
     "frontline length; then the change log of places (which place changed status between\n"
@@ -34,6 +35,8 @@ static const char timeline_help[] =
     "row per day, per source the km² that RU, none and UA hold in the territory in that\n"
     "day's latest version (statuses mapped to sides by the profile's side=), empty where a\n"
     "source has no version that day.\n"
+    "--gpkg adds the versions it lacks to a time-enabled GeoPackage (status layers, changed\n"
+    "pieces, areas, place periods; see docs/gpkg.md).\n"
     "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static int add_path(paths *p, const char *dir, const char *name)
@@ -369,6 +372,8 @@ int cmd_timeline(int argc, char **argv)
         free(json);
         if (!rc && o.timing)
             print_timing(tl);
+        if (!rc && o.gpkg)
+            rc = write_gpkg(&s, &o, &p);
         fl_chart_options co = {.width = o.width};
         if (!rc && o.plot && fl_chart_write(s.ctx, fl_timeline_chart(tl), &co, o.plot))
             rc = fail(s.ctx);

@@ -14,7 +14,7 @@
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
        O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_PROFILE_A, O_PROFILE_B,
-       O_SOURCE, O_LEVEL, O_SNAP };
+       O_SOURCE, O_LEVEL, O_SNAP, O_GPKG, O_DELAY, O_DAILY };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -32,6 +32,8 @@ static const struct option long_options[] = {
     {"timing", no_argument, 0, O_TIMING},         {"level", required_argument, 0, O_LEVEL},
     {"profile-a", required_argument, 0, O_PROFILE_A}, {"profile-b", required_argument, 0, O_PROFILE_B},
     {"source", required_argument, 0, O_SOURCE},   {"snap-km", required_argument, 0, O_SNAP},
+    {"gpkg", required_argument, 0, O_GPKG},       {"delay", required_argument, 0, O_DELAY},
+    {"daily", no_argument, 0, O_DAILY},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
 
@@ -102,6 +104,7 @@ int parse_options(int argc, char **argv, options *o, const char *cmd, const char
     o->tolerance_km = 2.0;
     o->snap_km = FL_SNAP_KM_DEFAULT;
     o->jobs = 1;
+    o->delay_ms = 500;
     optind = 1;
     opterr = 0;
     int c, i = 0;
@@ -127,6 +130,17 @@ int parse_options(int argc, char **argv, options *o, const char *cmd, const char
         case O_NAME: o->name_field = optarg; break;
         case O_GEOJSON: o->geojson = optarg; break;
         case O_CSV: o->csv = optarg; break;
+        case O_GPKG: o->gpkg = optarg; break;
+        case O_DAILY: o->daily = true; break;
+        case O_DELAY: {
+            char *end;
+            long ms = strtol(optarg, &end, 10);
+            if (*end || end == optarg || ms < 20 || ms > 60000)
+                return fail_msg("%s: --delay wants a whole number of milliseconds in 20 .. "
+                                "60000, not '%s'", cmd, optarg) + 1;
+            o->delay_ms = (int)ms;
+            break;
+        }
         case O_PLACE: o->place = optarg; break;
         case O_TIME: o->time = optarg; break;
         case O_PLOT: o->plot = optarg; break;

@@ -490,6 +490,33 @@ int fl_timeline_place_json(fl_ctx *ctx, const fl_timeline *tl, int place, char *
 void fl_timeline_sort_paths(char **paths, size_t n);
 
 /* ---------------------------------------------------------------------------------------
+ * GeoPackage archives: an archive's history for GIS tools (QGIS' temporal controller)
+ *
+ * A GeoPackage (SQLite, OGC 12-128r18) holding, per map version: its status layers, what
+ * changed from the version before (polygons with their transition), km² by status as drawn,
+ * in the territory and per region, and the places' status periods; every feature has
+ * valid_from/valid_to (ISO 8601 UTC). docs/gpkg.md lists the tables.
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_gpkg fl_gpkg;
+
+/* Opens path, creating a GeoPackage when the file is absent or empty; an existing file must
+ * be one frontline wrote. The profile, regions and places (may be NULL: no place periods)
+ * must outlive the handle and be the same on every run over one file. */
+int fl_gpkg_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
+                 const fl_regions *regions, const fl_places *places, fl_gpkg **out);
+void fl_gpkg_close(fl_ctx *ctx, fl_gpkg *gpkg);
+/* Adds the map version read from paths[0..n) (fl_snapshot_open_files), in one transaction, unless a
+ * version of the very same bytes is stored already (*added false; whatever its file name).
+ * time overrides the snapshot's own (FL_TIME_UNKNOWN: keep it; a version needs a time).
+ * Versions are added in time order: one older than the newest stored is refused, and so is a
+ * new one when the newest stored version has not been given in this run (what changed
+ * cannot be computed). */
+int fl_gpkg_add(fl_ctx *ctx, fl_gpkg *gpkg, const char *const *paths, size_t n, int64_t time,
+                bool *added);
+/* Number of versions stored. */
+int fl_gpkg_version_count(const fl_gpkg *gpkg);
+
+/* ---------------------------------------------------------------------------------------
  * Pictures: maps of a snapshot or of a diff, charts of a timeline (cairo)
  *
  * Pictures are PNG, SVG or PDF, chosen by the output's extension, and written atomically.
@@ -578,6 +605,36 @@ int fl_chart_write(fl_ctx *ctx, const fl_chart *chart, const fl_chart_options *o
 /* The chart a timeline fills as snapshots are added (snapshots of unknown time are left out);
  * owned by the timeline. */
 const fl_chart *fl_timeline_chart(const fl_timeline *tl);
+
+/* Animations: maps, one frame each, as an animated GIF (giflib) that loops. Make each frame
+ * with fl_render_new (the same options and view for all, a date in the title) and add it. */
+typedef struct fl_animation fl_animation;
+
+/* An animation to be written to path (.gif), each frame shown for delay_ms (20 .. 60000). */
+int fl_animation_new(fl_ctx *ctx, const char *path, int delay_ms, fl_animation **out);
+/* Draws the map as the next frame, on the first frame's canvas size, and writes it out. */
+int fl_animation_add(fl_ctx *ctx, fl_animation *anim, const fl_render *frame);
+int fl_animation_count(const fl_animation *anim);
+/* Ends the file and renames it into place (FL_EARG when no frame was added). */
+int fl_animation_finish(fl_ctx *ctx, fl_animation *anim);
+/* Frees the animation; one not finished leaves no file behind. */
+void fl_animation_free(fl_ctx *ctx, fl_animation *anim);
+
+/* A web page's data: the versions of an archive (a timeline's rows, each version's status
+ * layers simplified at two levels of detail), the place change log, the regions' outlines and
+ * the largest places, as JavaScript files the page in data/site/ loads from the file system.
+ * docs/site.md describes the files. */
+typedef struct fl_site fl_site;
+
+/* Creates the folder dir (it must not exist) for the data of a page. */
+int fl_site_new(fl_ctx *ctx, const char *dir, const fl_profile *profile,
+                const fl_regions *regions, const fl_places *places, fl_site **out);
+/* Adds the next version, read from paths[0..n) (in time order; it needs a time). */
+int fl_site_add(fl_ctx *ctx, fl_site *site, const char *const *paths, size_t n);
+/* Writes what covers the whole archive (FL_EARG when no version was added). */
+int fl_site_finish(fl_ctx *ctx, fl_site *site);
+/* Frees the handle; the folder stays, complete or not: the caller removes it. */
+void fl_site_free(fl_ctx *ctx, fl_site *site);
 
 /* ---------------------------------------------------------------------------------------
  * Conversion

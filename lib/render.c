@@ -1749,6 +1749,8 @@ static void draw(fl_ctx *ctx, const fl_render *r, cairo_t *cr)
     fl_canvas_text(cr, r->width - m, r->height - 22 * u, r->footer, FL_ALIGN_RIGHT, grey, 0);
 }
 
+void fl_render_draw(fl_ctx *ctx, const fl_render *r, cairo_t *cr) { draw(ctx, r, cr); }
+
 int fl_render_write(fl_ctx *ctx, const fl_render *r, const char *path)
 {
     fl_canvas c;
