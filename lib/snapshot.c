@@ -525,6 +525,7 @@ void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
     free(s->prep);
     free(s->km2);
     free(s->region_km2);
+    fl_conflation_free(ctx, s->conf);
     free(s->status_features);
     free(s->path);
     free(s);
@@ -533,7 +534,11 @@ void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
 const char *fl_snapshot_path(const fl_snapshot *s) { return s->path; }
 const char *fl_snapshot_kind(const fl_snapshot *s) { return s->kind; }
 int64_t fl_snapshot_time(const fl_snapshot *s) { return s->time; }
-void fl_snapshot_set_time(fl_snapshot *s, int64_t t) { s->time = t; }
+void fl_snapshot_set_time(fl_snapshot *s, int64_t t)
+{
+    assert(t == FL_TIME_UNKNOWN || (t >= FL_TIME_MIN && t <= FL_TIME_MAX));
+    s->time = t;
+}
 const fl_profile *fl_snapshot_profile(const fl_snapshot *s) { return s->profile; }
 void fl_snapshot_counts(const fl_snapshot *s, fl_counts *out) { *out = s->counts; }
 
@@ -577,5 +582,27 @@ int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *s, const char *path)
     if (!rc)
         rc = fl_features_write(ctx, &fs, path);
     fl_features_clear(ctx, &fs);
+    return rc;
+}
+
+int fl_snapshot_geojson(fl_ctx *ctx, const fl_snapshot *s, char **geojson)
+{
+    int n = s->nstatus - 1; /* the drawn statuses: the default one has no layer */
+    json_object **props = fl_calloc(ctx, (size_t)n + 1, sizeof *props);
+    int rc = props ? FL_OK : FL_ENOMEM;
+    for (int i = 0; i < n && !rc; i++) {
+        props[i] = json_object_new_object();
+        if (!props[i])
+            rc = fl_error(ctx, FL_ENOMEM, "out of memory building GeoJSON properties");
+        else
+            json_object_object_add(props[i], "status",
+                                   json_object_new_string(fl_status_name(s->profile, i)));
+    }
+    if (!rc) /* the layers as they are: the writer only reads them */
+        rc = fl_write_geojson_layers(ctx, (fl_geojson_sink){.text = geojson}, (size_t)n,
+                                     s->layer, props);
+    for (int i = 0; props && i < n; i++)
+        json_object_put(props[i]);
+    free(props);
     return rc;
 }
