@@ -27,7 +27,7 @@ Method, and why the levels nest exactly:
 3. These finest units are simplified once, topologically: their boundaries
    are noded into arcs, each arc is simplified once (Douglas-Peucker, ends
    kept), the simplified arcs are noded again and polygonized into faces,
-   and each face goes to the unit it overlaps most.  A shared boundary is
+   and each face mostly inside the units goes to the unit it overlaps most.  A shared boundary is
    one arc, so neighbours keep sharing it: no gap or overlap can open.
 4. A raion is the union of its finest units' faces, an oblast that of its
    raions': the levels share every face, so a raion's area is the sum of
@@ -271,12 +271,16 @@ def simplify_coverage(finest, tolerance):
     owned = [[] for _ in finest]
     lost = 0.0
     for f in faces:
-        best, best_a = -1, 0.0
+        best, best_a, total = -1, 0.0, 0.0
         for g in tree.query(f):
             a = g.intersection(f).area
+            total += a
             if a > best_a:
                 best, best_a = index[id(g)], a
-        if best >= 0 and best_a >= 0.5 * f.area:
+        # a face mostly inside the units (a sliver between two crossing simplified arcs
+        # included) goes to the unit it overlaps most; one mostly outside (a bay that
+        # simplification closed) is dropped
+        if best >= 0 and total >= 0.5 * f.area:
             owned[best].append(f)
         else:
             lost += km2(f)
@@ -326,7 +330,7 @@ def main(argv):
         sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
         return 2
     geodata, ne_admin1, out_dir = argv[1:4]
-    tolerance = float(argv[4]) if len(argv) == 5 else 0.0005
+    tolerance = float(argv[4]) if len(argv) == 5 else 0.001
     oblasts, top = load_top(geodata, ne_admin1)
     assert sum(u["level"] == "raion" for u in top) == 136, "expected 136 raions"
     assert set(oblasts) == set(OBLASTS), "oblast set differs from the name table"
