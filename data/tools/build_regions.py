@@ -51,6 +51,7 @@ import glob
 import json
 import os
 import sys
+import warnings
 
 import pyproj
 from shapely.geometry import LineString, MultiPolygon, Polygon, mapping, shape
@@ -58,6 +59,7 @@ from shapely.ops import linemerge, polygonize, unary_union
 from shapely.strtree import STRtree
 
 GEOD = pyproj.Geod(ellps="WGS84")
+warnings.filterwarnings("ignore", message="STRtree will be changed")  # handled below
 MIN_REMAINDER_KM2 = 1.0
 
 # ISO code -> (English name, Natural Earth code used by frontline before)
@@ -272,11 +274,12 @@ def simplify_coverage(finest, tolerance):
     lost = 0.0
     for f in faces:
         best, best_a, total = -1, 0.0, 0.0
-        for g in tree.query(f):
-            a = g.intersection(f).area
+        for hit in tree.query(f):  # geometries (shapely 1.8) or their indices (2.x)
+            i = index[id(hit)] if hasattr(hit, "geom_type") else int(hit)
+            a = geoms[i].intersection(f).area
             total += a
             if a > best_a:
-                best, best_a = index[id(g)], a
+                best, best_a = i, a
         # a face mostly inside the units (a sliver between two crossing simplified arcs
         # included) goes to the unit it overlaps most; one mostly outside (a bay that
         # simplification closed) is dropped
