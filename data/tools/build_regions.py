@@ -16,9 +16,9 @@ Method, and why the levels nest exactly:
 1. The top units (136 raions, Kyiv, Sevastopol) are made a clean coverage:
    where two overlap, the first in code order keeps the overlap; holes of
    their union (gaps between neighbours) go to the neighbour sharing the
-   longest boundary with the hole.  Sevastopol, from Natural Earth, is cut
-   by the OSM raions around it and takes the gap between its Natural Earth
-   outline and them (it is fitted first, so that it, not Crimea, takes them).
+   longest boundary with the hole.  Sevastopol is Natural Earth's coast (its
+   Crimea and Sevastopol near Sevastopol) less the OSM raions of Crimea: it
+   fills the land between them up to the OSM border, and is fitted first.
 2. Inside each raion its hromadas are clipped to the raion and made a
    coverage the same way; what no hromada covers (the Chornobyl zone, water
    that OSM's hromadas leave out) becomes one unit per raion, "... outside
@@ -196,24 +196,28 @@ def load_top(geodata, ne_admin1):
                 en = p.get("name:en") if iso != "UA-43" else None
                 top.append(unit(p["katotth"], p["name:uk"], en, "raion", iso, iso,
                                 shape(f["geometry"])))
-    for f in json.load(open(ne_admin1, encoding="utf-8"))["features"]:
-        if f["properties"].get("iso_3166_2") == "UA-40":
-            top.append(unit(KATOTTH["UA-40"], SEVASTOPOL_UK, "Sevastopol", "oblast", "UA-40",
-                            "UA-40", shape(f["geometry"])))
+    ne = {f["properties"].get("iso_3166_2"): shape(f["geometry"])
+          for f in json.load(open(ne_admin1, encoding="utf-8"))["features"]
+          if f["properties"].get("iso_3166_2") in ("UA-40", "UA-43")}
+    top.append(unit(KATOTTH["UA-40"], SEVASTOPOL_UK, "Sevastopol", "oblast", "UA-40", "UA-40",
+                    ne["UA-40"]))
     oblasts["UA-40"] = SEVASTOPOL_UK
     top.sort(key=lambda u: (u["code"] == KATOTTH["UA-40"], u["code"]))
-    return oblasts, top
+    return oblasts, top, ne["UA-43"]
 
 
-def fit_sevastopol(top):
-    """Sevastopol (Natural Earth) minus the OSM raions, plus the thin gaps between them."""
+def fit_sevastopol(top, crimea_ne):
+    """Sevastopol: Natural Earth's Crimea and Sevastopol (the coast) near Natural Earth's
+    Sevastopol, less the OSM raions of Crimea (the land border); the piece holding most of
+    Natural Earth's Sevastopol.  Natural Earth's own Sevastopol-Crimea border runs several
+    km west of OSM's in the Baidar valley, which would leave a notch in the territory."""
     sev = top[-1]
-    others = unary_union([u["geom"] for u in top[:-1] if u["oblast"] == "UA-43"])
-    d = 0.01
-    closed = unary_union([others, sev["geom"]]).buffer(d).buffer(-d)
-    near = sev["geom"].buffer(d)
-    sev["geom"] = polygonal(unary_union([sev["geom"], closed.intersection(near)])
-                            .difference(others))
+    crimea = unary_union([u["geom"] for u in top[:-1] if u["oblast"] == "UA-43"])
+    w, s, e, n = sev["geom"].bounds
+    near = Polygon([(w - 0.1, s - 0.1), (e + 0.1, s - 0.1), (e + 0.1, n + 0.1), (w - 0.1, n + 0.1)])
+    land = unary_union([sev["geom"], crimea_ne]).intersection(near).difference(crimea)
+    pieces = parts_of(polygonal(land))
+    sev["geom"] = max(pieces, key=lambda p: p.intersection(sev["geom"]).area)
 
 
 def load_hromadas(geodata):
@@ -334,10 +338,10 @@ def main(argv):
         return 2
     geodata, ne_admin1, out_dir = argv[1:4]
     tolerance = float(argv[4]) if len(argv) == 5 else 0.001
-    oblasts, top = load_top(geodata, ne_admin1)
+    oblasts, top, crimea_ne = load_top(geodata, ne_admin1)
     assert sum(u["level"] == "raion" for u in top) == 136, "expected 136 raions"
     assert set(oblasts) == set(OBLASTS), "oblast set differs from the name table"
-    fit_sevastopol(top)
+    fit_sevastopol(top, crimea_ne)
     make_coverage(top)
     finest = finest_units(geodata, top)
     sys.stderr.write("build_regions: %d top units, %d finest units\n" % (len(top), len(finest)))
