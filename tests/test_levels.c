@@ -97,8 +97,8 @@ static void points(void)
         CHECK(!strcmp(ob, "UA-65"), "Kherson city at level %d: %s", l, ob);
     }
     /* Sevastopol's Baidar valley (Ternivka, a village of its Balaklava district), which
-     * Natural Earth's Sevastopol leaves out, and the city centre */
-    const double sev[][2] = {{44.5792, 33.7511}, {44.6167, 33.5254}};
+     * Natural Earth's Sevastopol leaves out, and the city */
+    const double sev[][2] = {{44.5792, 33.7511}, {44.60795, 33.52134}}; /* GeoNames */
     for (int i = 0; i < 2; i++) {
         int k = fl_regions_locate(ctx, lv[FL_LEVEL_OBLAST], sev[i][0], sev[i][1]);
         CHECK(k >= 0 && !strcmp(fl_regions_code(lv[FL_LEVEL_OBLAST], k), "UA-40"),
