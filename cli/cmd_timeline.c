@@ -9,26 +9,35 @@
 #include <unistd.h>
 
 static const char timeline_help[] =
-    "usage: frontline timeline FILE...|DIR [--regions SHP | --level L] [--places CSV]\n"
-    "                          [--profile FILE]\n"
+    "usage: frontline timeline FILE...|DIR... [--places CSV] [--profile P]\n"
+    "                          [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
     "                          [--jobs N] [--timing]\n"
-    "                          [--plot OUT.png|.svg|.pdf [--width PX]]\n"
+    "                          [--plot OUT.png|.svg|.pdf [--width PX]] [--gpkg OUT.gpkg]\n"
+    "                          [--snap-km KM]\n"
     "Orders the snapshots by time and gives, for each, the km² per status (as drawn, in the\n"
     "territory, per region), the transitions against the previous snapshot and the\n"
     "frontline length; then the change log of places (which place changed status between\n"
     "which two snapshots). --csv writes one row per snapshot; --place NAME prints one\n"
     "place's history. --plot charts the km² of each status over time and the regions that\n"
-    "changed most (snapshots of unknown time are left out). Only two snapshots are in\n"
+    "changed most. A file with no time in its name is an error (docs/times.md lists the\n"
+    "forms read). Only two snapshots are in\n"
     "memory at any time (per thread). --jobs N spreads the snapshots over N threads; the\n"
     "results are the same, printed when all are done. --timing prints the CPU seconds spent\n"
-    "per stage on stderr.\n"
+    "per stage on stderr. Folders are searched recursively; files whose names give the same\n"
+    "time are one map version (a day's layer files, e.g. ISW's YEAR/<Layer>/YYYYMMDD_*), and\n"
+    "such versions run on one thread.\n"
+    "\n"
+    "usage: frontline timeline --source PROFILE=PATH --source PROFILE=PATH ... [--csv OUT]\n"
+    "                          [--json] [--regions SHP]\n"
+    "Several sources' archives side by side (docs/compare.md): each PATH (a file or folder)\n"
+    "read with its PROFILE (a shipped profile's name, e.g. deepstate or isw, or a file); one\n"
+    "row per day, per source the km² that RU, none and UA hold in the territory in that\n"
+    "day's latest version (statuses mapped to sides by the profile's side=), empty where a\n"
+    "source has no version that day.\n"
+    "--gpkg adds the versions it lacks to a time-enabled GeoPackage (status layers, changed\n"
+    "pieces, areas, place periods; see docs/gpkg.md).\n"
     "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
-
-typedef struct paths {
-    char **v;
-    size_t n, cap;
-} paths;
 
 static int add_path(paths *p, const char *dir, const char *name)
 {
@@ -47,54 +56,113 @@ static int add_path(paths *p, const char *dir, const char *name)
     return 0;
 }
 
-static bool snapshot_name(const char *name)
+/* Adds the snapshot files in dir and, recursively, in its folders (ISW's layout is
+ * YEAR/<Layer>/YYYYMMDD_<Layer>.geojson); depth bounds the recursion. */
+static int walk(paths *p, const char *dir, int depth)
 {
-    const char *ext[] = {".geojson", ".json", ".shp", ".wkt"};
-    size_t n = strlen(name);
-    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++)
-        if (n > strlen(ext[i]) && !strcasecmp(name + n - strlen(ext[i]), ext[i]))
-            return true;
-    return false;
+    DIR *d = opendir(dir);
+    if (!d)
+        return fail_msg("%s: %m", dir);
+    struct dirent *e;
+    int rc = 0;
+    while (!rc && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t len = strlen(dir) + strlen(e->d_name) + 2;
+        char *sub = malloc(len);
+        struct stat st;
+        if (!sub)
+            rc = fail_msg("out of memory");
+        else if (snprintf(sub, len, "%s/%s", dir, e->d_name) && stat(sub, &st) != 0)
+            rc = fail_msg("%s: %m", sub);
+        else if (S_ISDIR(st.st_mode) && depth < 16)
+            rc = walk(p, sub, depth + 1);
+        else if (S_ISREG(st.st_mode) && fl_snapshot_file_name(e->d_name))
+            rc = add_path(p, dir, e->d_name);
+        free(sub);
+    }
+    closedir(d);
+    return rc;
 }
 
-static int collect(const options *o, paths *p)
+/* The list of extensions for messages: ".geojson, .json, ...". */
+static void extension_list(char *buf, size_t size)
 {
-    for (int i = 0; i < o->nargs; i++) {
+    buf[0] = '\0';
+    for (const char *const *e = fl_snapshot_extensions(); *e; e++)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", e == fl_snapshot_extensions()
+                                                                    ? "" : ", ", *e);
+}
+
+int collect_snapshots(const char *const *args, int nargs, paths *p)
+{
+    for (int i = 0; i < nargs; i++) {
         struct stat st;
-        if (stat(o->args[i], &st) != 0)
-            return fail_msg("%s: %m", o->args[i]);
-        if (!S_ISDIR(st.st_mode)) {
-            if (add_path(p, NULL, o->args[i]))
-                return 1;
-            continue;
-        }
-        DIR *d = opendir(o->args[i]);
-        if (!d)
-            return fail_msg("%s: %m", o->args[i]);
-        struct dirent *e;
-        int rc = 0;
-        while (!rc && (e = readdir(d)))
-            if (e->d_name[0] != '.' && snapshot_name(e->d_name))
-                rc = add_path(p, o->args[i], e->d_name);
-        closedir(d);
+        if (stat(args[i], &st) != 0)
+            return fail_msg("%s: %m", args[i]);
+        int rc = S_ISDIR(st.st_mode) ? walk(p, args[i], 0) : add_path(p, NULL, args[i]);
         if (rc)
             return rc;
     }
-    if (p->n == 0)
-        return fail_msg("timeline: no snapshot files (.geojson, .json, .shp, .wkt) given");
+    if (p->n == 0) {
+        char ext[128];
+        extension_list(ext, sizeof ext);
+        return fail_msg("timeline: no snapshot files (%s) given", ext);
+    }
     fl_timeline_sort_paths(p->v, p->n);
     return 0;
 }
 
-static void progress(size_t done, size_t total, const char *path)
+size_t version_files(const paths *p, size_t i)
 {
-    if (!isatty(2))
-        return;
-    int width = 30, filled = (int)(width * done / total);
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu %-40.40s", filled, "##############################",
-            width - filled, "", done, total, path);
-    if (done == total)
-        fputc('\n', stderr);
+    int64_t t = fl_time_parse(p->v[i]);
+    size_t n = 1;
+    while (t != FL_TIME_UNKNOWN && i + n < p->n && fl_time_parse(p->v[i + n]) == t)
+        n++;
+    return n;
+}
+
+/* The number of versions (snapshots, each of one or more files) in p. */
+static size_t versions(const paths *p)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < p->n; i += version_files(p, i))
+        count++;
+    return count;
+}
+
+/* The progress bar: on stderr when it is a terminal, drawn by the timeline's progress
+ * function after each version, and cleared before anything else is printed, so that the bar
+ * and the rows never share a line (stdout and stderr are often the same terminal). */
+typedef struct bar {
+    size_t total; /* versions of the run (fl_timeline_add reports 0: unknown to it) */
+    bool shown;
+} bar;
+
+static void bar_draw(void *arg, size_t done, size_t total, const char *path)
+{
+    bar *b = arg;
+    total = total ? total : b->total;
+    const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+    int width = 30, filled = total ? (int)(width * (done < total ? done : total) / total) : 0;
+    fprintf(stderr, "\r\033[K[%.*s%*s] %zu/%zu %.40s", filled,
+            "##############################", width - filled, "", done, total, name);
+    fflush(stderr);
+    b->shown = true;
+}
+
+static void bar_clear(bar *b)
+{
+    if (b->shown)
+        fputs("\r\033[K", stderr);
+    b->shown = false;
+}
+
+/* The error of a failed add, on a line of its own. */
+static int fail_after_bar(session *s, bar *b)
+{
+    bar_clear(b);
+    return fail(s->ctx);
 }
 
 /* CSV: one row per snapshot; columns from the first row's keys. */
@@ -146,8 +214,26 @@ static void print_changes(json_object *changes)
     printf("\nplace changes: %zu\n", json_object_array_length(changes));
     for (size_t i = 0; i < json_object_array_length(changes); i++) {
         json_object *c = json_object_array_get_idx(changes, i);
-        printf("  %-28s %-10s → %-10s between %s and %s\n", str(c, "name"), str(c, "from"),
-               str(c, "to"), str(c, "before"), str(c, "after"));
+        printf("  %-28s %-10s → %-10s between %s and %s\n", str(c, "name"), str(c, "status_from"),
+               str(c, "status_to"), str(c, "before"), str(c, "after"));
+    }
+}
+
+/* Lyman (48.986160 N, 37.803070 E)
+ *   2022-09-30T00:00:00Z  occupied
+ *   2022-10-04T00:00:00Z  liberated    (changed after 2022-09-30T00:00:00Z) */
+static void print_place(json_object *place)
+{
+    json_object *history;
+    history = member(place, "history");
+    printf("\n%s (%.6f N, %.6f E)\n", str(place, "name"), num(place, "lat"), num(place, "lon"));
+    for (size_t i = 0; i < json_object_array_length(history); i++) {
+        json_object *h = json_object_array_get_idx(history, i);
+        if (member(h, "previous_time"))
+            printf("  %-20s  %-10s  (changed after %s)\n", str(h, "time"), str(h, "status"),
+                   str(h, "previous_time"));
+        else
+            printf("  %-20s  %s\n", str(h, "time"), str(h, "status"));
     }
 }
 
@@ -166,32 +252,67 @@ static void print_snapshot(const options *o, FILE *csv, size_t i, const char *ro
     json_object_put(doc);
 }
 
+/* Runs the timeline over versions of several files, one after the other. */
+static int run_versions(session *s, const options *o, const paths *p, fl_timeline *tl,
+                        FILE *csv, bar *b)
+{
+    size_t row_index = 0;
+    for (size_t i = 0, n; i < p->n; i += n) {
+        char *row = NULL;
+        n = version_files(p, i);
+        if (fl_timeline_add_files(s->ctx, tl, (const char *const *)p->v + i, n, &row))
+            return fail_after_bar(s, b);
+        bar_clear(b);
+        print_snapshot(o, csv, row_index++, row);
+        fflush(stdout);
+        free(row);
+    }
+    return 0;
+}
+
 /* Runs the timeline: on this thread, writing rows as they come; on several, when all are
- * done. */
-static int run(session *s, const options *o, const paths *p, fl_timeline *tl, FILE *csv)
+ * done; versions of several files one after the other. */
+static int run_rows(session *s, const options *o, const paths *p, fl_timeline *tl,
+                    FILE *csv, bar *b)
 {
     if (o->json)
         printf("{\"snapshots\":[");
+    for (size_t i = 0; i < p->n; i++)
+        if (version_files(p, i) > 1)
+            return run_versions(s, o, p, tl, csv, b);
     char **rows = o->jobs > 1 ? calloc(p->n + 1, sizeof *rows) : NULL;
     int rc = 0;
     if (o->jobs > 1 && !rows)
         return fail_msg("out of memory");
     if (rows && fl_timeline_add_all(s->ctx, tl, p->v, p->n, o->jobs, rows))
-        rc = fail(s->ctx);
+        rc = fail_after_bar(s, b);
     for (size_t i = 0; i < p->n && !rc; i++) {
         char *row = rows ? rows[i] : NULL;
-        progress(i, p->n, p->v[i]);
         if (!rows && fl_timeline_add(s->ctx, tl, p->v[i], &row))
-            rc = fail(s->ctx);
-        else
+            rc = fail_after_bar(s, b);
+        else {
+            bar_clear(b);
             print_snapshot(o, csv, i, row);
+            fflush(stdout);
+        }
         if (!rows)
             free(row);
     }
     for (size_t i = 0; rows && i < p->n; i++)
         free(rows[i]);
     free(rows);
-    progress(p->n, p->n, "");
+    return rc;
+}
+
+/* run_rows with the progress bar on a terminal. */
+static int run(session *s, const options *o, const paths *p, fl_timeline *tl, FILE *csv)
+{
+    bar b = {.total = versions(p)};
+    if (isatty(2))
+        fl_timeline_set_progress(tl, bar_draw, &b);
+    int rc = run_rows(s, o, p, tl, csv, &b);
+    bar_clear(&b);
+    fl_timeline_set_progress(tl, NULL, NULL);
     return rc;
 }
 
@@ -213,9 +334,12 @@ int cmd_timeline(int argc, char **argv)
     paths p = {0};
     fl_timeline *tl = NULL;
     FILE *csv = NULL;
-    int rc = parse_options(argc, argv, &o, "timeline");
+    int rc = parse_options(argc, argv, &o, "timeline", timeline_help);
     if (rc)
         return rc;
+    if (o.nsources && !o.help)
+        return o.nargs ? fail_msg("timeline: give FILE/DIR or --source, not both") + 1
+                       : timeline_sources(&o);
     if (o.help || o.nargs < 1) {
         fputs(timeline_help, o.help ? stdout : stderr);
         return o.help ? 0 : 2;
@@ -223,7 +347,8 @@ int cmd_timeline(int argc, char **argv)
     const char *plot[] = {o.plot};
     if ((rc = check_picture_paths(plot, 1)))
         return rc;
-    if (!(rc = collect(&o, &p)) && !(rc = session_open(&s, &o, true, true))) {
+    if (!(rc = collect_snapshots(o.args, o.nargs, &p)) &&
+        !(rc = session_open(&s, &o, true, true))) {
         int place = o.place ? fl_places_find(s.places, o.place) : -1;
         if (o.place && place < 0)
             rc = fail_msg("timeline: no place called '%s'", o.place);
@@ -239,16 +364,16 @@ int cmd_timeline(int argc, char **argv)
             rc = fail(s.ctx);
         if (!rc && o.json)
             printf("],\"%s\":%s}\n", place >= 0 ? "place" : "changes", json);
-        else if (!rc && place >= 0)
-            puts(json);
         else if (!rc) {
             json_object *doc = json_tokener_parse(json);
-            print_changes(doc);
+            (place >= 0 ? print_place : print_changes)(doc);
             json_object_put(doc);
         }
         free(json);
         if (!rc && o.timing)
             print_timing(tl);
+        if (!rc && o.gpkg)
+            rc = write_gpkg(&s, &o, &p);
         fl_chart_options co = {.width = o.width};
         if (!rc && o.plot && fl_chart_write(s.ctx, fl_timeline_chart(tl), &co, o.plot))
             rc = fail(s.ctx);
@@ -257,8 +382,13 @@ int cmd_timeline(int argc, char **argv)
     session_close(&s);
     if (csv && fclose(csv) != 0 && !rc)
         rc = fail_msg("%s: write error", o.csv);
-    for (size_t i = 0; i < p.n; i++)
-        free(p.v[i]);
-    free(p.v);
+    paths_free(&p);
     return rc;
+}
+
+void paths_free(paths *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i]);
+    free(p->v);
 }
