@@ -108,9 +108,20 @@ class TestLoading(unittest.TestCase):
         r = frontline.Regions()
         self.assertEqual(len(r), 27)
         self.assertEqual(r["UA-DT"].name, "Donetsk Oblast")
-        self.assertEqual(r.find("UA-14"), r.find("UA-DT"))  # the "iso" attribute too
+        # codes are ISO 3166-2; the Natural Earth codes of before and KATOTTH are aliases
+        self.assertEqual(r.find("UA-14"), r.find("UA-DT"))
+        self.assertEqual(r.find("UA80000000000093317"), r.find("UA-30"))  # Kyiv by KATOTTH
         self.assertEqual(r.attr("UA-DT", "name_uk"), "Донецька область")
-        self.assertEqual(r.locate(48.0159, 37.8028), "UA-DT")  # Donetsk
+        self.assertEqual(r.locate(48.0159, 37.8028), "UA-14")  # Donetsk
+        self.assertEqual(r.level, "oblast")
+        self.assertEqual(r.parent("UA-14"), "")
+        raions = frontline.Regions(level="raion")
+        self.assertEqual(raions.level, "raion")
+        self.assertEqual(sum(raions.attr(i, "level") == "raion" for i in range(len(raions))), 136)
+        k = raions.locate(46.6354, 32.6169)  # Kherson city
+        self.assertEqual(raions.parent(k), "UA-65")
+        with self.assertRaises(ValueError):
+            frontline.Regions(level="county")
         self.assertIsNone(r.locate(0, 0))
         self.assertAlmostEqual(sum(x.area_km2 for x in r) / r.territory_km2, 1, places=6)
         fc = r.to_geojson()

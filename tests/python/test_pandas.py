@@ -36,8 +36,9 @@ class TestTimelineFrames(unittest.TestCase):
             t = pd.Timestamp(row["time"])
             for st, km2 in row["territory_km2"].items():
                 self.assertEqual(terr.loc[t, st], km2)
-        dt = df[(df.region == "UA-DT") & (df.status == "occupied")]["km2"].tolist()
-        self.assertEqual(dt, [r["regions"]["UA-DT"]["occupied"] for r in rows])
+        dt = df[(df.region == "UA-14") & (df.status == "occupied")]["km2"].tolist()
+        self.assertEqual(dt, [next(x for x in r["regions"] if x["code"] == "UA-14")
+                              ["status_km2"]["occupied"] for r in rows])
 
     def test_changes(self):
         ch = self.changes
