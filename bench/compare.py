@@ -11,6 +11,8 @@ import sys
 
 fl, ours_path, ref_path = sys.argv[1:4]
 ours = json.load(open(ours_path))["snapshots"]
+for o in ours:  # timeline rows list region objects; the reference keys them by code
+    o["regions"] = {r["code"]: r["status_km2"] for r in o["regions"]}
 ref = [json.loads(line) for line in open(ref_path)]
 bad = checked = 0
 
@@ -28,7 +30,7 @@ explained = 0  # per-region differences no larger than the region outline's own
 
 def outline(o, r, code):
     """How much the region's outline measures differently in the two pipelines: frontline
-    takes Natural Earth's edges as longitude/latitude lines, pyproj as geodesics."""
+    takes the regions' edges as longitude/latitude lines, pyproj as geodesics."""
     return abs(sum(o["regions"][code].values()) - sum(r["regions"][code].values()))
 
 

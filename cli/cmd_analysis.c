@@ -17,10 +17,11 @@ static const char diff_help[] =
     "whose status changed. --geojson writes the changed pieces (from, to, km2, region).\n"
     "--png, --svg, --pdf OUT draw the map of the change (as `frontline render A --diff B`;\n"
     "--region, --bbox, --width and --no-labels apply).\n"
-    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n"
+    "A or B may be several files of one map version joined by commas (A1.geojson,A2.geojson).\n";
 
 static const char status_help[] =
-    "usage: frontline status SNAPSHOT [--point LAT,LON ...] [--places CSV] [--profile FILE]\n"
+    "usage: frontline status SNAPSHOT... [--point LAT,LON ...] [--places CSV] [--profile FILE]\n"
     "                        [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
     "                        [--time T] [--json]\n"
     "                        [--snap-km KM]\n"
@@ -31,7 +32,7 @@ static const char status_help[] =
     "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char claims_help[] =
-    "usage: frontline claims SNAPSHOT [--claims CSV] [--profile FILE] [--time T]\n"
+    "usage: frontline claims SNAPSHOT... [--claims CSV] [--profile FILE] [--time T]\n"
     "                        [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
     "                        [--geojson OUT.geojson] [--json]\n"
     "                        [--snap-km KM]\n"
@@ -43,7 +44,7 @@ static const char claims_help[] =
     "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char front_help[] =
-    "usage: frontline front SNAPSHOT [--tolerance KM] [--profile FILE] [--time T]\n"
+    "usage: frontline front SNAPSHOT... [--tolerance KM] [--profile FILE] [--time T]\n"
     "                       [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
     "                       [--geojson OUT.geojson] [--json]\n"
     "                       [--snap-km KM]\n"

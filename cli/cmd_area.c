@@ -13,17 +13,20 @@ static const char info_help[] =
     "nzz) that classifies every polygon, or says that none fits.\n";
 
 static const char area_help[] =
-    "usage: frontline area SNAPSHOT [--regions SHP|GEOJSON] [--code-field F] [--name-field F]\n"
-    "                      [--level L] [--profile FILE] [--time T] [--json]\n"
-    "                      [--snap-km KM]\n"
+    "usage: frontline area SNAPSHOT... [--regions SHP|GEOJSON] [--code-field F]\n"
+    "                      [--name-field F] [--level L] [--profile NAME|FILE] [--time T]\n"
+    "                      [--json] [--snap-km KM]\n"
     "Area by status on the WGS84 ellipsoid: as drawn (unclipped), within the territory (the\n"
     "union of the regions, default the embedded Ukrainian oblasts) and per region.\n"
-    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n"
+    "Several files (or one argument A,B,...) are one map version, e.g. a day's ISW layers\n"
+    "(docs/sources.md); --profile amk|deepstate|isw|nzz names a shipped profile.\n";
 
 static const char convert_help[] =
     "usage: frontline convert IN OUT\n"
     "Converts between GeoJSON (.geojson/.json), ESRI shapefile (.shp) and WKT (.wkt), by\n"
-    "extension, keeping every feature and attribute.\n";
+    "extension, keeping every feature and attribute; KML, KMZ, Esri JSON and wrapped GeoJSON\n"
+    "are read too.\n";
 
 int cmd_info(int argc, char **argv)
 {

@@ -122,15 +122,47 @@ size_t version_files(const paths *p, size_t i)
     return n;
 }
 
-static void progress(size_t done, size_t total, const char *path)
+/* The number of versions (snapshots, each of one or more files) in p. */
+static size_t versions(const paths *p)
 {
-    if (!isatty(2))
-        return;
-    int width = 30, filled = (int)(width * done / total);
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu %-40.40s", filled, "##############################",
-            width - filled, "", done, total, path);
-    if (done == total)
-        fputc('\n', stderr);
+    size_t count = 0;
+    for (size_t i = 0; i < p->n; i += version_files(p, i))
+        count++;
+    return count;
+}
+
+/* The progress bar: on stderr when it is a terminal, drawn by the timeline's progress
+ * function after each version, and cleared before anything else is printed, so that the bar
+ * and the rows never share a line (stdout and stderr are often the same terminal). */
+typedef struct bar {
+    size_t total; /* versions of the run (fl_timeline_add reports 0: unknown to it) */
+    bool shown;
+} bar;
+
+static void bar_draw(void *arg, size_t done, size_t total, const char *path)
+{
+    bar *b = arg;
+    total = total ? total : b->total;
+    const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+    int width = 30, filled = total ? (int)(width * (done < total ? done : total) / total) : 0;
+    fprintf(stderr, "\r\033[K[%.*s%*s] %zu/%zu %.40s", filled,
+            "##############################", width - filled, "", done, total, name);
+    fflush(stderr);
+    b->shown = true;
+}
+
+static void bar_clear(bar *b)
+{
+    if (b->shown)
+        fputs("\r\033[K", stderr);
+    b->shown = false;
+}
+
+/* The error of a failed add, on a line of its own. */
+static int fail_after_bar(session *s, bar *b)
+{
+    bar_clear(b);
+    return fail(s->ctx);
 }
 
 /* CSV: one row per snapshot; columns from the first row's keys. */
@@ -222,51 +254,65 @@ static void print_snapshot(const options *o, FILE *csv, size_t i, const char *ro
 
 /* Runs the timeline over versions of several files, one after the other. */
 static int run_versions(session *s, const options *o, const paths *p, fl_timeline *tl,
-                        FILE *csv)
+                        FILE *csv, bar *b)
 {
     size_t row_index = 0;
     for (size_t i = 0, n; i < p->n; i += n) {
         char *row = NULL;
         n = version_files(p, i);
-        progress(i, p->n, p->v[i]);
         if (fl_timeline_add_files(s->ctx, tl, (const char *const *)p->v + i, n, &row))
-            return fail(s->ctx);
+            return fail_after_bar(s, b);
+        bar_clear(b);
         print_snapshot(o, csv, row_index++, row);
+        fflush(stdout);
         free(row);
     }
-    progress(p->n, p->n, "");
     return 0;
 }
 
 /* Runs the timeline: on this thread, writing rows as they come; on several, when all are
- * done. */
-static int run(session *s, const options *o, const paths *p, fl_timeline *tl, FILE *csv)
+ * done; versions of several files one after the other. */
+static int run_rows(session *s, const options *o, const paths *p, fl_timeline *tl,
+                    FILE *csv, bar *b)
 {
     if (o->json)
         printf("{\"snapshots\":[");
     for (size_t i = 0; i < p->n; i++)
         if (version_files(p, i) > 1)
-            return run_versions(s, o, p, tl, csv);
+            return run_versions(s, o, p, tl, csv, b);
     char **rows = o->jobs > 1 ? calloc(p->n + 1, sizeof *rows) : NULL;
     int rc = 0;
     if (o->jobs > 1 && !rows)
         return fail_msg("out of memory");
     if (rows && fl_timeline_add_all(s->ctx, tl, p->v, p->n, o->jobs, rows))
-        rc = fail(s->ctx);
+        rc = fail_after_bar(s, b);
     for (size_t i = 0; i < p->n && !rc; i++) {
         char *row = rows ? rows[i] : NULL;
-        progress(i, p->n, p->v[i]);
         if (!rows && fl_timeline_add(s->ctx, tl, p->v[i], &row))
-            rc = fail(s->ctx);
-        else
+            rc = fail_after_bar(s, b);
+        else {
+            bar_clear(b);
             print_snapshot(o, csv, i, row);
+            fflush(stdout);
+        }
         if (!rows)
             free(row);
     }
     for (size_t i = 0; rows && i < p->n; i++)
         free(rows[i]);
     free(rows);
-    progress(p->n, p->n, "");
+    return rc;
+}
+
+/* run_rows with the progress bar on a terminal. */
+static int run(session *s, const options *o, const paths *p, fl_timeline *tl, FILE *csv)
+{
+    bar b = {.total = versions(p)};
+    if (isatty(2))
+        fl_timeline_set_progress(tl, bar_draw, &b);
+    int rc = run_rows(s, o, p, tl, csv, &b);
+    bar_clear(&b);
+    fl_timeline_set_progress(tl, NULL, NULL);
     return rc;
 }
 

@@ -16,9 +16,9 @@
 /* The shipped profile files, sorted by name (caller frees each and the array). */
 static int shipped(char ***names, char *dir, size_t size)
 {
-    char buf[4096];
-    snprintf(dir, size, "%s", dirname(strcpy(buf, data_path("profiles/deepstate.profile", buf,
-                                                            sizeof buf))));
+    char buf[4096], copy[4096];
+    snprintf(copy, sizeof copy, "%s", data_path("profiles/deepstate.profile", buf, sizeof buf));
+    snprintf(dir, size, "%s", dirname(copy));
     DIR *d = opendir(dir);
     int n = 0;
     *names = NULL;

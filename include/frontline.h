@@ -14,6 +14,9 @@
  *    ellipsoid (geodesic, as GeographicLib computes them); lengths are geodesic km.
  *  - Strings returned by accessors belong to the object and live as long as it does.
  *    Strings returned through a char ** "out" parameter are the caller's: free() them.
+ *  - The fl_X_geojson calls give in memory the GeoJSON FeatureCollection (RFC 7946: WGS84
+ *    longitude/latitude, i.e. EPSG:4326) that the matching fl_X_write writes to a file, for
+ *    bindings that want no temporary file; *geojson is set only on success.
  *
  * The data flow is one way: read -> classify (by a profile) -> normalise (valid polygons,
  * statuses made exclusive by precedence) -> analyse (areas, diff, places, claims, front,
@@ -184,6 +187,8 @@ int fl_regions_set_snap_km(fl_ctx *ctx, fl_regions *regions, double km);
 double fl_regions_snap_km(const fl_regions *regions);
 /* Writes the regions as GeoJSON (.geojson/.json) or a shapefile (.shp), by extension. */
 int fl_regions_write(fl_ctx *ctx, const fl_regions *regions, const char *path);
+/* The regions as a GeoJSON FeatureCollection in memory (their attributes as properties). */
+int fl_regions_geojson(fl_ctx *ctx, const fl_regions *regions, char **geojson);
 
 /* ---------------------------------------------------------------------------------------
  * Snapshots: one map version, classified
@@ -201,12 +206,16 @@ typedef struct fl_counts {
     long total, classified, ignored, unclassified, no_polygon, repaired;
 } fl_counts;
 
-/* Loads and classifies a snapshot. The format is recognised from the content and extension:
- * DeepStateMap multi-layer GeoJSON, single-layer GeoJSON (features without properties),
- * a shapefile with a status attribute, or WKT (.wkt: one geometry per line, optionally
- * "STATUS;" or a JSON object of properties and ';' before it). The time comes from the file name (fl_time_parse) or is
- * FL_TIME_UNKNOWN; fl_snapshot_set_time overrides it (FL_TIME_UNKNOWN or a time within
- * [FL_TIME_MIN, FL_TIME_MAX]).
+/* Loads and classifies a snapshot. The format is recognised from the extension and content
+ * (fl_snapshot_extensions): DeepStateMap multi-layer GeoJSON, single-layer GeoJSON, GeoJSON
+ * wrapped in a JSON document (the profile's "wrapped" member, or the only member holding
+ * GeoJSON), Esri JSON (an ArcGIS FeatureServer query answer, f=json), KML or KMZ (each
+ * Placemark a feature: name, folder, styleUrl, fill, ExtendedData), a shapefile with a status
+ * attribute, or WKT (.wkt: one geometry per line, optionally "STATUS;" or a JSON object of
+ * properties and ';' before it). The time
+ * comes from the property the profile names ("time property="), else from the file name
+ * (fl_time_parse), else is FL_TIME_UNKNOWN; fl_snapshot_set_time overrides it
+ * (FL_TIME_UNKNOWN or a time within [FL_TIME_MIN, FL_TIME_MAX]).
  * The profile must outlive the snapshot. */
 int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      fl_snapshot **out);
@@ -214,13 +223,14 @@ int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
  * classified as one snapshot: every file's features with the profile, each file's with the
  * pseudo-fields "file" (its base name), "folder" (its folder's name) and "layer" (its base
  * name without extension) that rules may match where a feature has no property of that name.
- * The time is the latest one the file names give. fl_snapshot_path gives the paths joined by
+ * The time is the latest one the files give. fl_snapshot_path gives the paths joined by
  * commas. fl_snapshot_open is this with n == 1. */
 int fl_snapshot_open_files(fl_ctx *ctx, const char *const *paths, size_t n,
                            const fl_profile *profile, fl_snapshot **out);
 void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *snap);
 const char *fl_snapshot_path(const fl_snapshot *snap);
-/* "deepstate", "single-layer", "shapefile" or "wkt". */
+/* "deepstate", "single-layer", "geojson", "wrapped", "esri", "kml", "kmz", "shapefile" or
+ * "wkt" (of the first file). */
 const char *fl_snapshot_kind(const fl_snapshot *snap);
 int64_t fl_snapshot_time(const fl_snapshot *snap);
 void fl_snapshot_set_time(fl_snapshot *snap, int64_t unix_time);
@@ -241,6 +251,10 @@ long fl_snapshot_outside(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions 
  * Reading the file back with the same profile gives the same layers (GeoJSON: to 1 cm,
  * coordinates having 7 decimals, rings oriented as RFC 7946 asks). */
 int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *snap, const char *path);
+/* The status layers as a GeoJSON FeatureCollection in memory: one feature per drawn status
+ * (all but the default one), in precedence order, property "status"; as fl_snapshot_write
+ * writes a .geojson file. */
+int fl_snapshot_geojson(fl_ctx *ctx, const fl_snapshot *snap, char **geojson);
 
 /* The file name extensions a snapshot is read from (".geojson", ".json", ".kml", ".kmz",
  * ".shp", ".wkt"), NULL-terminated; and whether a path ends in one (case-insensitive). */
@@ -355,6 +369,9 @@ void fl_diff_piece(const fl_diff *diff, int i, fl_piece *out);
 int fl_diff_json(fl_ctx *ctx, const fl_diff *diff, char **json);
 /* Writes the changed pieces as GeoJSON (properties status_from, status_to, km2, region). */
 int fl_diff_write(fl_ctx *ctx, const fl_diff *diff, const char *path);
+/* The changed pieces as a GeoJSON FeatureCollection in memory, largest first (the order of
+ * fl_diff_piece), as fl_diff_write writes them. */
+int fl_diff_geojson(fl_ctx *ctx, const fl_diff *diff, char **geojson);
 
 /* ---------------------------------------------------------------------------------------
  * Comparing sources: two maps of the same day side by side (docs/compare.md)
@@ -398,6 +415,11 @@ int fl_claims_count(const fl_claims *claims);
  * polygons there. */
 int fl_claims_json(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
                    const fl_claims *claims, const char *geojson_path, char **json);
+/* The claimed-but-not-held ground in memory, as fl_claims_json writes it to geojson_path: a
+ * GeoJSON FeatureCollection with one feature per claim in force at the snapshot's time (the
+ * claimed region minus the claimant's layers; properties claimant, declared, region, km2). */
+int fl_claims_geojson(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
+                      const fl_claims *claims, char **geojson);
 
 /* ---------------------------------------------------------------------------------------
  * The frontline
@@ -416,6 +438,9 @@ double fl_front_piece_km(const fl_front *front, int i);
  * pieces_total. */
 int fl_front_json(fl_ctx *ctx, const fl_front *front, char **json);
 int fl_front_write(fl_ctx *ctx, const fl_front *front, const char *path);
+/* The frontline in memory, as fl_front_write writes it: a GeoJSON FeatureCollection of one
+ * feature (a LineString or MultiLineString; properties length_km, pieces). */
+int fl_front_geojson(fl_ctx *ctx, const fl_front *front, char **geojson);
 
 /* ---------------------------------------------------------------------------------------
  * Timelines over archives
@@ -434,6 +459,17 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
 /* The same for a map version published as n files (see fl_snapshot_open_files). */
 int fl_timeline_add_files(fl_ctx *ctx, fl_timeline *tl, const char *const *paths, size_t n,
                           char **row_json);
+/* Progress of a timeline: called once after each snapshot (a version, with
+ * fl_timeline_add_files) is added successfully, with done the snapshots finished so far and
+ * path the one just finished (a version's first file). In
+ * fl_timeline_add_all, done counts from 1 to n over that call and total is n; the calls come
+ * from the worker threads as well as the calling one, but one at a time (serialised by a
+ * mutex) and with done increasing by one each call, so the function needs no locking of its
+ * own; it must not use the timeline or its context. In fl_timeline_add, done counts the
+ * snapshots added to the timeline so far and total is 0 (unknown to the library). */
+typedef void (*fl_progress_fn)(void *userdata, size_t done, size_t total, const char *path);
+/* Sets (fn NULL: removes) the timeline's progress function and its userdata. */
+void fl_timeline_set_progress(fl_timeline *tl, fl_progress_fn fn, void *userdata);
 /* Adds n snapshots (in time order), as n calls of fl_timeline_add would, on up to jobs threads:
  * the snapshots are cut into contiguous runs of about equal cost (a first pass reads their
  * texts and counts the bytes each would parse after the one before it), each run after the

@@ -210,7 +210,7 @@ static json_object *outside_json(const report *rp, const char *claimant)
 }
 
 /* Claimed regions minus the claimant's layers, as GeoJSON. */
-static int write_not_held(const report *rp, const char *path)
+static int write_not_held(const report *rp, fl_geojson_sink to)
 {
     fl_ctx *ctx = rp->ctx;
     const fl_snapshot *s = rp->s;
@@ -244,7 +244,7 @@ static int write_not_held(const report *rp, const char *path)
         count++;
     }
     if (!rc)
-        rc = fl_write_geojson_layers(ctx, path, (size_t)count, g, props);
+        rc = fl_write_geojson_layers(ctx, to, (size_t)count, g, props);
     for (int i = 0; i < count; i++) {
         GEOSGeom_destroy_r(ctx->geos, g[i]);
         json_object_put(props[i]);
@@ -272,7 +272,7 @@ int fl_claims_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
     report rp = {ctx, s, r, c, cached ? cached + s->nstatus : NULL}; /* skip the territory row */
     int rc = rp.km2 ? FL_OK : ctx->err;
     if (!rc && geojson_path)
-        rc = write_not_held(&rp, geojson_path);
+        rc = write_not_held(&rp, (fl_geojson_sink){.path = geojson_path});
     if (rc)
         return rc;
     json_object *doc = fl_snapshot_head_json(s), *claims = json_object_new_array();
@@ -295,4 +295,13 @@ int fl_claims_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
     json_object_object_add(doc, "claims", claims);
     json_object_object_add(doc, "outside_claims", outside);
     return fl_json_out(ctx, doc, json);
+}
+
+int fl_claims_geojson(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
+                      const fl_claims *c, char **geojson)
+{
+    if (c->regions_serial != r->serial)
+        return fl_error(ctx, FL_EARG, "claims: read with other regions than the ones given");
+    report rp = {ctx, s, r, c, NULL}; /* the ground not held needs no areas by region */
+    return write_not_held(&rp, (fl_geojson_sink){.text = geojson});
 }

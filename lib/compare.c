@@ -326,7 +326,7 @@ int fl_compare_write(fl_ctx *ctx, const fl_compare *c, const char *path)
         geoms[i] = c->pieces[i].geom;
     }
     if (!rc)
-        rc = fl_write_geojson_layers(ctx, path, n, geoms, props);
+        rc = fl_write_geojson_layers(ctx, (fl_geojson_sink){.path = path}, n, geoms, props);
     for (size_t i = 0; props && i < n; i++)
         json_object_put(props[i]);
     free(props);

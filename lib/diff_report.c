@@ -115,7 +115,8 @@ int fl_diff_json(fl_ctx *ctx, const fl_diff *d, char **json)
     return fl_json_out(ctx, doc, json);
 }
 
-int fl_diff_write(fl_ctx *ctx, const fl_diff *d, const char *path)
+/* The changed pieces, largest first, as a FeatureCollection to a sink. */
+static int pieces_geojson(fl_ctx *ctx, const fl_diff *d, fl_geojson_sink to)
 {
     json_object **props = fl_calloc(ctx, (size_t)(d->npieces + 1), sizeof *props);
     GEOSGeometry **geoms = fl_calloc(ctx, (size_t)(d->npieces + 1), sizeof *geoms);
@@ -126,10 +127,20 @@ int fl_diff_write(fl_ctx *ctx, const fl_diff *d, const char *path)
         geoms[i] = d->piece_geom[k];
     }
     if (!rc)
-        rc = fl_write_geojson_layers(ctx, path, (size_t)d->npieces, geoms, props);
+        rc = fl_write_geojson_layers(ctx, to, (size_t)d->npieces, geoms, props);
     for (int i = 0; props && i < d->npieces; i++)
         json_object_put(props[i]);
     free(props);
     free(geoms);
     return rc;
+}
+
+int fl_diff_write(fl_ctx *ctx, const fl_diff *d, const char *path)
+{
+    return pieces_geojson(ctx, d, (fl_geojson_sink){.path = path});
+}
+
+int fl_diff_geojson(fl_ctx *ctx, const fl_diff *d, char **geojson)
+{
+    return pieces_geojson(ctx, d, (fl_geojson_sink){.text = geojson});
 }

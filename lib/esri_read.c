@@ -61,8 +61,28 @@ static int check_wgs84(fl_ctx *ctx, const char *path, json_object *doc)
     return FL_OK;
 }
 
-/* A ring's points as a GEOS sequence (closed, at least 4 points) and its signed area (> 0:
- * counter-clockwise). NULL with the error recorded. */
+static bool is_number(json_object *v)
+{
+    return json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int);
+}
+
+/* Point p as x, y: FL_OK, or the error (not [x, y] numbers, out of range, vertex limit). */
+static int point_xy(esri *e, json_object *p, double *x, double *y)
+{
+    json_object *jx = json_object_array_get_idx(p, 0), *jy = json_object_array_get_idx(p, 1);
+    if (!json_object_is_type(p, json_type_array) || !is_number(jx) || !is_number(jy))
+        return bad(e, FL_EGEOM, "a point is not [x, y] numbers");
+    *x = json_object_get_double(jx);
+    *y = json_object_get_double(jy);
+    if (!(fabs(*x) <= 180 && fabs(*y) <= 90)) /* NaN too */
+        return bad(e, FL_EGEOM, "a point is outside longitude ±180, latitude ±90");
+    if (++e->vertices > e->ctx->limits[FL_LIMIT_VERTICES])
+        return bad(e, FL_ELIMIT, "more vertices than the vertex limit");
+    return FL_OK;
+}
+
+/* A ring's points as a GEOS sequence (closed, at least 4 points) and its signed area by the
+ * shoelace formula (> 0: counter-clockwise). NULL with the error recorded. */
 static GEOSCoordSequence *ring_points(esri *e, json_object *ring, double *signed_area)
 {
     size_t n = json_object_is_type(ring, json_type_array) ? json_object_array_length(ring) : 0;
@@ -71,37 +91,30 @@ static GEOSCoordSequence *ring_points(esri *e, json_object *ring, double *signed
         return NULL;
     }
     GEOSCoordSequence *cs = GEOSCoordSeq_create_r(e->ctx->geos, (unsigned)n, 2);
-    double x0 = 0, y0 = 0, px = 0, py = 0, twice = 0;
-    for (size_t i = 0; cs && i < n; i++) {
-        json_object *p = json_object_array_get_idx(ring, i);
-        json_object *jx = json_object_array_get_idx(p, 0), *jy = json_object_array_get_idx(p, 1);
-        double x = jx ? json_object_get_double(jx) : NAN, y = jy ? json_object_get_double(jy) : NAN;
-        bool number = json_object_is_type(p, json_type_array) &&
-                      (json_object_is_type(jx, json_type_double) || json_object_is_type(jx, json_type_int)) &&
-                      (json_object_is_type(jy, json_type_double) || json_object_is_type(jy, json_type_int));
-        const char *why = !number                          ? "a point is not [x, y] numbers"
-                          : !(fabs(x) <= 180 && fabs(y) <= 90) ? "a point is outside longitude ±180, latitude ±90"
-                          : ++e->vertices > e->ctx->limits[FL_LIMIT_VERTICES]
-                              ? "more vertices than the vertex limit" : NULL;
-        if (why) {
-            bad(e, !number || fabs(x) > 180 || fabs(y) > 90 || !isfinite(x) ? FL_EGEOM : FL_ELIMIT, why);
+    if (!cs) {
+        fl_geos_error(e->ctx, "coordinate sequence");
+        return NULL;
+    }
+    double x0 = 0, y0 = 0, px = 0, py = 0, x = 0, y = 0, twice = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (point_xy(e, json_object_array_get_idx(ring, i), &x, &y)) {
             GEOSCoordSeq_destroy_r(e->ctx->geos, cs);
             return NULL;
         }
-        if (i == 0)
-            x0 = x, y0 = y;
-        else
-            twice += px * y - x * py;
-        px = x, py = y;
+        if (i == 0) {
+            x0 = x;
+            y0 = y;
+        }
+        twice += px * y - x * py; /* 0 for the first point: px = py = 0 */
+        px = x;
+        py = y;
         GEOSCoordSeq_setXY_r(e->ctx->geos, cs, (unsigned)i, x, y);
     }
-    if (cs && (px != x0 || py != y0)) {
+    if (px != x0 || py != y0) {
         bad(e, FL_EGEOM, "a ring is not closed (its last point differs from its first)");
         GEOSCoordSeq_destroy_r(e->ctx->geos, cs);
         return NULL;
     }
-    if (!cs)
-        fl_geos_error(e->ctx, "coordinate sequence");
     *signed_area = twice / 2;
     return cs;
 }

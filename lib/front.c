@@ -328,12 +328,23 @@ int fl_front_json(fl_ctx *ctx, const fl_front *f, char **json)
     return fl_json_out(ctx, doc, json);
 }
 
-int fl_front_write(fl_ctx *ctx, const fl_front *f, const char *path)
+/* The frontline as a FeatureCollection of one feature to a sink. */
+static int front_geojson(fl_ctx *ctx, const fl_front *f, fl_geojson_sink to)
 {
     json_object *props = json_object_new_object();
     json_object_object_add(props, "front_km", fl_json_num(f->km, 3));
     json_object_object_add(props, "pieces_total", json_object_new_int(f->n));
-    int rc = fl_write_geojson_layers(ctx, path, 1, &f->line, &props);
+    int rc = fl_write_geojson_layers(ctx, to, 1, &f->line, &props);
     json_object_put(props);
     return rc;
+}
+
+int fl_front_write(fl_ctx *ctx, const fl_front *f, const char *path)
+{
+    return front_geojson(ctx, f, (fl_geojson_sink){.path = path});
+}
+
+int fl_front_geojson(fl_ctx *ctx, const fl_front *f, char **geojson)
+{
+    return front_geojson(ctx, f, (fl_geojson_sink){.text = geojson});
 }

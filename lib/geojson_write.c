@@ -7,7 +7,11 @@
  * that 6 decimals are about 10 cm (section 11.2); so geometries are written here, walking
  * GEOS' coordinate sequences: every coordinate with at most 7 decimals (about 1 cm, well
  * under the maps' own resolution; trailing zeros dropped), every ring turned the RFC's way.
- * A polygon read back is the same polygon (orientation is not part of its meaning). */
+ * A polygon read back is the same polygon (orientation is not part of its meaning).
+ *
+ * One writer serves both sinks: a file (written under a temporary name and renamed into
+ * place, output.c) and memory (open_memstream, for the fl_*_geojson calls that hand the text
+ * to bindings), so the two cannot drift apart. */
 #include "internal.h"
 
 #include <assert.h>
@@ -157,20 +161,53 @@ static int write_feature(fl_ctx *ctx, FILE *f, const GEOSGeometry *g, json_objec
     return rc;
 }
 
-int fl_write_geojson_layers(fl_ctx *ctx, const char *path, size_t n,
+/* The FeatureCollection onto an open stream. */
+static int write_collection(fl_ctx *ctx, FILE *f, size_t n, GEOSGeometry *const *geoms,
+                            json_object *const *props)
+{
+    int rc = FL_OK;
+    fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = write_feature(ctx, f, geoms[i], props[i], i == 0);
+    fputs("\n]}\n", f);
+    return rc;
+}
+
+/* The FeatureCollection into a malloc'd string; *text is set only on success. */
+static int write_text(fl_ctx *ctx, char **text, size_t n, GEOSGeometry *const *geoms,
+                      json_object *const *props)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return fl_error(ctx, FL_ENOMEM, "out of memory writing GeoJSON");
+    int rc = write_collection(ctx, f, n, geoms, props);
+    bool failed = ferror(f) != 0;
+    if (fclose(f) != 0 || failed) /* open_memstream fails only for want of memory */
+        rc = rc ? rc : fl_error(ctx, FL_ENOMEM, "out of memory writing GeoJSON");
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    *text = buf;
+    return FL_OK;
+}
+
+int fl_write_geojson_layers(fl_ctx *ctx, fl_geojson_sink to, size_t n,
                             GEOSGeometry *const *geoms, json_object *const *props)
 {
+    assert((to.path != NULL) != (to.text != NULL)); /* exactly one sink */
+    if (to.text)
+        return write_text(ctx, to.text, n, geoms, props);
     fl_output o;
     fl_format format;
-    int rc = fl_output_format(ctx, path, 1u << FL_FORMAT_GEOJSON, &format);
+    int rc = fl_output_format(ctx, to.path, 1u << FL_FORMAT_GEOJSON, &format);
     if (!rc)
-        rc = fl_output_open(ctx, &o, path);
+        rc = fl_output_open(ctx, &o, to.path);
     if (rc)
         return rc;
-    fputs("{\"type\":\"FeatureCollection\",\"features\":[", o.f);
-    for (size_t i = 0; i < n && !rc; i++)
-        rc = write_feature(ctx, o.f, geoms[i], props[i], i == 0);
-    fputs("\n]}\n", o.f);
+    rc = write_collection(ctx, o.f, n, geoms, props);
     return fl_output_close(ctx, &o, rc != FL_OK) ? ctx->err : rc;
 }
 
@@ -184,7 +221,7 @@ int fl_geojson_write(fl_ctx *ctx, const fl_features *fs, const char *path)
         p[i] = fs->v[i].props;
     }
     if (!rc)
-        rc = fl_write_geojson_layers(ctx, path, fs->n, g, p);
+        rc = fl_write_geojson_layers(ctx, (fl_geojson_sink){.path = path}, fs->n, g, p);
     free(g);
     free(p);
     return rc;

@@ -519,8 +519,15 @@ int fl_front_change_km(fl_ctx *ctx, const fl_window *w, int nwin, const fl_profi
 /* front.c: the frontline's merged lines (lon/lat), owned by the front. */
 const GEOSGeometry *fl_front_line(const fl_front *f);
 
-/* Writes geometries with JSON properties as a GeoJSON FeatureCollection (atomically). */
-int fl_write_geojson_layers(fl_ctx *ctx, const char *path, size_t n,
+/* Where a GeoJSON FeatureCollection goes: a file (path, written atomically) or memory (text
+ * receives a malloc'd string the caller frees, set only on success). Exactly one is set. */
+typedef struct fl_geojson_sink {
+    const char *path;
+    char **text;
+} fl_geojson_sink;
+/* Writes geometries (NULL: geometry null) with JSON properties as a GeoJSON
+ * FeatureCollection to a sink. */
+int fl_write_geojson_layers(fl_ctx *ctx, fl_geojson_sink to, size_t n,
                             GEOSGeometry *const *geoms, json_object *const *props);
 
 #endif

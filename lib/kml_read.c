@@ -282,32 +282,27 @@ static GEOSGeometry *linear_ring(kml *k, const xmlNode *lr)
 static GEOSGeometry *polygon(kml *k, const xmlNode *p)
 {
     fl_ctx *ctx = k->ctx;
-    size_t nholes = 0;
+    size_t nholes = 0, made = 0;
     for (xmlNode *c = p->children; c; c = c->next)
         for (xmlNode *r = named(c, "innerBoundaryIs") ? c->children : NULL; r; r = r->next)
             nholes += named(r, "LinearRing");
     GEOSGeometry *shell = linear_ring(k, child(child(p, "outerBoundaryIs"), "LinearRing"));
     GEOSGeometry **holes = shell ? fl_calloc(ctx, nholes + 1, sizeof *holes) : NULL;
-    size_t made = 0;
-    for (xmlNode *c = p->children; holes && c && made < nholes; c = c->next)
-        for (xmlNode *r = named(c, "innerBoundaryIs") ? c->children : NULL; r; r = r->next)
-            if (named(r, "LinearRing") && !(holes[made++] = linear_ring(k, r)))
-                goto failed;
-    if (!holes)
-        goto failed;
-    GEOSGeometry *g = GEOSGeom_createPolygon_r(ctx->geos, shell, holes, (unsigned)nholes);
-    free(holes);
-    if (!g)
+    bool ok = holes != NULL;
+    for (xmlNode *c = p->children; ok && c; c = c->next)
+        for (xmlNode *r = named(c, "innerBoundaryIs") ? c->children : NULL; ok && r; r = r->next)
+            if (named(r, "LinearRing"))
+                ok = (holes[made++] = linear_ring(k, r)) != NULL;
+    GEOSGeometry *g = NULL;
+    if (ok && !(g = GEOSGeom_createPolygon_r(ctx->geos, shell, holes, (unsigned)nholes)))
         fl_geos_error(ctx, "building a polygon"); /* GEOS took the rings, even so */
-    return g;
-failed:
-    for (size_t i = 0; holes && i < made; i++)
+    for (size_t i = 0; !ok && i < made; i++)
         if (holes[i])
             GEOSGeom_destroy_r(ctx->geos, holes[i]);
-    free(holes);
-    if (shell)
+    if (!ok && shell)
         GEOSGeom_destroy_r(ctx->geos, shell);
-    return NULL;
+    free(holes);
+    return g;
 }
 
 static bool is_geometry(const xmlNode *n)

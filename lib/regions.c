@@ -385,3 +385,9 @@ int fl_regions_write(fl_ctx *ctx, const fl_regions *r, const char *path)
     fl_features_clear(ctx, &fs);
     return rc;
 }
+
+int fl_regions_geojson(fl_ctx *ctx, const fl_regions *r, char **geojson)
+{
+    return fl_write_geojson_layers(ctx, (fl_geojson_sink){.text = geojson}, (size_t)r->n,
+                                   r->geom, r->props);
+}

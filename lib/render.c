@@ -17,7 +17,8 @@
 #include <string.h>
 
 #define DEFAULT_WIDTH 1600
-#define DEFAULT_ATTRIBUTION "Data: DeepStateMap; boundaries: Natural Earth; places: GeoNames"
+#define DEFAULT_ATTRIBUTION "Data: DeepStateMap; boundaries: © OpenStreetMap contributors (ODbL), " \
+                            "Natural Earth; places: GeoNames"
 /* Changed pieces from this area on get a halo (smaller ones are overlay slivers). */
 #define HALO_MIN_KM2 0.25
 
@@ -973,7 +974,10 @@ static int check_options(fl_ctx *ctx, const fl_render_options *o, const fl_regio
     if (o->width < 0 || (o->width > 0 && (o->width < 640 || o->width > 16000)))
         return fl_error(ctx, FL_EARG, "map width %d is out of range (640 .. 16000)", o->width);
     if (o->region && (*region = fl_regions_find(reg, o->region)) < 0)
-        return fl_error(ctx, FL_EARG, "no region '%s' (codes are like UA-DT)", o->region);
+        return fl_error(ctx, FL_EARG, "no region '%s' among the %s regions (codes are like "
+                        "%s)", o->region, *fl_level_name(fl_regions_level(reg))
+                        ? fl_level_name(fl_regions_level(reg)) : "loaded",
+                        fl_regions_code(reg, 0));
     const double *b = o->bbox;
     bool any = b[0] || b[1] || b[2] || b[3];
     if (any && !(b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90 && b[0] < b[2] &&

@@ -584,3 +584,25 @@ int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *s, const char *path)
     fl_features_clear(ctx, &fs);
     return rc;
 }
+
+int fl_snapshot_geojson(fl_ctx *ctx, const fl_snapshot *s, char **geojson)
+{
+    int n = s->nstatus - 1; /* the drawn statuses: the default one has no layer */
+    json_object **props = fl_calloc(ctx, (size_t)n + 1, sizeof *props);
+    int rc = props ? FL_OK : FL_ENOMEM;
+    for (int i = 0; i < n && !rc; i++) {
+        props[i] = json_object_new_object();
+        if (!props[i])
+            rc = fl_error(ctx, FL_ENOMEM, "out of memory building GeoJSON properties");
+        else
+            json_object_object_add(props[i], "status",
+                                   json_object_new_string(fl_status_name(s->profile, i)));
+    }
+    if (!rc) /* the layers as they are: the writer only reads them */
+        rc = fl_write_geojson_layers(ctx, (fl_geojson_sink){.text = geojson}, (size_t)n,
+                                     s->layer, props);
+    for (int i = 0; props && i < n; i++)
+        json_object_put(props[i]);
+    free(props);
+    return rc;
+}

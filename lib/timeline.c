@@ -220,7 +220,16 @@ int fl_timeline_add_files(fl_ctx *ctx, fl_timeline *tl, const char *const *paths
     fl_snapshot_close(ctx, tl->prev);
     tl->prev = s;
     lap(tl, 5, &t);
+    tl->added++;
+    if (tl->progress)
+        tl->progress(tl->progress_data, tl->added, 0, paths[0]);
     return FL_OK;
+}
+
+void fl_timeline_set_progress(fl_timeline *tl, fl_progress_fn fn, void *userdata)
+{
+    tl->progress = fn;
+    tl->progress_data = fn ? userdata : NULL;
 }
 
 const char *fl_timeline_stage(const fl_timeline *tl, int i, double *cpu_seconds)

@@ -26,6 +26,9 @@ struct fl_timeline {
     fl_chart *chart; /* areas over time, for fl_timeline_chart */
     double front_km; /* of prev */
     double cpu[FL_STAGES]; /* CPU seconds per stage (fl_timeline_stage) */
+    size_t added;          /* snapshots added */
+    fl_progress_fn progress; /* fl_timeline_set_progress, or NULL */
+    void *progress_data;
 };
 
 #endif

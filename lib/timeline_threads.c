@@ -4,12 +4,35 @@
  * with its own context, its own copy of the regions and its own timeline, which starts from the
  * snapshot before the run (so that the run's first row has its diff, and the change log its
  * transitions). The runs' results are then appended in order: rows, change log, chart, and the
- * state the next snapshot needs. */
+ * state the next snapshot needs. Progress (fl_timeline_set_progress) is reported from every
+ * thread as its snapshots are done, through one mutex, so that the caller's function sees one
+ * call at a time and a count that rises by one each call. */
 #include "timeline.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The caller's progress function, shared by the runs of one fl_timeline_add_all. */
+typedef struct progress {
+    pthread_mutex_t lock;
+    fl_progress_fn fn;
+    void *data;
+    size_t done, total;
+} progress;
+
+/* The runs' timelines report here (their own counts are left aside). */
+static void report(void *arg, size_t done, size_t total, const char *path)
+{
+    (void)done, (void)total;
+    progress *p = arg;
+    pthread_mutex_lock(&p->lock);
+    p->done++;
+    assert(p->done <= p->total);
+    p->fn(p->data, p->done, p->total, path);
+    pthread_mutex_unlock(&p->lock);
+}
 
 typedef struct run {
     fl_timeline *tl;          /* the caller's (first run) or the thread's own */
@@ -19,6 +42,7 @@ typedef struct run {
     size_t n;
     char **rows;              /* n rows, or NULL */
     bool warm;                /* a thread: paths[-1] starts the timeline, without a row */
+    progress *progress;       /* NULL: none wanted */
     int rc;
     pthread_t th;
     bool started;             /* th runs it */
@@ -29,6 +53,8 @@ static void *run_main(void *arg)
     run *r = arg;
     if (r->warm && (r->rc = fl_timeline_add(r->ctx, r->tl, r->paths[-1], NULL)))
         return NULL;
+    if (r->progress) /* from here: the starting snapshot is not one of the run's */
+        fl_timeline_set_progress(r->tl, report, r->progress);
     for (size_t i = 0; i < r->n && !r->rc; i++)
         r->rc = fl_timeline_add(r->ctx, r->tl, r->paths[i], r->rows ? &r->rows[i] : NULL);
     return NULL;
@@ -93,6 +119,7 @@ static int append(fl_ctx *ctx, fl_timeline *tl, run *r)
     tl->prev_status = t->prev_status;
     t->prev_status = NULL;
     tl->front_km = t->front_km;
+    tl->added += r->n;
     for (int i = 0; i < FL_STAGES; i++)
         tl->cpu[i] += t->cpu[i];
     return FL_OK;
@@ -181,10 +208,15 @@ int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t
         free(start);
         return rc ? rc : FL_ENOMEM;
     }
+    fl_progress_fn caller_fn = tl->progress; /* run 0 reports through the mutex too */
+    void *caller_data = tl->progress_data;
+    progress pg = {.fn = caller_fn, .data = caller_data, .total = n};
+    if (caller_fn)
+        pthread_mutex_init(&pg.lock, NULL);
     for (int k = 0; k < runs; k++) {
         r[k] = (run){.tl = k ? NULL : tl, .ctx = k ? NULL : ctx, .paths = paths + start[k],
                      .n = start[k + 1] - start[k], .rows = rows ? rows + start[k] : NULL,
-                     .warm = k > 0};
+                     .warm = k > 0, .progress = caller_fn ? &pg : NULL};
         if (k > 0 && !rc && !(rc = run_open(ctx, tl, &r[k])) &&
             pthread_create(&r[k].th, NULL, run_main, &r[k]) == 0)
             r[k].started = true;
@@ -194,6 +226,7 @@ int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t
     if (!rc)
         run_main(&r[0]);
     rc = rc ? rc : r[0].rc;
+    fl_timeline_set_progress(tl, caller_fn, caller_data);
     for (int k = 1; k < runs; k++) {
         if (r[k].started)
             pthread_join(r[k].th, NULL);
@@ -203,6 +236,8 @@ int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t
             rc = append(ctx, tl, &r[k]);
         run_close(&r[k]);
     }
+    if (caller_fn)
+        pthread_mutex_destroy(&pg.lock);
     free(r);
     free(start);
     return rc;

@@ -20,7 +20,7 @@ except ImportError:
 
 FL = sys.argv[1]
 DATA = os.environ["FRONTLINE_DATA"]
-SHARED = os.environ.get("FRONTLINE_SHARED", "")
+SHARED = os.environ.get("FRONTLINE_SHARED") or os.path.join(DATA, "..", "..", "shared", "data")
 A = os.path.join(DATA, "sample", "20220930.geojson")
 B = os.path.join(DATA, "sample", "20221004.geojson")
 failures = []

@@ -38,6 +38,33 @@ check "area features accounted" json "$tmp/area.json" \
   "d['features']['total'] == d['features']['classified'] + d['features']['ignored'] + d['features']['unclassified'] + d['features']['no_polygon'] and d['features']['unclassified'] == 0"
 "$fl" area "$a" >"$tmp/area.txt"; check "area table" grep -q "Luhansk Oblast" "$tmp/area.txt"
 
+# levels (docs/regions.md): the 136 raions of 2020 add up to their oblasts; Kyiv and
+# Sevastopol, which have no raions, stand for themselves at the raion level
+"$fl" area "$a" --level raion --json >"$tmp/raions.json"
+check "region objects" json "$tmp/area.json" \
+  "all(set(r) >= {'code','name','name_uk','level','parent'} for r in d['regions']) and d['regions'][0]['level'] == 'oblast'"
+check "area --level raion: 136 raions" json "$tmp/raions.json" \
+  "sum(r['level'] == 'raion' for r in d['regions']) == 136"
+check "raions add up to their oblasts" python3 -c "
+import json, sys
+o = {r['code']: r for r in json.load(open(sys.argv[1]))['regions']}
+s = {}
+for r in json.load(open(sys.argv[2]))['regions']:
+    s[r['parent']] = s.get(r['parent'], 0) + r['area_km2']
+    s.setdefault(r['parent'] + ' occupied', 0)
+    s[r['parent'] + ' occupied'] += r['status_km2']['occupied']
+sys.exit(0 if set(o) == {k for k in s if ' ' not in k} and all(
+    abs(s[c] - o[c]['area_km2']) < 1e-6 * o[c]['area_km2'] and
+    abs(s[c + ' occupied'] - o[c]['status_km2']['occupied']) < 1e-3 for c in o) else 1)
+" "$tmp/area.json" "$tmp/raions.json"
+"$fl" area "$a" --level county >/dev/null 2>"$tmp/err"; rc=$?
+check "--level county refused" test $rc -eq 2 -a -n "$(grep -- "--level wants oblast, raion or hromada" "$tmp/err")"
+"$fl" area "$a" --level raion --regions "$data/regions/ua_oblasts.shp" >/dev/null 2>"$tmp/err"
+check "--level with --regions refused" grep -q "does not apply to --regions" "$tmp/err"
+"$fl" status "$a" --level hromada --point 46.6354,32.6169 --json >"$tmp/kherson.json"
+check "Kherson city is in a Kherson Oblast hromada" json "$tmp/kherson.json" \
+  "d['places'][0]['region'].startswith('UA65')"
+
 "$fl" diff "$a" "$b" --json --geojson "$tmp/changed.geojson" >"$tmp/diff.json"
 check "diff json" json "$tmp/diff.json" "set(d) >= {'from','to','transitions','regions','places','changes'}"
 check "diff Lyman flips" json "$tmp/diff.json" \
@@ -79,6 +106,19 @@ check "front tolerance" python3 -c "import json; a=json.load(open('$tmp/front.js
 check "timeline json" json "$tmp/tl.json" \
   "len(d['snapshots']) == 2 and d['snapshots'][0]['transitions'] is None and any(c['name']=='Lyman' for c in d['changes'])"
 check "timeline csv" test "$(wc -l <"$tmp/tl.csv")" -eq 3
+# on a terminal (script(1) gives one): the progress bar (stderr) names the file, not a path
+# cut short, and is cleared before each row, so that no row shares a line with it; with
+# --jobs 2 too (the bar then drawn from the library's threads)
+if command -v script >/dev/null; then
+  for jobs in 1 2; do
+    script -qec "'$fl' timeline '$data/sample' --jobs $jobs" /dev/null >"$tmp/tty.txt" 2>&1
+    check "timeline bar names the file (jobs $jobs)" grep -q '2/2 20221004.geojson' "$tmp/tty.txt"
+    # what a terminal shows of each line is what follows its last carriage return: each
+    # row must start one (the bar drawn over a row, or a row after the bar, would not)
+    check "timeline rows start their lines (jobs $jobs)" test "$(sed 's/\x1b\[K//g; s/\r$//; s/.*\r//' \
+      "$tmp/tty.txt" | grep -c '^2022-\(09-30\|10-04\)T00:00:00Z ')" -eq 2
+  done
+fi
 "$fl" timeline "$b" "$a" --place Lyman --json >"$tmp/lyman.json" 2>/dev/null
 check "timeline place history" json "$tmp/lyman.json" \
   "[h['status'] for h in d['place']['history']][0] == 'occupied' and len(d['place']['history']) == 2 and len(d['snapshots']) == 2"

@@ -93,7 +93,7 @@ static void planimeter(fl_ctx *ctx, const fl_regions *r)
     free(line);
     fclose(f);
     remove(wkt);
-    CHECK(compared >= 20, "only %d single-ring regions compared", compared);
+    CHECK(compared >= 90, "only %d single-ring regions compared", compared);
 }
 
 int main(void)
@@ -103,7 +103,11 @@ int main(void)
     fl_regions *r;
     open_embedded(ctx, &p, &r);
     quadrangles(ctx, p);
-    planimeter(ctx, r);
+    /* the raions: 138 units, 96 of them one ring (only 17 of the 27 oblasts are) */
+    fl_regions *raions;
+    CHECK_OK(ctx, fl_regions_open_level(ctx, getenv("FRONTLINE_DATA"), FL_LEVEL_RAION, &raions));
+    planimeter(ctx, raions);
+    fl_regions_close(ctx, raions);
     /* the territory is the union of the regions: its area is their sum */
     double sum = 0;
     for (int i = 0; i < fl_regions_count(r); i++)

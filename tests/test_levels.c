@@ -96,6 +96,15 @@ static void points(void)
         const char *ob = k >= 0 ? fl_regions_attr(lv[l], k, "oblast") : "";
         CHECK(!strcmp(ob, "UA-65"), "Kherson city at level %d: %s", l, ob);
     }
+    /* Sevastopol's Baidar valley (Ternivka, a village of its Balaklava district), which
+     * Natural Earth's Sevastopol leaves out, and the city */
+    const double sev[][2] = {{44.5792, 33.7511}, {44.60795, 33.52134}}; /* GeoNames */
+    for (int i = 0; i < 2; i++) {
+        int k = fl_regions_locate(ctx, lv[FL_LEVEL_OBLAST], sev[i][0], sev[i][1]);
+        CHECK(k >= 0 && !strcmp(fl_regions_code(lv[FL_LEVEL_OBLAST], k), "UA-40"),
+              "%.4f N %.4f E in %s", sev[i][0], sev[i][1],
+              k >= 0 ? fl_regions_code(lv[FL_LEVEL_OBLAST], k) : "none");
+    }
     /* every embedded place within the territory has a region at every level */
     fl_places *p;
     CHECK_OK(ctx, fl_places_open(ctx, data_file("places/ua_places.csv"), &p));

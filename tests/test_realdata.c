@@ -29,9 +29,16 @@ static void annexation_day(void)
     CHECK(fl_snapshot_time(s) == 1664526365, "time %lld", (long long)fl_snapshot_time(s));
     fl_areas *a;
     CHECK_OK(ctx, fl_areas_new(ctx, s, regions, &a));
+    /* The README's shares (98.3, 91.4, 72.9, 56.0 %) were of Natural Earth's oblasts. With
+     * the OSM oblasts (docs/regions.md) they are recomputed independently with shapely and
+     * pyproj (bench/reference.py's classification, occupied ∩ oblast over the oblast's
+     * geodesic area): Luhansk gains 376 km² along the state border, all occupied; Kherson
+     * gains the Dnipro and the Kakhovka reservoir, the Dnipro's right bank free. The old
+     * Natural Earth codes still find the oblasts. */
     const struct { const char *code; double share; } want[] = {
-        {"UA-LH", 0.983}, {"UA-KS", 0.914}, {"UA-ZP", 0.729}, {"UA-DT", 0.560}};
-    for (int i = 0; i < 4; i++) {
+        {"UA-LH", 0.9911}, {"UA-KS", 0.8897}, {"UA-ZP", 0.7246}, {"UA-DT", 0.5651},
+        {"UA-43", 1.0}};
+    for (int i = 0; i < 5; i++) {
         int k = region(want[i].code);
         double share = fl_areas_km2(a, k, occ) / fl_regions_area_km2(regions, k);
         CHECK(fabs(share - want[i].share) < 0.0005, "%s occupied %.4f, want %.3f", want[i].code,

@@ -296,11 +296,20 @@ static int shared(void)
     every_file(ctx, "isw/2023", "profiles/isw.profile");
     every_file(ctx, "amk", "profiles/amk.profile");
     every_file(ctx, "nzz", "profiles/nzz.profile");
+    /* 20230501 has 108 features, five with "geometry": null (counted with Python's json
+     * module): without polygon, not unclassified */
+    const char *may = shared_file("isw/2023/20230501.geojson");
+    loaded l = shipped(ctx, "profiles/isw.profile", &may, 1);
+    fl_counts c;
+    fl_snapshot_counts(l.s, &c);
+    CHECK(c.no_polygon == 5 && c.total == 108, "20230501: %ld without polygon of %ld",
+          c.no_polygon, c.total);
+    unload(ctx, l);
     double others[] = {3685.9, 580.7, 14491.2};
     isw_2022(ctx, "20220930", 111657.7, others);
     isw_2022(ctx, "20221004", 109539.0, NULL);
     const char *nzz = shared_file("nzz/2022-10-03.json");
-    loaded l = shipped(ctx, "profiles/nzz.profile", &nzz, 1);
+    l = shipped(ctx, "profiles/nzz.profile", &nzz, 1);
     figure(l.s, "occupied", 88739.4);
     figure(l.s, "lost", 2375.0);
     CHECK(fl_snapshot_time(l.s) == 1664755200, "the map's date is _dateto, 2022-10-03: %lld",

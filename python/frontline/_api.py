@@ -1,5 +1,9 @@
 """The Python API over libfrontline: profiles, regions, places, claims, snapshots, and what
-is computed from them (areas, diffs, place status, claims, the frontline, timelines)."""
+is computed from them (areas, diffs, place status, claims, the frontline). Timelines are in
+_timeline.py; geometry (``__geo_interface__``) in _geo.py; numpy point queries in
+_points.py; notebook pictures in _pictures.py."""
+
+from __future__ import annotations
 
 import collections
 import ctypes
@@ -7,22 +11,25 @@ import datetime as _dt
 import json
 import math
 import os
-import tempfile
 import array
+from typing import Any, Dict, List, Optional, Union
 
-from ._lib import lib, Counts, Piece
-from . import _errors
+from ._lib import lib, Counts, Piece, RenderOptions
 from ._errors import ArgumentError
 from ._context import (_Object, _Call, _current_state, context, fspath, text, decode,
                        _as_float)
 from ._data import data_dir, data_path
-from ._geometry import to_wkb
+from ._geo import GeoMixin, parse
+from ._pictures import png_bytes, NOTEBOOK_WIDTH
+from . import _points
 
 __all__ = [
-    "Profile", "Regions", "Places", "Claims", "Snapshot", "AreaReport", "Diff", "Front",
-    "Timeline", "Region", "Place", "Status", "load", "timeline", "convert", "sort_paths",
-    "parse_time", "format_time", "version", "TIME_UNKNOWN", "STATUS_NONE", "STATUS_INVALID",
+    "Profile", "Regions", "Places", "Claims", "Snapshot", "AreaReport", "ClaimsReport",
+    "Diff", "Front", "Region", "Place", "Status", "load", "convert", "parse_time",
+    "format_time", "version", "TIME_UNKNOWN", "STATUS_NONE", "STATUS_INVALID",
 ]
+
+PathLike = Union[str, bytes, "os.PathLike[str]"]
 
 TIME_UNKNOWN = -(2 ** 63)  #: FL_TIME_UNKNOWN
 TIME_MIN = -2208988800     #: FL_TIME_MIN, 1900-01-01T00:00:00Z
@@ -30,15 +37,6 @@ TIME_MAX = 7258118399      #: FL_TIME_MAX, 2199-12-31T23:59:59Z
 STATUS_NONE = -1           #: FL_STATUS_NONE: outside the territory, covered by nothing
 STATUS_INVALID = -2        #: FL_STATUS_INVALID: not a valid WGS84 position
 
-def _snapshot_extensions():
-    """The extensions snapshots are read from, as the C library lists them."""
-    ext, out = lib.fl_snapshot_extensions(), []
-    while ext[len(out)]:
-        out.append(decode(ext[len(out)]))
-    return tuple(out)
-
-
-_SNAPSHOT_EXTENSIONS = _snapshot_extensions()
 
 Region = collections.namedtuple("Region", "index code name area_km2")
 Region.__doc__ = "One region: its index in the Regions, code, name and geodesic area in km²."
@@ -49,7 +47,7 @@ Status.__doc__ = ("One status of a Profile: precedence index, name, side ('RU', 
                   "for none) and display colour '#RRGGBB'.")
 
 
-def version():
+def version() -> str:
     """The version of the loaded libfrontline, e.g. "0.1.0"."""
     return decode(lib.fl_version())
 
@@ -58,7 +56,7 @@ def version():
 # Times
 # ---------------------------------------------------------------------------------------
 
-def parse_time(value):
+def parse_time(value) -> Optional[int]:
     """A time as Unix seconds (int), or None when value holds none.
 
     value: a str as found in file names or given by users (Unix seconds, ``YYYYMMDD``,
@@ -87,7 +85,7 @@ def parse_time(value):
                         "or a datetime)" % (value,))
 
 
-def format_time(t):
+def format_time(t: Optional[int]) -> Optional[str]:
     """ISO 8601 UTC text of Unix seconds ("2022-09-30T08:26:05Z"); None for None."""
     if t is None or t == TIME_UNKNOWN:
         return None
@@ -115,15 +113,6 @@ def _time_arg(value):
 # ---------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------
-
-def _write_and_read(write):
-    """Calls write(path_bytes) to write a temporary GeoJSON file and returns it parsed."""
-    with tempfile.TemporaryDirectory(prefix="frontline-") as d:
-        path = os.path.join(d, "out.geojson")
-        write(os.fsencode(path))
-        with open(path, "rb") as f:
-            return json.loads(f.read().decode("utf-8"))
-
 
 def _check_type(value, cls, what):
     if not isinstance(value, cls):
@@ -244,6 +233,13 @@ class Profile(_Object):
         return [s.name for s in self._statuses[:-1]]
 
     @property
+    def names_by_code(self) -> List[str]:
+        """Status names indexable by every status code, the negative ones included: the
+        statuses, then "invalid" (code -2, index -2) and "none" (code -1, index -1); so
+        ``numpy.asarray(p.names_by_code, dtype=object)[codes]`` names an array of codes."""
+        return self.statuses + ["invalid", "none"]
+
+    @property
     def default_status(self):
         """Name of the default status: the territory no polygon covers (e.g. "free")."""
         return self._statuses[-1].name
@@ -290,7 +286,7 @@ class Profile(_Object):
 # Regions
 # ---------------------------------------------------------------------------------------
 
-class Regions(_Object):
+class Regions(GeoMixin, _Object):
     """Administrative regions; their union is the territory.
 
     ``Regions()`` opens the embedded Ukrainian oblasts, ``Regions(level="raion")`` (or
@@ -300,8 +296,8 @@ class Regions(_Object):
     code of the unit one level up.
     ``len(r)``, iteration and ``r[i]`` / ``r["UA-DT"]`` give Region tuples;
     ``r.find(code)`` an index or -1, ``r.locate(lat, lon)`` the code holding a point,
-    ``r.attr(i, field)`` any attribute, ``r.territory_km2``, ``r.to_geojson()``,
-    ``r.write(path)``.
+    ``r.attr(i, field)`` any attribute, ``r.territory_km2``, ``r.to_geojson()`` (also
+    ``r.__geo_interface__``, ``r.to_geodataframe()``; EPSG:4326), ``r.write(path)``.
     """
 
     _closer = staticmethod(lambda ctx, p: lib.fl_regions_close(ctx, p))
@@ -404,9 +400,12 @@ class Regions(_Object):
         with self._call() as c:
             c.check(lib.fl_regions_write(c.ctx, c.ptrs[0], b))
 
-    def to_geojson(self):
+    def to_geojson(self) -> Dict[str, Any]:
         """The regions as a GeoJSON FeatureCollection dict (attributes as properties)."""
-        return _write_and_read(self.write)
+        with self._call() as c:
+            return parse(c, lib.fl_regions_geojson, c.ptrs[0])
+
+    _features = to_geojson
 
 
 # ---------------------------------------------------------------------------------------
@@ -525,7 +524,22 @@ class AreaReport(dict):
         return self._km2[_region_index(self._regions, region) + 1][i]
 
 
-class Diff(_Object, dict):
+class ClaimsReport(GeoMixin, dict):
+    """The dict of ``frontline claims --json`` (file, time, claims, outside_claims), whose
+    ``__geo_interface__`` is the claimed ground the claimant does not hold: a
+    FeatureCollection of one feature per claim in force (the claimed region minus the
+    claimant's layers; properties claimant, declared, region, km2), computed on first use.
+    ``GeoDataFrame.from_features(report)`` or ``report.to_geodataframe()`` (EPSG:4326)."""
+
+    def _features(self) -> Dict[str, Any]:
+        if self._geojson is None:
+            snap, reg, cl = self._inputs
+            with snap._call(reg, cl) as c:
+                self._geojson = parse(c, lib.fl_claims_geojson, *c.ptrs)
+        return self._geojson
+
+
+class Diff(GeoMixin, _Object, dict):
     """What changed from snapshot A to snapshot B: the dict of ``frontline diff --json``
     (from, to, transitions, changes, regions, pieces, pieces_below_0_01_km2, places),
     with the numbers and geometry behind it:
@@ -535,8 +549,12 @@ class Diff(_Object, dict):
       to_status in B, everywhere or in one region (index or code);
     * ``d.matrix(region=None)``: {from: {to: km²}} over every pair;
     * ``d.pieces()``: the changed pieces, largest first ({from, to, km2, lat, lon,
-      region}, unrounded); ``d.pieces_geojson()`` as a FeatureCollection,
-      ``d.pieces_wkb()`` as WKB bytes, ``d.write(path)`` to a GeoJSON file.
+      region}, unrounded);
+    * geometry: ``d.__geo_interface__`` is the changed pieces as a FeatureCollection
+      (properties from, to, km2, region; EPSG:4326, ``d.crs``), so
+      ``geopandas.GeoDataFrame.from_features(d)`` takes it; ``d.to_geodataframe()`` sets
+      the CRS; ``d.pieces_geojson()`` is the same dict; ``d.write(path)`` a GeoJSON file;
+    * in a notebook, a diff shows its map (``_repr_png_``).
 
     The geometry needs the C object: ``close()`` (or ``with``) frees it; the dict, matrix
     and pieces stay usable."""
@@ -551,7 +569,7 @@ class Diff(_Object, dict):
             self["from"]["file"], self["to"]["file"], len(self._pieces),
             " (geometry closed)" if self.closed else "")
 
-    def km2(self, from_status, to_status, region=None):
+    def km2(self, from_status: str, to_status: str, region=None) -> float:
         """km² that was from_status in A and is to_status in B ("none": outside the
         territory, covered by nothing), everywhere (region None) or in one region."""
         r = _region_index(self._regions, region) + 1
@@ -561,39 +579,55 @@ class Diff(_Object, dict):
             raise ArgumentError("unknown status %r or %r (statuses: %s)" % (
                 from_status, to_status, ", ".join(self.statuses))) from None
 
-    def matrix(self, region=None):
+    def matrix(self, region=None) -> Dict[str, Dict[str, float]]:
         """The transition matrix {from: {to: km²}}, everywhere or in one region."""
         m = self._matrix[_region_index(self._regions, region) + 1]
         return {a: {b: m[i][k] for k, b in enumerate(self.statuses)}
                 for i, a in enumerate(self.statuses)}
 
-    def pieces(self):
+    def pieces(self) -> List[Dict[str, Any]]:
         """Every changed piece, largest first: [{status_from, status_to, km2, lat, lon,
         region}], d["pieces_total"] of them; d["pieces"] lists only those of 0.01 km² or
         more (d["pieces_below_0_01_km2"] counts the others)."""
         return [dict(p) for p in self._pieces]
 
-    def write(self, path):
+    def write(self, path: PathLike) -> None:
         """Writes the changed pieces as GeoJSON (properties status_from, status_to, km2,
         region)."""
         b = fspath(path)
         with self._call() as c:
             c.check(lib.fl_diff_write(c.ctx, c.ptrs[0], b))
 
-    def pieces_geojson(self):
-        """The changed pieces as a GeoJSON FeatureCollection dict, largest first."""
-        return _write_and_read(self.write)
+    def pieces_geojson(self) -> Dict[str, Any]:
+        """The changed pieces as a GeoJSON FeatureCollection dict, largest first (the
+        order of pieces()); made by the C library in memory."""
+        with self._call() as c:
+            return parse(c, lib.fl_diff_geojson, c.ptrs[0])
 
-    def pieces_wkb(self):
-        """The changed pieces' geometries as WKB bytes, in the order of pieces()."""
-        return [to_wkb(f["geometry"]) for f in self.pieces_geojson()["features"]]
+    _features = pieces_geojson
+
+    def _repr_png_(self) -> Optional[bytes]:
+        """The map of the change (as ``frontline map A B``), for notebooks."""
+        if self.closed or self.a.closed or self.b.closed:
+            return None
+        opts = RenderOptions(width=NOTEBOOK_WIDTH)
+
+        def draw(path):
+            with self._call(self.a, self.b, self._regions) as c:
+                d, a, b, r = c.ptrs
+                opts.diff = d
+                c.check(lib.fl_render_map(c.ctx, a, b, r, ctypes.byref(opts), path))
+        return png_bytes(draw)
 
 
-class Front(_Object, dict):
+class Front(GeoMixin, _Object, dict):
     """The frontline of a snapshot: the dict of ``frontline front --json`` (file, time,
     status, front_km, pieces_km), plus ``f.km`` (unrounded length), ``f.piece_km`` (list,
-    longest first), ``f.geometry()`` (GeoJSON dict), ``f.wkb()``, ``f.to_geojson()``
-    (FeatureCollection) and ``f.write(path)``. ``close()`` frees the geometry."""
+    longest first), ``f.geometry()`` (GeoJSON dict), ``f.to_geojson()``
+    (FeatureCollection of one feature) and ``f.write(path)``. ``f.__geo_interface__`` is
+    the geometry (a MultiLineString or LineString, EPSG:4326), so
+    ``shapely.geometry.shape(f)`` takes it; ``f.to_geodataframe()`` gives one row.
+    ``close()`` frees the geometry."""
 
     _closer = staticmethod(lambda ctx, p: lib.fl_front_free(ctx, p))
 
@@ -604,48 +638,59 @@ class Front(_Object, dict):
         return "<frontline.Front %s: %.1f km in %d pieces>" % (self["file"], self.km,
                                                                len(self.piece_km))
 
-    def write(self, path):
+    def write(self, path: PathLike) -> None:
         """Writes the frontline as GeoJSON (one feature; properties front_km, pieces_total)."""
         b = fspath(path)
         with self._call() as c:
             c.check(lib.fl_front_write(c.ctx, c.ptrs[0], b))
 
-    def to_geojson(self):
-        """The frontline as a GeoJSON FeatureCollection dict (one feature)."""
-        return _write_and_read(self.write)
+    def to_geojson(self) -> Dict[str, Any]:
+        """The frontline as a GeoJSON FeatureCollection dict (one feature), made by the C
+        library in memory."""
+        with self._call() as c:
+            return parse(c, lib.fl_front_geojson, c.ptrs[0])
 
-    def geometry(self):
+    _features = to_geojson
+
+    def geometry(self) -> Dict[str, Any]:
         """The frontline as a GeoJSON geometry dict (LineString or MultiLineString)."""
         return self.to_geojson()["features"][0]["geometry"]
 
-    def wkb(self):
-        """The frontline as WKB bytes."""
-        return to_wkb(self.geometry())
+    @property
+    def __geo_interface__(self) -> Dict[str, Any]:
+        """The frontline's geometry (a GeoJSON geometry dict, EPSG:4326)."""
+        return self.geometry()
 
 
 # ---------------------------------------------------------------------------------------
 # Snapshot
 # ---------------------------------------------------------------------------------------
 
-class Snapshot(_Object):
+class Snapshot(GeoMixin, _Object):
     """One map version, classified by a profile. Made by ``frontline.load()``.
 
-    Accessors: ``path``, ``kind`` ("deepstate", "single-layer", "geojson", "shapefile",
-    "wkt"), ``time`` (Unix seconds or None; settable), ``time_iso``, ``datetime``,
+    Accessors: ``path``, ``kind`` ("deepstate", "single-layer", "geojson", "wrapped", "esri",
+    "kml", "kmz", "shapefile", "wkt"), ``time`` (Unix seconds or None; settable), ``time_iso``, ``datetime``,
     ``counts`` (feature accounting), ``by_status`` (features per status), ``status_km2``
     (km² as drawn), ``bounds``, ``info`` (the dict of ``frontline info --json``),
     ``profile`` and ``regions`` (the defaults for analyses).
 
     Analyses, named as the CLI commands and returning the same dicts as their ``--json``:
     ``area()``, ``diff(other)``, ``status(...)``, ``claims()``, ``front()``; point queries
-    ``status(lat, lon)`` and ``status_many(lats, lons)``; geometry ``layers()``,
-    ``layers_wkb()``, ``to_geojson()``, ``write(path)``.
+    ``status(lat, lon)`` (numpy arrays in, numpy arrays out) and ``status_many(lats,
+    lons)``.
+
+    Geometry: ``s.__geo_interface__`` is the status layers as a FeatureCollection (one
+    feature per drawn status, property "status"; EPSG:4326, ``s.crs``), so
+    ``geopandas.GeoDataFrame.from_features(s)`` takes it; ``s.to_geodataframe()`` sets the
+    CRS; ``layers()`` {status: geometry dict}, ``to_geojson()``, ``write(path)``. In a
+    notebook a snapshot shows its map (``_repr_png_``).
     """
 
     _closer = staticmethod(lambda ctx, p: lib.fl_snapshot_close(ctx, p))
 
     def __init__(self, path, profile=None, regions=None, time=None):
-        many = not isinstance(path, (str, bytes, os.PathLike))
+        many = isinstance(path, (list, tuple))
         bs = [fspath(p, "snapshot path") for p in path] if many else [fspath(path, "snapshot path")]
         files = (ctypes.c_char_p * max(len(bs), 1))(*bs)
         t = _time_arg(time) if time is not None else None
@@ -687,7 +732,7 @@ class Snapshot(_Object):
     @property
     def kind(self):
         """What the file was recognised as: "deepstate", "single-layer", "geojson",
-        "shapefile" or "wkt"."""
+        "wrapped", "esri", "kml", "kmz", "shapefile" or "wkt"."""
         with self._call() as c:
             return decode(lib.fl_snapshot_kind(c.ptrs[0]))
 
@@ -764,23 +809,36 @@ class Snapshot(_Object):
         with self._call() as c:
             c.check(lib.fl_snapshot_write(c.ctx, c.ptrs[0], b))
 
-    def to_geojson(self):
-        """The status layers as a GeoJSON FeatureCollection dict."""
-        return _write_and_read(self.write)
+    def to_geojson(self) -> Dict[str, Any]:
+        """The status layers as a GeoJSON FeatureCollection dict (as ``write`` writes a
+        .geojson file), made by the C library in memory."""
+        with self._call() as c:
+            return parse(c, lib.fl_snapshot_geojson, c.ptrs[0])
 
-    def layers(self):
+    _features = to_geojson
+
+    def layers(self) -> Dict[str, Dict[str, Any]]:
         """{status: GeoJSON geometry dict} of each drawn status, as drawn (exclusive after
         precedence; an empty layer is an empty geometry)."""
         return {f["properties"]["status"]: f["geometry"]
                 for f in self.to_geojson()["features"]}
 
-    def layers_wkb(self):
-        """{status: WKB bytes} of each drawn status (shapely.wkb.loads reads them)."""
-        return {k: to_wkb(g) for k, g in self.layers().items()}
+    def _repr_png_(self) -> Optional[bytes]:
+        """The map of the snapshot (as ``frontline map FILE``), for notebooks."""
+        if self.closed:
+            return None
+        reg = self.regions
+        opts = RenderOptions(width=NOTEBOOK_WIDTH)
+
+        def draw(path):
+            with self._call(reg) as c:
+                s, r = c.ptrs
+                c.check(lib.fl_render_map(c.ctx, s, None, r, ctypes.byref(opts), path))
+        return png_bytes(draw)
 
     # -- analyses ---------------------------------------------------------------------
 
-    def area(self, regions=None):
+    def area(self, regions=None) -> AreaReport:
         """Area by status: the dict of ``frontline area --json`` (an AreaReport).
 
         regions: a Regions, a path, or None for the snapshot's regions."""
@@ -803,7 +861,7 @@ class Snapshot(_Object):
         rep._km2, rep._profile, rep._regions = km2, prof, reg
         return rep
 
-    def diff(self, other, places=None, geojson=None, regions=None):
+    def diff(self, other: "Snapshot", places=None, geojson=None, regions=None) -> Diff:
         """What changed from this snapshot to other: the dict of ``frontline diff --json``
         (a Diff, with km2(), matrix(), pieces() and the pieces' geometry).
 
@@ -893,11 +951,18 @@ class Snapshot(_Object):
                 ctypes.cast(lo.buffer_info()[0], dp) if n else None, st, rg))
         return reg, st[:n], (rg[:n] if want_region else None)
 
-    def status(self, lat=None, lon=None, places=None, points=None, regions=None):
+    def status(self, lat=None, lon=None, places=None, points=None, regions=None,
+               output: str = "names", with_region: bool = False):
         """Control status.
 
         * ``status(lat, lon)``: the status name of one point ("occupied", "free", "none"
           outside the territory, "invalid" for bad coordinates);
+        * ``status(lat=array, lon=array)`` with numpy arrays (or pandas Series) of one
+          shape: the answers as an array of that shape, computed in one C call (no
+          Python loop); output="names" (default) gives an object array of status names,
+          "codes" an int array of status codes (``profile.names_by_code[code]`` is the
+          name; -1 none, -2 invalid), "category" a pandas.Categorical;
+          with_region=True gives (statuses, region codes) with None outside every region;
         * ``status(points=[(lat, lon), ...])``: the dict of ``frontline status --point ...
           --json`` (places point1, point2, ... with status and region);
         * ``status()`` or ``status(places=...)``: the dict of ``frontline status --json``
@@ -905,6 +970,14 @@ class Snapshot(_Object):
 
         A point on a polygon boundary counts as inside it. regions: a Regions, a path, or
         None for the snapshot's regions (they decide "free" against "none")."""
+        if _points.is_array(lat) or _points.is_array(lon):
+            if places is not None or points is not None:
+                raise ArgumentError("status(lat=array, lon=array) takes no places or points")
+            self._own()
+            reg = _regions_arg(regions, self.regions)
+            with self._call(reg) as c:
+                return _points.status_arrays(c, reg, lat, lon, self.profile.names_by_code,
+                                             output, with_region)
         if lat is not None or lon is not None:
             if lat is None or lon is None or places is not None or points is not None:
                 raise ArgumentError("status(lat, lon) takes both coordinates and nothing "
@@ -937,7 +1010,7 @@ class Snapshot(_Object):
             s, r, p = c.ptrs
             return json.loads(c.json(lib.fl_status_json, s, r, p))
 
-    def status_many(self, lats, lons, regions=None, with_region=False):
+    def status_many(self, lats, lons, regions=None, with_region: bool = False) -> List[Any]:
         """Status names of many points at once (sequences of latitudes and longitudes of
         equal length; anything array.array('d', ...) takes, numpy arrays included).
 
@@ -948,9 +1021,10 @@ class Snapshot(_Object):
             return [name(s) for s in st]
         return [(name(s), reg[r].code if r >= 0 else None) for s, r in zip(st, rg)]
 
-    def claims(self, claims=None, geojson=None, regions=None):
+    def claims(self, claims=None, geojson=None, regions=None) -> "ClaimsReport":
         """Claims against control: the dict of ``frontline claims --json`` for the claims
-        in force at the snapshot's time (all of them when its time is unknown).
+        in force at the snapshot's time (all of them when its time is unknown), a
+        ClaimsReport whose ``__geo_interface__`` is the claimed ground not held.
 
         claims: a Claims, a path, or None for the embedded claims.csv; geojson: also write
         the claimed ground the claimant does not hold there; regions: as for area() (a
@@ -976,9 +1050,11 @@ class Snapshot(_Object):
         with self._call(reg, cl) as c:
             s, r, p = c.ptrs
             self._res.pin("regions", reg._res)
-            return json.loads(c.json(lib.fl_claims_json, s, r, p, gj))
+            report = ClaimsReport(json.loads(c.json(lib.fl_claims_json, s, r, p, gj)))
+        report._inputs, report._geojson = (self, reg, cl), None
+        return report
 
-    def front(self, tolerance_km=2.0, geojson=None, regions=None):
+    def front(self, tolerance_km: float = 2.0, geojson=None, regions=None) -> Front:
         """The frontline: the dict of ``frontline front --json`` (a Front, with its
         geometry). tolerance_km: drop the parts within that distance of the territory's
         own border or coast; geojson: also write it there."""
@@ -1019,7 +1095,7 @@ def _doubles(seq, what):
             raise ArgumentError("%s must be a sequence of numbers" % what) from None
 
 
-def load(path, profile=None, regions=None, time=None):
+def load(path: PathLike, profile=None, regions=None, time=None) -> "Snapshot":
     """Loads and classifies a snapshot: DeepStateMap multi-layer GeoJSON, single-layer
     GeoJSON, GeoJSON wrapped in a JSON document, Esri JSON, KML or KMZ, a shapefile with a
     status attribute, or WKT (.wkt, "STATUS;" optional before each geometry). path is one
@@ -1037,141 +1113,7 @@ def load(path, profile=None, regions=None, time=None):
     return Snapshot(path, profile=profile, regions=regions, time=time)
 
 
-# ---------------------------------------------------------------------------------------
-# Timelines
-# ---------------------------------------------------------------------------------------
-
-def sort_paths(paths):
-    """Sorts snapshot paths by the time in their names (unknown times last, then by
-    name), as the C library does; returns a new list of str."""
-    bs = [fspath(p) for p in paths]
-    arr = (ctypes.c_char_p * max(len(bs), 1))(*bs)
-    lib.fl_timeline_sort_paths(arr, len(bs))
-    return [os.fsdecode(arr[i]) for i in range(len(bs))]
-
-
-def _collect(paths):
-    if isinstance(paths, (str, bytes, os.PathLike)):
-        paths = [paths]
-    out = []
-    for p in paths:
-        p = os.fsdecode(fspath(p))
-        if os.path.isdir(p):
-            for name in os.listdir(p):
-                if not name.startswith(".") and name.lower().endswith(_SNAPSHOT_EXTENSIONS):
-                    out.append(os.path.join(p, name))
-        elif os.path.exists(p):
-            out.append(p)
-        else:
-            raise _errors.FileError("%s: No such file or directory" % p)
-    if not out:
-        raise ArgumentError("timeline: no snapshot files (%s) given" % ", ".join(_SNAPSHOT_EXTENSIONS))
-    return sort_paths(out)
-
-
-class Timeline(_Object):
-    """Areas, transitions, frontline and place changes over an archive of snapshots.
-
-    Made by ``frontline.timeline()``. Iterating adds the snapshots one by one in time order
-    and yields one row dict each (as the rows of ``frontline timeline --json``: file, time,
-    status_km2, territory_km2, regions, transitions, front_km, place_changes, features);
-    only the previous snapshot is kept in memory. ``changes()`` is the change log so far
-    (places whose status changed, between which two times), ``place_history(name)`` one
-    place's history, ``report()`` runs everything and returns the whole
-    ``frontline timeline --json`` document."""
-
-    _closer = staticmethod(lambda ctx, p: lib.fl_timeline_free(ctx, p))
-
-    def __init__(self, paths, profile=None, regions=None, places=None, tolerance_km=2.0):
-        self.paths = _collect(paths)
-        tol = _as_float(tolerance_km, "tolerance_km")
-        if not (tol >= 0) or not math.isfinite(tol):
-            raise ArgumentError("tolerance_km wants a distance in km >= 0")
-        prof = _profile_arg(profile)
-        reg = _regions_arg(regions)
-        pl = _places_arg(places)
-        st = prof._res.state
-        with _Call(st, prof, reg, pl) as c:
-            p, r, q = c.ptrs
-            out = ctypes.c_void_p()
-            c.check(lib.fl_timeline_new(c.ctx, p, r, q, tol, ctypes.byref(out)))
-            self._adopt(st, out.value, [prof, reg, pl])
-        self.profile, self.regions, self.places = prof, reg, pl
-        self.done = 0
-
-    def __repr__(self):
-        return "<frontline.Timeline: %d/%d snapshots%s>" % (
-            self.done, len(self.paths), " (closed)" if self.closed else "")
-
-    def __len__(self):
-        return len(self.paths)
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        if self.done >= len(self.paths):
-            raise StopIteration
-        return self.add(self.paths[self.done], _internal=True)
-
-    def add(self, path, _internal=False):
-        """Adds one more snapshot (later than the previous one) and returns its row."""
-        b = fspath(path, "snapshot path")
-        with self._call() as c:
-            row = json.loads(c.json(lib.fl_timeline_add, c.ptrs[0], b))
-        if _internal:
-            self.done += 1
-        return row
-
-    def run(self):
-        """Adds every remaining snapshot; returns their rows as a list."""
-        return list(self)
-
-    def changes(self):
-        """The change log so far: [{id, name, lat, lon, from, to, before, after}]."""
-        with self._call() as c:
-            return json.loads(c.json(lib.fl_timeline_changes_json, c.ptrs[0]))
-
-    def place_history(self, place):
-        """One place's history {id, name, lat, lon, history: [{time, status[,
-        previous_time]}]}: its status in the first snapshot, then every change. place: a
-        name (as Places.find) or an index."""
-        if self.places is None:
-            raise ArgumentError("this timeline has no places")
-        if isinstance(place, str):
-            i = self.places.find(place)
-            if i < 0:
-                raise ArgumentError("timeline: no place called %r" % place)
-        else:
-            i = place
-            if isinstance(i, bool) or not hasattr(i, "__index__"):
-                raise ArgumentError("place must be a name or an index")
-            i = i.__index__()
-        with self._call() as c:
-            return json.loads(c.json(lib.fl_timeline_place_json, c.ptrs[0], i))
-
-    def report(self, place=None):
-        """Runs the remaining snapshots and returns the ``frontline timeline --json``
-        document: {"snapshots": [rows], "changes": [...]}, or with place, {"snapshots":
-        [...], "place": {...}}. Only rows added by this call are in "snapshots"."""
-        rows = self.run()
-        if place is not None:
-            return {"snapshots": rows, "place": self.place_history(place)}
-        return {"snapshots": rows, "changes": self.changes()}
-
-
-def timeline(paths, profile=None, regions=None, places=None, tolerance_km=2.0):
-    """A Timeline over snapshot files: a path or a list of paths, directories meaning
-    every .geojson/.json/.shp/.wkt file in them; they are ordered by the time in their
-    names. Iterate it for the rows; then ``changes()`` / ``place_history(name)``.
-
-    profile, regions: as for load(); places: None for the embedded places, False for none
-    (no change log), a Places or a path; tolerance_km: as for Snapshot.front()."""
-    return Timeline(paths, profile=profile, regions=regions, places=places,
-                    tolerance_km=tolerance_km)
-
-
-def convert(src, dst):
+def convert(src: PathLike, dst: PathLike) -> None:
     """Converts between GeoJSON (.geojson/.json), shapefile (.shp) and WKT (.wkt), by the
     extensions, keeping every feature and attribute (as ``frontline convert``)."""
     a, b = fspath(src), fspath(dst)

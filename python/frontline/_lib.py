@@ -20,7 +20,8 @@ import ctypes
 import ctypes.util
 import os
 
-__all__ = ["lib", "libc", "library_path", "Counts", "Piece"]
+__all__ = ["lib", "libc", "library_path", "Counts", "Piece", "RenderOptions", "ChartOptions",
+           "PROGRESS_FN"]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _NAMES = ("libfrontline.so", "libfrontline.so.0")
@@ -143,6 +144,25 @@ class Piece(ctypes.Structure):
                 ("lat", ctypes.c_double), ("lon", ctypes.c_double), ("region", ctypes.c_int)]
 
 
+class RenderOptions(ctypes.Structure):
+    """struct fl_render_options."""
+    _fields_ = [("width", ctypes.c_int), ("region", ctypes.c_char_p),
+                ("bbox", ctypes.c_double * 4), ("no_labels", ctypes.c_bool),
+                ("places", ctypes.c_void_p), ("max_cities", ctypes.c_int),
+                ("title", ctypes.c_char_p), ("attribution", ctypes.c_char_p),
+                ("front_tolerance_km", ctypes.c_double), ("diff", ctypes.c_void_p)]
+
+
+class ChartOptions(ctypes.Structure):
+    """struct fl_chart_options."""
+    _fields_ = [("width", ctypes.c_int), ("regions", ctypes.c_int),
+                ("title", ctypes.c_char_p), ("attribution", ctypes.c_char_p)]
+
+
+#: fl_progress_fn: void (*)(void *userdata, size_t done, size_t total, const char *path)
+PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t,
+                               ctypes.c_char_p)
+
 _P = ctypes.c_void_p            # every opaque handle, and fl_ctx *
 _PP = ctypes.POINTER(ctypes.c_void_p)  # fl_X **out, and char **json (freed with libc free)
 _S = ctypes.c_char_p
@@ -187,6 +207,7 @@ _PROTOTYPES = {
     "fl_level_parse": (_I, [_S]),
     "fl_regions_locate": (_I, [_P, _P, _D, _D]),
     "fl_regions_write": (_I, [_P, _P, _S]),
+    "fl_regions_geojson": (_I, [_P, _P, _PP]),
     "fl_snapshot_open": (_I, [_P, _S, _P, _PP]),
     "fl_snapshot_open_files": (_I, [_P, ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, _P,
                                     _PP]),
@@ -202,6 +223,7 @@ _PROTOTYPES = {
     "fl_snapshot_bounds": (None, [_P, _DA]),
     "fl_snapshot_status_km2": (_D, [_P, _I]),
     "fl_snapshot_write": (_I, [_P, _P, _S]),
+    "fl_snapshot_geojson": (_I, [_P, _P, _PP]),
     "fl_time_parse": (_I64, [_S]),
     "fl_time_parse_exact": (_I, [_S, ctypes.POINTER(ctypes.c_int64)]),
     "fl_time_format": (ctypes.c_void_p, [_I64, ctypes.c_char_p, ctypes.c_size_t]),
@@ -226,6 +248,7 @@ _PROTOTYPES = {
     "fl_diff_piece": (None, [_P, _I, ctypes.POINTER(Piece)]),
     "fl_diff_json": (_I, [_P, _P, _PP]),
     "fl_diff_write": (_I, [_P, _P, _S]),
+    "fl_diff_geojson": (_I, [_P, _P, _PP]),
     "fl_compare_new": (_I, [_P, _P, _P, _P, _P, _PP]),
     "fl_compare_free": (None, [_P, _P]),
     "fl_compare_json": (_I, [_P, _P, _PP]),
@@ -234,6 +257,7 @@ _PROTOTYPES = {
     "fl_claims_close": (None, [_P]),
     "fl_claims_count": (_I, [_P]),
     "fl_claims_json": (_I, [_P, _P, _P, _P, _S, _PP]),
+    "fl_claims_geojson": (_I, [_P, _P, _P, _P, _PP]),
     "fl_front_new": (_I, [_P, _P, _P, _D, _PP]),
     "fl_front_free": (None, [_P, _P]),
     "fl_front_km": (_D, [_P]),
@@ -241,9 +265,17 @@ _PROTOTYPES = {
     "fl_front_piece_km": (_D, [_P, _I]),
     "fl_front_json": (_I, [_P, _P, _PP]),
     "fl_front_write": (_I, [_P, _P, _S]),
+    "fl_front_geojson": (_I, [_P, _P, _PP]),
     "fl_timeline_new": (_I, [_P, _P, _P, _P, _D, _PP]),
     "fl_timeline_free": (None, [_P, _P]),
     "fl_timeline_add": (_I, [_P, _P, _S, _PP]),
+    "fl_timeline_add_all": (_I, [_P, _P, ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, _I,
+                                 _PP]),
+    "fl_timeline_set_progress": (None, [_P, PROGRESS_FN, _P]),
+    "fl_timeline_chart": (_P, [_P]),
+    "fl_chart_count": (_I, [_P]),
+    "fl_chart_write": (_I, [_P, _P, ctypes.POINTER(ChartOptions), _S]),
+    "fl_render_map": (_I, [_P, _P, _P, _P, ctypes.POINTER(RenderOptions), _S]),
     "fl_timeline_changes_json": (_I, [_P, _P, _PP]),
     "fl_timeline_place_json": (_I, [_P, _P, _I, _PP]),
     "fl_timeline_sort_paths": (None, [ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t]),

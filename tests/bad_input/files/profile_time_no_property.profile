@@ -1,0 +1,4 @@
+status occupied side=RU
+default free side=UA
+rule occupied a=b
+time _dateto

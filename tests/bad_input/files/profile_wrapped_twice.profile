@@ -1,0 +1,5 @@
+status occupied side=RU
+default free side=UA
+rule occupied a=b
+wrapped value
+wrapped map
