@@ -7,7 +7,7 @@
 
 static const char compare_help[] =
     "usage: frontline compare A B [--profile-a P] [--profile-b Q] [--profile P]\n"
-    "                         [--regions SHP] [--places CSV] [--region CODE]\n"
+    "                         [--regions SHP | --level L] [--places CSV] [--region CODE]\n"
     "                         [--geojson OUT] [--json]\n"
     "       frontline compare A1,A2,... B1,B2,...  or  A1 A2 ... vs B1 B2 ...\n"
     "                         [--snap-km KM]\n"
@@ -140,7 +140,9 @@ static int run(session *s, const options *o, fl_profile *pb, int na, int b0)
             err = fl_compare_write(s->ctx, c, o->geojson);
         if (!err)
             err = fl_compare_json(s->ctx, c, &json);
-        region_code = o->region;
+        /* the report names regions by their primary code: --region may be an alias */
+        region_code = o->region ? fl_regions_code(s->regions, fl_regions_find(s->regions,
+                                                                              o->region)) : NULL;
         rc = emit(s, o, err, json, print_compare);
     }
     fl_compare_free(s->ctx, c);

@@ -103,7 +103,7 @@ assert set(changed.name) == {p["name"] for p in d["places"]}
 # The largest piece that left occupation, and the frontline before and after.
 
 # %%
-kherson = pieces[(pieces[FROM] == "occupied") & (pieces.region == "UA-KS")]
+kherson = pieces[(pieces[FROM] == "occupied") & (pieces.region == "UA-65")]
 largest = kherson.sort_values("km2", ascending=False).iloc[0]
 print("largest piece in Kherson oblast: %.1f km² around %.2f N, %.2f E (%s -> %s)"
       % (largest.km2, largest.lat, largest.lon, largest[FROM], largest[TO]))
@@ -121,7 +121,7 @@ print(fronts.drop(columns="geometry"))
 # %%
 tl = frontline.timeline([A_PATH, B_PATH])
 df = tl.to_dataframe()
-claimed = ["UA-DT", "UA-LH", "UA-ZP", "UA-KS"]
+claimed = ["UA-14", "UA-09", "UA-23", "UA-65"]  # Donetsk, Luhansk, Zaporizhzhia, Kherson
 occupied = (df[(df.status == "occupied") & df.region.isin(claimed)]
             .pivot(index="time", columns="region", values="km2"))
 print(occupied.round(1))
