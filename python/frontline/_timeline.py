@@ -267,7 +267,8 @@ class Timeline(_Object):
         self.run()
         recs = []
         for row in self.rows:
-            scopes = [(TERRITORY, row["territory_km2"])] + list(row["regions"].items())
+            scopes = [(TERRITORY, row["territory_km2"])] + [(r["code"], r["status_km2"])
+                                                            for r in row["regions"]]
             for region, by_status in scopes:
                 for status, km2 in by_status.items():
                     recs.append((row["time"], row["file"], region, status, km2))
