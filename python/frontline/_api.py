@@ -690,7 +690,7 @@ class Snapshot(GeoMixin, _Object):
     _closer = staticmethod(lambda ctx, p: lib.fl_snapshot_close(ctx, p))
 
     def __init__(self, path, profile=None, regions=None, time=None):
-        many = not isinstance(path, (str, bytes, os.PathLike))
+        many = isinstance(path, (list, tuple))  # one version published as several files
         bs = [fspath(p, "snapshot path") for p in path] if many else [fspath(path, "snapshot path")]
         files = (ctypes.c_char_p * max(len(bs), 1))(*bs)
         t = _time_arg(time) if time is not None else None
