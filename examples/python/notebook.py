@@ -45,6 +45,8 @@ args = [a for a in sys.argv[1:] if not a.startswith("-")] if "ipykernel" not in 
     else []
 A_PATH, B_PATH = args[:2] if len(args) >= 2 else (frontline.data_path("sample_20220930"),
                                                   frontline.data_path("sample_20221004"))
+REGIONS = frontline.Regions()
+CODE = {alias: REGIONS[alias].code for alias in ("UA-DT", "UA-LH", "UA-ZP", "UA-KS")}
 EQUAL_AREA = "EPSG:6933"  # cylindrical equal-area on WGS84: areas in m²
 FROM, TO = "status_from", "status_to"   # the JSON's keys of a transition's two statuses
 
@@ -103,7 +105,7 @@ assert set(changed.name) == {p["name"] for p in d["places"]}
 # The largest piece that left occupation, and the frontline before and after.
 
 # %%
-kherson = pieces[(pieces[FROM] == "occupied") & (pieces.region == "UA-65")]
+kherson = pieces[(pieces[FROM] == "occupied") & (pieces.region == CODE["UA-KS"])]
 largest = kherson.sort_values("km2", ascending=False).iloc[0]
 print("largest piece in Kherson oblast: %.1f km² around %.2f N, %.2f E (%s -> %s)"
       % (largest.km2, largest.lat, largest.lon, largest[FROM], largest[TO]))
@@ -121,7 +123,7 @@ print(fronts.drop(columns="geometry"))
 # %%
 tl = frontline.timeline([A_PATH, B_PATH])
 df = tl.to_dataframe()
-claimed = ["UA-14", "UA-09", "UA-23", "UA-65"]  # Donetsk, Luhansk, Zaporizhzhia, Kherson
+claimed = list(CODE.values())  # the four oblasts claimed on 30 September
 occupied = (df[(df.status == "occupied") & df.region.isin(claimed)]
             .pivot(index="time", columns="region", values="km2"))
 print(occupied.round(1))
@@ -139,7 +141,7 @@ colour = {("occupied", "liberated"): "#1a9850", ("occupied", "contested"): "#fda
           ("contested", "liberated"): "#91cf60", ("free", "liberated"): "#d9ef8b"}
 fig, (ax, bar) = plt.subplots(1, 2, figsize=(14, 6.5),
                               gridspec_kw={"width_ratios": [2.2, 1]})
-frontline.Regions().to_geodataframe().boundary.plot(ax=ax, color="#999999", linewidth=0.5)
+REGIONS.to_geodataframe().boundary.plot(ax=ax, color="#999999", linewidth=0.5)
 occ_b = layers[(layers.time == b.datetime) & (layers.status == "occupied")]
 occ_b.plot(ax=ax, color="#e7b7b0", edgecolor="none")
 handles = [Patch(color="#e7b7b0", label="occupied %s" % b.datetime.date())]
@@ -167,7 +169,7 @@ ax.set_title("What changed, %s → %s" % (a.datetime.date(), b.datetime.date()))
 ax.legend(handles=handles, loc="lower left", fontsize=7)
 lost = (pieces[pieces[FROM] == "occupied"].groupby("region")["km2"].sum()
         .sort_values())
-names = {r.code: r.name for r in frontline.Regions()}
+names = {r.code: r.name for r in REGIONS}
 bar.barh([names.get(c, c) for c in lost.index], lost.to_numpy(), color="#1a9850")
 for i, v in enumerate(lost.to_numpy()):
     bar.annotate("%.0f km²" % v, (v, i), xytext=(3, 0), textcoords="offset points",

@@ -669,8 +669,8 @@ class Front(GeoMixin, _Object, dict):
 class Snapshot(GeoMixin, _Object):
     """One map version, classified by a profile. Made by ``frontline.load()``.
 
-    Accessors: ``path``, ``kind`` ("deepstate", "single-layer", "geojson", "wrapped", "esri",
-    "kml", "kmz", "shapefile", "wkt"), ``time`` (Unix seconds or None; settable), ``time_iso``, ``datetime``,
+    Accessors: ``path``, ``kind`` ("deepstate", "single-layer", "geojson", "shapefile",
+    "wkt"), ``time`` (Unix seconds or None; settable), ``time_iso``, ``datetime``,
     ``counts`` (feature accounting), ``by_status`` (features per status), ``status_km2``
     (km² as drawn), ``bounds``, ``info`` (the dict of ``frontline info --json``),
     ``profile`` and ``regions`` (the defaults for analyses).
@@ -690,7 +690,7 @@ class Snapshot(GeoMixin, _Object):
     _closer = staticmethod(lambda ctx, p: lib.fl_snapshot_close(ctx, p))
 
     def __init__(self, path, profile=None, regions=None, time=None):
-        many = isinstance(path, (list, tuple))
+        many = isinstance(path, (list, tuple))  # one version published as several files
         bs = [fspath(p, "snapshot path") for p in path] if many else [fspath(path, "snapshot path")]
         files = (ctypes.c_char_p * max(len(bs), 1))(*bs)
         t = _time_arg(time) if time is not None else None
@@ -732,7 +732,7 @@ class Snapshot(GeoMixin, _Object):
     @property
     def kind(self):
         """What the file was recognised as: "deepstate", "single-layer", "geojson",
-        "wrapped", "esri", "kml", "kmz", "shapefile" or "wkt"."""
+        "shapefile" or "wkt"."""
         with self._call() as c:
             return decode(lib.fl_snapshot_kind(c.ptrs[0]))
 

@@ -5,6 +5,7 @@ notebook pictures are PNGs."""
 import json
 import os
 import struct
+import tempfile
 import unittest
 
 from common import Fixture, SAMPLE_A, TMP, frontline, main
@@ -99,19 +100,25 @@ def png_size(data):
 class TestPictures(unittest.TestCase):
 
     def test_repr_png(self):
-        before = set(os.listdir(os.environ.get("TMPDIR", "/tmp")))
-        w, h = png_size(Fixture.a()._repr_png_())
-        self.assertEqual(w, 900)
-        self.assertGreater(h, 300)
-        w, h = png_size(Fixture.diff()._repr_png_())
-        self.assertEqual(w, 900)
-        tl = frontline.timeline([SAMPLE_A], places=False)
-        self.assertIsNone(tl._repr_png_())  # nothing added yet: no chart
-        tl.run()
-        w, h = png_size(tl._repr_png_())
-        self.assertEqual(w, 900)
-        after = set(os.listdir(os.environ.get("TMPDIR", "/tmp")))
-        self.assertEqual({n for n in after - before if n.startswith("frontline-")}, set())
+        # the pictures go through a private temporary directory, removed afterwards: with
+        # tempfile's directory pointed at an empty one, it is empty again at the end
+        private = os.path.join(TMP, "pictures")
+        os.makedirs(private)
+        saved, tempfile.tempdir = tempfile.tempdir, private
+        try:
+            w, h = png_size(Fixture.a()._repr_png_())
+            self.assertEqual(w, 900)
+            self.assertGreater(h, 300)
+            w, h = png_size(Fixture.diff()._repr_png_())
+            self.assertEqual(w, 900)
+            tl = frontline.timeline([SAMPLE_A], places=False)
+            self.assertIsNone(tl._repr_png_())  # nothing added yet: no chart
+            tl.run()
+            w, h = png_size(tl._repr_png_())
+            self.assertEqual(w, 900)
+        finally:
+            tempfile.tempdir = saved
+        self.assertEqual(os.listdir(private), [])
 
 
 if __name__ == "__main__":
