@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 static const char timeline_help[] =
-    "usage: frontline timeline FILE...|DIR... [--regions SHP] [--places CSV] [--profile P]\n"
+    "usage: frontline timeline FILE...|DIR... [--regions SHP | --level L] [--places CSV]\n"
+    "                          [--profile P]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
     "                          [--jobs N] [--timing]\n"
     "                          [--plot OUT.png|.svg|.pdf [--width PX]]\n"
@@ -31,7 +32,8 @@ static const char timeline_help[] =
     "read with its PROFILE (a shipped profile's name, e.g. deepstate or isw, or a file); one\n"
     "row per day, per source the km² that RU, none and UA hold in the territory in that\n"
     "day's latest version (statuses mapped to sides by the profile's side=), empty where a\n"
-    "source has no version that day.\n";
+    "source has no version that day.\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static int add_path(paths *p, const char *dir, const char *name)
 {
@@ -147,10 +149,11 @@ static void csv_row(FILE *f, json_object *row, bool header)
         else
             fprintf(f, ",%.6f", json_object_get_double(v2));
     }
-    json_object_object_foreach(regions, code, st) {
-        json_object_object_foreach(st, k3, v3) {
+    for (size_t i = 0; i < json_object_array_length(regions); i++) {
+        json_object *r = json_object_array_get_idx(regions, i);
+        json_object_object_foreach(member(r, "status_km2"), k3, v3) {
             if (header)
-                fprintf(f, ",%s_%s_km2", code, k3);
+                fprintf(f, ",%s_%s_km2", str(r, "code"), k3);
             else
                 fprintf(f, ",%.6f", json_object_get_double(v3));
         }

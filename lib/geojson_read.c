@@ -490,6 +490,43 @@ static json_object *unwrap(reader *r, json_object *doc, const char *wrapped)
     return NULL;
 }
 
+/* Parses the whole text again, uncut: the document was not a FeatureCollection (Esri JSON
+ * has a top-level "features" array too). */
+static int parse_whole(reader *r, json_object **doc)
+{
+    json_object_put(*doc);
+    *doc = NULL;
+    free(r->src->span);
+    r->src->span = NULL;
+    r->src->n = 0;
+    json_tokener *tok = tokener(r->ctx, (int)r->ctx->limits[FL_LIMIT_NESTING]);
+    int rc = tok ? parse_text(r->ctx, tok, r->path, r->src->text, r->from, r->src->len, doc)
+                 : r->ctx->err;
+    if (tok)
+        json_tokener_free(tok);
+    return rc;
+}
+
+/* The features of a parsed document: GeoJSON, Esri JSON, or GeoJSON wrapped in it. */
+static int read_document(reader *r, json_object *doc, fl_features *fs, const char *wrapped)
+{
+    const char *t = geojson_type(doc);
+    json_object *inner;
+    if (t)
+        return read_geojson(r, doc, t, fs);
+    if (fl_esri_json(doc)) {
+        fs->kind = "esri";
+        return fl_esri_read(r->ctx, r->path, doc, fs);
+    }
+    if (!json_object_is_type(doc, json_type_object))
+        return fl_error(r->ctx, FL_EFORMAT, "%s: not GeoJSON (not a JSON object)", r->path);
+    if (!(inner = unwrap(r, doc, wrapped)))
+        return r->ctx->err;
+    fs->meta = json_object_get(doc); /* the wrapper's members: a time, an id */
+    fs->kind = "wrapped";
+    return read_geojson(r, inner, geojson_type(inner), fs);
+}
+
 int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev,
                     const char *wrapped)
 {
@@ -501,22 +538,10 @@ int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_sou
         rc = parse_doc(&r, &doc);
     if (rc)
         return rc;
-    const char *t = geojson_type(doc);
-    json_object *inner = NULL;
-    if (t) {
-        rc = read_geojson(&r, doc, t, fs);
-    } else if (fl_esri_json(doc)) {
-        fs->kind = "esri";
-        rc = fl_esri_read(ctx, path, doc, fs);
-    } else if (!json_object_is_type(doc, json_type_object)) {
-        rc = fl_error(ctx, FL_EFORMAT, "%s: not GeoJSON (not a JSON object)", path);
-    } else if ((inner = unwrap(&r, doc, wrapped))) {
-        fs->meta = json_object_get(doc); /* the wrapper's members: a time, an id */
-        fs->kind = "wrapped";
-        rc = read_geojson(&r, inner, geojson_type(inner), fs);
-    } else {
-        rc = ctx->err;
-    }
+    if (!geojson_type(doc) && r.src->n) /* its "features" are not GeoJSON's (Esri JSON) */
+        rc = parse_whole(&r, &doc);
+    if (!rc)
+        rc = read_document(&r, doc, fs, wrapped);
     if (r.tok)
         json_tokener_free(r.tok);
     json_object_put(doc);

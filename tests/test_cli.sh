@@ -67,7 +67,7 @@ check "timeline csv" test "$(wc -l <"$tmp/tl.csv")" -eq 3
 "$fl" timeline "$b" "$a" --place Lyman >"$tmp/lyman.json" 2>/dev/null
 check "timeline place history" json "$tmp/lyman.json" "[h['status'] for h in d['history']][0] == 'occupied' and len(d['history']) == 2"
 
-"$fl" convert "$a" "$tmp/a.wkt" && "$fl" convert "$data/regions/ua_regions.shp" "$tmp/r.geojson"
+"$fl" convert "$a" "$tmp/a.wkt" && "$fl" convert "$data/regions/ua_oblasts.shp" "$tmp/r.geojson"
 check "convert" json "$tmp/r.geojson" "len(d['features']) == 27"
 "$fl" info "$tmp/a.wkt" --json >"$tmp/info.json"
 check "info of converted wkt" json "$tmp/info.json" "d['kind']=='wkt' and d['features']['no_polygon'] == 3"

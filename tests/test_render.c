@@ -26,7 +26,7 @@ static void inputs_open(inputs *in)
 {
     in->ctx = fl_ctx_new();
     CHECK_OK(in->ctx, fl_profile_open(in->ctx, data_file("profiles/deepstate.profile"), &in->profile));
-    CHECK_OK(in->ctx, fl_regions_open(in->ctx, data_file("regions/ua_regions.shp"), NULL, NULL,
+    CHECK_OK(in->ctx, fl_regions_open(in->ctx, data_file("regions/ua_oblasts.shp"), NULL, NULL,
                                       &in->regions));
     CHECK_OK(in->ctx, fl_places_open(in->ctx, data_file("places/ua_places.csv"), &in->places));
 }
