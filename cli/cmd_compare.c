@@ -7,7 +7,7 @@
 
 static const char compare_help[] =
     "usage: frontline compare A B [--profile-a P] [--profile-b Q] [--profile P]\n"
-    "                         [--regions SHP] [--places CSV] [--region CODE]\n"
+    "                         [--regions SHP | --level L] [--places CSV] [--region CODE]\n"
     "                         [--geojson OUT] [--json]\n"
     "       frontline compare A1,A2,... B1,B2,...  or  A1 A2 ... vs B1 B2 ...\n"
     "Two maps of the same day side by side, each read with its own profile (--profile-a,\n"
@@ -18,7 +18,8 @@ static const char compare_help[] =
     "places they put on different sides. --geojson writes every piece where they disagree\n"
     "(a, b, km2, region). A map version may be several files (a day's ISW layers), given\n"
     "as a comma list or, with 'vs' between the two maps, as separate arguments.\n"
-    "See docs/compare.md.\n";
+    "--level oblast|raion|hromada picks the embedded regions (default oblast). See\n"
+    "docs/compare.md.\n";
 
 #define SIDES 3
 static const char *const side_names[SIDES] = {"RU", "none", "UA"};
