@@ -2,15 +2,18 @@
  * same side, where they disagree, and the places they put on different sides.
  *
  * Two sources classify with their own profiles, so their statuses do not match; their sides
- * do (sides.c). Each map is turned into its map of sides, clipped to the territory, and the
- * diff of those two maps (diff.c: windows, faces, pieces) is the comparison: its matrix cell
- * (x, y) is the km² that is side x in A and side y in B, so each row adds up to A's km² of a
- * side and each column to B's (tests/test_compare.c checks both against fl_areas, and that
- * swapping A and B transposes the matrix); its pieces off the diagonal are where the maps
- * disagree. A place's side is its status in each map (fl_places_status, on the maps
- * themselves) mapped to a side; places outside the territory (in no region) are left out. */
+ * do (sides.c). Each map is turned into its map of sides, and the diff of those two maps
+ * (diff.c: windows, faces, pieces) is the comparison: its matrix cell (x, y) in a region is
+ * the km² that is side x in A and side y in B there, so each row adds up to A's km² of a side
+ * and each column to B's (tests/test_compare.c checks both against fl_areas, and that
+ * swapping A and B transposes the matrix). The territory's matrix is the sum of the
+ * regions', which partition it: ground outside the territory is left out. The diff's pieces
+ * off the diagonal, cut by the territory's border, are where the maps disagree. A place's
+ * side is its status in each map (fl_places_status, on the maps themselves) mapped to a
+ * side; places outside the territory (in no region) are left out. */
 #include "diff.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,6 +141,7 @@ int fl_compare_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
         rc = fl_sides_snapshot(ctx, b, r, c->sides, &c->sb);
     if (!rc)
         rc = fl_diff_compute(ctx, c->sa, c->sb, r, NULL, true, &c->d);
+    assert(rc || c->d->n == FL_SIDES + 1); /* the sides, then none: index = side */
     if (!rc)
         rc = matrices(ctx, c);
     if (!rc)

@@ -269,7 +269,7 @@ int main(int argc, char **argv)
 {
     bool real = argc > 1 && !strcmp(argv[1], "real");
     ctx = fl_ctx_new();
-    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_regions.shp"), NULL, NULL, &regions));
+    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_oblasts.shp"), NULL, NULL, &regions));
     CHECK_OK(ctx, fl_places_open(ctx, data_file("places/ua_places.csv"), &places));
     int rc = 0;
     if (real) {
