@@ -15,16 +15,19 @@ typedef struct options {
     const char *source[MAX_SOURCES];   /* timeline --source PROFILE=PATH */
     int nsources;
     const char *regions, *profile, *places, *claims, *code_field, *name_field;
-    const char *geojson, *csv, *place, *time, *plot;
+    const char *geojson, *csv, *place, *time, *plot, *gpkg;
     const char *diff, *region, *output, *png, *svg, *pdf; /* pictures */
     int level; /* --level: fl_level of the embedded regions (default oblast) */
     double bbox[4];
     bool has_bbox, no_labels;
     int width;
     int jobs; /* timeline threads */
+    int delay_ms; /* animate: per frame */
+    bool daily;   /* animate: the last version of each day only */
     bool timing; /* timeline: CPU per stage on stderr */
     bool json, help;
     double tolerance_km;
+    double snap_km; /* the coast and border conflation's tolerance (--snap-km) */
     int npoints;
     double lat[MAX_POINTS], lon[MAX_POINTS];
     int nargs;
@@ -40,7 +43,9 @@ typedef struct session {
 } session;
 
 /* Parses argv after the command name; returns 0, or 2 after printing a usage error. */
-int parse_options(int argc, char **argv, options *o, const char *cmd);
+/* Only the options named in the usage lines of help (each line starting "usage:" and the
+ * indented ones after it) are taken: another command's option is refused with one line. */
+int parse_options(int argc, char **argv, options *o, const char *cmd, const char *help);
 /* --help prints help and gives 0; a wrong argument count (want, or ONE_OR_MORE) prints it to
  * stderr and gives 2; otherwise -1 (go on). */
 #define ONE_OR_MORE (-1)
@@ -69,6 +74,9 @@ int open_snapshot(session *s, const options *o, const char *const *args, int nar
                   fl_snapshot **out);
 /* Prints a library JSON string (--json) or hands the parsed document to a printer. */
 int emit(session *s, const options *o, int rc, char *json, void (*print)(json_object *));
+/* Degrees as a JSON number with 6 decimals (10 cm), as the library's reports give them;
+ * finite values only (every degree the CLI prints was checked or computed). */
+json_object *json_degrees(double v);
 /* Members of a report: the value (NULL when absent), as a number (0), as text (""). */
 json_object *member(json_object *o, const char *key);
 double num(json_object *o, const char *key);
@@ -111,6 +119,11 @@ int cmd_status(int argc, char **argv);
 int cmd_claims(int argc, char **argv);
 int cmd_front(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
+int cmd_animate(int argc, char **argv);
+int cmd_site(int argc, char **argv);
+
+/* timeline --gpkg: adds the versions of p (in time order) that o->gpkg lacks. */
+int write_gpkg(session *s, const options *o, const paths *p);
 int cmd_render(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 

@@ -15,6 +15,7 @@ static const char info_help[] =
 static const char area_help[] =
     "usage: frontline area SNAPSHOT [--regions SHP|GEOJSON] [--code-field F] [--name-field F]\n"
     "                      [--level L] [--profile FILE] [--time T] [--json]\n"
+    "                      [--snap-km KM]\n"
     "Area by status on the WGS84 ellipsoid: as drawn (unclipped), within the territory (the\n"
     "union of the regions, default the embedded Ukrainian oblasts) and per region.\n"
     "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
@@ -29,17 +30,18 @@ int cmd_info(int argc, char **argv)
     options o;
     session s;
     fl_snapshot *snap = NULL;
-    int rc = parse_options(argc, argv, &o, "info");
+    int rc = parse_options(argc, argv, &o, "info", info_help);
     if (rc || (rc = check_args(&o, info_help, ONE_OR_MORE)) >= 0)
         return rc;
     char source[64] = "";
     bool fits = true;
-    if ((rc = session_open(&s, &o, false, false)) ||
+    if ((rc = session_open(&s, &o, true, false)) ||
         (rc = o.profile ? open_snapshot(&s, &o, o.args, o.nargs, &snap)
                         : recognise_source(&s, &o, &snap, source, sizeof source, &fits))) {
         session_close(&s);
         return rc;
     }
+    long outside = fl_snapshot_outside(s.ctx, snap, s.regions);
     fl_counts c;
     double b[4];
     char t[32];
@@ -58,7 +60,7 @@ int cmd_info(int argc, char **argv)
         }
         json_object_object_add(doc, "time", t[0] ? json_object_new_string(t) : NULL);
         for (int i = 0; i < 4; i++)
-            json_object_array_add(bounds, json_object_new_double(b[i]));
+            json_object_array_add(bounds, json_degrees(b[i]));
         json_object_object_add(doc, "bounds", bounds);
         const long counts[] = {c.total, c.classified, c.ignored, c.unclassified, c.no_polygon,
                                c.repaired};
@@ -71,6 +73,7 @@ int cmd_info(int argc, char **argv)
             json_object_object_add(by, fl_profile_status_name(s.profile, i),
                                    json_object_new_int64(fl_snapshot_status_features(snap, i)));
         json_object_object_add(doc, "by_status", by);
+        json_object_object_add(doc, "outside_territory", json_object_new_int64(outside));
         puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
                                                      JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(doc);
@@ -88,6 +91,8 @@ int cmd_info(int argc, char **argv)
         printf("features    %ld: %ld classified, %ld ignored, %ld unclassified, %ld without "
                "polygon (%ld repaired)\n", c.total, c.classified, c.ignored, c.unclassified,
                c.no_polygon, c.repaired);
+        printf("outside     %ld classified features do not meet the territory%s\n", outside,
+               2 * outside > c.classified ? " (WARNING: mostly outside)" : "");
         for (int i = 0; i < n; i++)
             printf("  %-10s %ld features, %.1f km² as drawn\n",
                    fl_profile_status_name(s.profile, i), fl_snapshot_status_features(snap, i),
@@ -151,7 +156,7 @@ int cmd_area(int argc, char **argv)
     options o;
     session s;
     fl_snapshot *snap = NULL;
-    int rc = parse_options(argc, argv, &o, "area");
+    int rc = parse_options(argc, argv, &o, "area", area_help);
     if (rc || (rc = check_args(&o, area_help, ONE_OR_MORE)) >= 0)
         return rc;
     if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args, o.nargs, &snap))) {
@@ -171,7 +176,7 @@ int cmd_area(int argc, char **argv)
 int cmd_convert(int argc, char **argv)
 {
     options o;
-    int rc = parse_options(argc, argv, &o, "convert");
+    int rc = parse_options(argc, argv, &o, "convert", convert_help);
     if (rc || (rc = check_args(&o, convert_help, 2)) >= 0)
         return rc;
     fl_ctx *ctx = fl_ctx_new();

@@ -10,9 +10,10 @@
 
 static const char render_help[] =
     "usage: frontline render SNAPSHOT [--diff B] [--region CODE | --bbox W,S,E,N]\n"
-    "                        [--width PX] [--no-labels] [--places CSV] [--regions SHP]\n"
-    "                        [--level L]\n"
+    "                        [--width PX] [--no-labels] [--places CSV] [--time T]\n"
+    "                        [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
     "                        [--profile FILE] [--tolerance KM] [--json] -o OUT.png|.svg|.pdf\n"
+    "                        [--snap-km KM]\n"
     "A map of SNAPSHOT: status fills in the profile's colours, region outlines and names, the\n"
     "frontline, the largest places, a legend with the km² of each status, a scale bar. With\n"
     "--diff B, the fills are B's and what changed from SNAPSHOT to B is highlighted by\n"
@@ -72,7 +73,7 @@ int cmd_render(int argc, char **argv)
     options o;
     session s = {0};
     fl_snapshot *a = NULL, *b = NULL;
-    int rc = parse_options(argc, argv, &o, "render");
+    int rc = parse_options(argc, argv, &o, "render", render_help);
     if (rc)
         return rc;
     if (o.help) {

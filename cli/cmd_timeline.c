@@ -9,17 +9,19 @@
 #include <unistd.h>
 
 static const char timeline_help[] =
-    "usage: frontline timeline FILE...|DIR... [--regions SHP | --level L] [--places CSV]\n"
-    "                          [--profile P]\n"
+    "usage: frontline timeline FILE...|DIR... [--places CSV] [--profile P]\n"
+    "                          [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
     "                          [--jobs N] [--timing]\n"
-    "                          [--plot OUT.png|.svg|.pdf [--width PX]]\n"
+    "                          [--plot OUT.png|.svg|.pdf [--width PX]] [--gpkg OUT.gpkg]\n"
+    "                          [--snap-km KM]\n"
     "Orders the snapshots by time and gives, for each, the km² per status (as drawn, in the\n"
     "territory, per region), the transitions against the previous snapshot and the\n"
     "frontline length; then the change log of places (which place changed status between\n"
     "which two snapshots). --csv writes one row per snapshot; --place NAME prints one\n"
     "place's history. --plot charts the km² of each status over time and the regions that\n"
-    "changed most (snapshots of unknown time are left out). Only two snapshots are in\n"
+    "changed most. A file with no time in its name is an error (docs/times.md lists the\n"
+    "forms read). Only two snapshots are in\n"
     "memory at any time (per thread). --jobs N spreads the snapshots over N threads; the\n"
     "results are the same, printed when all are done. --timing prints the CPU seconds spent\n"
     "per stage on stderr. Folders are searched recursively; files whose names give the same\n"
@@ -33,6 +35,8 @@ static const char timeline_help[] =
     "row per day, per source the km² that RU, none and UA hold in the territory in that\n"
     "day's latest version (statuses mapped to sides by the profile's side=), empty where a\n"
     "source has no version that day.\n"
+    "--gpkg adds the versions it lacks to a time-enabled GeoPackage (status layers, changed\n"
+    "pieces, areas, place periods; see docs/gpkg.md).\n"
     "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static int add_path(paths *p, const char *dir, const char *name)
@@ -178,8 +182,26 @@ static void print_changes(json_object *changes)
     printf("\nplace changes: %zu\n", json_object_array_length(changes));
     for (size_t i = 0; i < json_object_array_length(changes); i++) {
         json_object *c = json_object_array_get_idx(changes, i);
-        printf("  %-28s %-10s → %-10s between %s and %s\n", str(c, "name"), str(c, "from"),
-               str(c, "to"), str(c, "before"), str(c, "after"));
+        printf("  %-28s %-10s → %-10s between %s and %s\n", str(c, "name"), str(c, "status_from"),
+               str(c, "status_to"), str(c, "before"), str(c, "after"));
+    }
+}
+
+/* Lyman (48.986160 N, 37.803070 E)
+ *   2022-09-30T00:00:00Z  occupied
+ *   2022-10-04T00:00:00Z  liberated    (changed after 2022-09-30T00:00:00Z) */
+static void print_place(json_object *place)
+{
+    json_object *history;
+    history = member(place, "history");
+    printf("\n%s (%.6f N, %.6f E)\n", str(place, "name"), num(place, "lat"), num(place, "lon"));
+    for (size_t i = 0; i < json_object_array_length(history); i++) {
+        json_object *h = json_object_array_get_idx(history, i);
+        if (member(h, "previous_time"))
+            printf("  %-20s  %-10s  (changed after %s)\n", str(h, "time"), str(h, "status"),
+                   str(h, "previous_time"));
+        else
+            printf("  %-20s  %s\n", str(h, "time"), str(h, "status"));
     }
 }
 
@@ -266,7 +288,7 @@ int cmd_timeline(int argc, char **argv)
     paths p = {0};
     fl_timeline *tl = NULL;
     FILE *csv = NULL;
-    int rc = parse_options(argc, argv, &o, "timeline");
+    int rc = parse_options(argc, argv, &o, "timeline", timeline_help);
     if (rc)
         return rc;
     if (o.nsources && !o.help)
@@ -296,16 +318,16 @@ int cmd_timeline(int argc, char **argv)
             rc = fail(s.ctx);
         if (!rc && o.json)
             printf("],\"%s\":%s}\n", place >= 0 ? "place" : "changes", json);
-        else if (!rc && place >= 0)
-            puts(json);
         else if (!rc) {
             json_object *doc = json_tokener_parse(json);
-            print_changes(doc);
+            (place >= 0 ? print_place : print_changes)(doc);
             json_object_put(doc);
         }
         free(json);
         if (!rc && o.timing)
             print_timing(tl);
+        if (!rc && o.gpkg)
+            rc = write_gpkg(&s, &o, &p);
         fl_chart_options co = {.width = o.width};
         if (!rc && o.plot && fl_chart_write(s.ctx, fl_timeline_chart(tl), &co, o.plot))
             rc = fail(s.ctx);

@@ -18,6 +18,8 @@ static const struct {
     {"front", cmd_front, "the frontline and its length"},
     {"timeline", cmd_timeline, "areas, transitions, front and place changes over an archive"},
     {"render", cmd_render, "a map of a snapshot or of what changed (PNG, SVG, PDF)"},
+    {"animate", cmd_animate, "an animated GIF of the maps of an archive, one frame a version"},
+    {"site", cmd_site, "a static web page over an archive: map, slider, compare, chart, places"},
     {"convert", cmd_convert, "convert GeoJSON / shapefile / WKT by extension"},
 };
 

@@ -292,13 +292,11 @@ static json_object *places_json(const fl_compare *c)
     return arr;
 }
 
-/* {code, name, area_km2, agree_km2, sides} of region k. */
+/* {code, name, ..., area_km2, agree_km2, sides} of region k (fl_region_json). */
 static json_object *region_json(const fl_compare *c, int k)
 {
     double agree;
-    json_object *o = json_object_new_object(), *sides = sides_json(c, k, &agree);
-    json_object_object_add(o, "code", json_object_new_string(c->r->code[k]));
-    json_object_object_add(o, "name", json_object_new_string(c->r->name[k]));
+    json_object *o = fl_region_json(c->r, k), *sides = sides_json(c, k, &agree);
     json_object_object_add(o, "area_km2", fl_json_km2(c->r->km2[k]));
     json_object_object_add(o, "agree_km2", fl_json_km2(agree));
     json_object_object_add(o, "sides", sides);

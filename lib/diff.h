@@ -59,7 +59,7 @@ typedef struct fl_pieces {
     json_object *(*props)(const void *owner, const fl_piece *pc);
 } fl_pieces;
 /* Adds "pieces" (those of 0.01 km² or more; smaller ones are overlay slivers that would
- * drown the changes) and "pieces_below_0_01_km2" (their count) to a report. */
+ * drown the changes), "pieces_below_0_01_km2" (their count) and "pieces_total" to a report. */
 void fl_pieces_report(json_object *doc, const fl_pieces *ps);
 /* Writes the pieces as GeoJSON, each with its properties. */
 int fl_pieces_write(fl_ctx *ctx, const fl_pieces *ps, const char *path);

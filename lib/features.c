@@ -15,6 +15,26 @@ bool fl_has_ext(const char *path, const char *ext)
     return n > m && strcasecmp(path + n - m, ext) == 0;
 }
 
+int fl_output_format(fl_ctx *ctx, const char *path, unsigned allowed, fl_format *format)
+{
+    static const char *const names[] = {".geojson", ".json", ".shp", ".wkt"};
+    static const fl_format formats[] = {FL_FORMAT_GEOJSON, FL_FORMAT_GEOJSON, FL_FORMAT_SHP,
+                                        FL_FORMAT_WKT};
+    const char *slash = strrchr(path, '/'), *dot = strrchr(slash ? slash : path, '.');
+    int k = dot ? -1 : 0;
+    for (int i = 0; i < 4 && k < 0; i++)
+        if (!strcasecmp(dot, names[i]))
+            k = i;
+    if (k >= 0 && (allowed & (1u << formats[k]))) {
+        *format = formats[k];
+        return FL_OK;
+    }
+    return fl_error(ctx, FL_EARG, "%s: cannot write '%s' here: the output must end in %s",
+                    path, dot ? dot : "", allowed == (1u << FL_FORMAT_GEOJSON)
+                                              ? ".geojson or .json (GeoJSON)"
+                                              : ".geojson, .json, .shp or .wkt");
+}
+
 int fl_file_read(fl_ctx *ctx, const char *path, char **buf, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -161,18 +181,22 @@ int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_so
 
 int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path)
 {
-    if (fl_has_ext(path, ".shp"))
-        return fl_shapefile_write(ctx, fs, path);
-    if (fl_has_ext(path, ".wkt"))
-        return fl_wkt_write(ctx, fs, path);
-    return fl_geojson_write(ctx, fs, path);
+    fl_format f;
+    int rc = fl_output_format(ctx, path, 1u << FL_FORMAT_GEOJSON | 1u << FL_FORMAT_SHP |
+                                             1u << FL_FORMAT_WKT, &f);
+    return rc ? rc
+           : f == FL_FORMAT_SHP ? fl_shapefile_write(ctx, fs, path)
+           : f == FL_FORMAT_WKT ? fl_wkt_write(ctx, fs, path)
+                                : fl_geojson_write(ctx, fs, path);
 }
 
 int fl_convert(fl_ctx *ctx, const char *in, const char *out)
 {
     fl_features fs;
-    int rc = fl_features_read(ctx, in, &fs, NULL, NULL);
-    if (rc)
+    fl_format f; /* refused before the input is read */
+    int rc = fl_output_format(ctx, out, 1u << FL_FORMAT_GEOJSON | 1u << FL_FORMAT_SHP |
+                                            1u << FL_FORMAT_WKT, &f);
+    if (rc || (rc = fl_features_read(ctx, in, &fs, NULL, NULL)))
         return rc;
     rc = fl_features_write(ctx, &fs, out);
     fl_features_clear(ctx, &fs);

@@ -237,7 +237,7 @@ static GEOSGeometry *collection(reader *r, json_object *members, int type, int d
 
 static GEOSGeometry *point(reader *r, json_object *pos)
 {
-    double x, y;
+    double x = 0, y = 0; /* set when position_xy succeeds (GCC 12 -O3 cannot tell) */
     if (position_xy(r, pos, &x, &y))
         return NULL;
     return fl_point(r->ctx, x, y);
@@ -403,7 +403,7 @@ static int feature_text(reader *r, size_t i, fl_features *fs)
 
 int fl_geojson_source(fl_ctx *ctx, const char *path, fl_source *src)
 {
-    size_t from;
+    size_t from = 0; /* set when read_text succeeds (GCC 12 -O3 cannot tell) */
     int rc = read_text(ctx, path, src, &from);
     if (!rc)
         rc = cut_features(ctx, src, from);

@@ -125,6 +125,7 @@ static fl_regions *regions_alloc(fl_ctx *ctx, size_t n)
     r->bbox = fl_calloc(ctx, n, sizeof *r->bbox);
     r->tree = GEOSSTRtree_create_r(ctx->geos, 10);
     r->serial = ++ctx->serial;
+    r->snap_km = FL_SNAP_KM_DEFAULT;
     if (r->code && r->name && r->props && r->geom && r->prep && r->km2 && r->bbox && r->tree)
         return r;
     fl_regions_close(ctx, r);
@@ -192,6 +193,7 @@ int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out)
     if (!rc && !(r->territory = GEOSGeom_clone_r(ctx->geos, src->territory)))
         rc = fl_geos_error(ctx, "copying the territory");
     r->territory_km2 = src->territory_km2;
+    r->snap_km = src->snap_km;
     if (!rc && !(r->territory_prep = GEOSPrepare_r(ctx->geos, r->territory)))
         rc = fl_geos_error(ctx, "preparing the territory");
     if (rc) {
@@ -222,6 +224,7 @@ void fl_regions_close(fl_ctx *ctx, fl_regions *r)
     if (r->front_band)
         GEOSGeom_destroy_r(ctx->geos, r->front_band);
     proj_destroy(r->front_pj);
+    fl_coast_free(ctx, r->coast);
     if (r->territory_prep)
         GEOSPreparedGeom_destroy_r(ctx->geos, r->territory_prep);
     if (r->territory)
@@ -236,6 +239,16 @@ void fl_regions_close(fl_ctx *ctx, fl_regions *r)
     free(r);
 }
 
+int fl_regions_set_snap_km(fl_ctx *ctx, fl_regions *r, double km)
+{
+    if (!(km >= 0 && km <= FL_SNAP_KM_MAX))
+        return fl_error(ctx, FL_EARG, "snap tolerance %g km: it must lie in 0 .. %g km", km,
+                        (double)FL_SNAP_KM_MAX);
+    r->snap_km = km;
+    return FL_OK;
+}
+
+double fl_regions_snap_km(const fl_regions *r) { return r->snap_km; }
 int fl_regions_count(const fl_regions *r) { return r->n; }
 const char *fl_regions_code(const fl_regions *r, int i) { return i >= 0 && i < r->n ? r->code[i] : ""; }
 const char *fl_regions_name(const fl_regions *r, int i) { return i >= 0 && i < r->n ? r->name[i] : ""; }

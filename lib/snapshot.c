@@ -525,6 +525,7 @@ void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
     free(s->prep);
     free(s->km2);
     free(s->region_km2);
+    fl_conflation_free(ctx, s->conf);
     free(s->status_features);
     free(s->path);
     free(s);
@@ -533,7 +534,11 @@ void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
 const char *fl_snapshot_path(const fl_snapshot *s) { return s->path; }
 const char *fl_snapshot_kind(const fl_snapshot *s) { return s->kind; }
 int64_t fl_snapshot_time(const fl_snapshot *s) { return s->time; }
-void fl_snapshot_set_time(fl_snapshot *s, int64_t t) { s->time = t; }
+void fl_snapshot_set_time(fl_snapshot *s, int64_t t)
+{
+    assert(t == FL_TIME_UNKNOWN || (t >= FL_TIME_MIN && t <= FL_TIME_MAX));
+    s->time = t;
+}
 const fl_profile *fl_snapshot_profile(const fl_snapshot *s) { return s->profile; }
 void fl_snapshot_counts(const fl_snapshot *s, fl_counts *out) { *out = s->counts; }
 

@@ -25,6 +25,8 @@ __all__ = [
 ]
 
 TIME_UNKNOWN = -(2 ** 63)  #: FL_TIME_UNKNOWN
+TIME_MIN = -2208988800     #: FL_TIME_MIN, 1900-01-01T00:00:00Z
+TIME_MAX = 7258118399      #: FL_TIME_MAX, 2199-12-31T23:59:59Z
 STATUS_NONE = -1           #: FL_STATUS_NONE: outside the territory, covered by nothing
 STATUS_INVALID = -2        #: FL_STATUS_INVALID: not a valid WGS84 position
 
@@ -95,11 +97,18 @@ def format_time(t):
 
 
 def _time_arg(value):
-    """A user time for a snapshot: Unix seconds; ArgumentError if it names no time."""
-    t = parse_time(value)
-    if t is None:
-        raise ArgumentError("time: %r is not a time (Unix seconds, YYYYMMDD or "
-                            "YYYY-MM-DD[THH:MM:SS])" % (value,))
+    """A user time for a snapshot: Unix seconds within [TIME_MIN, TIME_MAX]; ArgumentError
+    if it is not exactly one time (a str must be one whole time, as --time)."""
+    if isinstance(value, str):
+        out = ctypes.c_int64()
+        t = (out.value if lib.fl_time_parse_exact(text(value, "time"), ctypes.byref(out)) == 0
+             else None)
+    else:
+        t = parse_time(value)
+    if t is None or not TIME_MIN <= t <= TIME_MAX:
+        raise ArgumentError("time: %r is not a time within 1900..2199 (Unix seconds, "
+                            "YYYYMMDD, YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM], or a datetime)"
+                            % (value,))
     return t
 
 
@@ -559,11 +568,14 @@ class Diff(_Object, dict):
                 for i, a in enumerate(self.statuses)}
 
     def pieces(self):
-        """The changed pieces, largest first: [{from, to, km2, lat, lon, region}]."""
+        """Every changed piece, largest first: [{status_from, status_to, km2, lat, lon,
+        region}], d["pieces_total"] of them; d["pieces"] lists only those of 0.01 km² or
+        more (d["pieces_below_0_01_km2"] counts the others)."""
         return [dict(p) for p in self._pieces]
 
     def write(self, path):
-        """Writes the changed pieces as GeoJSON (properties from, to, km2, region)."""
+        """Writes the changed pieces as GeoJSON (properties status_from, status_to, km2,
+        region)."""
         b = fspath(path)
         with self._call() as c:
             c.check(lib.fl_diff_write(c.ctx, c.ptrs[0], b))
@@ -579,7 +591,7 @@ class Diff(_Object, dict):
 
 class Front(_Object, dict):
     """The frontline of a snapshot: the dict of ``frontline front --json`` (file, time,
-    status, length_km, pieces_km), plus ``f.km`` (unrounded length), ``f.piece_km`` (list,
+    status, front_km, pieces_km), plus ``f.km`` (unrounded length), ``f.piece_km`` (list,
     longest first), ``f.geometry()`` (GeoJSON dict), ``f.wkb()``, ``f.to_geojson()``
     (FeatureCollection) and ``f.write(path)``. ``close()`` frees the geometry."""
 
@@ -593,7 +605,7 @@ class Front(_Object, dict):
                                                                len(self.piece_km))
 
     def write(self, path):
-        """Writes the frontline as GeoJSON (one feature; properties length_km, pieces)."""
+        """Writes the frontline as GeoJSON (one feature; properties front_km, pieces_total)."""
         b = fspath(path)
         with self._call() as c:
             c.check(lib.fl_front_write(c.ctx, c.ptrs[0], b))
@@ -738,9 +750,9 @@ class Snapshot(_Object):
     @property
     def info(self):
         """The dict of ``frontline info --json``: file, kind, time, bounds, features,
-        by_status."""
+        by_status (bounds rounded to 6 decimals, as the CLI prints degrees)."""
         return {"file": self.path, "kind": self.kind, "time": self.time_iso,
-                "bounds": list(self.bounds), "features": self.counts,
+                "bounds": [round(v, 6) for v in self.bounds], "features": self.counts,
                 "by_status": self.by_status}
 
     # -- geometry ---------------------------------------------------------------------
@@ -822,8 +834,8 @@ class Snapshot(_Object):
             pc = Piece()
             for i in range(lib.fl_diff_piece_count(out.value)):
                 lib.fl_diff_piece(out.value, i, ctypes.byref(pc))
-                pieces.append({"from": self.profile.name(pc.from_),
-                               "to": self.profile.name(pc.to), "km2": pc.km2,
+                pieces.append({"status_from": self.profile.name(pc.from_),
+                               "status_to": self.profile.name(pc.to), "km2": pc.km2,
                                "lat": pc.lat, "lon": pc.lon,
                                "region": reg[pc.region].code if pc.region >= 0 else None})
         dict.update(d, json.loads(text_))

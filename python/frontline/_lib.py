@@ -203,6 +203,7 @@ _PROTOTYPES = {
     "fl_snapshot_status_km2": (_D, [_P, _I]),
     "fl_snapshot_write": (_I, [_P, _P, _S]),
     "fl_time_parse": (_I64, [_S]),
+    "fl_time_parse_exact": (_I, [_S, ctypes.POINTER(ctypes.c_int64)]),
     "fl_time_format": (ctypes.c_void_p, [_I64, ctypes.c_char_p, ctypes.c_size_t]),
     "fl_areas_new": (_I, [_P, _P, _P, _PP]),
     "fl_areas_free": (None, [_P]),
