@@ -19,7 +19,8 @@ static const char compare_help[] =
     "places they put on different sides. --geojson writes every piece where they disagree\n"
     "(a, b, km2, region). A map version may be several files (a day's ISW layers), given\n"
     "as a comma list or, with 'vs' between the two maps, as separate arguments.\n"
-    "See docs/compare.md.\n";
+    "--level oblast|raion|hromada picks the embedded regions (default oblast). See\n"
+    "docs/compare.md.\n";
 
 #define SIDES 3
 static const char *const side_names[SIDES] = {"RU", "none", "UA"};
@@ -70,7 +71,7 @@ static json_object *region_of(json_object *doc, const char *code)
     return NULL;
 }
 
-static const char *region_code; /* --region, for print_compare */
+static const char *region_code; /* --region's code in the report, for print_compare */
 
 static void print_compare(json_object *doc)
 {
@@ -140,9 +141,6 @@ static int run(session *s, const options *o, fl_profile *pb, int na, int b0)
             err = fl_compare_write(s->ctx, c, o->geojson);
         if (!err)
             err = fl_compare_json(s->ctx, c, &json);
-        /* the report names regions by their primary code: --region may be an alias */
-        region_code = o->region ? fl_regions_code(s->regions, fl_regions_find(s->regions,
-                                                                              o->region)) : NULL;
         rc = emit(s, o, err, json, print_compare);
     }
     fl_compare_free(s->ctx, c);
@@ -169,7 +167,9 @@ int cmd_compare(int argc, char **argv)
     oa.profile = o.profile_a ? o.profile_a : o.profile;
     const char *qb = o.profile_b ? o.profile_b : o.profile;
     if (!(rc = session_open(&s, &oa, true, true))) {
-        if (o.region && fl_regions_find(s.regions, o.region) < 0)
+        int k = o.region ? fl_regions_find(s.regions, o.region) : -1;
+        region_code = k >= 0 ? fl_regions_code(s.regions, k) : NULL; /* the report's code */
+        if (o.region && k < 0)
             rc = fail_msg("compare: --region %s: no such region", o.region);
         else if (!(rc = open_profile(&s, qb, &pb)))
             rc = run(&s, &o, pb, na, b0);

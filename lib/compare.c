@@ -2,20 +2,20 @@
  * same side, where they disagree, and the places they put on different sides.
  *
  * Two sources classify with their own profiles, so their statuses do not match; their sides
- * do (sides.c). Each map is turned into its map of sides, clipped to the territory, and the
- * diff of those two maps (diff.c: windows, faces, pieces) is the comparison: its matrix cell
- * (x, y) is the km² that is side x in A and side y in B, so each row adds up to A's km² of a
- * side and each column to B's (tests/test_compare.c checks both against fl_areas, and that
- * swapping A and B transposes the matrix); its pieces off the diagonal are where the maps
- * disagree. A place's side is its status in each map (fl_places_status, on the maps
- * themselves) mapped to a side; places outside the territory (in no region) are left out. */
+ * do (sides.c). Each map is turned into its map of sides, and the diff of those two maps
+ * (diff.c: windows, faces, pieces) is the comparison: its matrix cell (x, y) in a region is
+ * the km² that is side x in A and side y in B there, so each row adds up to A's km² of a side
+ * and each column to B's (tests/test_compare.c checks both against fl_areas, and that
+ * swapping A and B transposes the matrix). The territory's matrix is the sum of the
+ * regions', which partition it: ground outside the territory is left out. The diff's pieces
+ * off the diagonal, cut by the territory's border, are where the maps disagree. A place's
+ * side is its status in each map (fl_places_status, on the maps themselves) mapped to a
+ * side; places outside the territory (in no region) are left out. */
 #include "diff.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* As in `frontline diff --json`: smaller pieces are counted, not listed. */
-#define LISTED_PIECE_KM2 0.01
 
 /* A piece where the maps disagree, within the territory (fl_piece first: fl_piece_cmp). */
 typedef struct kept {
@@ -141,6 +141,7 @@ int fl_compare_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
         rc = fl_sides_snapshot(ctx, b, r, c->sides, &c->sb);
     if (!rc)
         rc = fl_diff_compute(ctx, c->sa, c->sb, r, NULL, true, &c->d);
+    assert(rc || c->d->n == FL_SIDES + 1); /* the sides, then none: index = side */
     if (!rc)
         rc = matrices(ctx, c);
     if (!rc)
@@ -255,6 +256,24 @@ static json_object *piece_json(const fl_compare *c, const fl_piece *p)
     return o;
 }
 
+static void compare_piece_at(const void *owner, int i, const fl_piece **pc, GEOSGeometry **g)
+{
+    const fl_compare *c = owner;
+    *pc = &c->pieces[i].p;
+    *g = c->pieces[i].geom;
+}
+
+static json_object *compare_piece_json(const void *owner, const fl_piece *pc)
+{
+    return piece_json(owner, pc);
+}
+
+static fl_pieces compare_pieces(const fl_compare *c)
+{
+    return (fl_pieces){.owner = c, .n = c->npieces, .at = compare_piece_at,
+                       .props = compare_piece_json};
+}
+
 static json_object *places_json(const fl_compare *c)
 {
     json_object *arr = json_object_new_array();
@@ -273,7 +292,7 @@ static json_object *places_json(const fl_compare *c)
     return arr;
 }
 
-/* {code, name, name_uk, level, parent, area_km2, agree_km2, sides} of region k. */
+/* {code, name, ..., area_km2, agree_km2, sides} of region k (fl_region_json). */
 static json_object *region_json(const fl_compare *c, int k)
 {
     double agree;
@@ -297,37 +316,14 @@ int fl_compare_json(fl_ctx *ctx, const fl_compare *c, char **json)
     for (int k = 0; k < c->r->n; k++)
         json_object_array_add(regions, region_json(c, k));
     json_object_object_add(doc, "regions", regions);
-    json_object *pieces = json_object_new_array();
-    int small = 0;
-    for (int i = 0; i < c->npieces; i++) {
-        fl_piece p;
-        fl_compare_piece(c, i, &p);
-        if (p.km2 >= LISTED_PIECE_KM2)
-            json_object_array_add(pieces, piece_json(c, &p));
-        else
-            small++;
-    }
-    json_object_object_add(doc, "pieces", pieces);
-    json_object_object_add(doc, "pieces_below_0_01_km2", json_object_new_int(small));
+    fl_pieces ps = compare_pieces(c);
+    fl_pieces_report(doc, &ps);
     json_object_object_add(doc, "places", places_json(c));
     return fl_json_out(ctx, doc, json);
 }
 
 int fl_compare_write(fl_ctx *ctx, const fl_compare *c, const char *path)
 {
-    size_t n = (size_t)c->npieces;
-    json_object **props = fl_calloc(ctx, n + 1, sizeof *props);
-    GEOSGeometry **geoms = fl_calloc(ctx, n + 1, sizeof *geoms);
-    int rc = props && geoms ? FL_OK : FL_ENOMEM;
-    for (size_t i = 0; i < n && !rc; i++) {
-        props[i] = piece_json(c, &c->pieces[i].p);
-        geoms[i] = c->pieces[i].geom;
-    }
-    if (!rc)
-        rc = fl_write_geojson_layers(ctx, (fl_geojson_sink){.path = path}, n, geoms, props);
-    for (size_t i = 0; props && i < n; i++)
-        json_object_put(props[i]);
-    free(props);
-    free(geoms);
-    return rc;
+    fl_pieces ps = compare_pieces(c);
+    return fl_pieces_write(ctx, &ps, (fl_geojson_sink){.path = path});
 }

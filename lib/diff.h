@@ -50,6 +50,20 @@ json_object *fl_diff_transitions_json(const fl_diff *d, int region);
 GEOSGeometry *fl_piece_in(fl_ctx *ctx, const GEOSGeometry *p, const double bbox[4],
                           const GEOSGeometry *g);
 
+/* A report's pieces (a diff's, a comparison's): n of them, piece i (largest first) and its
+ * polygon given by at, its JSON properties by props. */
+typedef struct fl_pieces {
+    const void *owner;
+    int n;
+    void (*at)(const void *owner, int i, const fl_piece **pc, GEOSGeometry **g);
+    json_object *(*props)(const void *owner, const fl_piece *pc);
+} fl_pieces;
+/* Adds "pieces" (those of 0.01 km² or more; smaller ones are overlay slivers that would
+ * drown the changes), "pieces_below_0_01_km2" (their count) and "pieces_total" to a report. */
+void fl_pieces_report(json_object *doc, const fl_pieces *ps);
+/* Writes the pieces as GeoJSON, each with its properties. */
+int fl_pieces_write(fl_ctx *ctx, const fl_pieces *ps, fl_geojson_sink to);
+
 /* Orders fl_piece by area, largest first. */
 int fl_piece_cmp(const void *x, const void *y);
 

@@ -85,6 +85,8 @@ static json_object *places_json(const fl_diff *d)
     return arr;
 }
 
+static fl_pieces diff_pieces(const fl_diff *d);
+
 int fl_diff_json(fl_ctx *ctx, const fl_diff *d, char **json)
 {
     json_object *doc = json_object_new_object();
@@ -99,48 +101,76 @@ int fl_diff_json(fl_ctx *ctx, const fl_diff *d, char **json)
         json_object_array_add(regions, o);
     }
     json_object_object_add(doc, "regions", regions);
+    fl_pieces ps = diff_pieces(d);
+    fl_pieces_report(doc, &ps);
+    json_object_object_add(doc, "places", places_json(d));
+    return fl_json_out(ctx, doc, json);
+}
+
+void fl_pieces_report(json_object *doc, const fl_pieces *ps)
+{
     json_object *pieces = json_object_new_array();
     int small = 0;
-    for (int i = 0; i < d->npieces; i++) {
-        const fl_piece *pc = &d->pieces[d->order[i]];
+    for (int i = 0; i < ps->n; i++) {
+        const fl_piece *pc;
+        GEOSGeometry *g;
+        ps->at(ps->owner, i, &pc, &g);
         if (pc->km2 >= LISTED_PIECE_KM2)
-            json_object_array_add(pieces, piece_json(d, pc));
+            json_object_array_add(pieces, ps->props(ps->owner, pc));
         else
             small++;
     }
     json_object_object_add(doc, "pieces", pieces); /* those of 0.01 km² or more */
     json_object_object_add(doc, "pieces_below_0_01_km2", json_object_new_int(small));
-    json_object_object_add(doc, "pieces_total", json_object_new_int(d->npieces));
-    json_object_object_add(doc, "places", places_json(d));
-    return fl_json_out(ctx, doc, json);
+    json_object_object_add(doc, "pieces_total", json_object_new_int(ps->n));
 }
 
-/* The changed pieces, largest first, as a FeatureCollection to a sink. */
-static int pieces_geojson(fl_ctx *ctx, const fl_diff *d, fl_geojson_sink to)
+int fl_pieces_write(fl_ctx *ctx, const fl_pieces *ps, fl_geojson_sink to)
 {
-    json_object **props = fl_calloc(ctx, (size_t)(d->npieces + 1), sizeof *props);
-    GEOSGeometry **geoms = fl_calloc(ctx, (size_t)(d->npieces + 1), sizeof *geoms);
+    json_object **props = fl_calloc(ctx, (size_t)(ps->n + 1), sizeof *props);
+    GEOSGeometry **geoms = fl_calloc(ctx, (size_t)(ps->n + 1), sizeof *geoms);
     int rc = props && geoms ? FL_OK : FL_ENOMEM;
-    for (int i = 0; i < d->npieces && !rc; i++) {
-        int k = d->order[i];
-        props[i] = piece_json(d, &d->pieces[k]);
-        geoms[i] = d->piece_geom[k];
+    for (int i = 0; i < ps->n && !rc; i++) {
+        const fl_piece *pc;
+        ps->at(ps->owner, i, &pc, &geoms[i]);
+        props[i] = ps->props(ps->owner, pc);
     }
     if (!rc)
-        rc = fl_write_geojson_layers(ctx, to, (size_t)d->npieces, geoms, props);
-    for (int i = 0; props && i < d->npieces; i++)
+        rc = fl_write_geojson_layers(ctx, to, (size_t)ps->n, geoms, props);
+    for (int i = 0; props && i < ps->n; i++)
         json_object_put(props[i]);
     free(props);
     free(geoms);
     return rc;
 }
 
+/* Piece i of diff owner by area, largest first, and its polygon. */
+static void diff_piece_at(const void *owner, int i, const fl_piece **pc, GEOSGeometry **g)
+{
+    const fl_diff *d = owner;
+    *pc = &d->pieces[d->order[i]];
+    *g = d->piece_geom[d->order[i]];
+}
+
+static json_object *diff_piece_json(const void *owner, const fl_piece *pc)
+{
+    return piece_json(owner, pc);
+}
+
+static fl_pieces diff_pieces(const fl_diff *d)
+{
+    return (fl_pieces){.owner = d, .n = d->npieces, .at = diff_piece_at,
+                       .props = diff_piece_json};
+}
+
 int fl_diff_write(fl_ctx *ctx, const fl_diff *d, const char *path)
 {
-    return pieces_geojson(ctx, d, (fl_geojson_sink){.path = path});
+    fl_pieces ps = diff_pieces(d);
+    return fl_pieces_write(ctx, &ps, (fl_geojson_sink){.path = path});
 }
 
 int fl_diff_geojson(fl_ctx *ctx, const fl_diff *d, char **geojson)
 {
-    return pieces_geojson(ctx, d, (fl_geojson_sink){.text = geojson});
+    fl_pieces ps = diff_pieces(d);
+    return fl_pieces_write(ctx, &ps, (fl_geojson_sink){.text = geojson});
 }

@@ -17,6 +17,7 @@
  * slivers of it, which noding and labelling faces cannot tell apart. */
 #include "internal.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,7 +60,10 @@ int fl_sides_check(fl_ctx *ctx, const fl_snapshot *s)
 
 int fl_sides_profile(fl_ctx *ctx, fl_profile **out)
 {
-    return fl_profile_of_statuses(ctx, "sides", side_statuses, FL_SIDES, out);
+    int rc = fl_profile_of_statuses(ctx, "sides", side_statuses, FL_SIDES, out);
+    for (int s = 0; !rc && s < FL_SIDES; s++)
+        assert(fl_profile_side(*out, s) == s); /* status index = side */
+    return rc;
 }
 
 /* The union of the layers of s whose status has side `side`, as drawn; a default status of

@@ -56,10 +56,10 @@ static double conservation(const fl_compare *c, const fl_snapshot *a, const fl_s
                 col += fl_compare_km2(c, k, y, x);
                 off += k < 0 && x != y ? fl_compare_km2(c, k, x, y) : 0;
             }
-            CHECK(near(row, fl_areas_side_km2(aa, k, x)), "region %d, %s in A: %.9f "
-                  "vs %.9f", k, fl_side_name(x), row, fl_areas_side_km2(aa, k, x));
-            CHECK(near(col, fl_areas_side_km2(ab, k, x)), "region %d, %s in B: %.9f "
-                  "vs %.9f", k, fl_side_name(x), col, fl_areas_side_km2(ab, k, x));
+            CHECK(near(row, fl_areas_side_km2(aa, k, x)), "region %d, %s in A: %.9f vs %.9f",
+                  k, fl_side_name(x), row, fl_areas_side_km2(aa, k, x));
+            CHECK(near(col, fl_areas_side_km2(ab, k, x)), "region %d, %s in B: %.9f vs %.9f",
+                  k, fl_side_name(x), col, fl_areas_side_km2(ab, k, x));
         }
     for (int i = 0; i < fl_compare_piece_count(c); i++) {
         fl_piece p;
@@ -269,8 +269,11 @@ int main(int argc, char **argv)
 {
     bool real = argc > 1 && !strcmp(argv[1], "real");
     ctx = fl_ctx_new();
-    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_regions.shp"), NULL, NULL, &regions));
+    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_oblasts.shp"), NULL, NULL, &regions));
     CHECK_OK(ctx, fl_places_open(ctx, data_file("places/ua_places.csv"), &places));
+    /* The maps as drawn: the diff, and so the comparison, does not apply the coast and border
+     * conflation (fl_regions_set_snap_km) that fl_areas does. */
+    CHECK_OK(ctx, fl_regions_set_snap_km(ctx, regions, 0));
     int rc = 0;
     if (real) {
         rc = deepstate_isw();
