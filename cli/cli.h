@@ -13,6 +13,7 @@ typedef struct options {
     const char *regions, *profile, *places, *claims, *code_field, *name_field;
     const char *geojson, *csv, *place, *time, *plot;
     const char *diff, *region, *output, *png, *svg, *pdf; /* pictures */
+    int level; /* --level: fl_level of the embedded regions (default oblast) */
     double bbox[4];
     bool has_bbox, no_labels;
     int width;

@@ -6,33 +6,37 @@
 #include <string.h>
 
 static const char diff_help[] =
-    "usage: frontline diff A B [--regions SHP] [--places CSV] [--profile FILE]\n"
+    "usage: frontline diff A B [--regions SHP | --level L] [--places CSV] [--profile FILE]\n"
     "                      [--geojson OUT] [--json] [--png|--svg|--pdf OUT]\n"
     "What changed from snapshot A to snapshot B: the status-transition matrix in km²\n"
     "(everywhere and per region; 'free' is uncovered territory, 'none' uncovered ground\n"
     "outside it), what each status lost and gained with its largest pieces, and the places\n"
     "whose status changed. --geojson writes the changed pieces (from, to, km2, region).\n"
     "--png, --svg, --pdf OUT draw the map of the change (as `frontline render A --diff B`;\n"
-    "--region, --bbox, --width and --no-labels apply).\n";
+    "--region, --bbox, --width and --no-labels apply).\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char status_help[] =
     "usage: frontline status SNAPSHOT [--point LAT,LON ...] [--places CSV] [--regions SHP]\n"
-    "                        [--profile FILE] [--json]\n"
+    "                        [--level L] [--profile FILE] [--json]\n"
     "Control status and region of points (--point, repeatable) or of the places of a CSV\n"
     "(default: the embedded places). A point on a polygon boundary counts as inside it;\n"
     "uncovered points are 'free' inside the territory and 'none' outside it; coordinates\n"
-    "out of range are 'invalid'.\n";
+    "out of range are 'invalid'.\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char claims_help[] =
-    "usage: frontline claims SNAPSHOT [--claims CSV] [--regions SHP] [--profile FILE]\n"
-    "                        [--geojson OUT] [--json]\n"
+    "usage: frontline claims SNAPSHOT [--claims CSV] [--regions SHP | --level L]\n"
+    "                        [--profile FILE] [--geojson OUT] [--json]\n"
     "For each claim in force at the snapshot's time: per claimed region, the km² and share\n"
     "held by the claimant (by the profile's sides), contested, and held by others; then\n"
     "what each claimant holds outside the regions it claims. --geojson writes the claimed\n"
-    "ground the claimant does not hold.\n";
+    "ground the claimant does not hold. The claims name regions of the level used (the\n"
+    "embedded claims name oblasts).\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char front_help[] =
-    "usage: frontline front SNAPSHOT [--tolerance KM] [--regions SHP] [--profile FILE]\n"
+    "usage: frontline front SNAPSHOT [--tolerance KM] [--regions SHP | --level L] [--profile FILE]\n"
     "                       [--geojson OUT] [--json]\n"
     "The frontline: the boundary of the front status (occupied) inside the territory,\n"
     "without the parts within --tolerance km (default 2) of the territory's own border or\n"

@@ -12,9 +12,10 @@ static const char info_help[] =
 
 static const char area_help[] =
     "usage: frontline area SNAPSHOT [--regions SHP|GEOJSON] [--code-field F] [--name-field F]\n"
-    "                      [--profile FILE] [--time T] [--json]\n"
+    "                      [--level L] [--profile FILE] [--time T] [--json]\n"
     "Area by status on the WGS84 ellipsoid: as drawn (unclipped), within the territory (the\n"
-    "union of the regions, default the embedded Ukrainian oblasts) and per region.\n";
+    "union of the regions, default the embedded Ukrainian oblasts) and per region.\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char convert_help[] =
     "usage: frontline convert IN OUT\n"

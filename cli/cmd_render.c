@@ -11,6 +11,7 @@
 static const char render_help[] =
     "usage: frontline render SNAPSHOT [--diff B] [--region CODE | --bbox W,S,E,N]\n"
     "                        [--width PX] [--no-labels] [--places CSV] [--regions SHP]\n"
+    "                        [--level L]\n"
     "                        [--profile FILE] [--tolerance KM] [--json] -o OUT.png|.svg|.pdf\n"
     "A map of SNAPSHOT: status fills in the profile's colours, region outlines and names, the\n"
     "frontline, the largest places, a legend with the km² of each status, a scale bar. With\n"
@@ -18,9 +19,10 @@ static const char render_help[] =
     "transition (no longer occupied, newly occupied, became / no longer contested), the\n"
     "places that changed status are marked, and the legend gives the km² of each transition\n"
     "(those of `frontline diff --json`). The whole territory is shown unless --region (a\n"
-    "region code such as UA-DT) or --bbox zooms; --width sets the width in pixels (PNG) or\n"
+    "region code such as UA-14 or UA-DT) or --bbox zooms; --width sets the width in pixels (PNG) or\n"
     "points (SVG, PDF), default 1600. The format follows OUT's extension. --json prints what\n"
-    "the map shows: legend figures and the picture position of every place drawn.\n";
+    "the map shows: legend figures and the picture position of every place drawn.\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 int check_picture_paths(const char *const *paths, int npaths)
 {

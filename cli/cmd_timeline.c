@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 static const char timeline_help[] =
-    "usage: frontline timeline FILE...|DIR [--regions SHP] [--places CSV] [--profile FILE]\n"
+    "usage: frontline timeline FILE...|DIR [--regions SHP | --level L] [--places CSV]\n"
+    "                          [--profile FILE]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
     "                          [--jobs N] [--timing]\n"
     "                          [--plot OUT.png|.svg|.pdf [--width PX]]\n"
@@ -21,7 +22,8 @@ static const char timeline_help[] =
     "changed most (snapshots of unknown time are left out). Only two snapshots are in\n"
     "memory at any time (per thread). --jobs N spreads the snapshots over N threads; the\n"
     "results are the same, printed when all are done. --timing prints the CPU seconds spent\n"
-    "per stage on stderr.\n";
+    "per stage on stderr.\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 typedef struct paths {
     char **v;
@@ -115,10 +117,11 @@ static void csv_row(FILE *f, json_object *row, bool header)
         else
             fprintf(f, ",%.6f", json_object_get_double(v2));
     }
-    json_object_object_foreach(regions, code, st) {
-        json_object_object_foreach(st, k3, v3) {
+    for (size_t i = 0; i < json_object_array_length(regions); i++) {
+        json_object *r = json_object_array_get_idx(regions, i);
+        json_object_object_foreach(member(r, "status_km2"), k3, v3) {
             if (header)
-                fprintf(f, ",%s_%s_km2", code, k3);
+                fprintf(f, ",%s_%s_km2", str(r, "code"), k3);
             else
                 fprintf(f, ",%.6f", json_object_get_double(v3));
         }

@@ -11,7 +11,7 @@
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
-       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_SNAP };
+       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_LEVEL, O_SNAP };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -26,7 +26,8 @@ static const struct option long_options[] = {
     {"no-labels", no_argument, 0, O_NO_LABELS},   {"output", required_argument, 0, 'o'},
     {"png", required_argument, 0, O_PNG},         {"svg", required_argument, 0, O_SVG},
     {"pdf", required_argument, 0, O_PDF},         {"jobs", required_argument, 0, O_JOBS},
-    {"timing", no_argument, 0, O_TIMING},         {"snap-km", required_argument, 0, O_SNAP},
+    {"timing", no_argument, 0, O_TIMING},         {"level", required_argument, 0, O_LEVEL},
+    {"snap-km", required_argument, 0, O_SNAP},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
 
@@ -116,6 +117,11 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
             break;
         }
         case O_TIMING: o->timing = true; break;
+        case O_LEVEL:
+            if ((o->level = fl_level_parse(optarg)) < 0)
+                return fail_msg("%s: --level wants oblast, raion or hromada, not '%s'", cmd,
+                                optarg) + 1;
+            break;
         case O_JOBS: {
             char *end;
             long jobs = strtol(optarg, &end, 10);
@@ -184,13 +190,23 @@ int session_open(session *s, const options *o, bool regions, bool places)
                                      : data_path("profiles/deepstate.profile", buf, sizeof buf);
     if (fl_profile_open(s->ctx, profile, &s->profile))
         return fail(s->ctx);
-    if (regions) {
-        const char *r = o->regions ? o->regions : data_path("regions/ua_regions.shp", buf,
-                                                            sizeof buf);
-        if (fl_regions_open(s->ctx, r, o->code_field, o->name_field, &s->regions) ||
-            fl_regions_set_snap_km(s->ctx, s->regions, o->snap_km))
+    if (regions && o->regions && o->level)
+        return fail_msg("--level chooses among the embedded regions; it does not apply to "
+                        "--regions %s", o->regions);
+    if (regions && o->regions) {
+        if (fl_regions_open(s->ctx, o->regions, o->code_field, o->name_field, &s->regions))
+            return fail(s->ctx);
+    } else if (regions) {
+        /* the data directory: where data_path finds the oblasts, less "/regions/..." */
+        static const char rel[] = "regions/ua_oblasts.shp";
+        data_path(rel, buf, sizeof buf);
+        buf[strlen(buf) - sizeof rel] = '\0';
+        if (fl_regions_open_level(s->ctx, buf, o->level ? o->level : FL_LEVEL_OBLAST,
+                                  &s->regions))
             return fail(s->ctx);
     }
+    if (regions && fl_regions_set_snap_km(s->ctx, s->regions, o->snap_km))
+        return fail(s->ctx);
     if (places) {
         const char *p = o->places ? o->places : data_path("places/ua_places.csv", buf, sizeof buf);
         if (fl_places_open(s->ctx, p, &s->places))

@@ -12,7 +12,7 @@ int main(int argc, char **argv)
     const char *data = argc > 2 ? argv[2] : FRONTLINE_EXAMPLE_DATA;
     char profile_path[4096], regions_path[4096];
     snprintf(profile_path, sizeof profile_path, "%s/profiles/deepstate.profile", data);
-    snprintf(regions_path, sizeof regions_path, "%s/regions/ua_regions.shp", data);
+    snprintf(regions_path, sizeof regions_path, "%s/regions/ua_oblasts.shp", data);
     if (argc < 2) {
         fprintf(stderr, "usage: %s SNAPSHOT [DATADIR]\n", argv[0]);
         return 2;

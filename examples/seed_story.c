@@ -160,7 +160,7 @@ int main(int argc, char **argv)
     fl_diff *d = NULL;
     char *json = NULL;
     int rc = fl_profile_open(ctx, data_file("profiles/deepstate.profile"), &profile) ||
-             fl_regions_open(ctx, data_file("regions/ua_regions.shp"), NULL, NULL, &regions) ||
+             fl_regions_open(ctx, data_file("regions/ua_oblasts.shp"), NULL, NULL, &regions) ||
              fl_places_open(ctx, data_file("places/ua_places.csv"), &pl) ||
              fl_snapshot_open(ctx, paths[0], profile, &a) ||
              fl_snapshot_open(ctx, paths[1], profile, &b);

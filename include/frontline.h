@@ -126,8 +126,35 @@ const char *fl_regions_name(const fl_regions *regions, int i);
 const char *fl_regions_attr(const fl_regions *regions, int i, const char *field);
 double fl_regions_area_km2(const fl_regions *regions, int i);
 double fl_regions_territory_km2(const fl_regions *regions);
-/* Index of the region whose code (or "iso" attribute) is code, or -1. */
+/* Index of the region whose code, or whose "iso", "alias" or "katotth" attribute, is code
+ * (case-insensitive; the embedded oblasts answer to ISO 3166-2 "UA-14", KATOTTH and the
+ * Natural Earth codes frontline used before, "UA-DT"), or -1. */
 int fl_regions_find(const fl_regions *regions, const char *code);
+
+/* Levels of the embedded regions (docs/regions.md): they nest, every level tiles the same
+ * territory, and a unit's area is the sum of its children's. */
+typedef enum fl_level {
+    FL_LEVEL_NONE = 0, /* regions without a "level" attribute (a file of one's own) */
+    FL_LEVEL_OBLAST = 1, /* 24 oblasts, Crimea, Kyiv and Sevastopol; ISO 3166-2 codes */
+    FL_LEVEL_RAION = 2, /* the 136 raions of 2020 (+ Kyiv, Sevastopol); KATOTTH codes */
+    FL_LEVEL_HROMADA = 3, /* hromadas (+ units without any: Crimea's raions, the cities) */
+} fl_level;
+/* "oblast", "raion", "hromada" for a level; "" for FL_LEVEL_NONE or an unknown level. */
+const char *fl_level_name(int level);
+/* The level called name (as fl_level_name gives it), or -1. */
+int fl_level_parse(const char *name);
+/* Opens the embedded regions of a level: datadir/regions/ua_oblasts.shp, ua_raions.shp or
+ * ua_hromadas.shp, where datadir holds frontline's data (the installed data directory, or
+ * data/ in the source tree). FL_EFORMAT when the file is not of that level. */
+int fl_regions_open_level(fl_ctx *ctx, const char *datadir, int level, fl_regions **out);
+/* The level of the regions: the deepest "level" attribute of any region (in the raion file,
+ * Kyiv is an oblast-level unit standing for itself: the file is of level raion), or
+ * FL_LEVEL_NONE. */
+int fl_regions_level(const fl_regions *regions);
+/* Code of the unit one level up that holds region i ("" for oblasts and regions without a
+ * "parent" attribute). A unit with no subdivision stands for itself one level down, with
+ * the same code as parent (Kyiv in the hromada file has the parent Kyiv in the raion file). */
+const char *fl_regions_parent(const fl_regions *regions, int i);
 /* Index of the region containing the point (boundary included; first in file order wins),
  * or -1 when outside every region or the coordinates are invalid; -2 when GEOS failed (out
  * of memory), with the context's error set. */

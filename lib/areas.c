@@ -176,9 +176,7 @@ static json_object *region_json(const fl_areas *a, int k)
     const fl_profile *p = a->snap->profile;
     const fl_regions *r = a->regions;
     const double *km2 = a->km2 + (k + 1) * a->nstatus;
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "code", json_object_new_string(r->code[k]));
-    json_object_object_add(o, "name", json_object_new_string(r->name[k]));
+    json_object *o = fl_region_json(r, k);
     json_object_object_add(o, "area_km2", fl_json_km2(r->km2[k]));
     json_object_object_add(o, "status_km2", status_object(p, km2, a->nstatus, 0, false));
     json_object_object_add(o, "status_share", status_object(p, km2, a->nstatus, r->km2[k], true));

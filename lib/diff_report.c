@@ -94,9 +94,7 @@ int fl_diff_json(fl_ctx *ctx, const fl_diff *d, char **json)
     json_object_object_add(doc, "changes", changes_json(d));
     json_object *regions = json_object_new_array();
     for (int k = 0; k < d->r->n; k++) {
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "code", json_object_new_string(d->r->code[k]));
-        json_object_object_add(o, "name", json_object_new_string(d->r->name[k]));
+        json_object *o = fl_region_json(d->r, k);
         json_object_object_add(o, "transitions", fl_diff_transitions_json(d, k));
         json_object_array_add(regions, o);
     }

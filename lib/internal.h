@@ -364,6 +364,7 @@ int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *
 struct fl_regions {
     uint64_t serial; /* unique within the context: caches key on it, not on the address */
     int n;
+    int level; /* fl_level: the deepest "level" attribute */
     char **code, **name;
     json_object **props;
     GEOSGeometry **geom;
@@ -387,6 +388,8 @@ struct fl_regions {
 };
 /* A copy of src in ctx, for another thread (the caches are not copied). */
 int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out);
+/* {code, name, name_uk, level, parent} of region i: how every document names a region. */
+json_object *fl_region_json(const fl_regions *r, int i);
 /* The regions whose bounds overlap bbox, as a list of indices (caller frees). */
 int *fl_regions_near(const fl_regions *r, const double bbox[4], int *count);
 

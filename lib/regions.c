@@ -56,6 +56,13 @@ static int take_region(fl_ctx *ctx, fl_regions *r, fl_feature *f, const char *pa
     r->prep[i] = GEOSPrepare_r(ctx->geos, r->geom[i]);
     if (!r->code[i] || !r->name[i])
         return FL_ENOMEM;
+    const char *level = prop_string(f->props, "level");
+    int lv = level ? fl_level_parse(level) : FL_LEVEL_NONE;
+    if (lv < 0)
+        return fl_error(ctx, FL_EFORMAT, "%s: feature %d (%s): level '%s' is none of oblast, "
+                        "raion, hromada", path, i, code, level);
+    if (lv > r->level)
+        r->level = lv;
     if (!r->prep[i])
         return fl_geos_error(ctx, "preparing a region");
     /* the tree stores the index, offset by one so that region 0 is not a NULL item */
@@ -162,6 +169,7 @@ static int copy_region(fl_ctx *ctx, fl_regions *r, const fl_regions *src, int i)
     r->name[i] = fl_strdup(ctx, src->name[i]);
     r->props[i] = json_object_get(src->props[i]);
     r->km2[i] = src->km2[i];
+    r->level = src->level;
     memcpy(r->bbox[i], src->bbox[i], sizeof r->bbox[i]);
     if (!r->geom[i])
         return fl_geos_error(ctx, "copying a region");
@@ -255,10 +263,63 @@ const char *fl_regions_attr(const fl_regions *r, int i, const char *field)
 
 int fl_regions_find(const fl_regions *r, const char *code)
 {
-    for (int i = 0; i < r->n; i++)
-        if (!strcasecmp(r->code[i], code) || !strcasecmp(fl_regions_attr(r, i, "iso"), code))
+    static const char *const aliases[] = {"iso", "alias", "katotth"};
+    for (int i = 0; i < r->n; i++) {
+        if (!strcasecmp(r->code[i], code))
             return i;
+        for (size_t k = 0; k < sizeof aliases / sizeof *aliases; k++)
+            if (!strcasecmp(fl_regions_attr(r, i, aliases[k]), code))
+                return i;
+    }
     return -1;
+}
+
+static const char *const level_names[] = {"", "oblast", "raion", "hromada"};
+
+const char *fl_level_name(int level)
+{
+    return level > 0 && level <= FL_LEVEL_HROMADA ? level_names[level] : "";
+}
+
+int fl_level_parse(const char *name)
+{
+    for (int k = FL_LEVEL_OBLAST; k <= FL_LEVEL_HROMADA; k++)
+        if (!strcmp(name, level_names[k]))
+            return k;
+    return -1;
+}
+
+int fl_regions_level(const fl_regions *r) { return r->level; }
+const char *fl_regions_parent(const fl_regions *r, int i) { return fl_regions_attr(r, i, "parent"); }
+
+int fl_regions_open_level(fl_ctx *ctx, const char *datadir, int level, fl_regions **out)
+{
+    *out = NULL;
+    if (level < FL_LEVEL_OBLAST || level > FL_LEVEL_HROMADA)
+        return fl_error(ctx, FL_EARG, "regions: level %d is none of oblast (1), raion (2), "
+                        "hromada (3)", level);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/regions/ua_%ss.shp", datadir, level_names[level]);
+    int rc = fl_regions_open(ctx, path, NULL, NULL, out);
+    if (!rc && (*out)->level != level) {
+        rc = fl_error(ctx, FL_EFORMAT, "%s: regions of level '%s', not '%s'", path,
+                      fl_level_name((*out)->level), level_names[level]);
+        fl_regions_close(ctx, *out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+json_object *fl_region_json(const fl_regions *r, int i)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "code", json_object_new_string(r->code[i]));
+    json_object_object_add(o, "name", json_object_new_string(r->name[i]));
+    json_object_object_add(o, "name_uk", json_object_new_string(fl_regions_attr(r, i, "name_uk")));
+    const char *level = fl_regions_attr(r, i, "level");
+    json_object_object_add(o, "level", *level ? json_object_new_string(level) : NULL);
+    json_object_object_add(o, "parent", json_object_new_string(fl_regions_parent(r, i)));
+    return o;
 }
 
 typedef struct locate_query {

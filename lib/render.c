@@ -17,7 +17,8 @@
 #include <string.h>
 
 #define DEFAULT_WIDTH 1600
-#define DEFAULT_ATTRIBUTION "Data: DeepStateMap; boundaries: Natural Earth; places: GeoNames"
+#define DEFAULT_ATTRIBUTION "Data: DeepStateMap; boundaries: © OpenStreetMap contributors (ODbL), " \
+                            "Natural Earth; places: GeoNames"
 /* Changed pieces from this area on get a halo (smaller ones are overlay slivers). */
 #define HALO_MIN_KM2 0.25
 

@@ -143,9 +143,12 @@ static json_object *row_json(fl_timeline *tl, const fl_snapshot *s, const fl_are
     json_object *row = fl_snapshot_head_json(s);
     json_object_object_add(row, "status_km2", km2_object(s->profile, n - 1, drawn_get, s, 0));
     json_object_object_add(row, "territory_km2", km2_object(s->profile, n, area_get, a, -1));
-    json_object *regions = json_object_new_object();
-    for (int k = 0; k < tl->r->n; k++)
-        json_object_object_add(regions, tl->r->code[k], km2_object(s->profile, n, area_get, a, k));
+    json_object *regions = json_object_new_array();
+    for (int k = 0; k < tl->r->n; k++) {
+        json_object *o = fl_region_json(tl->r, k);
+        json_object_object_add(o, "status_km2", km2_object(s->profile, n, area_get, a, k));
+        json_object_array_add(regions, o);
+    }
     json_object_object_add(row, "regions", regions);
     json_object_object_add(row, "transitions", d ? fl_diff_transitions_json(d, -1) : NULL);
     json_object_object_add(row, "front_km", fl_json_num(tl->front_km, 3));

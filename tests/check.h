@@ -104,7 +104,7 @@ static inline const char *temp_dir(void)
 static inline void open_embedded(fl_ctx *ctx, fl_profile **profile, fl_regions **regions)
 {
     CHECK_OK(ctx, fl_profile_open(ctx, data_file("profiles/deepstate.profile"), profile));
-    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_regions.shp"), NULL, NULL, regions));
+    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_oblasts.shp"), NULL, NULL, regions));
 }
 
 /* Removes the temporary directory and everything in it. */

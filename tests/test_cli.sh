@@ -26,10 +26,37 @@ done
 check "area json keys" json "$tmp/area.json" \
   "set(d) >= {'file','time','status_km2','territory','regions','features'} and len(d['regions']) == 27 and d['time'] == '2022-09-30T00:00:00Z'"
 check "area shares" json "$tmp/area.json" \
-  "all(0 <= v <= 1 for r in d['regions'] for v in r['status_share'].values()) and [r for r in d['regions'] if r['code']=='UA-LH'][0]['status_share']['occupied'] > 0.9"
+  "all(0 <= v <= 1 for r in d['regions'] for v in r['status_share'].values()) and [r for r in d['regions'] if r['code']=='UA-09'][0]['status_share']['occupied'] > 0.9"
 check "area features accounted" json "$tmp/area.json" \
   "d['features']['total'] == d['features']['classified'] + d['features']['ignored'] + d['features']['unclassified'] + d['features']['no_polygon'] and d['features']['unclassified'] == 0"
 "$fl" area "$a" >"$tmp/area.txt"; check "area table" grep -q "Luhansk Oblast" "$tmp/area.txt"
+
+# levels (docs/regions.md): the 136 raions of 2020 add up to their oblasts; Kyiv and
+# Sevastopol, which have no raions, stand for themselves at the raion level
+"$fl" area "$a" --level raion --json >"$tmp/raions.json"
+check "region objects" json "$tmp/area.json" \
+  "all(set(r) >= {'code','name','name_uk','level','parent'} for r in d['regions']) and d['regions'][0]['level'] == 'oblast'"
+check "area --level raion: 136 raions" json "$tmp/raions.json" \
+  "sum(r['level'] == 'raion' for r in d['regions']) == 136"
+check "raions add up to their oblasts" python3 -c "
+import json, sys
+o = {r['code']: r for r in json.load(open(sys.argv[1]))['regions']}
+s = {}
+for r in json.load(open(sys.argv[2]))['regions']:
+    s[r['parent']] = s.get(r['parent'], 0) + r['area_km2']
+    s.setdefault(r['parent'] + ' occupied', 0)
+    s[r['parent'] + ' occupied'] += r['status_km2']['occupied']
+sys.exit(0 if set(o) == {k for k in s if ' ' not in k} and all(
+    abs(s[c] - o[c]['area_km2']) < 1e-6 * o[c]['area_km2'] and
+    abs(s[c + ' occupied'] - o[c]['status_km2']['occupied']) < 1e-3 for c in o) else 1)
+" "$tmp/area.json" "$tmp/raions.json"
+"$fl" area "$a" --level county >/dev/null 2>"$tmp/err"; rc=$?
+check "--level county refused" test $rc -eq 2 -a -n "$(grep -- "--level wants oblast, raion or hromada" "$tmp/err")"
+"$fl" area "$a" --level raion --regions "$data/regions/ua_oblasts.shp" >/dev/null 2>"$tmp/err"
+check "--level with --regions refused" grep -q "does not apply to --regions" "$tmp/err"
+"$fl" status "$a" --level hromada --point 46.6354,32.6169 --json >"$tmp/kherson.json"
+check "Kherson city is in a Kherson Oblast hromada" json "$tmp/kherson.json" \
+  "d['places'][0]['region'].startswith('UA65')"
 
 "$fl" diff "$a" "$b" --json --geojson "$tmp/changed.geojson" >"$tmp/diff.json"
 check "diff json" json "$tmp/diff.json" "set(d) >= {'from','to','transitions','regions','places','changes'}"
@@ -43,7 +70,7 @@ check "changed pieces geojson" json "$tmp/changed.geojson" \
 
 "$fl" status "$a" --point 48.9862,37.8031 --point 49.84,24.03 --point 55.75,37.62 --point 91,0 --json >"$tmp/status.json"
 check "status points" json "$tmp/status.json" \
-  "[p['status'] for p in d['places']] == ['occupied','free','none','invalid'] and d['places'][0]['region']=='UA-DT'"
+  "[p['status'] for p in d['places']] == ['occupied','free','none','invalid'] and d['places'][0]['region']=='UA-14'"
 "$fl" status "$a" --json >"$tmp/places.json"
 check "status of embedded places" json "$tmp/places.json" \
   "len(d['places']) == 2853 and set(d['places'][0]) >= {'id','name','lat','lon','status','region'}"
@@ -67,7 +94,7 @@ check "timeline csv" test "$(wc -l <"$tmp/tl.csv")" -eq 3
 "$fl" timeline "$b" "$a" --place Lyman >"$tmp/lyman.json" 2>/dev/null
 check "timeline place history" json "$tmp/lyman.json" "[h['status'] for h in d['history']][0] == 'occupied' and len(d['history']) == 2"
 
-"$fl" convert "$a" "$tmp/a.wkt" && "$fl" convert "$data/regions/ua_regions.shp" "$tmp/r.geojson"
+"$fl" convert "$a" "$tmp/a.wkt" && "$fl" convert "$data/regions/ua_oblasts.shp" "$tmp/r.geojson"
 check "convert" json "$tmp/r.geojson" "len(d['features']) == 27"
 "$fl" info "$tmp/a.wkt" --json >"$tmp/info.json"
 check "info of converted wkt" json "$tmp/info.json" "d['kind']=='wkt' and d['features']['no_polygon'] == 3"

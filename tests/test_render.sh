@@ -73,7 +73,7 @@ check "diff --png = render --diff" cmp -s "$tmp/diff.png" "$tmp/d.png"
 # views and labels
 "$fl" render "$a" --diff "$b" --region UA-DT --width 800 -o "$tmp/dt.png" --json >"$tmp/dt.json"
 check "--region --width" test "$(png_width "$tmp/dt.png")" -eq 800
-check "--region scope" python3 -c "import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))['scope']=='UA-DT' else 1)" "$tmp/dt.json"
+check "--region scope" python3 -c "import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))['scope']=='UA-14' else 1)" "$tmp/dt.json"
 "$fl" render "$b" --bbox 32,46.3,35.5,48.2 --no-labels -o "$tmp/bbox.svg"
 check "--bbox --no-labels" xml_ok "$tmp/bbox.svg"
 "$fl" render "$b" --places "$data/places/ua_places.csv" -o "$tmp/places.pdf"

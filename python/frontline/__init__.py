@@ -30,7 +30,7 @@ Objects
 Defaults
     Every ``profile=``, ``regions=``, ``places=``, ``claims=`` argument takes an object, a
     path, or None for the embedded data (the DeepStateMap profile, the Ukrainian oblasts
-    of Natural Earth, GeoNames places, claims.csv), found in ``data_dir()``:
+    (OpenStreetMap, Natural Earth), GeoNames places, claims.csv), found in ``data_dir()``:
     ``FRONTLINE_DATA``, else the source tree's ``data/``, else ``<prefix>/share/frontline``.
 
 Threads

@@ -15,7 +15,7 @@ from . import _errors
 from ._errors import ArgumentError
 from ._context import (_Object, _Call, _current_state, context, fspath, text, decode,
                        _as_float)
-from ._data import data_path
+from ._data import data_dir, data_path
 from ._geometry import to_wkb
 
 __all__ = [
@@ -272,8 +272,11 @@ class Profile(_Object):
 class Regions(_Object):
     """Administrative regions; their union is the territory.
 
-    ``Regions()`` opens the embedded Ukrainian oblasts (Natural Earth admin-1);
+    ``Regions()`` opens the embedded Ukrainian oblasts, ``Regions(level="raion")`` (or
+    "hromada") another level of the embedded regions (docs/regions.md);
     ``Regions(path, code_field=None, name_field=None)`` a shapefile or GeoJSON file.
+    ``r.level`` is the level's name ("" for a file without levels), ``r.parent(i)`` the
+    code of the unit one level up.
     ``len(r)``, iteration and ``r[i]`` / ``r["UA-DT"]`` give Region tuples;
     ``r.find(code)`` an index or -1, ``r.locate(lat, lon)`` the code holding a point,
     ``r.attr(i, field)`` any attribute, ``r.territory_km2``, ``r.to_geojson()``,
@@ -282,16 +285,27 @@ class Regions(_Object):
 
     _closer = staticmethod(lambda ctx, p: lib.fl_regions_close(ctx, p))
 
-    def __init__(self, path=None, code_field=None, name_field=None):
+    def __init__(self, path=None, code_field=None, name_field=None, level=None):
+        lv = 0
+        if level is not None:
+            lv = lib.fl_level_parse(text(level, "level"))
+            if lv < 0 or path is not None:
+                raise ValueError("level wants 'oblast', 'raion' or 'hromada' and no path, "
+                                 "not %r" % (level,))
         if path is None:
-            path = data_path("regions")
+            path = data_path("regions") if not lv else data_path(
+                "regions/ua_%ss.shp" % decode(lib.fl_level_name(lv)))
         b = fspath(path, "regions path")
         cf = text(code_field, "code_field") if code_field is not None else None
         nf = text(name_field, "name_field") if name_field is not None else None
         st = _current_state()
         with _Call(st) as c:
             out = ctypes.c_void_p()
-            c.check(lib.fl_regions_open(c.ctx, b, cf, nf, ctypes.byref(out)))
+            if lv:
+                c.check(lib.fl_regions_open_level(c.ctx, fspath(data_dir()), lv,
+                                                  ctypes.byref(out)))
+            else:
+                c.check(lib.fl_regions_open(c.ctx, b, cf, nf, ctypes.byref(out)))
             self._adopt(st, out.value)
             r = out.value
             self._rows = [Region(i, decode(lib.fl_regions_code(r, i)),
@@ -299,6 +313,7 @@ class Regions(_Object):
                                  lib.fl_regions_area_km2(r, i))
                           for i in range(lib.fl_regions_count(r))]
             self._territory_km2 = lib.fl_regions_territory_km2(r)
+            self._level = decode(lib.fl_level_name(lib.fl_regions_level(r)))
         self.path = os.fsdecode(b)
         self._by_code = {}
         for row in self._rows:
@@ -332,8 +347,20 @@ class Regions(_Object):
         """Geodesic area of the territory (the union of the regions), km²."""
         return self._territory_km2
 
+    @property
+    def level(self):
+        """"oblast", "raion" or "hromada" for the embedded regions; "" for other files."""
+        return self._level
+
+    def parent(self, index):
+        """Code of the unit one level up holding region index ("" for oblasts)."""
+        i = _region_index(self, index)
+        with self._call() as c:
+            return decode(lib.fl_regions_parent(c.ptrs[0], i))
+
     def find(self, code):
-        """Index of the region whose code (or "iso" attribute) is code, or -1."""
+        """Index of the region whose code, or "iso", "alias" or "katotth" attribute, is code
+        (the oblasts answer to "UA-14" and "UA-DT"), or -1."""
         with self._call() as c:
             return lib.fl_regions_find(c.ptrs[0], text(code, "code"))
 

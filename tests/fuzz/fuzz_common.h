@@ -52,7 +52,7 @@ static inline fl_profile *fuzz_profile(void)
 static inline fl_regions *fuzz_regions(void)
 {
     static fl_regions *regions;
-    if (!regions && fl_regions_open(fuzz_context(), FUZZ_DATADIR "/regions/ua_regions.shp",
+    if (!regions && fl_regions_open(fuzz_context(), FUZZ_DATADIR "/regions/ua_oblasts.shp",
                                     NULL, NULL, &regions))
         fuzz_die("the regions");
     return regions;
