@@ -22,6 +22,7 @@ typedef struct options {
     bool json, help;
     double tolerance_km;
     double snap_km; /* the coast and border conflation's tolerance (--snap-km) */
+    const char *water; /* --water FILE, or "none" (NULL: the embedded water) */
     int npoints;
     double lat[MAX_POINTS], lon[MAX_POINTS];
     int nargs;

@@ -11,7 +11,7 @@
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
-       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_LEVEL, O_SNAP };
+       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_LEVEL, O_SNAP, O_WATER };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -27,7 +27,7 @@ static const struct option long_options[] = {
     {"png", required_argument, 0, O_PNG},         {"svg", required_argument, 0, O_SVG},
     {"pdf", required_argument, 0, O_PDF},         {"jobs", required_argument, 0, O_JOBS},
     {"timing", no_argument, 0, O_TIMING},         {"level", required_argument, 0, O_LEVEL},
-    {"snap-km", required_argument, 0, O_SNAP},
+    {"snap-km", required_argument, 0, O_SNAP},    {"water", required_argument, 0, O_WATER},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
 
@@ -116,6 +116,7 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
                                 cmd, FL_SNAP_KM_MAX, optarg) + 1;
             break;
         }
+        case O_WATER: o->water = optarg; break;
         case O_TIMING: o->timing = true; break;
         case O_LEVEL:
             if ((o->level = fl_level_parse(optarg)) < 0)
@@ -206,6 +207,10 @@ int session_open(session *s, const options *o, bool regions, bool places)
             return fail(s->ctx);
     }
     if (regions && fl_regions_set_snap_km(s->ctx, s->regions, o->snap_km))
+        return fail(s->ctx);
+    const char *water = !o->water ? data_path("water/ua_water.geojson", buf, sizeof buf)
+                      : strcmp(o->water, "none") ? o->water : NULL;
+    if (regions && water && fl_regions_set_water(s->ctx, s->regions, water))
         return fail(s->ctx);
     if (places) {
         const char *p = o->places ? o->places : data_path("places/ua_places.csv", buf, sizeof buf);
