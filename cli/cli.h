@@ -50,6 +50,9 @@ void session_close(session *s);
 /* Prints "frontline: MESSAGE" and returns exit status 1. */
 int fail(fl_ctx *ctx);
 int fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The place --place names: by id or any of its names (fl_places_match). Returns 0, or 1 after
+ * saying that none answers, or that several do (listing them with id and region). */
+int find_place(session *s, const char *cmd, const char *name, int *place);
 /* Loads a snapshot, applying --time. */
 int open_snapshot(session *s, const options *o, const char *path, fl_snapshot **out);
 /* Prints a library JSON string (--json) or hands the parsed document to a printer. */

@@ -302,3 +302,25 @@ int check_args(const options *o, const char *help, int want)
     }
     return -1;
 }
+
+int find_place(session *s, const char *cmd, const char *name, int *place)
+{
+    int v[16], n = fl_places_match(s->places, name, v, 16);
+    *place = n == 1 ? v[0] : -1;
+    if (n == 1)
+        return 0;
+    if (n == 0)
+        return fail_msg("%s: no place called '%s'", cmd, name);
+    fprintf(stderr, "frontline: %s: '%s' is ambiguous: %d places answer to it; give one's id "
+            "to --place:\n", cmd, name, n);
+    for (int i = 0; i < n && i < 16; i++) {
+        double lat = fl_places_lat(s->places, v[i]), lon = fl_places_lon(s->places, v[i]);
+        int r = s->regions ? fl_regions_locate(s->ctx, s->regions, lat, lon) : -1;
+        fprintf(stderr, "  %-12s %-28s %9.4f %9.4f  %s\n", fl_places_id(s->places, v[i]),
+                fl_places_name(s->places, v[i]), lat, lon,
+                r >= 0 ? fl_regions_code(s->regions, r) : "-");
+    }
+    if (n > 16)
+        fprintf(stderr, "  ... and %d more\n", n - 16);
+    return 1;
+}

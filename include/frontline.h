@@ -271,8 +271,14 @@ double fl_places_lon(const fl_places *places, int i);
 /* Any column of place i as text, by header name (case-insensitive), e.g. "population";
  * "" when the file has no such column. */
 const char *fl_places_attr(const fl_places *places, int i, const char *field);
-/* Index of the first place called name (exact, then case-insensitive), or -1. */
+/* Index of the first place called name (exact, then as fl_places_match), or -1. */
 int fl_places_find(const fl_places *places, const char *name);
+/* The places that answer to query: the one whose id is query; else every place whose name,
+ * or one of the '|'-separated names of its "alt" column, equals query once both are folded
+ * (Latin and Cyrillic case, Latin diacritics, apostrophes, hyphens, dots and spaces ignored:
+ * "niu york", "Niu-York" and "Нью-Йорк" are one name). Stores up to max indices in out and
+ * returns how many there are (more than one: the name is ambiguous). */
+int fl_places_match(const fl_places *places, const char *query, int *out, int max);
 
 /* Status and region of n points. A point on a polygon boundary counts as inside it; where
  * layers overlap the status with precedence wins; covered by nothing: the default status

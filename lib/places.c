@@ -141,17 +141,6 @@ const char *fl_places_attr(const fl_places *p, int i, const char *field)
     return "";
 }
 
-int fl_places_find(const fl_places *p, const char *name)
-{
-    for (int i = 0; i < p->n; i++)
-        if (!strcmp(p->name[i], name))
-            return i;
-    for (int i = 0; i < p->n; i++)
-        if (!strcasecmp(p->name[i], name))
-            return i;
-    return -1;
-}
-
 /* From this many points on, a locator (locate.c) answers sooner, its building included, than
  * the prepared geometries asked point by point: on the DeepStateMap exports it takes 33 ms to
  * build and saves 0.9 µs a point (break-even 36,000 points on average over the 37 exports). */
