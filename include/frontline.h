@@ -166,8 +166,9 @@ int fl_regions_locate(fl_ctx *ctx, const fl_regions *regions, double lat, double
  * holds no disc of that diameter) and touches both the boundary and a drawn status takes
  * that status (the one it shares the longest edge with), in every analysis made with these
  * regions: areas, timelines and the status of points. Uncovered ground wider than snap_km
- * stays as it is. 0 disables it; FL_EARG outside 0 .. FL_SNAP_KM_MAX. Regions start with
- * FL_SNAP_KM_DEFAULT. */
+ * stays as it is. 0 disables it; FL_EARG outside 0 .. FL_SNAP_KM_MAX. Regions start with 0
+ * (the drawing as it is, which diffs always use); the CLI sets FL_SNAP_KM_DEFAULT unless told
+ * otherwise (--snap-km). */
 #define FL_SNAP_KM_DEFAULT 2.0
 #define FL_SNAP_KM_MAX 20
 int fl_regions_set_snap_km(fl_ctx *ctx, fl_regions *regions, double km);

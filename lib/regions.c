@@ -125,7 +125,6 @@ static fl_regions *regions_alloc(fl_ctx *ctx, size_t n)
     r->bbox = fl_calloc(ctx, n, sizeof *r->bbox);
     r->tree = GEOSSTRtree_create_r(ctx->geos, 10);
     r->serial = ++ctx->serial;
-    r->snap_km = FL_SNAP_KM_DEFAULT;
     if (r->code && r->name && r->props && r->geom && r->prep && r->km2 && r->bbox && r->tree)
         return r;
     fl_regions_close(ctx, r);

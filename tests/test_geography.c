@@ -54,7 +54,7 @@ static void strips(void)
         "[[[30,48],[31,48],[31,49],[30,49],[30,48]]]}}]}");
     fl_regions *r;
     CHECK_OK(ctx, fl_regions_open(ctx, terr, NULL, NULL, &r));
-    CHECK(fl_regions_snap_km(r) == FL_SNAP_KM_DEFAULT && FL_SNAP_KM_DEFAULT == 2.0, "default");
+    CHECK(fl_regions_snap_km(r) == 0 && FL_SNAP_KM_DEFAULT == 2.0, "defaults");
     int occ = fl_profile_status_index(profile, "occupied");
     int free_ = fl_profile_status_count(profile) - 1;
     const double narrow = 48.01, wide = 48.05;
@@ -151,6 +151,7 @@ static int real(void)
         return 77;
     fl_regions *r;
     CHECK_OK(ctx, fl_regions_open_level(ctx, data_file(""), FL_LEVEL_OBLAST, &r));
+    CHECK_OK(ctx, fl_regions_set_snap_km(ctx, r, FL_SNAP_KM_DEFAULT));
     CHECK_OK(ctx, fl_regions_set_water(ctx, r, data_file("water/ua_water.geojson")));
     char *paths[256];
     for (int pass = 0; pass < 2; pass++) {
