@@ -106,5 +106,20 @@ check "broken JSON message names the file" grep -q "broken.geojson:1:.*invalid J
 "$fl" area "$a" --profile "$tmp/nosuch.profile" 2>"$tmp/err.txt"; rc=$?
 check "missing profile" test $rc -eq 1 -a "$(wc -l <"$tmp/err.txt")" -eq 1
 
+# places by any name (docs/geography.md): two villages are called Anatolivka (GeoNames 713489,
+# 713487): the name is refused with both candidates and their ids; the id is accepted, and so
+# is a Cyrillic alternate name folded ("КИЇВ" finds Kyiv, 703448)
+"$fl" timeline "$a" --place anatolivka >/dev/null 2>"$tmp/err.txt"; rc=$?
+check "ambiguous --place exits 1" test $rc -eq 1
+check "ambiguous --place lists the candidates" grep -q "713489" "$tmp/err.txt"
+check "ambiguous --place lists them all" grep -q "713487" "$tmp/err.txt"
+"$fl" timeline "$a" --place 713489 --json >"$tmp/place.json"
+check "--place by id" json "$tmp/place.json" "d['place']['id'] == '713489'"
+"$fl" timeline "$a" --place "КИЇВ" --json >"$tmp/kyiv.json"
+check "--place by an alternate name" json "$tmp/kyiv.json" "d['place']['id'] == '703448'"
+# the water (docs/geography.md): a point in the Kakhovka reservoir that no status covers
+"$fl" status "$a" --point 47.45,34.0 --json >"$tmp/water.json"
+check "Kakhovka reservoir is water" json "$tmp/water.json" "'water' in json.dumps(d)"
+
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0
