@@ -158,7 +158,7 @@ static json_object *status_object(const fl_profile *p, const double *km2, int n,
     json_object *o = json_object_new_object();
     for (int i = 0; o && i < n; i++)
         json_object_object_add(o, fl_status_name(p, i),
-                               shares ? fl_json_num(total > 0 ? km2[i] / total : 0, 8)
+                               shares ? fl_json_num(total > 0 ? fmin(1, km2[i] / total) : 0, 8)
                                       : fl_json_km2(km2[i]));
     return o;
 }
