@@ -28,6 +28,7 @@ typedef struct options {
     bool json, help;
     double tolerance_km;
     double snap_km; /* the coast and border conflation's tolerance (--snap-km) */
+    const char *water; /* --water FILE, or "none" (NULL: the embedded water) */
     int npoints;
     double lat[MAX_POINTS], lon[MAX_POINTS];
     int nargs;
@@ -63,6 +64,9 @@ void session_close(session *s);
 /* Prints "frontline: MESSAGE" and returns exit status 1. */
 int fail(fl_ctx *ctx);
 int fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The place --place names: by id or any of its names (fl_places_match). Returns 0, or 1 after
+ * saying that none answers, or that several do (listing them with id and region). */
+int find_place(session *s, const char *cmd, const char *name, int *place);
 /* Loads one map version from the files args name (as open_snapshot) with s->profile;
  * returns FL_OK or the library's code (-1: out of memory), printing nothing. */
 int load_snapshot(session *s, const char *const *args, int nargs, fl_snapshot **out);

@@ -1,6 +1,8 @@
 /* cmd_area.c — frontline info, area and convert. */
 #include "cli.h"
 
+#include <math.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,16 +108,19 @@ int cmd_info(int argc, char **argv)
     return 0;
 }
 
-/* Prints {"status": km2} objects as one row of columns. */
-static void print_row(const char *label, double area, json_object *km2, json_object *share)
+/* Prints a territory or region object as one row of columns: area, each status' km² and
+ * share of the land, the undrawn water, the km² the conflation moved to drawn statuses. */
+static void print_row(const char *label, json_object *o)
 {
-    printf("%-24.24s %11.1f", label, area);
+    json_object *km2 = member(o, "status_km2"), *share = member(o, "status_share");
+    json_object *moved = member(o, "moved_km2");
+    double to_drawn = 0;
+    printf("%-24.24s %11.1f", label, num(o, "area_km2"));
     json_object_object_foreach(km2, key, val) {
-        printf(" %11.1f", json_object_get_double(val));
-        if (share)
-            printf(" %5.1f%%", 100 * num(share, key));
+        printf(" %11.1f %5.1f%%", json_object_get_double(val), 100 * num(share, key));
+        to_drawn += fmax(0, num(moved, key));
     }
-    putchar('\n');
+    printf(" %9.1f %9.1f\n", num(o, "water_km2"), to_drawn);
 }
 
 static void print_area(json_object *doc)
@@ -136,22 +141,22 @@ static void print_area(json_object *doc)
         (void)val;
         printf(" %11s %6s", key, "share");
     }
-    printf("\n");
+    printf(" %9s %9s\n", "water", "snapped");
     printf("%-24s %11s", "as drawn", "");
     json_object_object_foreach(drawn, k2, v2) {
         (void)k2;
         printf(" %11.1f %6s", json_object_get_double(v2), "");
     }
     printf("\n");
-    json_object *tshare;
-    tshare = member(terr, "status_share");
-    print_row("territory", num(terr, "area_km2"), tkm2, tshare);
+    print_row("territory", terr);
     for (size_t i = 0; i < json_object_array_length(regions); i++) {
-        json_object *r = json_object_array_get_idx(regions, i), *km2, *share;
-        km2 = member(r, "status_km2");
-        share = member(r, "status_share");
-        print_row(str(r, "name"), num(r, "area_km2"), km2, share);
+        json_object *r = json_object_array_get_idx(regions, i);
+        print_row(str(r, "name"), r);
     }
+    json_object *conf = member(doc, "conflation");
+    printf("\nshares are of the land (area less water no status covers); snapped: km² the "
+           "coast and border conflation (--snap-km %.3g) gave to drawn statuses\n",
+           num(conf, "snap_km"));
 }
 
 int cmd_area(int argc, char **argv)

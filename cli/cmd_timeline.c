@@ -19,7 +19,8 @@ static const char timeline_help[] =
     "territory, per region), the transitions against the previous snapshot and the\n"
     "frontline length; then the change log of places (which place changed status between\n"
     "which two snapshots). --csv writes one row per snapshot; --place NAME prints one\n"
-    "place's history. --plot charts the km² of each status over time and the regions that\n"
+    "place's history (NAME: an id or any of its names; an ambiguous name lists the\n"
+    "candidates). --plot charts the km² of each status over time and the regions that\n"
     "changed most. A file with no time in its name is an error (docs/times.md lists the\n"
     "forms read). Only two snapshots are in\n"
     "memory at any time (per thread). --jobs N spreads the snapshots over N threads; the\n"
@@ -349,9 +350,9 @@ int cmd_timeline(int argc, char **argv)
         return rc;
     if (!(rc = collect_snapshots(o.args, o.nargs, &p)) &&
         !(rc = session_open(&s, &o, true, true))) {
-        int place = o.place ? fl_places_find(s.places, o.place) : -1;
-        if (o.place && place < 0)
-            rc = fail_msg("timeline: no place called '%s'", o.place);
+        int place = -1;
+        if (o.place && find_place(&s, "timeline", o.place, &place))
+            rc = 1;
         else if (o.csv && !(csv = fopen(o.csv, "w")))
             rc = fail_msg("%s: %m", o.csv);
         else if (fl_timeline_new(s.ctx, s.profile, s.regions, s.places, o.tolerance_km, &tl))

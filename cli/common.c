@@ -14,7 +14,7 @@
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
        O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_PROFILE_A, O_PROFILE_B,
-       O_SOURCE, O_LEVEL, O_SNAP, O_GPKG, O_DELAY, O_DAILY };
+       O_SOURCE, O_LEVEL, O_SNAP, O_GPKG, O_DELAY, O_DAILY, O_WATER };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -33,7 +33,7 @@ static const struct option long_options[] = {
     {"profile-a", required_argument, 0, O_PROFILE_A}, {"profile-b", required_argument, 0, O_PROFILE_B},
     {"source", required_argument, 0, O_SOURCE},   {"snap-km", required_argument, 0, O_SNAP},
     {"gpkg", required_argument, 0, O_GPKG},       {"delay", required_argument, 0, O_DELAY},
-    {"daily", no_argument, 0, O_DAILY},
+    {"daily", no_argument, 0, O_DAILY},           {"water", required_argument, 0, O_WATER},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
 
@@ -184,6 +184,7 @@ int parse_options(int argc, char **argv, options *o, const char *cmd, const char
                                 cmd, FL_SNAP_KM_MAX, optarg) + 1;
             break;
         }
+        case O_WATER: o->water = optarg; break;
         case O_TIMING: o->timing = true; break;
         case O_LEVEL:
             if ((o->level = fl_level_parse(optarg)) < 0)
@@ -290,8 +291,7 @@ int session_open(session *s, const options *o, bool regions, bool places)
         return fail_msg("--level chooses among the embedded regions; it does not apply to "
                         "--regions %s", o->regions);
     if (regions && o->regions) {
-        if (fl_regions_open(s->ctx, o->regions, o->code_field, o->name_field, &s->regions) ||
-            fl_regions_set_snap_km(s->ctx, s->regions, o->snap_km))
+        if (fl_regions_open(s->ctx, o->regions, o->code_field, o->name_field, &s->regions))
             return fail(s->ctx);
     } else if (regions) {
         /* the data directory: where data_path finds the oblasts, less "/regions/..." */
@@ -299,10 +299,15 @@ int session_open(session *s, const options *o, bool regions, bool places)
         data_path(rel, buf, sizeof buf);
         buf[strlen(buf) - sizeof rel] = '\0';
         if (fl_regions_open_level(s->ctx, buf, o->level ? o->level : FL_LEVEL_OBLAST,
-                                  &s->regions) ||
-            fl_regions_set_snap_km(s->ctx, s->regions, o->snap_km))
+                                  &s->regions))
             return fail(s->ctx);
     }
+    if (regions && fl_regions_set_snap_km(s->ctx, s->regions, o->snap_km))
+        return fail(s->ctx);
+    const char *water = !o->water ? data_path("water/ua_water.geojson", buf, sizeof buf)
+                      : strcmp(o->water, "none") ? o->water : NULL;
+    if (regions && water && fl_regions_set_water(s->ctx, s->regions, water))
+        return fail(s->ctx);
     if (places) {
         const char *p = o->places ? o->places : data_path("places/ua_places.csv", buf, sizeof buf);
         if (fl_places_open(s->ctx, p, &s->places))
@@ -448,4 +453,26 @@ int check_args(const options *o, const char *help, int want)
         return 2;
     }
     return -1;
+}
+
+int find_place(session *s, const char *cmd, const char *name, int *place)
+{
+    int v[16], n = fl_places_match(s->places, name, v, 16);
+    *place = n == 1 ? v[0] : -1;
+    if (n == 1)
+        return 0;
+    if (n == 0)
+        return fail_msg("%s: no place called '%s'", cmd, name);
+    fprintf(stderr, "frontline: %s: '%s' is ambiguous: %d places answer to it; give one's id "
+            "to --place:\n", cmd, name, n);
+    for (int i = 0; i < n && i < 16; i++) {
+        double lat = fl_places_lat(s->places, v[i]), lon = fl_places_lon(s->places, v[i]);
+        int r = s->regions ? fl_regions_locate(s->ctx, s->regions, lat, lon) : -1;
+        fprintf(stderr, "  %-12s %-28s %9.4f %9.4f  %s\n", fl_places_id(s->places, v[i]),
+                fl_places_name(s->places, v[i]), lat, lon,
+                r >= 0 ? fl_regions_code(s->regions, r) : "-");
+    }
+    if (n > 16)
+        fprintf(stderr, "  ... and %d more\n", n - 16);
+    return 1;
 }

@@ -94,20 +94,21 @@ typedef struct fl_profile fl_profile;
 /* Status indices returned by place queries besides the profile's own 0..count-1. */
 #define FL_STATUS_NONE (-1)    /* outside the territory and covered by no polygon */
 #define FL_STATUS_INVALID (-2) /* the coordinates are not a valid WGS84 position */
+#define FL_STATUS_WATER (-4)   /* inland water that no status covers (fl_regions_set_water) */
 
 int fl_profile_open(fl_ctx *ctx, const char *path, fl_profile **out);
 void fl_profile_close(fl_profile *profile);
 /* Number of statuses, in precedence order (index 0 wins where layers overlap). The last one
  * is the default status: the territory covered by no polygon (e.g. "free"). */
 int fl_profile_status_count(const fl_profile *profile);
-/* Name of status i; "none" for FL_STATUS_NONE, "invalid" for FL_STATUS_INVALID. */
+/* Name of status i; "none", "invalid", "water" for FL_STATUS_NONE, _INVALID, _WATER. */
 const char *fl_profile_status_name(const fl_profile *profile, int status);
 /* Side holding status i ("RU", "UA"), or "" when it belongs to no side (contested). */
 const char *fl_profile_status_side(const fl_profile *profile, int status);
 /* Display colour "#RRGGBB" of status i. */
 const char *fl_profile_status_colour(const fl_profile *profile, int status);
-/* Index of the status called name, or FL_STATUS_NONE / FL_STATUS_INVALID for "none" /
- * "invalid", or -3 when the profile has no such status. */
+/* Index of the status called name, or FL_STATUS_NONE / FL_STATUS_INVALID / FL_STATUS_WATER
+ * for "none" / "invalid" / "water", or -3 when the profile has no such status. */
 int fl_profile_status_index(const fl_profile *profile, const char *name);
 /* The status whose boundary is the frontline ("front" directive; default: index 0). */
 int fl_profile_front_status(const fl_profile *profile);
@@ -179,12 +180,21 @@ int fl_regions_locate(fl_ctx *ctx, const fl_regions *regions, double lat, double
  * holds no disc of that diameter) and touches both the boundary and a drawn status takes
  * that status (the one it shares the longest edge with), in every analysis made with these
  * regions: areas, timelines and the status of points. Uncovered ground wider than snap_km
- * stays as it is. 0 disables it; FL_EARG outside 0 .. FL_SNAP_KM_MAX. Regions start with
- * FL_SNAP_KM_DEFAULT. */
-#define FL_SNAP_KM_DEFAULT 1.5
+ * stays as it is. 0 disables it; FL_EARG outside 0 .. FL_SNAP_KM_MAX. Regions start with 0
+ * (the drawing as it is, which diffs always use); the CLI sets FL_SNAP_KM_DEFAULT unless told
+ * otherwise (--snap-km). */
+#define FL_SNAP_KM_DEFAULT 2.0
 #define FL_SNAP_KM_MAX 20
 int fl_regions_set_snap_km(fl_ctx *ctx, fl_regions *regions, double km);
 double fl_regions_snap_km(const fl_regions *regions);
+/* Inland water (method: lib/water.c): reads water polygons (GeoJSON, shapefile or WKT; the
+ * embedded data/water/ua_water.geojson) and keeps their part in the territory. From then on,
+ * water that no status covers (after the conflation) is not the default status but the class
+ * "water": fl_areas_water_km2, FL_STATUS_WATER for points; shares are of the land (the area
+ * less that water). path NULL removes the water. */
+int fl_regions_set_water(fl_ctx *ctx, fl_regions *regions, const char *path);
+/* km² of water (drawn over or not) in region i, or in the territory (i == -1); 0 without. */
+double fl_regions_water_km2(const fl_regions *regions, int i);
 /* Writes the regions as GeoJSON (.geojson/.json) or a shapefile (.shp), by extension. */
 int fl_regions_write(fl_ctx *ctx, const fl_regions *regions, const char *path);
 /* The regions as a GeoJSON FeatureCollection in memory (their attributes as properties). */
@@ -294,6 +304,9 @@ double fl_areas_side_km2(const fl_areas *areas, int region, int side);
 /* km² the conflation gave to status (negative for the default status, which gave them up)
  * within the territory (region == -1) or region i; 0 everywhere when it is disabled. */
 double fl_areas_moved_km2(const fl_areas *areas, int region, int status);
+/* km² of undrawn water (see fl_regions_set_water) in the territory (-1) or region i: the
+ * default status' km² leave it out; the shares of `area --json` are of the area less it. */
+double fl_areas_water_km2(const fl_areas *areas, int region);
 /* The JSON document of `frontline area --json` (see README). */
 int fl_areas_json(fl_ctx *ctx, const fl_areas *areas, char **json);
 
@@ -313,8 +326,14 @@ double fl_places_lon(const fl_places *places, int i);
 /* Any column of place i as text, by header name (case-insensitive), e.g. "population";
  * "" when the file has no such column. */
 const char *fl_places_attr(const fl_places *places, int i, const char *field);
-/* Index of the first place called name (exact, then case-insensitive), or -1. */
+/* Index of the first place called name (exact, then as fl_places_match), or -1. */
 int fl_places_find(const fl_places *places, const char *name);
+/* The places that answer to query: the one whose id is query; else every place whose name,
+ * or one of the '|'-separated names of its "alt" column, equals query once both are folded
+ * (Latin and Cyrillic case, Latin diacritics, apostrophes, hyphens, dots and spaces ignored:
+ * "niu york", "Niu-York" and "Нью-Йорк" are one name). Stores up to max indices in out and
+ * returns how many there are (more than one: the name is ambiguous). */
+int fl_places_match(const fl_places *places, const char *query, int *out, int max);
 
 /* Status and region of n points. A point on a polygon boundary counts as inside it; where
  * layers overlap the status with precedence wins; covered by nothing: the default status

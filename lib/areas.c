@@ -11,6 +11,7 @@ struct fl_areas {
     int nstatus, nregions;
     double *km2; /* (nregions + 1) rows of nstatus: row 0 the territory, row k+1 region k */
     double *moved; /* the same rows: what the conflation moved (included in km2) */
+    double *water; /* nregions + 1: undrawn water, left out of the default status' km2 */
     double snap_km;
 };
 
@@ -101,12 +102,17 @@ int fl_areas_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_area
     a->snap_km = r->snap_km;
     const double *cached = a->km2 && a->moved ? fl_snapshot_region_km2(ctx, s, r) : NULL;
     const fl_conflation *conf = cached ? fl_snapshot_conflation(ctx, s, r) : NULL;
-    int rc = !a->km2 || !a->moved ? FL_ENOMEM : !conf ? ctx->err : FL_OK;
+    a->water = fl_calloc(ctx, (size_t)r->n + 1, sizeof *a->water);
+    int rc = !a->km2 || !a->moved || !a->water ? FL_ENOMEM : !conf ? ctx->err : FL_OK;
+    if (!rc)
+        rc = fl_snapshot_water_km2(ctx, s, r, a->water);
     size_t cells = (size_t)(r->n + 1) * s->nstatus;
-    if (conf) {
+    if (!rc) {
         memcpy(a->moved, fl_conflation_km2(conf), cells * sizeof *a->moved);
         for (size_t i = 0; i < cells; i++)
-            a->km2[i] = fmax(0, cached[i] + a->moved[i]);
+            a->km2[i] = fmax(0, cached[i] + a->moved[i] -
+                                    (i % s->nstatus == (size_t)s->nstatus - 1
+                                         ? a->water[i / s->nstatus] : 0));
     }
     if (rc) {
         fl_areas_free(a);
@@ -122,6 +128,7 @@ void fl_areas_free(fl_areas *a)
         return;
     free(a->km2);
     free(a->moved);
+    free(a->water);
     free(a);
 }
 
@@ -141,6 +148,11 @@ double fl_areas_side_km2(const fl_areas *a, int region, int side)
     return km2;
 }
 
+double fl_areas_water_km2(const fl_areas *a, int region)
+{
+    return region >= -1 && region < a->nregions ? a->water[region + 1] : 0;
+}
+
 double fl_areas_moved_km2(const fl_areas *a, int region, int status)
 {
     if (region < -1 || region >= a->nregions || status < 0 || status >= a->nstatus)
@@ -155,7 +167,7 @@ static json_object *status_object(const fl_profile *p, const double *km2, int n,
     json_object *o = json_object_new_object();
     for (int i = 0; o && i < n; i++)
         json_object_object_add(o, fl_status_name(p, i),
-                               shares ? fl_json_num(total > 0 ? km2[i] / total : 0, 8)
+                               shares ? fl_json_num(total > 0 ? fmin(1, km2[i] / total) : 0, 8)
                                       : fl_json_km2(km2[i]));
     return o;
 }
@@ -188,7 +200,10 @@ static json_object *region_json(const fl_areas *a, int k)
     json_object *o = fl_region_json(r, k);
     json_object_object_add(o, "area_km2", fl_json_km2(r->km2[k]));
     json_object_object_add(o, "status_km2", status_object(p, km2, a->nstatus, 0, false));
-    json_object_object_add(o, "status_share", status_object(p, km2, a->nstatus, r->km2[k], true));
+    json_object_object_add(o, "water_km2", fl_json_km2(a->water[k + 1]));
+    json_object_object_add(o, "land_km2", fl_json_km2(r->km2[k] - a->water[k + 1]));
+    json_object_object_add(o, "status_share", status_object(p, km2, a->nstatus,
+                                                            r->km2[k] - a->water[k + 1], true));
     json_object_object_add(o, "moved_km2", status_object(p, a->moved + (k + 1) * a->nstatus,
                                                          a->nstatus, 0, false));
     return o;
@@ -204,8 +219,10 @@ int fl_areas_json(fl_ctx *ctx, const fl_areas *a, char **json)
     json_object *terr = json_object_new_object();
     json_object_object_add(terr, "area_km2", fl_json_km2(a->regions->territory_km2));
     json_object_object_add(terr, "status_km2", status_object(p, a->km2, a->nstatus, 0, false));
-    json_object_object_add(terr, "status_share", status_object(p, a->km2, a->nstatus,
-                                                               a->regions->territory_km2, true));
+    double land = a->regions->territory_km2 - a->water[0];
+    json_object_object_add(terr, "water_km2", fl_json_km2(a->water[0]));
+    json_object_object_add(terr, "land_km2", fl_json_km2(land));
+    json_object_object_add(terr, "status_share", status_object(p, a->km2, a->nstatus, land, true));
     json_object_object_add(terr, "moved_km2", status_object(p, a->moved, a->nstatus, 0, false));
     json_object_object_add(doc, "territory", terr);
     json_object *conf = json_object_new_object();
@@ -214,6 +231,8 @@ int fl_areas_json(fl_ctx *ctx, const fl_areas *a, char **json)
         "uncovered ground narrower than snap_km between a drawn status and the territory's "
         "border or coast takes that status"));
     json_object_object_add(doc, "conflation", conf);
+    json_object_object_add(doc, "share_of", json_object_new_string(
+        "land: area_km2 less water_km2 (water no status covers); area_km2 is land plus water"));
     json_object *regions = json_object_new_array();
     for (int k = 0; k < a->nregions; k++)
         json_object_array_add(regions, region_json(a, k));

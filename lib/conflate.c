@@ -404,7 +404,39 @@ void fl_conflation_free(fl_ctx *ctx, fl_conflation *f)
     free(f);
 }
 
-/* Collects each status' pieces into one geometry, prepared for point queries. */
+/* The polygons of the n polygonal geometries gs (consumed) as one MultiPolygon: the pieces
+ * of different cells share at most edges, and a prepared MultiPolygon indexes its parts for
+ * point queries (a collection of collections would not). */
+static GEOSGeometry *flatten(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
+{
+    size_t total = 0, k = 0;
+    for (size_t i = 0; i < n; i++)
+        total += (size_t)GEOSGetNumGeometries_r(ctx->geos, gs[i]);
+    GEOSGeometry **parts = fl_calloc(ctx, total + 1, sizeof *parts);
+    for (size_t i = 0; parts && i < n; i++) {
+        int m = GEOSGetNumGeometries_r(ctx->geos, gs[i]);
+        for (int j = 0; j < m && parts; j++) {
+            const GEOSGeometry *g = GEOSGetGeometryN_r(ctx->geos, gs[i], j);
+            if (GEOSGeomTypeId_r(ctx->geos, g) == GEOS_POLYGON && !GEOSisEmpty_r(ctx->geos, g) &&
+                !(parts[k++] = GEOSGeom_clone_r(ctx->geos, g))) {
+                for (k--; k > 0;) /* parts[k] is the failed copy */
+                    GEOSGeom_destroy_r(ctx->geos, parts[--k]);
+                free(parts);
+                parts = NULL;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        GEOSGeom_destroy_r(ctx->geos, gs[i]);
+    GEOSGeometry *m = parts ? GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, parts,
+                                                           (unsigned)k) : NULL;
+    free(parts);
+    if (!m)
+        fl_geos_error(ctx, "collecting the slivers");
+    return m;
+}
+
+/* Collects each status' pieces into one MultiPolygon, prepared for point queries. */
 static int collect_pieces(fl_ctx *ctx, fl_conflation *f, GEOSGeometry ***got, size_t *ngot)
 {
     int rc = FL_OK;
@@ -415,7 +447,7 @@ static int collect_pieces(fl_ctx *ctx, fl_conflation *f, GEOSGeometry ***got, si
             free(got[i]);
             continue;
         }
-        f->piece[i] = fl_collect(ctx, got[i], ngot[i]);
+        f->piece[i] = flatten(ctx, got[i], ngot[i]);
         free(got[i]);
         if (!f->piece[i] || !(f->prep[i] = GEOSPrepare_r(ctx->geos, f->piece[i])))
             rc = ctx->err ? ctx->err : fl_geos_error(ctx, "preparing the slivers");
@@ -472,6 +504,11 @@ const fl_conflation *fl_snapshot_conflation(fl_ctx *ctx, const fl_snapshot *cs,
 }
 
 const double *fl_conflation_km2(const fl_conflation *f) { return f->km2; }
+
+const GEOSGeometry *fl_conflation_piece(const fl_conflation *f, int status)
+{
+    return status >= 0 && status < f->nstatus ? f->piece[status] : NULL;
+}
 
 int fl_conflation_points(fl_ctx *ctx, const fl_conflation *f, size_t n, const double *lat,
                          const double *lon, int *status)

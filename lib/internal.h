@@ -415,6 +415,21 @@ const double *fl_conflation_km2(const fl_conflation *c);
 int fl_conflation_points(fl_ctx *ctx, const fl_conflation *c, size_t n, const double *lat,
                          const double *lon, int *status);
 
+/* What the conflation gave status (lon/lat), or NULL. */
+const GEOSGeometry *fl_conflation_piece(const fl_conflation *c, int status);
+
+/* water.c: inland water, a class of its own where no status covers it. */
+typedef struct fl_water fl_water;
+void fl_water_free(fl_ctx *ctx, fl_water *w);
+/* The file the water was read from (NULL for none). */
+const char *fl_water_path(const fl_water *w);
+/* km² of undrawn water (after the conflation) in the territory (km2[0]) and each region
+ * (km2[k + 1]); zeros without water. */
+int fl_snapshot_water_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double *km2);
+/* Changes status[i] from default_status to FL_STATUS_WATER for the points in the water. */
+int fl_water_points(fl_ctx *ctx, const fl_regions *r, int default_status, size_t n,
+                    const double *lat, const double *lon, int *status);
+
 /* Status of a point from the snapshot's layers alone: index, or -1 when uncovered. */
 int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt);
 
@@ -454,6 +469,7 @@ struct fl_regions {
      * along the territory's boundary (a cache) */
     double snap_km;
     struct fl_coast *coast;
+    struct fl_water *water; /* water.c: the water in the territory, or NULL */
 };
 /* A copy of src in ctx, for another thread (the caches are not copied). */
 int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out);

@@ -141,28 +141,19 @@ const char *fl_places_attr(const fl_places *p, int i, const char *field)
     return "";
 }
 
-int fl_places_find(const fl_places *p, const char *name)
-{
-    for (int i = 0; i < p->n; i++)
-        if (!strcmp(p->name[i], name))
-            return i;
-    for (int i = 0; i < p->n; i++)
-        if (!strcasecmp(p->name[i], name))
-            return i;
-    return -1;
-}
-
 /* From this many points on, a locator (locate.c) answers sooner, its building included, than
  * the prepared geometries asked point by point: on the DeepStateMap exports it takes 33 ms to
  * build and saves 0.9 µs a point (break-even 36,000 points on average over the 37 exports). */
 #define LOCATOR_POINTS 36000
 
-/* The statuses of points as the conflation changes them (see fl_regions_set_snap_km). */
+/* The statuses of points as the conflation and the water change them (see
+ * fl_regions_set_snap_km, fl_regions_set_water). */
 static int conflated(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,
                      const double *lat, const double *lon, int *status)
 {
     const fl_conflation *c = fl_snapshot_conflation(ctx, s, r);
-    return c ? fl_conflation_points(ctx, c, n, lat, lon, status) : ctx->err;
+    int rc = c ? fl_conflation_points(ctx, c, n, lat, lon, status) : ctx->err;
+    return rc ? rc : fl_water_points(ctx, r, s->nstatus - 1, n, lat, lon, status);
 }
 
 int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,

@@ -499,6 +499,8 @@ const char *fl_profile_status_name(const fl_profile *p, int i)
 {
     if (i == FL_STATUS_NONE)
         return "none";
+    if (i == FL_STATUS_WATER)
+        return "water";
     if (i < 0 || i >= p->nstatus)
         return "invalid";
     return p->status[i].name;
@@ -522,6 +524,8 @@ int fl_profile_status_index(const fl_profile *p, const char *name)
         return FL_STATUS_NONE;
     if (!strcmp(name, "invalid"))
         return FL_STATUS_INVALID;
+    if (!strcmp(name, "water"))
+        return FL_STATUS_WATER;
     return find_status(p, name);
 }
 

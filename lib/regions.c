@@ -125,7 +125,6 @@ static fl_regions *regions_alloc(fl_ctx *ctx, size_t n)
     r->bbox = fl_calloc(ctx, n, sizeof *r->bbox);
     r->tree = GEOSSTRtree_create_r(ctx->geos, 10);
     r->serial = ++ctx->serial;
-    r->snap_km = FL_SNAP_KM_DEFAULT;
     if (r->code && r->name && r->props && r->geom && r->prep && r->km2 && r->bbox && r->tree)
         return r;
     fl_regions_close(ctx, r);
@@ -196,6 +195,8 @@ int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out)
     r->snap_km = src->snap_km;
     if (!rc && !(r->territory_prep = GEOSPrepare_r(ctx->geos, r->territory)))
         rc = fl_geos_error(ctx, "preparing the territory");
+    if (!rc && src->water) /* read again: the copy is for another thread's context */
+        rc = fl_regions_set_water(ctx, r, fl_water_path(src->water));
     if (rc) {
         fl_regions_close(ctx, r);
         return rc;
@@ -225,6 +226,7 @@ void fl_regions_close(fl_ctx *ctx, fl_regions *r)
         GEOSGeom_destroy_r(ctx->geos, r->front_band);
     proj_destroy(r->front_pj);
     fl_coast_free(ctx, r->coast);
+    fl_water_free(ctx, r->water);
     if (r->territory_prep)
         GEOSPreparedGeom_destroy_r(ctx->geos, r->territory_prep);
     if (r->territory)

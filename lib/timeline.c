@@ -129,6 +129,11 @@ static double area_get(const void *a, int region, int status)
     return fl_areas_km2(a, region, status);
 }
 
+static double moved_get(const void *a, int region, int status)
+{
+    return fl_areas_moved_km2(a, region, status);
+}
+
 static double drawn_get(const void *s, int region, int status)
 {
     (void)region;
@@ -143,6 +148,9 @@ static json_object *row_json(fl_timeline *tl, const fl_snapshot *s, const fl_are
     json_object *row = fl_snapshot_head_json(s);
     json_object_object_add(row, "status_km2", km2_object(s->profile, n - 1, drawn_get, s, 0));
     json_object_object_add(row, "territory_km2", km2_object(s->profile, n, area_get, a, -1));
+    /* the conflation's and the water's share of those figures (docs/geography.md) */
+    json_object_object_add(row, "moved_km2", km2_object(s->profile, n, moved_get, a, -1));
+    json_object_object_add(row, "water_km2", fl_json_km2(fl_areas_water_km2(a, -1)));
     json_object *regions = json_object_new_array();
     for (int k = 0; k < tl->r->n; k++) {
         json_object *o = fl_region_json(tl->r, k);

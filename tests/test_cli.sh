@@ -119,10 +119,11 @@ if command -v script >/dev/null; then
       "$tmp/tty.txt" | grep -c '^2022-\(09-30\|10-04\)T00:00:00Z ')" -eq 2
   done
 fi
-"$fl" timeline "$b" "$a" --place Lyman --json >"$tmp/lyman.json" 2>/dev/null
+# three places are called Lyman: the one on the Donetsk front by its GeoNames id
+"$fl" timeline "$b" "$a" --place 704204 --json >"$tmp/lyman.json" 2>/dev/null
 check "timeline place history" json "$tmp/lyman.json" \
   "[h['status'] for h in d['place']['history']][0] == 'occupied' and len(d['place']['history']) == 2 and len(d['snapshots']) == 2"
-"$fl" timeline "$b" "$a" --place Lyman >"$tmp/lyman.txt" 2>/dev/null
+"$fl" timeline "$b" "$a" --place 704204 >"$tmp/lyman.txt" 2>/dev/null
 check "timeline --place prints text without --json" python3 -c "import sys; t=open(sys.argv[1]).read(); sys.exit(0 if '{' not in t and 'Lyman (' in t and '2022-09-30T00:00:00Z  occupied' in t and 'changed after 2022-09-30T00:00:00Z' in t else 1)" "$tmp/lyman.txt"
 
 "$fl" convert "$a" "$tmp/a.wkt" && "$fl" convert "$data/regions/ua_oblasts.shp" "$tmp/r.geojson"
@@ -222,6 +223,20 @@ if command -v ogrinfo >/dev/null; then
 else
   echo "ogrinfo absent: GDAL checks skipped"
 fi
+# places by any name (docs/geography.md): two villages are called Anatolivka (GeoNames 713489,
+# 713487): the name is refused with both candidates and their ids; the id is accepted, and so
+# is a Cyrillic alternate name folded ("КИЇВ" finds Kyiv, 703448)
+"$fl" timeline "$a" --place anatolivka >/dev/null 2>"$tmp/err.txt"; rc=$?
+check "ambiguous --place exits 1" test $rc -eq 1
+check "ambiguous --place lists the candidates" grep -q "713489" "$tmp/err.txt"
+check "ambiguous --place lists them all" grep -q "713487" "$tmp/err.txt"
+"$fl" timeline "$a" --place 713489 --json >"$tmp/place.json"
+check "--place by id" json "$tmp/place.json" "d['place']['id'] == '713489'"
+"$fl" timeline "$a" --place "КИЇВ" --json >"$tmp/kyiv.json"
+check "--place by an alternate name" json "$tmp/kyiv.json" "d['place']['id'] == '703448'"
+# the water (docs/geography.md): a point in the Kakhovka reservoir that no status covers
+"$fl" status "$a" --point 47.45,34.0 --json >"$tmp/water.json"
+check "Kakhovka reservoir is water" json "$tmp/water.json" "'water' in json.dumps(d)"
 
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0

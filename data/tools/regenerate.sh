@@ -34,4 +34,19 @@ mkdir -p data/places
 "$PYTHON" data/tools/extract_places.py \
     "$tmp/cities/dist/cities500.txt" data/places/ua_places.csv
 
+# Water: OpenStreetMap water polygons (via geo-maps) inside the territory; needs shapely and
+# geopandas (Debian's python3-geopandas), hence its own interpreter.
+GEO_MAPS_VERSION=0.6.0
+( cd "$tmp" && npm pack --silent "@geo-maps/earth-lakes-100m@$GEO_MAPS_VERSION" \
+      "@geo-maps/earth-rivers-100m@$GEO_MAPS_VERSION" \
+      "@geo-maps/earth-seas-100m@$GEO_MAPS_VERSION" >/dev/null )
+for kind in lakes rivers seas; do
+    mkdir "$tmp/$kind"
+    tar -xzf "$tmp"/geo-maps-earth-$kind-100m-*.tgz -C "$tmp/$kind" --strip-components=1
+done
+mkdir -p data/water
+"${GEO_PYTHON:-/usr/bin/python3}" data/tools/extract_water.py data/regions/ua_oblasts.shp \
+    "$tmp/lakes/map.geo.json" "$tmp/rivers/map.geo.json" "$tmp/seas/map.geo.json" \
+    data/water/ua_water.geojson
+
 echo "regenerate.sh: done" >&2

@@ -1,0 +1,183 @@
+/* test_geography.c — the coast and border conflation and the water (docs/geography.md).
+ *
+ * Hand-made: a 1° square territory with an occupied polygon that stops 0.01° (1.1 km) short of
+ * its south edge: the strip is narrower than the 2 km tolerance and must become occupied; one
+ * that stops 0.05° (5.6 km) short: the strip is wider and must stay free but for its two
+ * corners (its area is the strip's, measured independently with the tolerance 0). A snapshot with latitude and
+ * longitude swapped lies outside the territory (fl_snapshot_outside).
+ *
+ * Real data ("real", skipped without ../shared): Crimea (UA-43) and Sevastopol (UA-40) at
+ * least 99.9 % occupied, as shares of their land, on every shared DeepStateMap version (the
+ * map draws them wholly occupied); Kherson city occupied on 2022-09-30 and on the Ukrainian
+ * side (liberated or free) in every 2023+ version; the point in the Kakhovka reservoir never
+ * free. */
+#include "check.h"
+
+static fl_ctx *ctx;
+static fl_profile *profile;
+
+/* Writes text to a temporary file named like name; returns its path (static buffer). */
+static const char *temp_file(const char *name, const char *text)
+{
+    static char path[8][256];
+    static int next;
+    char *p = path[next++ % 8];
+    snprintf(p, sizeof path[0], "/tmp/fl_geography_%d_%s", (int)getpid(), name);
+    FILE *f = fopen(p, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f))
+        exit(1);
+    return p;
+}
+
+static const char *square_snapshot(const char *name, double south)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+             "{\"name\":\"x\",\"styleUrl\":\"#poly-A52714-1200-77-nodesc\"},\"geometry\":{\"type\":"
+             "\"Polygon\",\"coordinates\":[[[29.9,%.4f],[31.1,%.4f],[31.1,49.1],[29.9,49.1],"
+             "[29.9,%.4f]]]}}]}", south, south, south);
+    return temp_file(name, text);
+}
+
+static double share(const fl_areas *a, const fl_regions *r, int k, int status)
+{
+    double land = fl_regions_area_km2(r, k) - fl_areas_water_km2(a, k);
+    return fl_areas_km2(a, k, status) / land;
+}
+
+static void strips(void)
+{
+    const char *terr = temp_file("square.geojson",
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+        "{\"code\":\"SQ\",\"name\":\"Square\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+        "[[[30,48],[31,48],[31,49],[30,49],[30,48]]]}}]}");
+    fl_regions *r;
+    CHECK_OK(ctx, fl_regions_open(ctx, terr, NULL, NULL, &r));
+    CHECK(fl_regions_snap_km(r) == 0 && FL_SNAP_KM_DEFAULT == 2.0, "defaults");
+    int occ = fl_profile_status_index(profile, "occupied");
+    int free_ = fl_profile_status_count(profile) - 1;
+    const double narrow = 48.01, wide = 48.05;
+    for (int pass = 0; pass < 2; pass++) {
+        double south = pass ? wide : narrow;
+        fl_snapshot *s;
+        fl_areas *raw, *snapped;
+        CHECK_OK(ctx, fl_snapshot_open(ctx, square_snapshot(pass ? "wide.geojson" : "narrow.geojson",
+                                                            south), profile, &s));
+        CHECK_OK(ctx, fl_regions_set_snap_km(ctx, r, 0));
+        CHECK_OK(ctx, fl_areas_new(ctx, s, r, &raw));
+        CHECK_OK(ctx, fl_regions_set_snap_km(ctx, r, 2.0));
+        CHECK_OK(ctx, fl_areas_new(ctx, s, r, &snapped));
+        double strip = fl_areas_km2(raw, 0, free_);
+        CHECK(strip > (pass ? 400 : 70), "the strip measures %.1f km²", strip);
+        if (pass) { /* wider than the tolerance: stays free but for the two corners where the
+                     * polygon's edge meets the territory's at a right angle, each at most a
+                     * square of side w/2 = 1 km (the opening rounds them off) */
+            double moved = fl_areas_moved_km2(snapped, 0, occ);
+            CHECK(moved >= 0 && moved <= 2 * 1.0, "moved %g km²", moved);
+            CHECK_REL(fl_areas_km2(snapped, 0, free_) + moved, strip, 1e-6);
+        } else { /* narrower: all of it goes to the polygon */
+            CHECK(fl_areas_km2(snapped, 0, free_) < 1e-3 * strip, "left free %.4f km²",
+                  fl_areas_km2(snapped, 0, free_));
+            CHECK_REL(fl_areas_moved_km2(snapped, 0, occ), strip, 1e-3);
+        }
+        double lat = south - 0.005, lon = 30.5;
+        int st;
+        CHECK_OK(ctx, fl_snapshot_status_at(ctx, s, r, 1, &lat, &lon, &st, NULL));
+        CHECK(st == (pass ? free_ : occ), "a point in the strip is %s",
+              fl_profile_status_name(profile, st));
+        fl_areas_free(raw);
+        fl_areas_free(snapped);
+        fl_snapshot_close(ctx, s);
+    }
+    CHECK(fl_regions_set_snap_km(ctx, r, -1) == FL_EARG, "negative tolerance");
+    fl_regions_close(ctx, r);
+}
+
+static void swapped(void)
+{
+    fl_regions *r;
+    fl_snapshot *s;
+    CHECK_OK(ctx, fl_regions_open_level(ctx, data_file(""), FL_LEVEL_OBLAST, &r));
+    CHECK_OK(ctx, fl_snapshot_open(ctx, data_file("sample/20220930.geojson"), profile, &s));
+    CHECK(fl_snapshot_outside(ctx, s, r) == 0, "the sample lies in the territory");
+    fl_snapshot_close(ctx, s);
+    /* the sample's first polygon with latitude and longitude swapped, by hand */
+    const char *path = temp_file("swapped.geojson",
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+        "{\"name\":\"x\",\"styleUrl\":\"#poly-A52714-1200-77-nodesc\"},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[47.0,37.0],[47.0,38.5],[48.5,38.5],[48.5,37.0],"
+        "[47.0,37.0]]]}}]}");
+    CHECK_OK(ctx, fl_snapshot_open(ctx, path, profile, &s));
+    CHECK(fl_snapshot_outside(ctx, s, r) == 1, "swapped: %ld outside",
+          fl_snapshot_outside(ctx, s, r));
+    fl_snapshot_close(ctx, s);
+    fl_regions_close(ctx, r);
+}
+
+/* One shared version: Crimea, Sevastopol, Kherson city, the Kakhovka point. */
+static void version(const fl_regions *r, const char *path, bool occupied_only)
+{
+    fl_snapshot *s;
+    fl_areas *a;
+    CHECK_OK(ctx, fl_snapshot_open(ctx, path, profile, &s));
+    CHECK_OK(ctx, fl_areas_new(ctx, s, r, &a));
+    int occ = fl_profile_status_index(profile, "occupied");
+    const char *codes[] = {"UA-43", "UA-40"};
+    for (int i = 0; i < 2; i++) {
+        int k = fl_regions_find(r, codes[i]);
+        CHECK(k >= 0 && share(a, r, k, occ) >= 0.999, "%s: %s %.5f occupied", path, codes[i],
+              k >= 0 ? share(a, r, k, occ) : -1);
+    }
+    double lat[] = {46.6354, 47.45}, lon[] = {32.6169, 34.0};
+    int st[2], rg[2];
+    CHECK_OK(ctx, fl_snapshot_status_at(ctx, s, r, 2, lat, lon, st, rg));
+    CHECK(rg[0] == fl_regions_find(r, "UA-65"), "%s: Kherson city in region %d", path, rg[0]);
+    CHECK(st[1] != fl_profile_status_count(profile) - 1, "%s: Kakhovka point is free", path);
+    int64_t t = fl_snapshot_time(s);
+    if (!occupied_only && t >= 1664496000 && t < 1664582400) /* 2022-09-30 */
+        CHECK(st[0] == occ, "%s: Kherson city %s", path, fl_profile_status_name(profile, st[0]));
+    if (!occupied_only && t >= 1668124800) /* 2022-11-11 */
+        CHECK(!strcmp(fl_profile_status_side(profile, st[0]), "UA"), "%s: Kherson city %s", path,
+              fl_profile_status_name(profile, st[0]));
+    fl_areas_free(a);
+    fl_snapshot_close(ctx, s);
+}
+
+static int real(void)
+{
+    const char *raw = shared_file("deepstate/raw"), *occ = shared_file("deepstate/occupied");
+    if (!raw || !occ)
+        return 77;
+    fl_regions *r;
+    CHECK_OK(ctx, fl_regions_open_level(ctx, data_file(""), FL_LEVEL_OBLAST, &r));
+    CHECK_OK(ctx, fl_regions_set_snap_km(ctx, r, FL_SNAP_KM_DEFAULT));
+    CHECK_OK(ctx, fl_regions_set_water(ctx, r, data_file("water/ua_water.geojson")));
+    char *paths[256];
+    for (int pass = 0; pass < 2; pass++) {
+        int n = list_geojson(pass ? occ : raw, paths, 256);
+        CHECK(n > 0, "no versions in %s", pass ? occ : raw);
+        for (int i = 0; i < n; i++) {
+            version(r, paths[i], pass);
+            free(paths[i]);
+        }
+    }
+    fl_regions_close(ctx, r);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    ctx = fl_ctx_new();
+    CHECK_OK(ctx, fl_profile_open(ctx, data_file("profiles/deepstate.profile"), &profile));
+    int rc = 0;
+    if (argc > 1 && !strcmp(argv[1], "real")) {
+        rc = real();
+    } else {
+        strips();
+        swapped();
+    }
+    fl_profile_close(profile);
+    fl_ctx_free(ctx);
+    return rc == 77 ? 77 : check_done("geography");
+}
