@@ -156,8 +156,13 @@ int cmd_convert(int argc, char **argv)
     int rc = parse_options(argc, argv, &o, "convert");
     if (rc || (rc = check_args(&o, convert_help, 2)) >= 0)
         return rc;
+    const char *in[] = {o.args[0]}, *out[] = {o.args[1]};
+    if (check_distinct(in, 1, out, 1))
+        return 1;
     fl_ctx *ctx = fl_ctx_new();
+    cli_watch(ctx);
     rc = ctx && fl_convert(ctx, o.args[0], o.args[1]) == FL_OK ? 0 : fail(ctx);
+    cli_watch(NULL);
     fl_ctx_free(ctx);
     return rc;
 }

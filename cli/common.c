@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
@@ -165,12 +167,67 @@ int fail_msg(const char *fmt, ...)
     return 1;
 }
 
+/* A .shp stands for its sidecars too. */
+static const char *const sidecars[] = {"", ".shx", ".dbf", ".prj", ".cpg"};
+
+static bool stat_part(const char *path, size_t k, struct stat *st)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    bool shp = n > 4 && !strcasecmp(path + n - 4, ".shp");
+    if (k > 0 && !shp)
+        return false;
+    snprintf(buf, sizeof buf, "%.*s%s", k ? (int)(n - 4) : (int)n, path, sidecars[k]);
+    return strcmp(path, "-") && stat(buf, st) == 0;
+}
+
+int check_distinct(const char *const *in, size_t nin, const char *const *out, size_t nout)
+{
+    const size_t nk = sizeof sidecars / sizeof *sidecars;
+    for (size_t j = 0; j < nout; j++)
+        for (size_t k = 0; out[j] && k < nk; k++) {
+            struct stat so, si;
+            if (!stat_part(out[j], k, &so))
+                continue;
+            for (size_t i = 0; i < nin; i++)
+                for (size_t m = 0; in[i] && m < nk; m++)
+                    if (stat_part(in[i], m, &si) && si.st_dev == so.st_dev &&
+                        si.st_ino == so.st_ino)
+                        return fail_msg("%s: this output is also an input (%s): refused, "
+                                        "nothing written", out[j], in[i]);
+        }
+    return 0;
+}
+
+int check_outputs(const options *o, char *const *extra, size_t nextra)
+{
+    char b[4][4096];
+    const char *out[] = {o->geojson, o->csv, o->plot, o->output, o->png, o->svg, o->pdf};
+    const char *in[] = {o->profile ? o->profile : data_path("profiles/deepstate.profile", b[0],
+                                                            sizeof b[0]),
+                        o->regions ? o->regions : data_path("regions/ua_regions.shp", b[1],
+                                                            sizeof b[1]),
+                        o->places ? o->places : data_path("places/ua_places.csv", b[2],
+                                                          sizeof b[2]),
+                        o->claims ? o->claims : data_path("claims.csv", b[3], sizeof b[3])};
+    const size_t nout = sizeof out / sizeof *out;
+    int rc = check_distinct(in, sizeof in / sizeof *in, out, nout);
+    if (!rc)
+        rc = check_distinct((const char *const *)o->args, (size_t)o->nargs, out, nout);
+    if (!rc && extra)
+        rc = check_distinct((const char *const *)extra, nextra, out, nout);
+    return rc;
+}
+
 int session_open(session *s, const options *o, bool regions, bool places)
 {
     char buf[4096];
     memset(s, 0, sizeof *s);
+    if (check_outputs(o, NULL, 0))
+        return 1;
     if (!(s->ctx = fl_ctx_new()))
         return fail(NULL);
+    cli_watch(s->ctx);
     const char *profile = o->profile ? o->profile
                                      : data_path("profiles/deepstate.profile", buf, sizeof buf);
     if (fl_profile_open(s->ctx, profile, &s->profile))
@@ -191,6 +248,7 @@ int session_open(session *s, const options *o, bool regions, bool places)
 
 void session_close(session *s)
 {
+    cli_watch(NULL);
     fl_places_close(s->places);
     fl_regions_close(s->ctx, s->regions);
     fl_profile_close(s->profile);

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,6 +73,10 @@ void fl_ctx_free(fl_ctx *ctx);
 /* The status code and message of the last failed call made with ctx ("" when none). */
 int fl_ctx_errno(const fl_ctx *ctx);
 const char *fl_ctx_errmsg(const fl_ctx *ctx);
+/* Removes every temporary file the outputs being written through ctx have made (see
+ * fl_writer_open). Async-signal-safe (it only reads a list that is changed with signals
+ * blocked, and calls unlink): for a SIGINT/SIGTERM handler, which then ends the process. */
+void fl_ctx_remove_temporaries(const fl_ctx *ctx);
 
 /* Input limits. Readers fail with FL_ELIMIT and a message naming the limit when hit. */
 typedef enum {
@@ -430,6 +435,26 @@ const fl_chart *fl_timeline_chart(const fl_timeline *tl);
 /* Converts GeoJSON / shapefile / WKT to GeoJSON / shapefile / WKT, keeping attributes,
  * by the extensions of in and out. */
 int fl_convert(fl_ctx *ctx, const char *in, const char *out);
+
+/* ---------------------------------------------------------------------------------------
+ * Output files
+ * ------------------------------------------------------------------------------------- */
+/* Every file the library writes goes through one output layer, which callers writing their
+ * own text (a CSV, a JSON document) use too: a regular file (new or existing, also through a
+ * symbolic link, which stays a link) is written under a temporary name beside its target and
+ * renamed over it by fl_writer_close only when every write succeeded, so that an error or a
+ * signal (see fl_ctx_remove_temporaries) leaves the old file whole and two concurrent writers
+ * never mix; a device, FIFO or socket is written directly; "-" is standard output (not
+ * closed); a directory is refused. Errors name path, never the temporary file. Inputs are
+ * read the same way: "-" is standard input, and any other input that is not a regular file
+ * (a FIFO, /dev/zero) is refused at once. */
+typedef struct fl_writer fl_writer;
+int fl_writer_open(fl_ctx *ctx, const char *path, fl_writer **out);
+/* The stream to write to (owned by the writer). */
+FILE *fl_writer_file(fl_writer *w);
+/* Flushes, checks every write, and puts the file in place; with failed true (or after a
+ * write error) removes the temporary file instead. Frees w (NULL is allowed). */
+int fl_writer_close(fl_ctx *ctx, fl_writer *w, bool failed);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

@@ -66,9 +66,10 @@ static int add_claim(fl_ctx *ctx, fl_claims *c, const fl_csv_row *row, const int
 int fl_claims_open(fl_ctx *ctx, const char *path, const fl_regions *r, fl_claims **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return fl_error(ctx, FL_EIO, "%s: cannot open claims: %m", path);
+    FILE *f;
+    int orc = fl_input_open(ctx, path, "claims", &f);
+    if (orc)
+        return orc;
     fl_claims *c = fl_calloc(ctx, 1, sizeof *c);
     if (c)
         c->regions_serial = r->serial;

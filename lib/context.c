@@ -71,6 +71,7 @@ void fl_ctx_free(fl_ctx *ctx)
 {
     if (!ctx)
         return;
+    fl_output_forget_all(ctx);
     if (ctx->geos)
         GEOS_finish_r(ctx->geos);
     if (ctx->proj)

@@ -30,18 +30,14 @@ static int bad(reader *r, int code, const char *why)
 /* Reads the whole file, within the size limit. */
 static int slurp(fl_ctx *ctx, const char *path, char **buf, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fl_error(ctx, FL_EIO, "%s: cannot open: %m", path);
+    FILE *f;
+    int rc = fl_input_open(ctx, path, "GeoJSON", &f);
+    if (rc)
+        return rc;
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0) {
         fclose(f);
-        return fl_error(ctx, FL_EIO, "%s: not a regular file", path);
-    }
-    if (st.st_size > ctx->limits[FL_LIMIT_FILE_BYTES]) {
-        fclose(f);
-        return fl_error(ctx, FL_ELIMIT, "%s: %lld bytes exceed the file size limit of %lld",
-                        path, (long long)st.st_size, (long long)ctx->limits[FL_LIMIT_FILE_BYTES]);
+        return fl_error(ctx, FL_EIO, "%s: cannot examine: %m", path);
     }
     *buf = fl_malloc(ctx, (size_t)st.st_size + 1);
     if (!*buf) {

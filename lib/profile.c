@@ -411,9 +411,10 @@ static int finish(fl_ctx *ctx, fl_profile *p)
 int fl_profile_open(fl_ctx *ctx, const char *path, fl_profile **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return fl_error(ctx, FL_EIO, "%s: cannot open profile: %m", path);
+    FILE *f;
+    int orc = fl_input_open(ctx, path, "profile", &f);
+    if (orc)
+        return orc;
     fl_profile *p = fl_calloc(ctx, 1, sizeof *p);
     int rc = p ? FL_OK : FL_ENOMEM;
     if (p && !(p->path = strdup(path)))

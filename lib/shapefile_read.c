@@ -15,8 +15,9 @@ static int require(fl_ctx *ctx, const char *path, const char *ext, const char *w
     if (!p)
         return FL_ENOMEM;
     int ok = access(p, R_OK) == 0;
-    int rc = ok ? FL_OK : fl_error(ctx, FL_EIO, "%s: the %s file %s is missing or unreadable",
-                                   path, what, p);
+    int rc = ok ? fl_input_check(ctx, p, what)
+                : fl_error(ctx, FL_EIO, "%s: the %s file %s is missing or unreadable", path,
+                           what, p);
     free(p);
     return rc;
 }
@@ -29,17 +30,17 @@ static int open_transform(fl_ctx *ctx, const char *path, PJ **out)
     char *prj = fl_shp_sibling(ctx, path, ".prj");
     if (!prj)
         return FL_ENOMEM;
-    FILE *f = fopen(prj, "r");
+    FILE *f = NULL;
+    int rc = access(prj, F_OK) == 0 ? fl_input_open(ctx, prj, "projection (.prj)", &f) : FL_OK;
     free(prj);
     if (!f)
-        return FL_OK;
+        return rc;
     char wkt[8192];
     size_t n = fread(wkt, 1, sizeof wkt - 1, f);
     fclose(f);
     wkt[n] = '\0';
     PJ *src = proj_create(ctx->proj, wkt);
     PJ *dst = proj_create(ctx->proj, "EPSG:4326");
-    int rc = FL_OK;
     if (!src || !dst)
         rc = fl_proj_error(ctx, "%s: cannot read the .prj coordinate system", path);
     else if (!proj_is_equivalent_to(src, dst, PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS)) {
@@ -217,9 +218,10 @@ void fl_shapelib_quiet(const char *message) { (void)message; }
 static int check_header(fl_ctx *ctx, const char *path)
 {
     unsigned char h[32];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fl_error(ctx, FL_EIO, "%s: cannot open: %m", path);
+    FILE *f;
+    int rc = fl_input_open(ctx, path, "shapefile", &f);
+    if (rc)
+        return rc;
     size_t n = fread(h, 1, sizeof h, f);
     fclose(f);
     if (n == sizeof h && h[0] == 0 && h[1] == 0 && h[2] == 0x27 && h[3] == 0x0A &&

@@ -102,9 +102,10 @@ static int read_line(fl_ctx *ctx, GEOSWKTReader *r, char *text, const char *path
 int fl_wkt_read(fl_ctx *ctx, const char *path, fl_features *fs)
 {
     fs->kind = "wkt";
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return fl_error(ctx, FL_EIO, "%s: cannot open: %m", path);
+    FILE *f;
+    int orc = fl_input_open(ctx, path, "WKT", &f);
+    if (orc)
+        return orc;
     GEOSWKTReader *r = GEOSWKTReader_create_r(ctx->geos);
     int rc = r ? FL_OK : fl_geos_error(ctx, "WKT reader");
     char *text = NULL;
