@@ -5,7 +5,13 @@
  * context: see fl_ctx_remove_temporaries), then ends the process by the same signal, so that
  * an interrupted run leaves every output as it was. Standard output is flushed and checked
  * before the exit: a full disk or /dev/full is an error (one line, exit status 1), never a
- * silent loss. */
+ * silent loss.
+ *
+ * Out of memory: with the system allocator, GEOS' operator new throws std::bad_alloc, which
+ * its C API turns into an error the library reports. Under mimalloc (the shipped CLI), a
+ * failed operator new calls abort() (mimalloc is C: it cannot throw) with no message; its
+ * error hook is called first, and ends the process with one line and exit status 1 (the
+ * temporary files removed), whoever ran out of memory. */
 #include "cli.h"
 
 #include <errno.h>
@@ -26,8 +32,27 @@ static void on_signal(int sig)
     raise(sig);
 }
 
+#if FL_MIMALLOC
+#include <mimalloc.h>
+
+static void on_allocator_error(int err, void *arg)
+{
+    (void)arg;
+    if (err != ENOMEM)
+        return; /* mimalloc's own checks (a double free...): it goes on */
+    fl_ctx_remove_temporaries(watched);
+    static const char msg[] = "frontline: out of memory\n";
+    ssize_t w = write(2, msg, sizeof msg - 1);
+    (void)w;
+    _exit(1);
+}
+#endif
+
 static void catch_signals(void)
 {
+#if FL_MIMALLOC
+    mi_register_error(on_allocator_error, NULL);
+#endif
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);

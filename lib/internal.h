@@ -170,6 +170,10 @@ int fl_output_commit(fl_ctx *ctx, char *const *tmp, char *const *target, const c
 /* Removes and unregisters every temporary file of ctx (fl_ctx_free). */
 void fl_output_forget_all(fl_ctx *ctx);
 
+/* crossings.c: FL_OK when repairing poly (make-valid) is within budget: its edges cross at
+ * most FL_REPAIR_MAX_CROSSINGS times; else FL_ELIMIT with the reason. */
+int fl_repair_budget(fl_ctx *ctx, const GEOSGeometry *poly);
+
 /* geometry.c */
 /* The polygonal parts of g (any nesting of collections) as one valid (Multi)Polygon, or an
  * empty polygon. *repaired is set when make-valid had to change something. NULL on error. */
