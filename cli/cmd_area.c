@@ -60,8 +60,11 @@ int cmd_info(int argc, char **argv)
             json_object_object_add(by, fl_profile_status_name(s.profile, i),
                                    json_object_new_int64(fl_snapshot_status_features(snap, i)));
         json_object_object_add(doc, "by_status", by);
-        puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
-                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
+        char *text = fl_utf8_repair(json_object_to_json_string_ext(
+            doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        if (text)
+            puts(text);
+        free(text);
         json_object_put(doc);
     } else {
         printf("file        %s\nkind        %s\ntime        %s\n", o.args[0],

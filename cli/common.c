@@ -103,9 +103,10 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
         case O_TOL: {
             char *end;
             o->tolerance_km = strtod(optarg, &end);
-            if (*end || !(o->tolerance_km >= 0) || !isfinite(o->tolerance_km))
-                return fail_msg("%s: --tolerance wants a distance in km >= 0, not '%s'", cmd,
-                                optarg) + 1;
+            if (*end || end == optarg || !(o->tolerance_km >= 0 &&
+                                           o->tolerance_km <= FL_FRONT_MAX_TOLERANCE_KM))
+                return fail_msg("%s: --tolerance wants a distance in km from 0 to %d, not "
+                                "'%s'", cmd, FL_FRONT_MAX_TOLERANCE_KM, optarg) + 1;
             break;
         }
         case O_TIMING: o->timing = true; break;

@@ -294,7 +294,10 @@ int fl_claims_json(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regio
 typedef struct fl_front fl_front;
 
 /* The boundary of the profile's front status, clipped to the territory, without the parts
- * within tolerance_km of the territory's own border or coast. */
+ * within tolerance_km of the territory's own border or coast. tolerance_km is within
+ * 0 .. FL_FRONT_MAX_TOLERANCE_KM (more would buffer the border past the whole territory, and
+ * GEOS computes NaN for 1e308), else FL_EARG. */
+#define FL_FRONT_MAX_TOLERANCE_KM 1000
 int fl_front_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
                  double tolerance_km, fl_front **out);
 void fl_front_free(fl_ctx *ctx, fl_front *front);
@@ -449,6 +452,10 @@ int fl_convert(fl_ctx *ctx, const char *in, const char *out);
  * read the same way: "-" is standard input, and any other input that is not a regular file
  * (a FIFO, /dev/zero) is refused at once. */
 typedef struct fl_writer fl_writer;
+/* A copy of s (to free) in which every byte that is not part of valid UTF-8 is replaced by
+ * U+FFFD: the JSON documents of the library are passed through it (a non-UTF-8 file name,
+ * profile or field name never makes invalid JSON). NULL when out of memory. */
+char *fl_utf8_repair(const char *s);
 int fl_writer_open(fl_ctx *ctx, const char *path, fl_writer **out);
 /* The stream to write to (owned by the writer). */
 FILE *fl_writer_file(fl_writer *w);

@@ -111,6 +111,29 @@ int fl_convert(fl_ctx *ctx, const char *in, const char *out)
 
 bool fl_utf8_valid(const char *s) { return fl_utf8_invalid_at(s, strlen(s)) < 0; }
 
+char *fl_utf8_repair(const char *s)
+{
+    size_t len = strlen(s), bad = 0;
+    for (long at, from = 0; (at = fl_utf8_invalid_at(s + from, len - (size_t)from)) >= 0;
+         from += at + 1)
+        bad++;
+    char *out = malloc(len + 2 * bad + 1), *w = out;
+    if (!out)
+        return NULL;
+    for (long at, from = 0;; from += at + 1) {
+        at = fl_utf8_invalid_at(s + from, len - (size_t)from);
+        size_t good = at < 0 ? len - (size_t)from : (size_t)at;
+        memcpy(w, s + from, good);
+        w += good;
+        if (at < 0)
+            break;
+        memcpy(w, "\xEF\xBF\xBD", 3); /* U+FFFD REPLACEMENT CHARACTER */
+        w += 3;
+    }
+    *w = '\0';
+    return out;
+}
+
 long fl_utf8_invalid_at(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;

@@ -2,6 +2,8 @@
  * GEOS' GeoJSON writer, properties by json-c. */
 #include "internal.h"
 
+#include <stdlib.h>
+
 #include <stdio.h>
 
 /* Writes one feature; geom may be NULL (geometry: null). */
@@ -11,13 +13,16 @@ static int write_feature(fl_ctx *ctx, FILE *f, GEOSGeoJSONWriter *w, const GEOSG
     char *gj = g ? GEOSGeoJSONWriter_writeGeometry_r(ctx->geos, w, g, -1) : NULL;
     if (g && !gj)
         return fl_geos_error(ctx, "writing GeoJSON");
-    const char *p = props ? fl_json_string(props) : "{}";
+    const char *text = props ? fl_json_string(props) : "{}";
+    char *p = text ? fl_utf8_repair(text) : NULL; /* a .dbf field name may not be UTF-8 */
     if (!p || fl_json_failed(props)) {
         GEOSFree_r(ctx->geos, gj);
+        free(p);
         return fl_error(ctx, FL_ENOMEM, "out of memory writing GeoJSON properties");
     }
     fprintf(f, "%s\n{\"type\":\"Feature\",\"properties\":%s,\"geometry\":%s}", first ? "" : ",",
             p, gj ? gj : "null");
+    free(p);
     GEOSFree_r(ctx->geos, gj);
     return FL_OK;
 }
