@@ -20,6 +20,11 @@ static int require(fl_ctx *ctx, const char *path, const char *ext, const char *w
     int rc = ok ? fl_input_check(ctx, p, what)
                 : fl_error(ctx, FL_EIO, "%s: the %s file %s is missing or unreadable", path,
                            what, p);
+    if (ok && rc) { /* name the shapefile too */
+        char why[sizeof ctx->msg];
+        snprintf(why, sizeof why, "%s", ctx->msg);
+        rc = fl_error(ctx, rc, "%s: the %s file %s", path, what, why);
+    }
     free(p);
     return rc;
 }
