@@ -477,8 +477,8 @@ static bool generate(const char *name, const char *path)
         return gen_star(path, 5001);
     if (!strcmp(name, "places_1m_columns.csv"))
         return gen_wide_header(path, 1000000);
-    if (!strcmp(name, "rules_60k.profile"))
-        return gen_many_rules(path, 60000);
+    if (!strcmp(name, "rules_30k.profile"))
+        return gen_many_rules(path, 30000);
     if (!strcmp(name, "claims_50k.csv"))
         return gen_many_claims(path, 50000);
     if (!strcmp(name, "fifo.geojson") || !strcmp(name, "fifo.profile") ||
