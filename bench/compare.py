@@ -45,7 +45,7 @@ for o, r in zip(ours, ref):
             if bad > before and abs(o["regions"][code][s] - v) <= outline(o, r, code) + 0.01:
                 explained += 1
     if "transitions" in r:
-        cells = {f"{t['from']}>{t['to']}": t["km2"] for t in o["transitions"]}
+        cells = {f"{t['status_from']}>{t['status_to']}": t["km2"] for t in o["transitions"]}
         for k, v in r["transitions"].items():
             close(f"{name} {k}", cells.get(k, 0.0), v, 1e-4, 0.05)
     close(f"{name} front km", o["front_km"], r["front_km"], 1e-2, 1)

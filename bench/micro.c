@@ -310,7 +310,7 @@ static void open_embedded(bench *b)
     char buf[4096];
     if (fl_profile_open(b->ctx, data_path("profiles/deepstate.profile", buf, sizeof buf),
                         &b->profile) ||
-        fl_regions_open(b->ctx, data_path("regions/ua_regions.shp", buf, sizeof buf), NULL,
+        fl_regions_open(b->ctx, data_path("regions/ua_oblasts.shp", buf, sizeof buf), NULL,
                         NULL, &b->regions) ||
         fl_places_open(b->ctx, data_path("places/ua_places.csv", buf, sizeof buf), &b->places))
         die(b->ctx, "embedded data");

@@ -118,7 +118,7 @@ int main(int argc, char **argv)
     fl_profile *p;
     fl_regions *r;
     if (!ctx || fl_profile_open(ctx, data_path("profiles/deepstate.profile", buf, sizeof buf), &p) ||
-        fl_regions_open(ctx, data_path("regions/ua_regions.shp", buf, sizeof buf), NULL, NULL, &r))
+        fl_regions_open(ctx, data_path("regions/ua_oblasts.shp", buf, sizeof buf), NULL, NULL, &r))
         die(ctx, "embedded data");
     size_t n = g.gl_pathc - 1, fast = 0;
     double *best = calloc(n, sizeof *best), sum = 0;

@@ -10,7 +10,7 @@ dirs=("$@")
 [ ${#dirs[@]} -gt 0 ] || dirs=(../shared/data/deepstate/raw ../shared/data/deepstate/occupied)
 out=${BENCH_OUT:-bench/out}   # outputs and the list of differences, kept for inspection
 mkdir -p "$out"
-"$fl" convert data/regions/ua_regions.shp "$out/regions.geojson"
+"$fl" convert data/regions/ua_oblasts.shp "$out/regions.geojson"
 printf '%-12s %-14s %10s %10s %10s %10s\n' archive pipeline "CPU s" "wall s" "RSS MB" "CPU ratio"
 for dir in "${dirs[@]}"; do
   name=$(basename "$dir")

@@ -6,34 +6,47 @@
 #include <string.h>
 
 static const char diff_help[] =
-    "usage: frontline diff A B [--regions SHP] [--places CSV] [--profile FILE]\n"
-    "                      [--geojson OUT] [--json] [--png|--svg|--pdf OUT]\n"
+    "usage: frontline diff A B [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
+    "                      [--places CSV] [--profile FILE] [--geojson OUT.geojson|.shp]\n"
+    "                      [--json] [--png|--svg|--pdf OUT] [--region CODE | --bbox W,S,E,N]\n"
+    "                      [--width PX] [--no-labels] [--tolerance KM]\n"
+    "                      [--snap-km KM]\n"
     "What changed from snapshot A to snapshot B: the status-transition matrix in km²\n"
     "(everywhere and per region; 'free' is uncovered territory, 'none' uncovered ground\n"
     "outside it), what each status lost and gained with its largest pieces, and the places\n"
     "whose status changed. --geojson writes the changed pieces (from, to, km2, region).\n"
     "--png, --svg, --pdf OUT draw the map of the change (as `frontline render A --diff B`;\n"
-    "--region, --bbox, --width and --no-labels apply).\n";
+    "--region, --bbox, --width and --no-labels apply).\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char status_help[] =
-    "usage: frontline status SNAPSHOT [--point LAT,LON ...] [--places CSV] [--regions SHP]\n"
-    "                        [--profile FILE] [--json]\n"
+    "usage: frontline status SNAPSHOT [--point LAT,LON ...] [--places CSV] [--profile FILE]\n"
+    "                        [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
+    "                        [--time T] [--json]\n"
+    "                        [--snap-km KM]\n"
     "Control status and region of points (--point, repeatable) or of the places of a CSV\n"
     "(default: the embedded places). A point on a polygon boundary counts as inside it;\n"
     "uncovered points are 'free' inside the territory and 'none' outside it; coordinates\n"
-    "out of range are 'invalid'.\n";
+    "out of range are refused.\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char claims_help[] =
-    "usage: frontline claims SNAPSHOT [--claims CSV] [--regions SHP] [--profile FILE]\n"
-    "                        [--geojson OUT] [--json]\n"
+    "usage: frontline claims SNAPSHOT [--claims CSV] [--profile FILE] [--time T]\n"
+    "                        [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
+    "                        [--geojson OUT.geojson|.shp] [--json]\n"
+    "                        [--snap-km KM]\n"
     "For each claim in force at the snapshot's time: per claimed region, the km² and share\n"
     "held by the claimant (by the profile's sides), contested, and held by others; then\n"
     "what each claimant holds outside the regions it claims. --geojson writes the claimed\n"
-    "ground the claimant does not hold.\n";
+    "ground the claimant does not hold. The claims name regions of the level used (the\n"
+    "embedded claims name oblasts).\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char front_help[] =
-    "usage: frontline front SNAPSHOT [--tolerance KM] [--regions SHP] [--profile FILE]\n"
-    "                       [--geojson OUT] [--json]\n"
+    "usage: frontline front SNAPSHOT [--tolerance KM] [--profile FILE] [--time T]\n"
+    "                       [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
+    "                       [--geojson OUT.geojson|.shp] [--json]\n"
+    "                       [--snap-km KM]\n"
     "The frontline: the boundary of the front status (occupied) inside the territory,\n"
     "without the parts within --tolerance km (default 2) of the territory's own border or\n"
     "coast; its geodesic length and pieces.\n";
@@ -42,8 +55,9 @@ static void print_matrix(json_object *transitions)
 {
     for (size_t i = 0; i < json_object_array_length(transitions); i++) {
         json_object *t = json_object_array_get_idx(transitions, i);
-        if (strcmp(str(t, "from"), str(t, "to")))
-            printf("  %-10s → %-10s %12.1f km²\n", str(t, "from"), str(t, "to"), num(t, "km2"));
+        if (strcmp(str(t, "status_from"), str(t, "status_to")))
+            printf("  %-10s → %-10s %12.1f km²\n", str(t, "status_from"), str(t, "status_to"),
+                   num(t, "km2"));
     }
 }
 
@@ -86,7 +100,7 @@ static void print_diff(json_object *doc)
     for (size_t i = 0; i < json_object_array_length(places); i++) {
         json_object *p = json_object_array_get_idx(places, i);
         printf("  %-28s %8.4f N %8.4f E  %-6s %s → %s\n", str(p, "name"), num(p, "lat"),
-               num(p, "lon"), str(p, "region"), str(p, "from"), str(p, "to"));
+               num(p, "lon"), str(p, "region"), str(p, "status_from"), str(p, "status_to"));
     }
 }
 
@@ -96,14 +110,14 @@ int cmd_diff(int argc, char **argv)
     session s;
     fl_snapshot *a = NULL, *b = NULL;
     fl_diff *d = NULL;
-    int rc = parse_options(argc, argv, &o, "diff");
+    int rc = parse_options(argc, argv, &o, "diff", diff_help);
     if (rc || (rc = check_args(&o, diff_help, 2)) >= 0)
         return rc;
     const char *pictures[] = {o.png, o.svg, o.pdf};
     if ((rc = check_picture_paths(pictures, 3)))
         return rc;
-    if (!(rc = session_open(&s, &o, true, true)) && !(rc = open_snapshot(&s, &o, o.args[0], &a)) &&
-        !(rc = open_snapshot(&s, &o, o.args[1], &b))) {
+    if (!(rc = session_open(&s, &o, true, true)) && !(rc = open_snapshot(&s, &o, o.args, 1, &a)) &&
+        !(rc = open_snapshot(&s, &o, &o.args[1], 1, &b))) {
         char *json = NULL;
         int err = fl_diff_new(s.ctx, a, b, s.regions, s.places, &d);
         if (!err && o.geojson)
@@ -153,11 +167,8 @@ static int status_points(session *s, const options *o, const fl_snapshot *snap)
         json_object *q = json_object_new_object();
         json_object_object_add(q, "id", json_object_new_string(id));
         json_object_object_add(q, "name", json_object_new_string(id));
-        char lat[32], lon[32];
-        snprintf(lat, sizeof lat, "%.6f", o->lat[i]);
-        snprintf(lon, sizeof lon, "%.6f", o->lon[i]);
-        json_object_object_add(q, "lat", json_object_new_double_s(o->lat[i], lat));
-        json_object_object_add(q, "lon", json_object_new_double_s(o->lon[i], lon));
+        json_object_object_add(q, "lat", json_degrees(o->lat[i]));
+        json_object_object_add(q, "lon", json_degrees(o->lon[i]));
         json_object_object_add(q, "status", json_object_new_string(fl_profile_status_name(p, st[i])));
         json_object_object_add(q, "region", rg[i] >= 0 ? json_object_new_string(fl_regions_code(s->regions, rg[i])) : NULL);
         json_object_array_add(arr, q);
@@ -174,11 +185,11 @@ int cmd_status(int argc, char **argv)
     options o;
     session s;
     fl_snapshot *snap = NULL;
-    int rc = parse_options(argc, argv, &o, "status");
-    if (rc || (rc = check_args(&o, status_help, 1)) >= 0)
+    int rc = parse_options(argc, argv, &o, "status", status_help);
+    if (rc || (rc = check_args(&o, status_help, ONE_OR_MORE)) >= 0)
         return rc;
     if (!(rc = session_open(&s, &o, true, o.npoints == 0)) &&
-        !(rc = open_snapshot(&s, &o, o.args[0], &snap))) {
+        !(rc = open_snapshot(&s, &o, o.args, o.nargs, &snap))) {
         if (o.npoints) {
             rc = status_points(&s, &o, snap);
         } else {
@@ -234,10 +245,10 @@ int cmd_claims(int argc, char **argv)
     fl_snapshot *snap = NULL;
     fl_claims *claims = NULL;
     char buf[4096];
-    int rc = parse_options(argc, argv, &o, "claims");
-    if (rc || (rc = check_args(&o, claims_help, 1)) >= 0)
+    int rc = parse_options(argc, argv, &o, "claims", claims_help);
+    if (rc || (rc = check_args(&o, claims_help, ONE_OR_MORE)) >= 0)
         return rc;
-    if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args[0], &snap))) {
+    if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args, o.nargs, &snap))) {
         const char *path = o.claims ? o.claims : data_path("claims.csv", buf, sizeof buf);
         char *json = NULL;
         int err = fl_claims_open(s.ctx, path, s.regions, &claims);
@@ -257,7 +268,7 @@ static void print_front(json_object *doc)
     pieces = member(doc, "pieces_km");
     size_t n = json_object_array_length(pieces);
     printf("%s (%s)\nfrontline: %.1f km in %zu pieces", str(doc, "file"), str(doc, "time"),
-           num(doc, "length_km"), n);
+           num(doc, "front_km"), n);
     for (size_t i = 0; i < n && i < 5; i++)
         printf("%s%.1f", i ? ", " : " (longest: ", json_object_get_double(json_object_array_get_idx(pieces, i)));
     printf("%s\n", n ? " km)" : "");
@@ -269,10 +280,10 @@ int cmd_front(int argc, char **argv)
     session s;
     fl_snapshot *snap = NULL;
     fl_front *f = NULL;
-    int rc = parse_options(argc, argv, &o, "front");
-    if (rc || (rc = check_args(&o, front_help, 1)) >= 0)
+    int rc = parse_options(argc, argv, &o, "front", front_help);
+    if (rc || (rc = check_args(&o, front_help, ONE_OR_MORE)) >= 0)
         return rc;
-    if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args[0], &snap))) {
+    if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args, o.nargs, &snap))) {
         char *json = NULL;
         int err = fl_front_new(s.ctx, snap, s.regions, o.tolerance_km, &f);
         if (!err && o.geojson)

@@ -6,15 +6,19 @@
 #include <string.h>
 
 static const char info_help[] =
-    "usage: frontline info FILE [--profile FILE] [--time T] [--json]\n"
-    "What a snapshot file holds: its kind, time, bounds, and every feature counted as\n"
-    "classified (per status), ignored, unclassified or without polygon.\n";
+    "usage: frontline info FILE... [--profile NAME|FILE] [--time T] [--json]\n"
+    "What a snapshot (one file, or a version's files) holds: its kind, time, bounds, and every\n"
+    "feature counted as classified (per status), ignored, unclassified or without polygon.\n"
+    "Without --profile, it recognises the source: the shipped profile (amk, deepstate, isw,\n"
+    "nzz) that classifies every polygon, or says that none fits.\n";
 
 static const char area_help[] =
     "usage: frontline area SNAPSHOT [--regions SHP|GEOJSON] [--code-field F] [--name-field F]\n"
-    "                      [--profile FILE] [--time T] [--json]\n"
+    "                      [--level L] [--profile FILE] [--time T] [--json]\n"
+    "                      [--snap-km KM]\n"
     "Area by status on the WGS84 ellipsoid: as drawn (unclipped), within the territory (the\n"
-    "union of the regions, default the embedded Ukrainian oblasts) and per region.\n";
+    "union of the regions, default the embedded Ukrainian oblasts) and per region.\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static const char convert_help[] =
     "usage: frontline convert IN OUT\n"
@@ -26,13 +30,18 @@ int cmd_info(int argc, char **argv)
     options o;
     session s;
     fl_snapshot *snap = NULL;
-    int rc = parse_options(argc, argv, &o, "info");
-    if (rc || (rc = check_args(&o, info_help, 1)) >= 0)
+    int rc = parse_options(argc, argv, &o, "info", info_help);
+    if (rc || (rc = check_args(&o, info_help, ONE_OR_MORE)) >= 0)
         return rc;
-    if ((rc = session_open(&s, &o, false, false)) || (rc = open_snapshot(&s, &o, o.args[0], &snap))) {
+    char source[64] = "";
+    bool fits = true;
+    if ((rc = session_open(&s, &o, true, false)) ||
+        (rc = o.profile ? open_snapshot(&s, &o, o.args, o.nargs, &snap)
+                        : recognise_source(&s, &o, &snap, source, sizeof source, &fits))) {
         session_close(&s);
         return rc;
     }
+    long outside = fl_snapshot_outside(s.ctx, snap, s.regions);
     fl_counts c;
     double b[4];
     char t[32];
@@ -43,11 +52,15 @@ int cmd_info(int argc, char **argv)
     if (o.json) {
         json_object *doc = json_object_new_object(), *f = json_object_new_object();
         json_object *by = json_object_new_object(), *bounds = json_object_new_array();
-        json_object_object_add(doc, "file", json_object_new_string(o.args[0]));
+        json_object_object_add(doc, "file", json_object_new_string(fl_snapshot_path(snap)));
         json_object_object_add(doc, "kind", json_object_new_string(fl_snapshot_kind(snap)));
+        if (source[0]) {
+            json_object_object_add(doc, "profile", json_object_new_string(source));
+            json_object_object_add(doc, "profile_fits", json_object_new_boolean(fits));
+        }
         json_object_object_add(doc, "time", t[0] ? json_object_new_string(t) : NULL);
         for (int i = 0; i < 4; i++)
-            json_object_array_add(bounds, json_object_new_double(b[i]));
+            json_object_array_add(bounds, json_degrees(b[i]));
         json_object_object_add(doc, "bounds", bounds);
         const long counts[] = {c.total, c.classified, c.ignored, c.unclassified, c.no_polygon,
                                c.repaired};
@@ -60,6 +73,7 @@ int cmd_info(int argc, char **argv)
             json_object_object_add(by, fl_profile_status_name(s.profile, i),
                                    json_object_new_int64(fl_snapshot_status_features(snap, i)));
         json_object_object_add(doc, "by_status", by);
+        json_object_object_add(doc, "outside_territory", json_object_new_int64(outside));
         char *text = fl_utf8_repair(json_object_to_json_string_ext(
             doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
         if (text)
@@ -67,12 +81,21 @@ int cmd_info(int argc, char **argv)
         free(text);
         json_object_put(doc);
     } else {
-        printf("file        %s\nkind        %s\ntime        %s\n", o.args[0],
+        printf("file        %s\nkind        %s\ntime        %s\n", fl_snapshot_path(snap),
                fl_snapshot_kind(snap), t[0] ? t : "unknown");
+        if (source[0] && fits)
+            printf("profile     %s (shipped; it classifies every polygon)\n", source);
+        else if (source[0] && strcmp(source, "none"))
+            printf("profile     no shipped profile fits: %s leaves the fewest unclassified\n",
+                   source);
+        else if (source[0])
+            printf("profile     no shipped profile fits: none classifies any polygon\n");
         printf("bounds      %.4f %.4f %.4f %.4f (W S E N)\n", b[0], b[1], b[2], b[3]);
         printf("features    %ld: %ld classified, %ld ignored, %ld unclassified, %ld without "
                "polygon (%ld repaired)\n", c.total, c.classified, c.ignored, c.unclassified,
                c.no_polygon, c.repaired);
+        printf("outside     %ld classified features do not meet the territory%s\n", outside,
+               2 * outside > c.classified ? " (WARNING: mostly outside)" : "");
         for (int i = 0; i < n; i++)
             printf("  %-10s %ld features, %.1f km² as drawn\n",
                    fl_profile_status_name(s.profile, i), fl_snapshot_status_features(snap, i),
@@ -136,10 +159,10 @@ int cmd_area(int argc, char **argv)
     options o;
     session s;
     fl_snapshot *snap = NULL;
-    int rc = parse_options(argc, argv, &o, "area");
-    if (rc || (rc = check_args(&o, area_help, 1)) >= 0)
+    int rc = parse_options(argc, argv, &o, "area", area_help);
+    if (rc || (rc = check_args(&o, area_help, ONE_OR_MORE)) >= 0)
         return rc;
-    if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args[0], &snap))) {
+    if (!(rc = session_open(&s, &o, true, false)) && !(rc = open_snapshot(&s, &o, o.args, o.nargs, &snap))) {
         fl_areas *a = NULL;
         char *json = NULL;
         int err = fl_areas_new(s.ctx, snap, s.regions, &a);
@@ -156,7 +179,7 @@ int cmd_area(int argc, char **argv)
 int cmd_convert(int argc, char **argv)
 {
     options o;
-    int rc = parse_options(argc, argv, &o, "convert");
+    int rc = parse_options(argc, argv, &o, "convert", convert_help);
     if (rc || (rc = check_args(&o, convert_help, 2)) >= 0)
         return rc;
     const char *in[] = {o.args[0]}, *out[] = {o.args[1]};

@@ -10,17 +10,20 @@
 
 static const char render_help[] =
     "usage: frontline render SNAPSHOT [--diff B] [--region CODE | --bbox W,S,E,N]\n"
-    "                        [--width PX] [--no-labels] [--places CSV] [--regions SHP]\n"
+    "                        [--width PX] [--no-labels] [--places CSV] [--time T]\n"
+    "                        [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
     "                        [--profile FILE] [--tolerance KM] [--json] -o OUT.png|.svg|.pdf\n"
+    "                        [--snap-km KM]\n"
     "A map of SNAPSHOT: status fills in the profile's colours, region outlines and names, the\n"
     "frontline, the largest places, a legend with the km² of each status, a scale bar. With\n"
     "--diff B, the fills are B's and what changed from SNAPSHOT to B is highlighted by\n"
     "transition (no longer occupied, newly occupied, became / no longer contested), the\n"
     "places that changed status are marked, and the legend gives the km² of each transition\n"
     "(those of `frontline diff --json`). The whole territory is shown unless --region (a\n"
-    "region code such as UA-DT) or --bbox zooms; --width sets the width in pixels (PNG) or\n"
+    "region code such as UA-14 or UA-DT) or --bbox zooms; --width sets the width in pixels (PNG) or\n"
     "points (SVG, PDF), default 1600. The format follows OUT's extension. --json prints what\n"
-    "the map shows: legend figures and the picture position of every place drawn.\n";
+    "the map shows: legend figures and the picture position of every place drawn.\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 int check_picture_paths(const char *const *paths, int npaths)
 {
@@ -70,7 +73,7 @@ int cmd_render(int argc, char **argv)
     options o;
     session s = {0};
     fl_snapshot *a = NULL, *b = NULL;
-    int rc = parse_options(argc, argv, &o, "render");
+    int rc = parse_options(argc, argv, &o, "render", render_help);
     if (rc)
         return rc;
     if (o.help) {
@@ -88,8 +91,8 @@ int cmd_render(int argc, char **argv)
     const char *paths[] = {o.output};
     if ((rc = check_picture_paths(paths, 1)))
         return rc;
-    if (!(rc = session_open(&s, &o, true, true)) && !(rc = open_snapshot(&s, &o, o.args[0], &a)) &&
-        !(rc = o.diff ? open_snapshot(&s, &o, o.diff, &b) : 0))
+    if (!(rc = session_open(&s, &o, true, true)) && !(rc = open_snapshot(&s, &o, o.args, o.nargs, &a)) &&
+        !(rc = o.diff ? open_snapshot(&s, &o, &o.diff, 1, &b) : 0))
         rc = render_pictures(&s, &o, a, b, NULL, paths, 1, o.json);
     fl_snapshot_close(s.ctx, a);
     fl_snapshot_close(s.ctx, b);

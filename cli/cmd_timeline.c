@@ -9,24 +9,35 @@
 #include <unistd.h>
 
 static const char timeline_help[] =
-    "usage: frontline timeline FILE...|DIR [--regions SHP] [--places CSV] [--profile FILE]\n"
+    "usage: frontline timeline FILE...|DIR... [--places CSV] [--profile P]\n"
+    "                          [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
     "                          [--tolerance KM] [--csv OUT] [--json] [--place NAME]\n"
     "                          [--jobs N] [--timing]\n"
-    "                          [--plot OUT.png|.svg|.pdf [--width PX]]\n"
+    "                          [--plot OUT.png|.svg|.pdf [--width PX]] [--gpkg OUT.gpkg]\n"
+    "                          [--snap-km KM]\n"
     "Orders the snapshots by time and gives, for each, the km² per status (as drawn, in the\n"
     "territory, per region), the transitions against the previous snapshot and the\n"
     "frontline length; then the change log of places (which place changed status between\n"
     "which two snapshots). --csv writes one row per snapshot; --place NAME prints one\n"
     "place's history. --plot charts the km² of each status over time and the regions that\n"
-    "changed most (snapshots of unknown time are left out). Only two snapshots are in\n"
+    "changed most. A file with no time in its name is an error (docs/times.md lists the\n"
+    "forms read). Only two snapshots are in\n"
     "memory at any time (per thread). --jobs N spreads the snapshots over N threads; the\n"
     "results are the same, printed when all are done. --timing prints the CPU seconds spent\n"
-    "per stage on stderr.\n";
-
-typedef struct paths {
-    char **v;
-    size_t n, cap;
-} paths;
+    "per stage on stderr. Folders are searched recursively; files whose names give the same\n"
+    "time are one map version (a day's layer files, e.g. ISW's YEAR/<Layer>/YYYYMMDD_*), and\n"
+    "such versions run on one thread.\n"
+    "\n"
+    "usage: frontline timeline --source PROFILE=PATH --source PROFILE=PATH ... [--csv OUT]\n"
+    "                          [--json] [--regions SHP]\n"
+    "Several sources' archives side by side (docs/compare.md): each PATH (a file or folder)\n"
+    "read with its PROFILE (a shipped profile's name, e.g. deepstate or isw, or a file); one\n"
+    "row per day, per source the km² that RU, none and UA hold in the territory in that\n"
+    "day's latest version (statuses mapped to sides by the profile's side=), empty where a\n"
+    "source has no version that day.\n"
+    "--gpkg adds the versions it lacks to a time-enabled GeoPackage (status layers, changed\n"
+    "pieces, areas, place periods; see docs/gpkg.md).\n"
+    "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n";
 
 static int add_path(paths *p, const char *dir, const char *name)
 {
@@ -45,43 +56,70 @@ static int add_path(paths *p, const char *dir, const char *name)
     return 0;
 }
 
-static bool snapshot_name(const char *name)
+/* Adds the snapshot files in dir and, recursively, in its folders (ISW's layout is
+ * YEAR/<Layer>/YYYYMMDD_<Layer>.geojson); depth bounds the recursion. */
+static int walk(paths *p, const char *dir, int depth)
 {
-    const char *ext[] = {".geojson", ".json", ".shp", ".wkt"};
-    size_t n = strlen(name);
-    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++)
-        if (n > strlen(ext[i]) && !strcasecmp(name + n - strlen(ext[i]), ext[i]))
-            return true;
-    return false;
+    DIR *d = opendir(dir);
+    if (!d)
+        return fail_msg("%s: %m", dir);
+    struct dirent *e;
+    int rc = 0;
+    while (!rc && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t len = strlen(dir) + strlen(e->d_name) + 2;
+        char *sub = malloc(len);
+        struct stat st;
+        if (!sub)
+            rc = fail_msg("out of memory");
+        else if (snprintf(sub, len, "%s/%s", dir, e->d_name) && stat(sub, &st) != 0)
+            rc = fail_msg("%s: %m", sub);
+        else if (S_ISDIR(st.st_mode) && depth < 16)
+            rc = walk(p, sub, depth + 1);
+        else if (S_ISREG(st.st_mode) && fl_snapshot_file_name(e->d_name))
+            rc = add_path(p, dir, e->d_name);
+        free(sub);
+    }
+    closedir(d);
+    return rc;
 }
 
-static int collect(const options *o, paths *p)
+/* The list of extensions for messages: ".geojson, .json, ...". */
+static void extension_list(char *buf, size_t size)
 {
-    for (int i = 0; i < o->nargs; i++) {
+    buf[0] = '\0';
+    for (const char *const *e = fl_snapshot_extensions(); *e; e++)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", e == fl_snapshot_extensions()
+                                                                    ? "" : ", ", *e);
+}
+
+int collect_snapshots(const char *const *args, int nargs, paths *p)
+{
+    for (int i = 0; i < nargs; i++) {
         struct stat st;
-        if (stat(o->args[i], &st) != 0)
-            return fail_msg("%s: %m", o->args[i]);
-        if (!S_ISDIR(st.st_mode)) {
-            if (add_path(p, NULL, o->args[i]))
-                return 1;
-            continue;
-        }
-        DIR *d = opendir(o->args[i]);
-        if (!d)
-            return fail_msg("%s: %m", o->args[i]);
-        struct dirent *e;
-        int rc = 0;
-        while (!rc && (e = readdir(d)))
-            if (e->d_name[0] != '.' && snapshot_name(e->d_name))
-                rc = add_path(p, o->args[i], e->d_name);
-        closedir(d);
+        if (stat(args[i], &st) != 0)
+            return fail_msg("%s: %m", args[i]);
+        int rc = S_ISDIR(st.st_mode) ? walk(p, args[i], 0) : add_path(p, NULL, args[i]);
         if (rc)
             return rc;
     }
-    if (p->n == 0)
-        return fail_msg("timeline: no snapshot files (.geojson, .json, .shp, .wkt) given");
+    if (p->n == 0) {
+        char ext[128];
+        extension_list(ext, sizeof ext);
+        return fail_msg("timeline: no snapshot files (%s) given", ext);
+    }
     fl_timeline_sort_paths(p->v, p->n);
     return 0;
+}
+
+size_t version_files(const paths *p, size_t i)
+{
+    int64_t t = fl_time_parse(p->v[i]);
+    size_t n = 1;
+    while (t != FL_TIME_UNKNOWN && i + n < p->n && fl_time_parse(p->v[i + n]) == t)
+        n++;
+    return n;
 }
 
 static void progress(size_t done, size_t total, const char *path)
@@ -137,13 +175,16 @@ static void csv_row(FILE *f, json_object *row, bool header)
         else
             fprintf(f, ",%.6f", json_object_get_double(v2));
     }
-    json_object_object_foreach(regions, code, st) {
-        json_object_object_foreach(st, k3, v3) {
-            if (header) {
+    for (size_t i = 0; i < json_object_array_length(regions); i++) {
+        json_object *r = json_object_array_get_idx(regions, i);
+        json_object_object_foreach(member(r, "status_km2"), k3, v3) {
+            if (header)
+            {
                 char col[512];
-                snprintf(col, sizeof col, "%s_%s", code, k3);
+                snprintf(col, sizeof col, "%s_%s", str(r, "code"), k3);
                 csv_field(f, true, col, "_km2", "");
-            } else
+            }
+            else
                 fprintf(f, ",%.6f", json_object_get_double(v3));
         }
     }
@@ -167,8 +208,26 @@ static void print_changes(json_object *changes)
     printf("\nplace changes: %zu\n", json_object_array_length(changes));
     for (size_t i = 0; i < json_object_array_length(changes); i++) {
         json_object *c = json_object_array_get_idx(changes, i);
-        printf("  %-28s %-10s → %-10s between %s and %s\n", str(c, "name"), str(c, "from"),
-               str(c, "to"), str(c, "before"), str(c, "after"));
+        printf("  %-28s %-10s → %-10s between %s and %s\n", str(c, "name"), str(c, "status_from"),
+               str(c, "status_to"), str(c, "before"), str(c, "after"));
+    }
+}
+
+/* Lyman (48.986160 N, 37.803070 E)
+ *   2022-09-30T00:00:00Z  occupied
+ *   2022-10-04T00:00:00Z  liberated    (changed after 2022-09-30T00:00:00Z) */
+static void print_place(json_object *place)
+{
+    json_object *history;
+    history = member(place, "history");
+    printf("\n%s (%.6f N, %.6f E)\n", str(place, "name"), num(place, "lat"), num(place, "lon"));
+    for (size_t i = 0; i < json_object_array_length(history); i++) {
+        json_object *h = json_object_array_get_idx(history, i);
+        if (member(h, "previous_time"))
+            printf("  %-20s  %-10s  (changed after %s)\n", str(h, "time"), str(h, "status"),
+                   str(h, "previous_time"));
+        else
+            printf("  %-20s  %s\n", str(h, "time"), str(h, "status"));
     }
 }
 
@@ -187,12 +246,33 @@ static void print_snapshot(const options *o, FILE *csv, size_t i, const char *ro
     json_object_put(doc);
 }
 
+/* Runs the timeline over versions of several files, one after the other. */
+static int run_versions(session *s, const options *o, const paths *p, fl_timeline *tl,
+                        FILE *csv)
+{
+    size_t row_index = 0;
+    for (size_t i = 0, n; i < p->n; i += n) {
+        char *row = NULL;
+        n = version_files(p, i);
+        progress(i, p->n, p->v[i]);
+        if (fl_timeline_add_files(s->ctx, tl, (const char *const *)p->v + i, n, &row))
+            return fail(s->ctx);
+        print_snapshot(o, csv, row_index++, row);
+        free(row);
+    }
+    progress(p->n, p->n, "");
+    return 0;
+}
+
 /* Runs the timeline: on this thread, writing rows as they come; on several, when all are
  * done. */
 static int run(session *s, const options *o, const paths *p, fl_timeline *tl, FILE *csv)
 {
     if (o->json)
         printf("{\"snapshots\":[");
+    for (size_t i = 0; i < p->n; i++)
+        if (version_files(p, i) > 1)
+            return run_versions(s, o, p, tl, csv);
     char **rows = o->jobs > 1 ? calloc(p->n + 1, sizeof *rows) : NULL;
     int rc = 0;
     if (o->jobs > 1 && !rows)
@@ -235,9 +315,12 @@ int cmd_timeline(int argc, char **argv)
     fl_timeline *tl = NULL;
     fl_writer *csvw = NULL;
     FILE *csv = NULL;
-    int rc = parse_options(argc, argv, &o, "timeline");
+    int rc = parse_options(argc, argv, &o, "timeline", timeline_help);
     if (rc)
         return rc;
+    if (o.nsources && !o.help)
+        return o.nargs ? fail_msg("timeline: give FILE/DIR or --source, not both") + 1
+                       : timeline_sources(&o);
     if (o.help || o.nargs < 1) {
         fputs(timeline_help, o.help ? stdout : stderr);
         return o.help ? 0 : 2;
@@ -245,7 +328,7 @@ int cmd_timeline(int argc, char **argv)
     const char *plot[] = {o.plot};
     if ((rc = check_picture_paths(plot, 1)))
         return rc;
-    if (!(rc = collect(&o, &p)) && !(rc = check_outputs(&o, p.v, p.n)) &&
+    if (!(rc = collect_snapshots(o.args, o.nargs, &p)) && !(rc = check_outputs(&o, p.v, p.n)) &&
         !(rc = session_open(&s, &o, true, true))) {
         int place = o.place ? fl_places_find(s.places, o.place) : -1;
         if (o.place && place < 0)
@@ -263,16 +346,16 @@ int cmd_timeline(int argc, char **argv)
             rc = fail(s.ctx);
         if (!rc && o.json)
             printf("],\"%s\":%s}\n", place >= 0 ? "place" : "changes", json);
-        else if (!rc && place >= 0)
-            puts(json);
         else if (!rc) {
             json_object *doc = json_tokener_parse(json);
-            print_changes(doc);
+            (place >= 0 ? print_place : print_changes)(doc);
             json_object_put(doc);
         }
         free(json);
         if (!rc && o.timing)
             print_timing(tl);
+        if (!rc && o.gpkg)
+            rc = write_gpkg(&s, &o, &p);
         fl_chart_options co = {.width = o.width};
         if (!rc && o.plot && fl_chart_write(s.ctx, fl_timeline_chart(tl), &co, o.plot))
             rc = fail(s.ctx);
@@ -282,8 +365,13 @@ int cmd_timeline(int argc, char **argv)
             rc = fail(s.ctx);
     }
     session_close(&s);
-    for (size_t i = 0; i < p.n; i++)
-        free(p.v[i]);
-    free(p.v);
+    paths_free(&p);
     return rc;
+}
+
+void paths_free(paths *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i]);
+    free(p->v);
 }

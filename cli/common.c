@@ -1,6 +1,8 @@
 /* common.c — options, embedded data paths, loading, errors and output for every command. */
 #include "cli.h"
 
+#include <assert.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
@@ -13,7 +15,8 @@
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
        O_PLACE, O_TIME, O_POINT, O_TOL, O_JSON, O_PLOT, O_DIFF, O_REGION, O_BBOX, O_WIDTH,
-       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING };
+       O_NO_LABELS, O_PNG, O_SVG, O_PDF, O_JOBS, O_TIMING, O_PROFILE_A, O_PROFILE_B,
+       O_SOURCE, O_LEVEL, O_SNAP, O_GPKG, O_DELAY, O_DAILY };
 
 static const struct option long_options[] = {
     {"regions", required_argument, 0, O_REGIONS}, {"profile", required_argument, 0, O_PROFILE},
@@ -28,51 +31,118 @@ static const struct option long_options[] = {
     {"no-labels", no_argument, 0, O_NO_LABELS},   {"output", required_argument, 0, 'o'},
     {"png", required_argument, 0, O_PNG},         {"svg", required_argument, 0, O_SVG},
     {"pdf", required_argument, 0, O_PDF},         {"jobs", required_argument, 0, O_JOBS},
-    {"timing", no_argument, 0, O_TIMING},
+    {"timing", no_argument, 0, O_TIMING},         {"level", required_argument, 0, O_LEVEL},
+    {"profile-a", required_argument, 0, O_PROFILE_A}, {"profile-b", required_argument, 0, O_PROFILE_B},
+    {"source", required_argument, 0, O_SOURCE},   {"snap-km", required_argument, 0, O_SNAP},
+    {"gpkg", required_argument, 0, O_GPKG},       {"delay", required_argument, 0, O_DELAY},
+    {"daily", no_argument, 0, O_DAILY},
     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
 };
+
+/* A decimal number at s ([-+]digits[.digits][(e|E)[-+]digits], no hex, inf or nan, no
+ * spaces), finite, ending where stop is; *next is just after it. */
+static bool decimal(const char *s, char stop, double *v, const char **next)
+{
+    const char *p = s + (*s == '-' || *s == '+');
+    size_t whole = strspn(p, "0123456789"), frac = 0;
+    p += whole;
+    if (*p == '.')
+        p += 1 + (frac = strspn(p + 1, "0123456789"));
+    if (whole + frac == 0)
+        return false;
+    if (*p == 'e' || *p == 'E') {
+        const char *e = p + 1 + (p[1] == '-' || p[1] == '+');
+        size_t n = strspn(e, "0123456789");
+        if (!n)
+            return false;
+        p = e + n;
+    }
+    if (*p != stop)
+        return false;
+    char *end;
+    *v = strtod(s, &end);
+    *next = p + (stop != '\0');
+    return end == p && isfinite(*v);
+}
 
 /* W,S,E,N in degrees */
 static bool parse_bbox(const char *s, double b[4])
 {
-    char *end;
-    for (int i = 0; i < 4; i++) {
-        b[i] = strtod(s, &end);
-        if (end == s || !isfinite(b[i]) || *end != (i < 3 ? ',' : '\0'))
+    for (int i = 0; i < 4; i++)
+        if (!decimal(s, i < 3 ? ',' : '\0', &b[i], &s))
             return false;
-        s = end + 1;
-    }
     return b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90 && b[0] < b[2] && b[1] < b[3];
 }
 
+/* LAT,LON in degrees, within -90..90 and -180..180 */
 static bool parse_point(const char *s, double *lat, double *lon)
 {
-    char *end;
-    *lat = strtod(s, &end);
-    if (*end != ',')
-        return false;
-    *lon = strtod(end + 1, &end);
-    return *end == '\0';
+    return decimal(s, ',', lat, &s) && decimal(s, '\0', lon, &s) && fabs(*lat) <= 90 &&
+           fabs(*lon) <= 180;
 }
 
-int parse_options(int argc, char **argv, options *o, const char *cmd)
+/* Is option name (without "--") in the usage lines of help (each line starting "usage:" and
+ * the indented lines after it)? The usage a command prints is the list of options it takes. */
+static bool in_usage(const char *help, const char *name)
+{
+    size_t n = strlen(name);
+    bool usage = false;
+    for (const char *p = help; *p;) {
+        const char *eol = strchr(p, '\n');
+        if (!eol)
+            eol = p + strlen(p);
+        usage = !strncmp(p, "usage:", 6) || (usage && *p == ' ');
+        for (const char *q = p; usage && (q = strstr(q, "--")) && q < eol; q += 2)
+            if (!strncmp(q + 2, name, n) && !isalnum((unsigned char)q[2 + n]) && q[2 + n] != '-')
+                return true;
+        p = *eol ? eol + 1 : eol;
+    }
+    return false;
+}
+
+int parse_options(int argc, char **argv, options *o, const char *cmd, const char *help)
 {
     memset(o, 0, sizeof *o);
     o->tolerance_km = 2.0;
+    o->snap_km = FL_SNAP_KM_DEFAULT;
     o->jobs = 1;
+    o->delay_ms = 500;
     optind = 1;
     opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "ho:", long_options, NULL)) != -1) {
+    int c, i = 0;
+    while ((c = getopt_long(argc, argv, "ho:", long_options, &i)) != -1) {
+        if (c == 'o' && !strstr(help, " -o "))
+            return fail_msg("%s: -o is not an option of %s (see --help)", cmd, cmd) + 1;
+        if (c >= O_REGIONS && c != '?' && !in_usage(help, long_options[i].name))
+            return fail_msg("%s: --%s is not an option of %s (see --help)", cmd,
+                            long_options[i].name, cmd) + 1;
         switch (c) {
         case O_REGIONS: o->regions = optarg; break;
         case O_PROFILE: o->profile = optarg; break;
+        case O_PROFILE_A: o->profile_a = optarg; break;
+        case O_PROFILE_B: o->profile_b = optarg; break;
+        case O_SOURCE:
+            if (o->nsources == MAX_SOURCES)
+                return fail_msg("%s: more than %d --source options", cmd, MAX_SOURCES) + 1;
+            o->source[o->nsources++] = optarg;
+            break;
         case O_PLACES: o->places = optarg; break;
         case O_CLAIMS: o->claims = optarg; break;
         case O_CODE: o->code_field = optarg; break;
         case O_NAME: o->name_field = optarg; break;
         case O_GEOJSON: o->geojson = optarg; break;
         case O_CSV: o->csv = optarg; break;
+        case O_GPKG: o->gpkg = optarg; break;
+        case O_DAILY: o->daily = true; break;
+        case O_DELAY: {
+            char *end;
+            long ms = strtol(optarg, &end, 10);
+            if (*end || end == optarg || ms < 20 || ms > 60000)
+                return fail_msg("%s: --delay wants a whole number of milliseconds in 20 .. "
+                                "60000, not '%s'", cmd, optarg) + 1;
+            o->delay_ms = (int)ms;
+            break;
+        }
         case O_PLACE: o->place = optarg; break;
         case O_TIME: o->time = optarg; break;
         case O_PLOT: o->plot = optarg; break;
@@ -101,15 +171,27 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
         }
         case 'h': o->help = true; break;
         case O_TOL: {
+            const char *end;
+            if (!decimal(optarg, '\0', &o->tolerance_km, &end) || o->tolerance_km < 0 ||
+                o->tolerance_km > FL_FRONT_MAX_TOLERANCE_KM)
+                return fail_msg("%s: --tolerance wants a distance in km from 0 to 1000, not '%s'", cmd,
+                                optarg) + 1;
+            break;
+        }
+        case O_SNAP: {
             char *end;
-            o->tolerance_km = strtod(optarg, &end);
-            if (*end || end == optarg || !(o->tolerance_km >= 0 &&
-                                           o->tolerance_km <= FL_FRONT_MAX_TOLERANCE_KM))
-                return fail_msg("%s: --tolerance wants a distance in km from 0 to %d, not "
-                                "'%s'", cmd, FL_FRONT_MAX_TOLERANCE_KM, optarg) + 1;
+            o->snap_km = strtod(optarg, &end);
+            if (*end || end == optarg || !(o->snap_km >= 0 && o->snap_km <= FL_SNAP_KM_MAX))
+                return fail_msg("%s: --snap-km wants a distance in km from 0 to %d, not '%s'",
+                                cmd, FL_SNAP_KM_MAX, optarg) + 1;
             break;
         }
         case O_TIMING: o->timing = true; break;
+        case O_LEVEL:
+            if ((o->level = fl_level_parse(optarg)) < 0)
+                return fail_msg("%s: --level wants oblast, raion or hromada, not '%s'", cmd,
+                                optarg) + 1;
+            break;
         case O_JOBS: {
             char *end;
             long jobs = strtol(optarg, &end, 10);
@@ -123,7 +205,8 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
             if (o->npoints == MAX_POINTS)
                 return fail_msg("%s: more than %d --point options", cmd, MAX_POINTS) + 1;
             if (!parse_point(optarg, &o->lat[o->npoints], &o->lon[o->npoints]))
-                return fail_msg("%s: --point wants LAT,LON in degrees, not '%s'", cmd, optarg) + 1;
+                return fail_msg("%s: --point wants LAT,LON in decimal degrees (latitude -90..90, "
+                                "longitude -180..180), not '%s'", cmd, optarg) + 1;
             o->npoints++;
             break;
         default:
@@ -132,7 +215,7 @@ int parse_options(int argc, char **argv, options *o, const char *cmd)
         }
     }
     o->nargs = argc - optind;
-    o->args = argv + optind;
+    o->args = (const char *const *)argv + optind;
     return 0;
 }
 
@@ -149,6 +232,14 @@ const char *data_path(const char *rel, char *buf, size_t size)
     }
     snprintf(buf, size, "%s/%s", FRONTLINE_DATADIR, rel);
     return buf;
+}
+
+json_object *json_degrees(double v)
+{
+    char text[32];
+    assert(isfinite(v) && fabs(v) <= 360);
+    snprintf(text, sizeof text, "%.6f", v);
+    return json_object_new_double_s(v, text);
 }
 
 int fail(fl_ctx *ctx)
@@ -204,9 +295,8 @@ int check_outputs(const options *o, char *const *extra, size_t nextra)
 {
     char b[4][4096];
     const char *out[] = {o->geojson, o->csv, o->plot, o->output, o->png, o->svg, o->pdf};
-    const char *in[] = {o->profile ? o->profile : data_path("profiles/deepstate.profile", b[0],
-                                                            sizeof b[0]),
-                        o->regions ? o->regions : data_path("regions/ua_regions.shp", b[1],
+    const char *in[] = {profile_path(o->profile, b[0], sizeof b[0]),
+                        o->regions ? o->regions : data_path("regions/ua_oblasts.shp", b[1],
                                                             sizeof b[1]),
                         o->places ? o->places : data_path("places/ua_places.csv", b[2],
                                                           sizeof b[2]),
@@ -220,6 +310,25 @@ int check_outputs(const options *o, char *const *extra, size_t nextra)
     return rc;
 }
 
+const char *profile_path(const char *profile, char *buf, size_t size)
+{
+    if (profile && (strchr(profile, '/') || access(profile, F_OK) == 0))
+        return profile; /* a file */
+    char rel[256];
+    snprintf(rel, sizeof rel, "profiles/%.200s.profile", profile ? profile : "deepstate");
+    return data_path(rel, buf, size);
+}
+
+int open_profile(session *s, const char *name, fl_profile **out)
+{
+    char buf[4096];
+    const char *profile = profile_path(name, buf, sizeof buf);
+    if (name && profile != name && access(profile, R_OK) != 0)
+        return fail_msg("--profile %s: neither a file nor a shipped profile (amk, deepstate, "
+                        "isw, nzz)", name);
+    return fl_profile_open(s->ctx, profile, out) ? fail(s->ctx) : 0;
+}
+
 int session_open(session *s, const options *o, bool regions, bool places)
 {
     char buf[4096];
@@ -229,14 +338,23 @@ int session_open(session *s, const options *o, bool regions, bool places)
     if (!(s->ctx = fl_ctx_new()))
         return fail(NULL);
     cli_watch(s->ctx);
-    const char *profile = o->profile ? o->profile
-                                     : data_path("profiles/deepstate.profile", buf, sizeof buf);
-    if (fl_profile_open(s->ctx, profile, &s->profile))
-        return fail(s->ctx);
-    if (regions) {
-        const char *r = o->regions ? o->regions : data_path("regions/ua_regions.shp", buf,
-                                                            sizeof buf);
-        if (fl_regions_open(s->ctx, r, o->code_field, o->name_field, &s->regions))
+    if (open_profile(s, o->profile, &s->profile))
+        return 1;
+    if (regions && o->regions && o->level)
+        return fail_msg("--level chooses among the embedded regions; it does not apply to "
+                        "--regions %s", o->regions);
+    if (regions && o->regions) {
+        if (fl_regions_open(s->ctx, o->regions, o->code_field, o->name_field, &s->regions) ||
+            fl_regions_set_snap_km(s->ctx, s->regions, o->snap_km))
+            return fail(s->ctx);
+    } else if (regions) {
+        /* the data directory: where data_path finds the oblasts, less "/regions/..." */
+        static const char rel[] = "regions/ua_oblasts.shp";
+        data_path(rel, buf, sizeof buf);
+        buf[strlen(buf) - sizeof rel] = '\0';
+        if (fl_regions_open_level(s->ctx, buf, o->level ? o->level : FL_LEVEL_OBLAST,
+                                  &s->regions) ||
+            fl_regions_set_snap_km(s->ctx, s->regions, o->snap_km))
             return fail(s->ctx);
     }
     if (places) {
@@ -256,21 +374,89 @@ void session_close(session *s)
     fl_ctx_free(s->ctx);
 }
 
-int open_snapshot(session *s, const options *o, const char *path, fl_snapshot **out)
+/* The files that args name: each argument is a file, or files joined by commas (an argument
+ * that exists as a file is not split). Returns the count, or -1 (out of memory); *files and
+ * *text are the caller's to free. */
+static int split_files(const char *const *args, int nargs, char ***files, char **text)
 {
-    if (fl_snapshot_open(s->ctx, path, s->profile, out))
-        return fail(s->ctx);
-    if (o->time) {
-        int64_t t = fl_time_parse(o->time);
-        if (t == FL_TIME_UNKNOWN) {
-            fl_snapshot_close(s->ctx, *out);
-            *out = NULL;
-            return fail_msg("--time: '%s' is not a time (Unix seconds, YYYYMMDD or "
-                            "YYYY-MM-DD[THH:MM:SS])", o->time);
-        }
-        fl_snapshot_set_time(*out, t);
+    size_t len = 0, max = 0;
+    for (int i = 0; i < nargs; i++) {
+        len += strlen(args[i]) + 1;
+        max += strlen(args[i]) / 2 + 1; /* at most this many names in an argument */
     }
+    *text = malloc(len);
+    *files = malloc(max * sizeof **files);
+    if (!*text || !*files)
+        return -1;
+    int n = 0;
+    char *w = *text;
+    for (int i = 0; i < nargs; i++) {
+        strcpy(w, args[i]);
+        bool whole = access(args[i], F_OK) == 0;
+        for (char *name = w, *next; name; name = next) {
+            next = whole ? NULL : strchr(name, ',');
+            if (next)
+                *next++ = '\0';
+            if (*name)
+                (*files)[n++] = name;
+        }
+        w += strlen(args[i]) + 1;
+    }
+    return n;
+}
+
+int load_snapshot(session *s, const char *const *args, int nargs, fl_snapshot **out)
+{
+    char **files = NULL, *text = NULL;
+    int n = split_files(args, nargs, &files, &text);
+    int rc = n < 0 ? -1
+             : fl_snapshot_open_files(s->ctx, (const char *const *)files, (size_t)n,
+                                      s->profile, out);
+    free(files);
+    free(text);
+    return rc;
+}
+
+int apply_time(session *s, const options *o, fl_snapshot **snap)
+{
+    if (!o->time)
+        return 0;
+    int64_t t;
+    if (fl_time_parse_exact(o->time, &t)) {
+        fl_snapshot_close(s->ctx, *snap);
+        *snap = NULL;
+        return fail_msg("--time: '%s' is not a valid time (Unix seconds, YYYYMMDD or "
+                        "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM], years 1900-2199)", o->time);
+    }
+    fl_snapshot_set_time(*snap, t);
     return 0;
+}
+
+/* A warning when most of a snapshot's classified features lie outside the territory. */
+static int warn_outside(session *s, const char *what, fl_snapshot **snap)
+{
+    fl_counts c;
+    fl_snapshot_counts(*snap, &c);
+    long outside = s->regions ? fl_snapshot_outside(s->ctx, *snap, s->regions) : 0;
+    if (outside < 0) {
+        fl_snapshot_close(s->ctx, *snap);
+        *snap = NULL;
+        return fail(s->ctx);
+    }
+    if (2 * outside > c.classified)
+        fprintf(stderr, "frontline: warning: %s: %ld of %ld classified features lie outside "
+                "the territory (latitude and longitude swapped?)\n", what, outside,
+                c.classified);
+    return 0;
+}
+
+int open_snapshot(session *s, const options *o, const char *const *args, int nargs,
+                  fl_snapshot **out)
+{
+    int rc = load_snapshot(s, args, nargs, out);
+    if (rc)
+        return rc < 0 ? fail_msg("out of memory") : fail(s->ctx);
+    return warn_outside(s, args[0], out) || apply_time(s, o, out);
 }
 
 int emit(session *s, const options *o, int rc, char *json, void (*print)(json_object *))
@@ -312,7 +498,7 @@ int check_args(const options *o, const char *help, int want)
         fputs(help, stdout);
         return 0;
     }
-    if (o->nargs != want) {
+    if (want == ONE_OR_MORE ? o->nargs < 1 : o->nargs != want) {
         fputs(help, stderr);
         return 2;
     }

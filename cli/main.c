@@ -84,11 +84,14 @@ static const struct {
     {"info", cmd_info, "what a file holds: kind, feature counts by class, time, bounds"},
     {"area", cmd_area, "area by status, in the territory and per region"},
     {"diff", cmd_diff, "what changed between two snapshots: transition matrix, pieces, places"},
+    {"compare", cmd_compare, "two maps of the same day side by side: sides, disagreements"},
     {"status", cmd_status, "control status of places or points"},
     {"claims", cmd_claims, "annexation claims against control"},
     {"front", cmd_front, "the frontline and its length"},
     {"timeline", cmd_timeline, "areas, transitions, front and place changes over an archive"},
     {"render", cmd_render, "a map of a snapshot or of what changed (PNG, SVG, PDF)"},
+    {"animate", cmd_animate, "an animated GIF of the maps of an archive, one frame a version"},
+    {"site", cmd_site, "a static web page over an archive: map, slider, compare, chart, places"},
     {"convert", cmd_convert, "convert GeoJSON / shapefile / WKT by extension"},
 };
 

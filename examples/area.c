@@ -1,18 +1,26 @@
 /* area.c — the smallest useful frontline program: how much of each region a snapshot shows
- * occupied. Build it against the installed library:
+ * occupied. Build it against the installed library (.ci/run runs these very lines):
  *
  *   cc area.c $(pkg-config --cflags --libs frontline) -o area
- *   ./area /usr/local/share/frontline/sample/20220930.geojson
+ *   ./area "$(pkg-config --variable=pkgdatadir frontline)/sample/20220930.geojson" \
+ *          "$(pkg-config --variable=pkgdatadir frontline)"
+ *
+ * The second argument is the data directory; without it, FRONTLINE_EXAMPLE_DATA (the meson
+ * build sets it), else /usr/local/share/frontline.
  */
 #include <frontline.h>
 #include <stdio.h>
+
+#ifndef FRONTLINE_EXAMPLE_DATA
+#define FRONTLINE_EXAMPLE_DATA "/usr/local/share/frontline"
+#endif
 
 int main(int argc, char **argv)
 {
     const char *data = argc > 2 ? argv[2] : FRONTLINE_EXAMPLE_DATA;
     char profile_path[4096], regions_path[4096];
     snprintf(profile_path, sizeof profile_path, "%s/profiles/deepstate.profile", data);
-    snprintf(regions_path, sizeof regions_path, "%s/regions/ua_regions.shp", data);
+    snprintf(regions_path, sizeof regions_path, "%s/regions/ua_oblasts.shp", data);
     if (argc < 2) {
         fprintf(stderr, "usage: %s SNAPSHOT [DATADIR]\n", argv[0]);
         return 2;

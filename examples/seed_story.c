@@ -93,8 +93,9 @@ static void changes(const fl_diff *d, const fl_profile *profile, const fl_region
     json_object *tr = get(doc, "transitions");
     for (size_t i = 0; i < json_object_array_length(tr); i++) {
         json_object *t = json_object_array_get_idx(tr, i);
-        if (strcmp(str(t, "from"), str(t, "to")) && num(t, "km2") >= 0.05)
-            printf("   %-10s -> %-10s %9.1f km²\n", str(t, "from"), str(t, "to"), num(t, "km2"));
+        if (strcmp(str(t, "status_from"), str(t, "status_to")) && num(t, "km2") >= 0.05)
+            printf("   %-10s -> %-10s %9.1f km²\n", str(t, "status_from"), str(t, "status_to"),
+                   num(t, "km2"));
     }
     int occupied = fl_profile_status_index(profile, "occupied");
     printf("\n   ground that left occupation, by region (Lyman is in Donetsk Oblast, the\n"
@@ -125,7 +126,7 @@ static void places(json_object *doc)
     for (size_t i = 0; i < json_object_array_length(ps); i++) {
         json_object *p = json_object_array_get_idx(ps, i);
         printf("   %-24s %8.4f N %8.4f E  %-6s %s -> %s\n", str(p, "name"), num(p, "lat"),
-               num(p, "lon"), str(p, "region"), str(p, "from"), str(p, "to"));
+               num(p, "lon"), str(p, "region"), str(p, "status_from"), str(p, "status_to"));
     }
 }
 
@@ -160,7 +161,7 @@ int main(int argc, char **argv)
     fl_diff *d = NULL;
     char *json = NULL;
     int rc = fl_profile_open(ctx, data_file("profiles/deepstate.profile"), &profile) ||
-             fl_regions_open(ctx, data_file("regions/ua_regions.shp"), NULL, NULL, &regions) ||
+             fl_regions_open(ctx, data_file("regions/ua_oblasts.shp"), NULL, NULL, &regions) ||
              fl_places_open(ctx, data_file("places/ua_places.csv"), &pl) ||
              fl_snapshot_open(ctx, paths[0], profile, &a) ||
              fl_snapshot_open(ctx, paths[1], profile, &b);

@@ -114,6 +114,17 @@ int fl_profile_status_index(const fl_profile *profile, const char *name);
 /* The status whose boundary is the frontline ("front" directive; default: index 0). */
 int fl_profile_front_status(const fl_profile *profile);
 
+/* Sides: who holds the ground of a status, by the profile's side=: RU, UA, or none (side=
+ * left empty: contested, an unconfirmed advance, a claim). Sources with different statuses
+ * compare by sides (fl_compare_new). */
+enum { FL_SIDE_RU = 0, FL_SIDE_NONE = 1, FL_SIDE_UA = 2 };
+#define FL_SIDES 3
+/* "RU", "none", "UA"; "invalid" for anything else. */
+const char *fl_side_name(int side);
+/* The side (FL_SIDE_*) of status i, or -1 when i is not one of the profile's statuses or its
+ * side= is none of RU, UA or empty. */
+int fl_profile_side(const fl_profile *profile, int status);
+
 /* ---------------------------------------------------------------------------------------
  * Regions (administrative boundaries); their union is the territory
  * ------------------------------------------------------------------------------------- */
@@ -131,12 +142,51 @@ const char *fl_regions_name(const fl_regions *regions, int i);
 const char *fl_regions_attr(const fl_regions *regions, int i, const char *field);
 double fl_regions_area_km2(const fl_regions *regions, int i);
 double fl_regions_territory_km2(const fl_regions *regions);
-/* Index of the region whose code (or "iso" attribute) is code, or -1. */
+/* Index of the region whose code, or whose "iso", "alias" or "katotth" attribute, is code
+ * (case-insensitive; the embedded oblasts answer to ISO 3166-2 "UA-14", KATOTTH and the
+ * Natural Earth codes frontline used before, "UA-DT"), or -1. */
 int fl_regions_find(const fl_regions *regions, const char *code);
+
+/* Levels of the embedded regions (docs/regions.md): they nest, every level tiles the same
+ * territory, and a unit's area is the sum of its children's. */
+typedef enum fl_level {
+    FL_LEVEL_NONE = 0, /* regions without a "level" attribute (a file of one's own) */
+    FL_LEVEL_OBLAST = 1, /* 24 oblasts, Crimea, Kyiv and Sevastopol; ISO 3166-2 codes */
+    FL_LEVEL_RAION = 2, /* the 136 raions of 2020 (+ Kyiv, Sevastopol); KATOTTH codes */
+    FL_LEVEL_HROMADA = 3, /* hromadas (+ units without any: Crimea's raions, the cities) */
+} fl_level;
+/* "oblast", "raion", "hromada" for a level; "" for FL_LEVEL_NONE or an unknown level. */
+const char *fl_level_name(int level);
+/* The level called name (as fl_level_name gives it), or -1. */
+int fl_level_parse(const char *name);
+/* Opens the embedded regions of a level: datadir/regions/ua_oblasts.shp, ua_raions.shp or
+ * ua_hromadas.shp, where datadir holds frontline's data (the installed data directory, or
+ * data/ in the source tree). FL_EFORMAT when the file is not of that level. */
+int fl_regions_open_level(fl_ctx *ctx, const char *datadir, int level, fl_regions **out);
+/* The level of the regions: the deepest "level" attribute of any region (in the raion file,
+ * Kyiv is an oblast-level unit standing for itself: the file is of level raion), or
+ * FL_LEVEL_NONE. */
+int fl_regions_level(const fl_regions *regions);
+/* Code of the unit one level up that holds region i ("" for oblasts and regions without a
+ * "parent" attribute). A unit with no subdivision stands for itself one level down, with
+ * the same code as parent (Kyiv in the hromada file has the parent Kyiv in the raion file). */
+const char *fl_regions_parent(const fl_regions *regions, int i);
 /* Index of the region containing the point (boundary included; first in file order wins),
  * or -1 when outside every region or the coordinates are invalid; -2 when GEOS failed (out
  * of memory), with the context's error set. */
 int fl_regions_locate(fl_ctx *ctx, const fl_regions *regions, double lat, double lon);
+/* The coast and border conflation (method: lib/conflate.c, docs/geography.md). A map draws
+ * the state border and the coast its own way; where a status polygon stops short of the
+ * territory's boundary, the uncovered ground between them that is narrower than snap_km (it
+ * holds no disc of that diameter) and touches both the boundary and a drawn status takes
+ * that status (the one it shares the longest edge with), in every analysis made with these
+ * regions: areas, timelines and the status of points. Uncovered ground wider than snap_km
+ * stays as it is. 0 disables it; FL_EARG outside 0 .. FL_SNAP_KM_MAX. Regions start with
+ * FL_SNAP_KM_DEFAULT. */
+#define FL_SNAP_KM_DEFAULT 1.5
+#define FL_SNAP_KM_MAX 20
+int fl_regions_set_snap_km(fl_ctx *ctx, fl_regions *regions, double km);
+double fl_regions_snap_km(const fl_regions *regions);
 /* Writes the regions as GeoJSON (.geojson/.json) or a shapefile (.shp), by extension. */
 int fl_regions_write(fl_ctx *ctx, const fl_regions *regions, const char *path);
 
@@ -146,6 +196,9 @@ int fl_regions_write(fl_ctx *ctx, const fl_regions *regions, const char *path);
 typedef struct fl_snapshot fl_snapshot;
 
 #define FL_TIME_UNKNOWN INT64_MIN
+/* The times the library reads and prints: 1900-01-01T00:00:00Z .. 2199-12-31T23:59:59Z. */
+#define FL_TIME_MIN INT64_C(-2208988800)
+#define FL_TIME_MAX INT64_C(7258118399)
 
 /* Feature accounting: every feature of the file lands in exactly one of the four classes.
  * repaired counts polygonal features that GEOS make-valid had to repair. */
@@ -156,11 +209,20 @@ typedef struct fl_counts {
 /* Loads and classifies a snapshot. The format is recognised from the content and extension:
  * DeepStateMap multi-layer GeoJSON, single-layer GeoJSON (features without properties),
  * a shapefile with a status attribute, or WKT (.wkt: one geometry per line, optionally
- * "STATUS;" before it). The time comes from the file name (Unix timestamp, YYYYMMDD or
- * YYYY-MM-DD[THH:MM[:SS]]) or is FL_TIME_UNKNOWN; fl_snapshot_set_time overrides it.
+ * "STATUS;" before it). The time comes from the file name (fl_time_parse) or is
+ * FL_TIME_UNKNOWN; fl_snapshot_set_time overrides it (FL_TIME_UNKNOWN or a time within
+ * [FL_TIME_MIN, FL_TIME_MAX]).
  * The profile must outlive the snapshot. */
 int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      fl_snapshot **out);
+/* One map version published as several files (e.g. one file per layer), loaded and
+ * classified as one snapshot: every file's features with the profile, each file's with the
+ * pseudo-fields "file" (its base name), "folder" (its folder's name) and "layer" (its base
+ * name without extension) that rules may match where a feature has no property of that name.
+ * The time is the latest one the file names give. fl_snapshot_path gives the paths joined by
+ * commas. fl_snapshot_open is this with n == 1. */
+int fl_snapshot_open_files(fl_ctx *ctx, const char *const *paths, size_t n,
+                           const fl_profile *profile, fl_snapshot **out);
 void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *snap);
 const char *fl_snapshot_path(const fl_snapshot *snap);
 /* "deepstate", "single-layer", "shapefile" or "wkt". */
@@ -175,16 +237,34 @@ long fl_snapshot_status_features(const fl_snapshot *snap, int status);
 void fl_snapshot_bounds(const fl_snapshot *snap, double bbox[4]);
 /* Area of status i as drawn (after precedence, not clipped to any territory), km². */
 double fl_snapshot_status_km2(const fl_snapshot *snap, int status);
-/* Writes the status layers (one feature per status, property "status") as GeoJSON or a
- * shapefile, by extension. Reading the file back with the same profile gives the same
- * layers. */
+/* The number of classified features that do not meet the territory of regions at all, or -1
+ * on error. A drawing mostly outside the territory (more than half of its features) is
+ * almost always a mistake, such as latitude and longitude swapped: the CLI warns about it. */
+long fl_snapshot_outside(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions);
+/* Writes the status layers (one feature per status, property "status") as GeoJSON, a
+ * shapefile or WKT, by extension (.geojson/.json, .shp, .wkt; another is FL_EARG).
+ * Reading the file back with the same profile gives the same layers (GeoJSON: to 1 cm,
+ * coordinates having 7 decimals, rings oriented as RFC 7946 asks). */
 int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *snap, const char *path);
 
-/* Parses a time string (Unix seconds, YYYYMMDD, YYYY-MM-DD[THH:MM[:SS]][Z]) found in a file
- * name or given by the user. Returns FL_TIME_UNKNOWN when none is found. */
+/* The file name extensions a snapshot is read from (".geojson", ".json", ".kml", ".kmz",
+ * ".shp", ".wkt"), NULL-terminated; and whether a path ends in one (case-insensitive). */
+const char *const *fl_snapshot_extensions(void);
+bool fl_snapshot_file_name(const char *path);
+
+/* The first time found in a file name (its last path component) or a property value, in
+ * Unix seconds: ISO 8601 YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|+HH:MM] (the offset applied),
+ * YYYYMMDD, Unix seconds (9..11 digits) or milliseconds (13 digits), a day, English month
+ * name and year (02APR2023, 14_March_2022), or a month name and day (MAR2, the year taken
+ * from the nearest parent folder named by a year alone, e.g. "2023/"). Invalid dates
+ * (2022-02-30) and times outside [FL_TIME_MIN, FL_TIME_MAX] are not times.
+ * Returns FL_TIME_UNKNOWN when none is found. See docs/times.md. */
 int64_t fl_time_parse(const char *text);
+/* The same forms, but text must be exactly one time, nothing before or after (an option
+ * such as --time, or a property value). FL_OK and *out set, or FL_EARG (*out untouched). */
+int fl_time_parse_exact(const char *text, int64_t *out);
 /* Formats a time as ISO 8601 UTC ("2022-09-30T08:26:05Z") into buf (at least 21 bytes);
- * "" for FL_TIME_UNKNOWN. Returns buf. */
+ * "" for FL_TIME_UNKNOWN and any time outside [FL_TIME_MIN, FL_TIME_MAX]. Returns buf. */
 char *fl_time_format(int64_t t, char *buf, size_t size);
 
 /* ---------------------------------------------------------------------------------------
@@ -196,8 +276,15 @@ typedef struct fl_areas fl_areas;
 int fl_areas_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
                  fl_areas **out);
 void fl_areas_free(fl_areas *areas);
-/* km² of status within the whole territory (region == -1) or within region i. */
+/* km² of status within the whole territory (region == -1) or within region i, after the
+ * conflation (see fl_regions_set_snap_km). */
 double fl_areas_km2(const fl_areas *areas, int region, int status);
+/* km² held by side (FL_SIDE_*) within the whole territory (region == -1) or region i: the
+ * sum of fl_areas_km2 over the statuses of that side. */
+double fl_areas_side_km2(const fl_areas *areas, int region, int side);
+/* km² the conflation gave to status (negative for the default status, which gave them up)
+ * within the territory (region == -1) or region i; 0 everywhere when it is disabled. */
+double fl_areas_moved_km2(const fl_areas *areas, int region, int status);
 /* The JSON document of `frontline area --json` (see README). */
 int fl_areas_json(fl_ctx *ctx, const fl_areas *areas, char **json);
 
@@ -267,10 +354,39 @@ typedef struct fl_piece {
 } fl_piece;
 int fl_diff_piece_count(const fl_diff *diff);
 void fl_diff_piece(const fl_diff *diff, int i, fl_piece *out);
-/* The JSON of `frontline diff --json`. */
+/* The JSON of `frontline diff --json`: {from, to (the snapshots: file, time), transitions
+ * [{status_from, status_to, km2}], changes, regions, pieces (those of 0.01 km² or more),
+ * pieces_below_0_01_km2, pieces_total, places [{..., status_from, status_to, region}]}. */
 int fl_diff_json(fl_ctx *ctx, const fl_diff *diff, char **json);
-/* Writes the changed pieces as GeoJSON (properties from, to, km2, region). */
+/* Writes the changed pieces as GeoJSON (properties status_from, status_to, km2, region). */
 int fl_diff_write(fl_ctx *ctx, const fl_diff *diff, const char *path);
+
+/* ---------------------------------------------------------------------------------------
+ * Comparing sources: two maps of the same day side by side (docs/compare.md)
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_compare fl_compare;
+
+/* Puts a and b side by side, each with its own profile: every status is mapped to its side
+ * (fl_profile_side; FL_EPROFILE when a side is none of RU, UA, none), and the two maps of
+ * sides are diffed within the territory (ground outside it is left out). places may be NULL.
+ * The snapshots, regions and places must outlive the comparison. */
+int fl_compare_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
+                   const fl_regions *regions, const fl_places *places, fl_compare **out);
+void fl_compare_free(fl_ctx *ctx, fl_compare *c);
+/* km² that is side_a in a and side_b in b, within the territory (region == -1) or region i.
+ * Row side_a adds up to a's km² of that side (fl_areas_side_km2), column side_b to b's. */
+double fl_compare_km2(const fl_compare *c, int region, int side_a, int side_b);
+/* The pieces where a and b disagree, largest first; from and to are the sides in a and b. */
+int fl_compare_piece_count(const fl_compare *c);
+void fl_compare_piece(const fl_compare *c, int i, fl_piece *out);
+/* The places whose side differs, in the places' order: the index of the i-th one in places
+ * (-1 past the last), with its sides in a and b. */
+int fl_compare_place_count(const fl_compare *c);
+int fl_compare_place(const fl_compare *c, int i, int *side_a, int *side_b);
+/* The JSON of `frontline compare --json` (schema: docs/compare.md). */
+int fl_compare_json(fl_ctx *ctx, const fl_compare *c, char **json);
+/* Writes the pieces where they disagree as GeoJSON (properties a, b, km2, lat, lon, region). */
+int fl_compare_write(fl_ctx *ctx, const fl_compare *c, const char *path);
 
 /* ---------------------------------------------------------------------------------------
  * Claims against control
@@ -304,6 +420,8 @@ void fl_front_free(fl_ctx *ctx, fl_front *front);
 double fl_front_km(const fl_front *front);
 int fl_front_piece_count(const fl_front *front);
 double fl_front_piece_km(const fl_front *front, int i);
+/* {file, time, status, front_km, pieces_km}; the GeoJSON: one feature with front_km and
+ * pieces_total. */
 int fl_front_json(fl_ctx *ctx, const fl_front *front, char **json);
 int fl_front_write(fl_ctx *ctx, const fl_front *front, const char *path);
 
@@ -318,8 +436,12 @@ int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *re
                     const fl_places *places, double front_tolerance_km, fl_timeline **out);
 void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl);
 /* Loads path, computes its row and appends place changes to the change log. row_json (may
- * be NULL) receives the row as JSON. */
+ * be NULL) receives the row as JSON. A snapshot of unknown time (none in its file name) or
+ * earlier than the one before it is refused with FL_EARG naming the file. */
 int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json);
+/* The same for a map version published as n files (see fl_snapshot_open_files). */
+int fl_timeline_add_files(fl_ctx *ctx, fl_timeline *tl, const char *const *paths, size_t n,
+                          char **row_json);
 /* Adds n snapshots (in time order), as n calls of fl_timeline_add would, on up to jobs threads:
  * the snapshots are cut into contiguous runs of about equal cost (a first pass reads their
  * texts and counts the bytes each would parse after the one before it), each run after the
@@ -334,13 +456,42 @@ int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t
  * front, places, rows) and its CPU seconds so far stored in *cpu_seconds, summed over the
  * threads of fl_timeline_add_all; NULL past the last stage. */
 const char *fl_timeline_stage(const fl_timeline *tl, int i, double *cpu_seconds);
-/* The change log so far as a JSON array of {name, id, lat, lon, from, to, before, after}. */
+/* The change log so far as a JSON array of {name, id, lat, lon, status_from, status_to,
+ * before, after} (before and after: the times of the two snapshots). */
 int fl_timeline_changes_json(fl_ctx *ctx, const fl_timeline *tl, char **json);
 /* One place's history: its status in the first snapshot, then every change, as JSON
  * {id, name, lat, lon, history: [{time, status[, previous_time]}]}. */
 int fl_timeline_place_json(fl_ctx *ctx, const fl_timeline *tl, int place, char **json);
-/* Sorts n paths in place by the time in their names (unknown times last, then by name). */
+/* Sorts n paths in place by the time in their names (unknown times last, then by name;
+ * fl_timeline_add refuses those). */
 void fl_timeline_sort_paths(char **paths, size_t n);
+
+/* ---------------------------------------------------------------------------------------
+ * GeoPackage archives: an archive's history for GIS tools (QGIS' temporal controller)
+ *
+ * A GeoPackage (SQLite, OGC 12-128r18) holding, per map version: its status layers, what
+ * changed from the version before (polygons with their transition), km² by status as drawn,
+ * in the territory and per region, and the places' status periods; every feature has
+ * valid_from/valid_to (ISO 8601 UTC). docs/gpkg.md lists the tables.
+ * ------------------------------------------------------------------------------------- */
+typedef struct fl_gpkg fl_gpkg;
+
+/* Opens path, creating a GeoPackage when the file is absent or empty; an existing file must
+ * be one frontline wrote. The profile, regions and places (may be NULL: no place periods)
+ * must outlive the handle and be the same on every run over one file. */
+int fl_gpkg_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
+                 const fl_regions *regions, const fl_places *places, fl_gpkg **out);
+void fl_gpkg_close(fl_ctx *ctx, fl_gpkg *gpkg);
+/* Adds the map version read from paths[0..n) (fl_snapshot_open_files), in one transaction, unless a
+ * version of the very same bytes is stored already (*added false; whatever its file name).
+ * time overrides the snapshot's own (FL_TIME_UNKNOWN: keep it; a version needs a time).
+ * Versions are added in time order: one older than the newest stored is refused, and so is a
+ * new one when the newest stored version has not been given in this run (what changed
+ * cannot be computed). */
+int fl_gpkg_add(fl_ctx *ctx, fl_gpkg *gpkg, const char *const *paths, size_t n, int64_t time,
+                bool *added);
+/* Number of versions stored. */
+int fl_gpkg_version_count(const fl_gpkg *gpkg);
 
 /* ---------------------------------------------------------------------------------------
  * Pictures: maps of a snapshot or of a diff, charts of a timeline (cairo)
@@ -393,11 +544,11 @@ int fl_render_project(fl_ctx *ctx, const fl_render *render, double lat, double l
                       double *y);
 /* What the map shows, as JSON: {"width", "height", "title", "projection" (PROJ string),
  * "view": [W, S, E, N], "map": [x0, y0, x1, y1], "scope" (region code or "territory"),
- * "statuses": [{"status", "colour", "km2", "share"}], "transitions": [{"from", "to", "km2",
- * "class", "colour"}], "outside_km2" (changes to or from ground outside the territory, not
- * drawn), "front_km", "scale_km", "places": [{"id", "name", "lat", "lon", "x", "y", "status",
- * "from", "to", "class", "labelled", "inset"}], "inset": {"caption", "view", "map", "focus"}
- * or null}. When changed places crowd, a detail map of the densest cluster (the inset) is
+ * "statuses": [{"status", "colour", "km2", "share"}], "transitions": [{"status_from",
+ * "status_to", "km2", "class", "colour"}], "outside_km2" (changes to or from ground outside
+ * the territory, not drawn), "front_km", "scale_km", "places": [{"id", "name", "lat", "lon",
+ * "x", "y", "status", "status_from", "status_to", "class", "labelled", "inset"}], "inset":
+ * {"caption", "view", "map", "focus"} or null}. When changed places crowd, a detail map of the densest cluster (the inset) is
  * drawn over the emptiest corner and its area (the focus) outlined; those places are marked
  * and labelled there ("inset": true). */
 int fl_render_json(fl_ctx *ctx, const fl_render *render, char **json);
@@ -431,6 +582,36 @@ int fl_chart_write(fl_ctx *ctx, const fl_chart *chart, const fl_chart_options *o
 /* The chart a timeline fills as snapshots are added (snapshots of unknown time are left out);
  * owned by the timeline. */
 const fl_chart *fl_timeline_chart(const fl_timeline *tl);
+
+/* Animations: maps, one frame each, as an animated GIF (giflib) that loops. Make each frame
+ * with fl_render_new (the same options and view for all, a date in the title) and add it. */
+typedef struct fl_animation fl_animation;
+
+/* An animation to be written to path (.gif), each frame shown for delay_ms (20 .. 60000). */
+int fl_animation_new(fl_ctx *ctx, const char *path, int delay_ms, fl_animation **out);
+/* Draws the map as the next frame, on the first frame's canvas size, and writes it out. */
+int fl_animation_add(fl_ctx *ctx, fl_animation *anim, const fl_render *frame);
+int fl_animation_count(const fl_animation *anim);
+/* Ends the file and renames it into place (FL_EARG when no frame was added). */
+int fl_animation_finish(fl_ctx *ctx, fl_animation *anim);
+/* Frees the animation; one not finished leaves no file behind. */
+void fl_animation_free(fl_ctx *ctx, fl_animation *anim);
+
+/* A web page's data: the versions of an archive (a timeline's rows, each version's status
+ * layers simplified at two levels of detail), the place change log, the regions' outlines and
+ * the largest places, as JavaScript files the page in data/site/ loads from the file system.
+ * docs/site.md describes the files. */
+typedef struct fl_site fl_site;
+
+/* Creates the folder dir (it must not exist) for the data of a page. */
+int fl_site_new(fl_ctx *ctx, const char *dir, const fl_profile *profile,
+                const fl_regions *regions, const fl_places *places, fl_site **out);
+/* Adds the next version, read from paths[0..n) (in time order; it needs a time). */
+int fl_site_add(fl_ctx *ctx, fl_site *site, const char *const *paths, size_t n);
+/* Writes what covers the whole archive (FL_EARG when no version was added). */
+int fl_site_finish(fl_ctx *ctx, fl_site *site);
+/* Frees the handle; the folder stays, complete or not: the caller removes it. */
+void fl_site_free(fl_ctx *ctx, fl_site *site);
 
 /* ---------------------------------------------------------------------------------------
  * Conversion

@@ -1,6 +1,7 @@
 /* areas.c — area of every status as drawn, within the territory and within each region. */
 #include "internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,8 @@ struct fl_areas {
     const fl_regions *regions;
     int nstatus, nregions;
     double *km2; /* (nregions + 1) rows of nstatus: row 0 the territory, row k+1 region k */
+    double *moved; /* the same rows: what the conflation moved (included in km2) */
+    double snap_km;
 };
 
 int fl_snapshot_clip(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, GEOSGeometry **out)
@@ -94,10 +97,17 @@ int fl_areas_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_area
     a->nstatus = s->nstatus;
     a->nregions = r->n;
     a->km2 = fl_calloc(ctx, (size_t)(r->n + 1) * (size_t)s->nstatus, sizeof *a->km2);
-    const double *cached = a->km2 ? fl_snapshot_region_km2(ctx, s, r) : NULL;
-    int rc = !a->km2 ? FL_ENOMEM : !cached ? ctx->err : FL_OK;
-    if (cached)
-        memcpy(a->km2, cached, (size_t)(r->n + 1) * s->nstatus * sizeof *cached);
+    a->moved = fl_calloc(ctx, (size_t)(r->n + 1) * (size_t)s->nstatus, sizeof *a->moved);
+    a->snap_km = r->snap_km;
+    const double *cached = a->km2 && a->moved ? fl_snapshot_region_km2(ctx, s, r) : NULL;
+    const fl_conflation *conf = cached ? fl_snapshot_conflation(ctx, s, r) : NULL;
+    int rc = !a->km2 || !a->moved ? FL_ENOMEM : !conf ? ctx->err : FL_OK;
+    size_t cells = (size_t)(r->n + 1) * s->nstatus;
+    if (conf) {
+        memcpy(a->moved, fl_conflation_km2(conf), cells * sizeof *a->moved);
+        for (size_t i = 0; i < cells; i++)
+            a->km2[i] = fmax(0, cached[i] + a->moved[i]);
+    }
     if (rc) {
         fl_areas_free(a);
         return rc;
@@ -111,6 +121,7 @@ void fl_areas_free(fl_areas *a)
     if (!a)
         return;
     free(a->km2);
+    free(a->moved);
     free(a);
 }
 
@@ -119,6 +130,22 @@ double fl_areas_km2(const fl_areas *a, int region, int status)
     if (region < -1 || region >= a->nregions || status < 0 || status >= a->nstatus)
         return 0;
     return a->km2[(region + 1) * a->nstatus + status];
+}
+
+double fl_areas_side_km2(const fl_areas *a, int region, int side)
+{
+    double km2 = 0;
+    for (int st = 0; st < a->nstatus; st++)
+        if (fl_profile_side(a->snap->profile, st) == side)
+            km2 += fl_areas_km2(a, region, st);
+    return km2;
+}
+
+double fl_areas_moved_km2(const fl_areas *a, int region, int status)
+{
+    if (region < -1 || region >= a->nregions || status < 0 || status >= a->nstatus)
+        return 0;
+    return a->moved[(region + 1) * a->nstatus + status];
 }
 
 /* {"status": km2, ...} and, with total > 0, the matching {"status": share}. */
@@ -158,12 +185,12 @@ static json_object *region_json(const fl_areas *a, int k)
     const fl_profile *p = a->snap->profile;
     const fl_regions *r = a->regions;
     const double *km2 = a->km2 + (k + 1) * a->nstatus;
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "code", json_object_new_string(r->code[k]));
-    json_object_object_add(o, "name", json_object_new_string(r->name[k]));
+    json_object *o = fl_region_json(r, k);
     json_object_object_add(o, "area_km2", fl_json_km2(r->km2[k]));
     json_object_object_add(o, "status_km2", status_object(p, km2, a->nstatus, 0, false));
     json_object_object_add(o, "status_share", status_object(p, km2, a->nstatus, r->km2[k], true));
+    json_object_object_add(o, "moved_km2", status_object(p, a->moved + (k + 1) * a->nstatus,
+                                                         a->nstatus, 0, false));
     return o;
 }
 
@@ -179,7 +206,14 @@ int fl_areas_json(fl_ctx *ctx, const fl_areas *a, char **json)
     json_object_object_add(terr, "status_km2", status_object(p, a->km2, a->nstatus, 0, false));
     json_object_object_add(terr, "status_share", status_object(p, a->km2, a->nstatus,
                                                                a->regions->territory_km2, true));
+    json_object_object_add(terr, "moved_km2", status_object(p, a->moved, a->nstatus, 0, false));
     json_object_object_add(doc, "territory", terr);
+    json_object *conf = json_object_new_object();
+    json_object_object_add(conf, "snap_km", fl_json_num(a->snap_km, 3));
+    json_object_object_add(conf, "rule", json_object_new_string(
+        "uncovered ground narrower than snap_km between a drawn status and the territory's "
+        "border or coast takes that status"));
+    json_object_object_add(doc, "conflation", conf);
     json_object *regions = json_object_new_array();
     for (int k = 0; k < a->nregions; k++)
         json_object_array_add(regions, region_json(a, k));

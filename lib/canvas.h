@@ -59,4 +59,11 @@ char *fl_format_number(char *buf, size_t size, double v, int decimals);
 /* "30 Sep 2022, 08:26 UTC"; the seconds are left out. "" when unknown. */
 char *fl_format_time(char *buf, size_t size, int64_t t);
 
+/* palette.c: the n pixels px (xRGB) as indices into a palette of at most 256 colours (the
+ * most used ones, exact; the others drawn as their nearest). */
+int fl_palette_reduce(fl_ctx *ctx, const uint32_t *px, size_t n, uint8_t *index,
+                      uint32_t palette[256], int *ncolours);
+/* render.c: draws the map r on cr (a surface of fl_render_size). */
+void fl_render_draw(fl_ctx *ctx, const fl_render *r, cairo_t *cr);
+
 #endif

@@ -219,9 +219,7 @@ static json_object *claim_json(const report *rp, int first)
         const claim *cl = &rp->c->v[i]; /* the group is contiguous (group_claims) */
         double v[3], area = rp->r->km2[cl->region];
         split(p, cl->claimant, rp->km2 + cl->region * ns, v);
-        json_object *ro = json_object_new_object();
-        json_object_object_add(ro, "code", json_object_new_string(rp->r->code[cl->region]));
-        json_object_object_add(ro, "name", json_object_new_string(rp->r->name[cl->region]));
+        json_object *ro = fl_region_json(rp->r, cl->region);
         json_object_object_add(ro, "area_km2", fl_json_km2(area));
         add_split(ro, v, area);
         json_object_array_add(regions, ro);
@@ -268,9 +266,7 @@ static json_object *outside_json(const report *rp, int i)
         split(rp->s->profile, claimant, rp->km2 + k * ns, v);
         if (claimed(rp, i, k) || v[0] <= 0)
             continue;
-        json_object *ro = json_object_new_object();
-        json_object_object_add(ro, "code", json_object_new_string(rp->r->code[k]));
-        json_object_object_add(ro, "name", json_object_new_string(rp->r->name[k]));
+        json_object *ro = fl_region_json(rp->r, k);
         json_object_object_add(ro, "held_km2", fl_json_km2(v[0]));
         json_object_array_add(regions, ro);
         sum += v[0];

@@ -1,6 +1,7 @@
 /* context.c — the context: GEOS and PROJ handles, the last error, limits. No globals. */
 #include "internal.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -253,14 +254,13 @@ int fl_json_out(fl_ctx *ctx, json_object *doc, char **json)
 json_object *fl_json_num(double v, int decimals)
 {
     /* json-c prints doubles with 17 significant digits ("626.60000000000002"); reports carry
-     * a fixed number of decimals instead. The format string is static: no ownership. */
-    static const char *const formats[] = {"%.0f", "%.1f", "%.2f", "%.3f", "%.4f",
-                                          "%.5f", "%.6f", "%.7f", "%.8f"};
-    json_object *o = json_object_new_double(isfinite(v) ? v : 0.0);
-    if (o && decimals >= 0 && decimals <= 8)
-        json_object_set_serializer(o, json_object_double_to_json_string,
-                                   (void *)formats[decimals], NULL);
-    return o;
+     * a fixed number of decimals instead. NaN and infinities have no JSON form: null. */
+    assert(decimals >= 0 && decimals <= 9);
+    if (!isfinite(v))
+        return NULL;
+    char text[400]; /* %.9f of DBL_MAX is 319 characters */
+    snprintf(text, sizeof text, "%.*f", decimals, v);
+    return json_object_new_double_s(v, text);
 }
 
 json_object *fl_json_km2(double km2) { return fl_json_num(km2, 6); }

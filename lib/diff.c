@@ -17,10 +17,8 @@ static double *cell(fl_diff *d, int region, int a, int b)
     return &d->km2[(size_t)(region + 1) * d->n * d->n + a * d->n + b];
 }
 
-/* Polygon p (bounds bbox) within region g: g is first clipped to p's bounds (plus a margin,
- * so that no cut runs along p), which spares the overlay from noding all of a region. */
-static GEOSGeometry *piece_in_region(fl_ctx *ctx, const GEOSGeometry *p, const double bbox[4],
-                                     const GEOSGeometry *g)
+GEOSGeometry *fl_piece_in(fl_ctx *ctx, const GEOSGeometry *p, const double bbox[4],
+                          const GEOSGeometry *g)
 {
     GEOSGeometry *near = fl_clip_around(ctx, g, bbox, 1e-4 /* degrees, ~10 m */);
     GEOSGeometry *x = near ? fl_intersection(ctx, p, near) : NULL;
@@ -63,7 +61,7 @@ static int piece_regions(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *p, double 
         if (in_territory && k == m - 1) {
             part = fmax(km2 - cut, 0);
         } else {
-            GEOSGeometry *x = piece_in_region(ctx, p, bbox, d->r->geom[near[k]]);
+            GEOSGeometry *x = fl_piece_in(ctx, p, bbox, d->r->geom[near[k]]);
             if (!x) {
                 rc = ctx->err;
                 break;

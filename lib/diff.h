@@ -1,5 +1,5 @@
-/* diff.h — the diff's internals, shared by its computation (diff.c) and report
- * (diff_report.c). */
+/* diff.h — the diff's internals, shared by its computation (diff.c), its report
+ * (diff_report.c) and the comparison of two sources (compare.c). */
 #ifndef FL_DIFF_H
 #define FL_DIFF_H
 
@@ -43,6 +43,12 @@ int fl_diff_compute(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
 
 /* [{from, to, km2}] of the nonzero cells, everywhere (region -1) or in one region. */
 json_object *fl_diff_transitions_json(const fl_diff *d, int region);
+
+/* Polygon p (bounds bbox) within area g (a region, the territory): g is first clipped to p's
+ * bounds (plus a margin, so that no cut runs along p), which spares the overlay from noding
+ * all of g; NULL on error. */
+GEOSGeometry *fl_piece_in(fl_ctx *ctx, const GEOSGeometry *p, const double bbox[4],
+                          const GEOSGeometry *g);
 
 /* Orders fl_piece by area, largest first. */
 int fl_piece_cmp(const void *x, const void *y);

@@ -23,8 +23,8 @@ json_object *fl_diff_transitions_json(const fl_diff *d, int region)
             if (m[a * d->n + b] <= 0)
                 continue;
             json_object *t = json_object_new_object();
-            json_object_object_add(t, "from", json_object_new_string(fl_status_name(p, status_of(d, a))));
-            json_object_object_add(t, "to", json_object_new_string(fl_status_name(p, status_of(d, b))));
+            json_object_object_add(t, "status_from", json_object_new_string(fl_status_name(p, status_of(d, a))));
+            json_object_object_add(t, "status_to", json_object_new_string(fl_status_name(p, status_of(d, b))));
             json_object_object_add(t, "km2", fl_json_km2(m[a * d->n + b]));
             json_object_array_add(arr, t);
         }
@@ -36,12 +36,12 @@ static json_object *piece_json(const fl_diff *d, const fl_piece *pc)
     const fl_profile *p = d->a->profile;
     json_object *o = json_object_new_object();
     if (pc->from != -3)
-        json_object_object_add(o, "from", json_object_new_string(fl_status_name(p, pc->from)));
+        json_object_object_add(o, "status_from", json_object_new_string(fl_status_name(p, pc->from)));
     if (pc->to != -3)
-        json_object_object_add(o, "to", json_object_new_string(fl_status_name(p, pc->to)));
+        json_object_object_add(o, "status_to", json_object_new_string(fl_status_name(p, pc->to)));
     json_object_object_add(o, "km2", fl_json_km2(pc->km2));
-    json_object_object_add(o, "lat", fl_json_num(pc->lat, 5));
-    json_object_object_add(o, "lon", fl_json_num(pc->lon, 5));
+    json_object_object_add(o, "lat", fl_json_num(pc->lat, 6));
+    json_object_object_add(o, "lon", fl_json_num(pc->lon, 6));
     json_object_object_add(o, "region", region_code(d, pc->region));
     return o;
 }
@@ -77,8 +77,8 @@ static json_object *places_json(const fl_diff *d)
         if (d->place_from[i] == d->place_to[i])
             continue;
         json_object *o = fl_place_json(d->places, i);
-        json_object_object_add(o, "from", json_object_new_string(fl_status_name(d->a->profile, d->place_from[i])));
-        json_object_object_add(o, "to", json_object_new_string(fl_status_name(d->a->profile, d->place_to[i])));
+        json_object_object_add(o, "status_from", json_object_new_string(fl_status_name(d->a->profile, d->place_from[i])));
+        json_object_object_add(o, "status_to", json_object_new_string(fl_status_name(d->a->profile, d->place_to[i])));
         json_object_object_add(o, "region", region_code(d, d->place_region[i]));
         json_object_array_add(arr, o);
     }
@@ -94,9 +94,7 @@ int fl_diff_json(fl_ctx *ctx, const fl_diff *d, char **json)
     json_object_object_add(doc, "changes", changes_json(d));
     json_object *regions = json_object_new_array();
     for (int k = 0; k < d->r->n; k++) {
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "code", json_object_new_string(d->r->code[k]));
-        json_object_object_add(o, "name", json_object_new_string(d->r->name[k]));
+        json_object *o = fl_region_json(d->r, k);
         json_object_object_add(o, "transitions", fl_diff_transitions_json(d, k));
         json_object_array_add(regions, o);
     }
@@ -110,8 +108,9 @@ int fl_diff_json(fl_ctx *ctx, const fl_diff *d, char **json)
         else
             small++;
     }
-    json_object_object_add(doc, "pieces", pieces);
+    json_object_object_add(doc, "pieces", pieces); /* those of 0.01 km² or more */
     json_object_object_add(doc, "pieces_below_0_01_km2", json_object_new_int(small));
+    json_object_object_add(doc, "pieces_total", json_object_new_int(d->npieces));
     json_object_object_add(doc, "places", places_json(d));
     return fl_json_out(ctx, doc, json);
 }

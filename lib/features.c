@@ -6,11 +6,78 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <limits.h>
 
 bool fl_has_ext(const char *path, const char *ext)
 {
     size_t n = strlen(path), m = strlen(ext);
     return n > m && strcasecmp(path + n - m, ext) == 0;
+}
+
+int fl_output_format(fl_ctx *ctx, const char *path, unsigned allowed, fl_format *format)
+{
+    static const char *const names[] = {".geojson", ".json", ".shp", ".wkt"};
+    static const fl_format formats[] = {FL_FORMAT_GEOJSON, FL_FORMAT_GEOJSON, FL_FORMAT_SHP,
+                                        FL_FORMAT_WKT};
+    const char *slash = strrchr(path, '/'), *dot = strrchr(slash ? slash : path, '.');
+    int k = dot ? -1 : 0;
+    for (int i = 0; i < 4 && k < 0; i++)
+        if (!strcasecmp(dot, names[i]))
+            k = i;
+    if (k >= 0 && (allowed & (1u << formats[k]))) {
+        *format = formats[k];
+        return FL_OK;
+    }
+    return fl_error(ctx, FL_EARG, "%s: cannot write '%s' here: the output must end in %s",
+                    path, dot ? dot : "", allowed == (1u << FL_FORMAT_GEOJSON)
+                                              ? ".geojson or .json (GeoJSON)"
+                                              : ".geojson, .json, .shp or .wkt");
+}
+
+int fl_file_read(fl_ctx *ctx, const char *path, char **buf, size_t *len)
+{
+    FILE *f;
+    int rc = fl_input_open(ctx, path, "input", &f); /* regular, within the size limit */
+    if (rc)
+        return rc;
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0) {
+        fclose(f);
+        return fl_error(ctx, FL_EIO, "%s: cannot examine: %m", path);
+    }
+    *buf = fl_malloc(ctx, (size_t)st.st_size + 1);
+    if (!*buf) {
+        fclose(f);
+        return FL_ENOMEM;
+    }
+    *len = fread(*buf, 1, (size_t)st.st_size, f);
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(*buf);
+        *buf = NULL;
+        return fl_error(ctx, FL_EIO, "%s: read error", path);
+    }
+    (*buf)[*len] = '\0';
+    return FL_OK;
+}
+
+void fl_origin_of(const char *path, fl_origin_buf *out)
+{
+    const char *slash = strrchr(path, '/');
+    out->o.file = slash ? slash + 1 : path;
+    snprintf(out->layer, sizeof out->layer, "%.255s", out->o.file);
+    char *dot = strrchr(out->layer, '.');
+    if (dot && dot != out->layer)
+        *dot = '\0';
+    char dir[4096], real[PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    const char *d = realpath(dir, real) ? real : dir; /* "." and ".." named */
+    const char *name = strrchr(d, '/');
+    snprintf(out->folder, sizeof out->folder, "%.255s", name ? name + 1 : d);
+    out->o.folder = out->folder;
+    out->o.layer = out->layer;
 }
 
 char *fl_shp_sibling(fl_ctx *ctx, const char *path, const char *ext)
@@ -70,11 +137,26 @@ void fl_features_clear(fl_ctx *ctx, fl_features *fs)
             GEOSGeom_destroy_r(ctx->geos, fs->v[i].geom);
     }
     free(fs->v);
+    json_object_put(fs->meta);
     fl_source_clear(&fs->src);
     *fs = (fl_features){0};
 }
 
-int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev)
+static const char *const extensions[] = {".geojson", ".json", ".kml", ".kmz", ".shp", ".wkt",
+                                         NULL};
+
+const char *const *fl_snapshot_extensions(void) { return extensions; }
+
+bool fl_snapshot_file_name(const char *path)
+{
+    for (const char *const *e = extensions; *e; e++)
+        if (fl_has_ext(path, *e))
+            return true;
+    return false;
+}
+
+int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev,
+                     const char *wrapped)
 {
     *fs = (fl_features){0};
     int rc;
@@ -82,8 +164,12 @@ int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_so
         rc = fl_shapefile_read(ctx, path, fs);
     else if (fl_has_ext(path, ".wkt"))
         rc = fl_wkt_read(ctx, path, fs);
+    else if (fl_has_ext(path, ".kml"))
+        rc = fl_kml_read(ctx, path, fs);
+    else if (fl_has_ext(path, ".kmz"))
+        rc = fl_kmz_read(ctx, path, fs);
     else
-        rc = fl_geojson_read(ctx, path, fs, prev);
+        rc = fl_geojson_read(ctx, path, fs, prev, wrapped);
     if (rc)
         fl_features_clear(ctx, fs);
     return rc;
@@ -91,18 +177,22 @@ int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_so
 
 int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path)
 {
-    if (fl_has_ext(path, ".shp"))
-        return fl_shapefile_write(ctx, fs, path);
-    if (fl_has_ext(path, ".wkt"))
-        return fl_wkt_write(ctx, fs, path);
-    return fl_geojson_write(ctx, fs, path);
+    fl_format f;
+    int rc = fl_output_format(ctx, path, 1u << FL_FORMAT_GEOJSON | 1u << FL_FORMAT_SHP |
+                                             1u << FL_FORMAT_WKT, &f);
+    return rc ? rc
+           : f == FL_FORMAT_SHP ? fl_shapefile_write(ctx, fs, path)
+           : f == FL_FORMAT_WKT ? fl_wkt_write(ctx, fs, path)
+                                : fl_geojson_write(ctx, fs, path);
 }
 
 int fl_convert(fl_ctx *ctx, const char *in, const char *out)
 {
     fl_features fs;
-    int rc = fl_features_read(ctx, in, &fs, NULL);
-    if (rc)
+    fl_format f; /* refused before the input is read */
+    int rc = fl_output_format(ctx, out, 1u << FL_FORMAT_GEOJSON | 1u << FL_FORMAT_SHP |
+                                            1u << FL_FORMAT_WKT, &f);
+    if (rc || (rc = fl_features_read(ctx, in, &fs, NULL, NULL)))
         return rc;
     rc = fl_features_write(ctx, &fs, out);
     fl_features_clear(ctx, &fs);

@@ -21,29 +21,6 @@ struct fl_front {
     const fl_snapshot *snap;
 };
 
-typedef struct projection {
-    PJ *pj; /* WGS84 lon/lat <-> LAEA metres */
-    PJ_DIRECTION dir;
-} projection;
-
-static int transform_xy(double *x, double *y, void *userdata)
-{
-    const projection *p = userdata;
-    PJ_COORD c = proj_trans(p->pj, p->dir, proj_coord(*x, *y, 0, 0));
-    *x = c.xy.x;
-    *y = c.xy.y;
-    return *x != HUGE_VAL && *y != HUGE_VAL;
-}
-
-static GEOSGeometry *transform(fl_ctx *ctx, const GEOSGeometry *g, PJ *pj, PJ_DIRECTION dir)
-{
-    projection p = {pj, dir};
-    GEOSGeometry *out = GEOSGeom_transformXY_r(ctx->geos, g, transform_xy, &p);
-    if (!out)
-        fl_proj_error(ctx, "projecting the frontline");
-    return out;
-}
-
 /* A Lambert azimuthal equal-area projection centred on bbox. */
 static PJ *local_projection(fl_ctx *ctx, const double bbox[4])
 {
@@ -67,7 +44,7 @@ static const GEOSGeometry *border_band(fl_ctx *ctx, const fl_regions *cr, double
             return NULL;
     }
     GEOSGeometry *border = GEOSBoundary_r(ctx->geos, r->territory);
-    GEOSGeometry *border_m = border ? transform(ctx, border, r->front_pj, PJ_FWD) : NULL;
+    GEOSGeometry *border_m = border ? fl_transform(ctx, border, r->front_pj, PJ_FWD) : NULL;
     GEOSGeometry *band = border_m ? GEOSBuffer_r(ctx->geos, border_m, tolerance_km * 1000, 8) : NULL;
     if (!band && ctx->err != FL_EPROJ)
         fl_geos_error(ctx, "buffering the territory's boundary");
@@ -223,7 +200,7 @@ static GEOSGeometry *front_of(fl_ctx *ctx, const GEOSGeometry *held, const fl_re
     GEOSGeometry *part = edge && clip ? GEOSClipByRect_r(h, edge, clip[0], clip[1], clip[2],
                                                          clip[3]) : NULL;
     const GEOSGeometry *lines = clip ? part : edge;
-    GEOSGeometry *edge_m = lines ? transform(ctx, lines, r->front_pj, PJ_FWD) : NULL;
+    GEOSGeometry *edge_m = lines ? fl_transform(ctx, lines, r->front_pj, PJ_FWD) : NULL;
     GEOSGeometry *line_m = !edge_m ? NULL
         : clip ? outside_band(ctx, r, edge_m, inside_only) /* a window's: only its length */
         : GEOSPreparedDisjoint_r(h, r->front_band_prep, edge_m) == 1
@@ -231,7 +208,7 @@ static GEOSGeometry *front_of(fl_ctx *ctx, const GEOSGeometry *held, const fl_re
             : GEOSDifference_r(h, edge_m, r->front_band); /* noded together: the pieces split
                                                             where two rings touch */
     GEOSGeometry *merged = line_m ? GEOSLineMerge_r(h, line_m) : NULL;
-    GEOSGeometry *line = merged ? transform(ctx, merged, r->front_pj, PJ_INV) : NULL;
+    GEOSGeometry *line = merged ? fl_transform(ctx, merged, r->front_pj, PJ_INV) : NULL;
     if (!line && ctx->err != FL_EPROJ)
         fl_geos_error(ctx, "computing the frontline");
     GEOSGeometry *tmp[] = {edge, part, edge_m, line_m, merged};
@@ -345,7 +322,7 @@ int fl_front_json(fl_ctx *ctx, const fl_front *f, char **json)
     }
     json_object_object_add(doc, "status", json_object_new_string(
         fl_status_name(f->snap->profile, fl_profile_front_status(f->snap->profile))));
-    json_object_object_add(doc, "length_km", fl_json_num(f->km, 3));
+    json_object_object_add(doc, "front_km", fl_json_num(f->km, 3));
     for (int i = 0; i < f->n; i++)
         json_object_array_add(pieces, fl_json_num(f->piece_km[i], 3));
     json_object_object_add(doc, "pieces_km", pieces);
@@ -355,8 +332,8 @@ int fl_front_json(fl_ctx *ctx, const fl_front *f, char **json)
 int fl_front_write(fl_ctx *ctx, const fl_front *f, const char *path)
 {
     json_object *props = json_object_new_object();
-    json_object_object_add(props, "length_km", fl_json_num(f->km, 3));
-    json_object_object_add(props, "pieces", json_object_new_int(f->n));
+    json_object_object_add(props, "front_km", fl_json_num(f->km, 3));
+    json_object_object_add(props, "pieces_total", json_object_new_int(f->n));
     int rc = fl_write_geojson_layers(ctx, path, 1, &f->line, &props);
     json_object_put(props);
     return rc;

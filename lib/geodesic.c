@@ -263,3 +263,26 @@ PJ *fl_laea(fl_ctx *ctx, double lon0, double lat0)
              "+step +proj=laea +lat_0=%.4f +lon_0=%.4f +x_0=0 +y_0=0 +ellps=WGS84", lat0, lon0);
     return proj_create(ctx->proj, def);
 }
+
+typedef struct projection {
+    PJ *pj; /* WGS84 lon/lat <-> metres */
+    PJ_DIRECTION dir;
+} projection;
+
+static int transform_xy(double *x, double *y, void *userdata)
+{
+    const projection *p = userdata;
+    PJ_COORD c = proj_trans(p->pj, p->dir, proj_coord(*x, *y, 0, 0));
+    *x = c.xy.x;
+    *y = c.xy.y;
+    return *x != HUGE_VAL && *y != HUGE_VAL;
+}
+
+GEOSGeometry *fl_transform(fl_ctx *ctx, const GEOSGeometry *g, PJ *pj, PJ_DIRECTION dir)
+{
+    projection p = {pj, dir};
+    GEOSGeometry *out = GEOSGeom_transformXY_r(ctx->geos, g, transform_xy, &p);
+    if (!out)
+        fl_proj_error(ctx, "projecting a geometry");
+    return out;
+}

@@ -27,35 +27,6 @@ static int bad(reader *r, int code, const char *why)
     return fl_error(r->ctx, code, "%s: feature %zu: %s", r->path, r->feature, why);
 }
 
-/* Reads the whole file, within the size limit. */
-static int slurp(fl_ctx *ctx, const char *path, char **buf, size_t *len)
-{
-    FILE *f;
-    int rc = fl_input_open(ctx, path, "GeoJSON", &f);
-    if (rc)
-        return rc;
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0) {
-        fclose(f);
-        return fl_error(ctx, FL_EIO, "%s: cannot examine: %m", path);
-    }
-    *buf = fl_malloc(ctx, (size_t)st.st_size + 1);
-    if (!*buf) {
-        fclose(f);
-        return FL_ENOMEM;
-    }
-    *len = fread(*buf, 1, (size_t)st.st_size, f);
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(*buf);
-        *buf = NULL;
-        return fl_error(ctx, FL_EIO, "%s: read error", path);
-    }
-    (*buf)[*len] = '\0';
-    return FL_OK;
-}
-
 /* Line and column of byte offset off, for parse errors. */
 static void position(const char *buf, size_t off, int *line, int *col)
 {
@@ -74,7 +45,7 @@ static void position(const char *buf, size_t off, int *line, int *col)
 /* The file's text in src, checked to be non-empty UTF-8; *from skips a UTF-8 BOM. */
 static int read_text(fl_ctx *ctx, const char *path, fl_source *src, size_t *from)
 {
-    int rc = slurp(ctx, path, &src->text, &src->len);
+    int rc = fl_file_read(ctx, path, &src->text, &src->len);
     if (rc)
         return rc;
     if (src->len == 0)
@@ -266,7 +237,7 @@ static GEOSGeometry *collection(reader *r, json_object *members, int type, int d
 
 static GEOSGeometry *point(reader *r, json_object *pos)
 {
-    double x, y;
+    double x = 0, y = 0; /* set when position_xy succeeds (GCC 12 -O3 cannot tell) */
     if (position_xy(r, pos, &x, &y))
         return NULL;
     return fl_point(r->ctx, x, y);
@@ -432,31 +403,21 @@ static int feature_text(reader *r, size_t i, fl_features *fs)
 
 int fl_geojson_source(fl_ctx *ctx, const char *path, fl_source *src)
 {
-    size_t from;
+    size_t from = 0; /* set when read_text succeeds (GCC 12 -O3 cannot tell) */
     int rc = read_text(ctx, path, src, &from);
     if (!rc)
         rc = cut_features(ctx, src, from);
     return rc ? rc : fl_source_index(ctx, src);
 }
 
-int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev)
+/* The features of a GeoJSON object: a FeatureCollection, a Feature or a bare geometry. */
+static int read_geojson(reader *r, json_object *doc, const char *type, fl_features *fs)
 {
-    json_object *doc = NULL, *type, *features;
-    reader r = {.ctx = ctx, .path = path, .src = &fs->src, .prev = prev};
-    fs->kind = "geojson";
-    int rc = read_text(ctx, path, r.src, &r.from);
-    if (!rc)
-        rc = parse_doc(&r, &doc);
-    if (rc)
-        return rc;
-    const char *t = NULL;
-    if (json_object_is_type(doc, json_type_object) &&
-        json_object_object_get_ex(doc, "type", &type) &&
-        json_object_is_type(type, json_type_string))
-        t = json_object_get_string(type);
-    if (!t) {
-        rc = fl_error(ctx, FL_EFORMAT, "%s: not GeoJSON (no top-level \"type\")", path);
-    } else if (!strcmp(t, "FeatureCollection")) {
+    fl_ctx *ctx = r->ctx;
+    const char *path = r->path;
+    json_object *features;
+    int rc = FL_OK;
+    if (!strcmp(type, "FeatureCollection")) {
         if (!json_object_object_get_ex(doc, "features", &features) ||
             !json_object_is_type(features, json_type_array))
             rc = fl_error(ctx, FL_EFORMAT, "%s: \"features\" is not an array", path);
@@ -465,16 +426,122 @@ int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_sou
             rc = fl_error(ctx, FL_ELIMIT, "%s: %zu features exceed the feature limit of %lld",
                           path, n, (long long)ctx->limits[FL_LIMIT_FEATURES]);
         for (size_t i = 0; i < n && !rc; i++) {
-            r.feature = i;
-            rc = r.src->n ? feature_text(&r, i, fs)
-                          : feature(&r, json_object_array_get_idx(features, i), fs);
+            r->feature = i;
+            rc = r->src->n ? feature_text(r, i, fs)
+                           : feature(r, json_object_array_get_idx(features, i), fs);
         }
-    } else if (!strcmp(t, "Feature")) {
-        rc = feature(&r, doc, fs);
+    } else if (!strcmp(type, "Feature")) {
+        rc = feature(r, doc, fs);
     } else {
-        GEOSGeometry *g = geometry(&r, doc, 0);
+        GEOSGeometry *g = geometry(r, doc, 0);
         rc = g ? fl_features_push(ctx, fs, json_object_new_object(), g) : ctx->err;
     }
+    return rc;
+}
+
+/* The GeoJSON "type" of an object, or NULL. */
+static const char *geojson_type(json_object *o)
+{
+    json_object *type;
+    return json_object_is_type(o, json_type_object) &&
+                   json_object_object_get_ex(o, "type", &type) &&
+                   json_object_is_type(type, json_type_string)
+               ? json_object_get_string(type)
+               : NULL;
+}
+
+/* The GeoJSON object a wrapping document holds: the member path wrapped names ("a.b"), or,
+ * without one, its only member that is a FeatureCollection or Feature. NULL with the error
+ * recorded when there is none, or several. */
+static json_object *unwrap(reader *r, json_object *doc, const char *wrapped)
+{
+    json_object *found = NULL, *v;
+    char names[256] = "";
+    if (wrapped) {
+        char member[256];
+        found = doc;
+        for (const char *m = wrapped; found && *m; m += strcspn(m, ".") + (m[strcspn(m, ".")] != 0)) {
+            snprintf(member, sizeof member, "%.*s", (int)strcspn(m, "."), m);
+            found = json_object_is_type(found, json_type_object) &&
+                    json_object_object_get_ex(found, member, &v) ? v : NULL;
+        }
+        if (!geojson_type(found))
+            fl_error(r->ctx, FL_EFORMAT, "%s: no GeoJSON object at the member '%s' (the "
+                     "profile's 'wrapped' directive)", r->path, wrapped);
+        return geojson_type(found) ? found : NULL;
+    }
+    int count = 0;
+    json_object_object_foreach(doc, key, val) {
+        const char *t = geojson_type(val);
+        if (t && (!strcmp(t, "FeatureCollection") || !strcmp(t, "Feature"))) {
+            found = val;
+            size_t at = strlen(names);
+            snprintf(names + at, sizeof names - at, "%s'%.60s'", count++ ? ", " : "", key);
+        }
+    }
+    if (count == 1)
+        return found;
+    if (count == 0)
+        fl_error(r->ctx, FL_EFORMAT, "%s: not GeoJSON (no top-level \"type\") nor Esri JSON, "
+                 "and no member holds a FeatureCollection", r->path);
+    else
+        fl_error(r->ctx, FL_EFORMAT, "%s: several members hold GeoJSON (%s): name one with "
+                 "the profile directive 'wrapped MEMBER'", r->path, names);
+    return NULL;
+}
+
+/* Parses the whole text again, uncut: the document was not a FeatureCollection (Esri JSON
+ * has a top-level "features" array too). */
+static int parse_whole(reader *r, json_object **doc)
+{
+    json_object_put(*doc);
+    *doc = NULL;
+    free(r->src->span);
+    r->src->span = NULL;
+    r->src->n = 0;
+    json_tokener *tok = tokener(r->ctx, (int)r->ctx->limits[FL_LIMIT_NESTING]);
+    int rc = tok ? parse_text(r->ctx, tok, r->path, r->src->text, r->from, r->src->len, doc)
+                 : r->ctx->err;
+    if (tok)
+        json_tokener_free(tok);
+    return rc;
+}
+
+/* The features of a parsed document: GeoJSON, Esri JSON, or GeoJSON wrapped in it. */
+static int read_document(reader *r, json_object *doc, fl_features *fs, const char *wrapped)
+{
+    const char *t = geojson_type(doc);
+    json_object *inner;
+    if (t)
+        return read_geojson(r, doc, t, fs);
+    if (fl_esri_json(doc)) {
+        fs->kind = "esri";
+        return fl_esri_read(r->ctx, r->path, doc, fs);
+    }
+    if (!json_object_is_type(doc, json_type_object))
+        return fl_error(r->ctx, FL_EFORMAT, "%s: not GeoJSON (not a JSON object)", r->path);
+    if (!(inner = unwrap(r, doc, wrapped)))
+        return r->ctx->err;
+    fs->meta = json_object_get(doc); /* the wrapper's members: a time, an id */
+    fs->kind = "wrapped";
+    return read_geojson(r, inner, geojson_type(inner), fs);
+}
+
+int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev,
+                    const char *wrapped)
+{
+    json_object *doc = NULL;
+    reader r = {.ctx = ctx, .path = path, .src = &fs->src, .prev = prev};
+    fs->kind = "geojson";
+    int rc = read_text(ctx, path, r.src, &r.from);
+    if (!rc)
+        rc = parse_doc(&r, &doc);
+    if (rc)
+        return rc;
+    if (!geojson_type(doc) && r.src->n) /* its "features" are not GeoJSON's (Esri JSON) */
+        rc = parse_whole(&r, &doc);
+    if (!rc)
+        rc = read_document(&r, doc, fs, wrapped);
     if (r.tok)
         json_tokener_free(r.tok);
     json_object_put(doc);

@@ -55,7 +55,8 @@ int fl_json_array_add(json_object *a, json_object *v);
 bool fl_json_failed(json_object *doc);
 #define json_object_object_add(o, key, v) fl_json_object_add(o, key, v)
 #define json_object_array_add(a, v) fl_json_array_add(a, v)
-/* JSON numbers printed with a fixed number of decimals (km²: 6, i.e. 1 m²). */
+/* JSON numbers printed with a fixed number of decimals, 0..9 (km²: 6, i.e. 1 m²; degrees:
+ * 6 or 7, 10 cm or 1 cm); NaN and infinities, which JSON cannot hold, become null. */
 json_object *fl_json_num(double v, int decimals);
 json_object *fl_json_km2(double km2);
 
@@ -100,21 +101,45 @@ typedef struct fl_feature {
 typedef struct fl_features {
     fl_feature *v;
     size_t n, cap;
-    const char *kind; /* "geojson", "shapefile", "wkt" */
+    const char *kind; /* "geojson", "wrapped", "esri", "kml", "kmz", "shapefile", "wkt" */
     fl_source src;    /* a GeoJSON file's text (and its features' spans when cut) */
+    json_object *meta; /* the document wrapping the features (its members: a time, an id),
+                        * or NULL */
 } fl_features;
 
 int fl_features_push(fl_ctx *ctx, fl_features *fs, json_object *props, GEOSGeometry *geom);
 /* Adds a feature the very same as feature k of the previous version. */
 int fl_features_push_same(fl_ctx *ctx, fl_features *fs, size_t k);
 void fl_features_clear(fl_ctx *ctx, fl_features *fs);
-/* Reads any supported file, by extension (.shp, .wkt; anything else is GeoJSON). A GeoJSON
- * feature whose text is in prev (an indexed source of the previous version, or NULL) is not
- * parsed: it comes as a feature with `same` set. */
-int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev);
-/* Writes by extension: .shp, .wkt, anything else GeoJSON. */
+/* Reads any supported file, by extension (fl_snapshot_extensions: .shp, .wkt, .kml, .kmz;
+ * anything else is JSON: GeoJSON, wrapped GeoJSON or Esri JSON). A GeoJSON feature whose text
+ * is in prev (an indexed source of the previous version, or NULL) is not parsed: it comes as
+ * a feature with `same` set. wrapped: see fl_geojson_read. */
+int fl_features_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev,
+                     const char *wrapped);
+/* Writes by the format fl_output_format names. */
 int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 bool fl_has_ext(const char *path, const char *ext);
+typedef enum { FL_FORMAT_GEOJSON, FL_FORMAT_SHP, FL_FORMAT_WKT } fl_format;
+/* The format an output path names by its extension: .geojson or .json, .shp, .wkt; a name
+ * with no extension in its last component ("-", /dev/stdout) is GeoJSON. Any other
+ * extension (.kml, .csv) is refused with FL_EARG, and so is a format not in allowed (a bit
+ * set of 1 << fl_format): each writer writes its formats only. */
+int fl_output_format(fl_ctx *ctx, const char *path, unsigned allowed, fl_format *format);
+/* The whole of a regular file, NUL-terminated (caller frees), within the file size limit. */
+int fl_file_read(fl_ctx *ctx, const char *path, char **buf, size_t *len);
+/* Where a feature comes from, for the rules' pseudo-fields: "file" (the file's base name),
+ * "folder" (its folder's name) and "layer" (the base name without extension). A property of
+ * the same name wins over a pseudo-field (a KML reader's "folder" is its Folder path). */
+typedef struct fl_origin {
+    const char *file, *folder, *layer;
+} fl_origin;
+/* A file's pseudo-fields for the profile's rules, and the room they are kept in. */
+typedef struct fl_origin_buf {
+    fl_origin o;
+    char folder[256], layer[256];
+} fl_origin_buf;
+void fl_origin_of(const char *path, fl_origin_buf *out);
 /* A shapefile's sibling: path (NAME.shp) with its extension replaced by ext, or NULL. */
 char *fl_shp_sibling(fl_ctx *ctx, const char *path, const char *ext);
 /* shapelib's error hook that prints nothing (its messages go to stderr): errors are ours. */
@@ -124,10 +149,23 @@ bool fl_utf8_valid(const char *s);
 /* Offset of the first byte of s[0..len) that is not well-formed UTF-8, or -1. */
 long fl_utf8_invalid_at(const char *s, size_t len);
 
-int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev);
+/* A GeoJSON file, a JSON document wrapping one (the member path wrapped, "a.b", or NULL:
+ * its only member that is GeoJSON), or Esri JSON (fl_esri_read). */
+int fl_geojson_read(fl_ctx *ctx, const char *path, fl_features *fs, const fl_source *prev,
+                    const char *wrapped);
+/* esri_read.c: whether a parsed JSON document is an ArcGIS FeatureServer query answer in
+ * Esri JSON (f=json), and its features. */
+bool fl_esri_json(json_object *doc);
+int fl_esri_read(fl_ctx *ctx, const char *path, json_object *doc, fl_features *fs);
 /* A GeoJSON file's text, checked as fl_geojson_read checks it, cut and indexed, unparsed. */
 int fl_geojson_source(fl_ctx *ctx, const char *path, fl_source *src);
 int fl_geojson_write(fl_ctx *ctx, const fl_features *fs, const char *path);
+/* kml_read.c: KML from a file, or from text (len bytes) read elsewhere (a KMZ's). */
+int fl_kml_read(fl_ctx *ctx, const char *path, fl_features *fs);
+int fl_kml_parse(fl_ctx *ctx, const char *path, const char *text, size_t len,
+                 fl_features *fs);
+/* kmz_read.c: a KMZ (a zip holding doc.kml, or else its first .kml). */
+int fl_kmz_read(fl_ctx *ctx, const char *path, fl_features *fs);
 int fl_shapefile_read(fl_ctx *ctx, const char *path, fl_features *fs);
 int fl_shapefile_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 int fl_wkt_read(fl_ctx *ctx, const char *path, fl_features *fs);
@@ -231,13 +269,24 @@ GEOSGeometry *fl_densify(fl_ctx *ctx, const GEOSGeometry *g);
 /* A Lambert azimuthal equal-area projection on WGS84 centred on (lon0, lat0): longitude,
  * latitude in degrees to metres (PJ_FWD) and back; NULL on error (ctx's PROJ log says why). */
 PJ *fl_laea(fl_ctx *ctx, double lon0, double lat0);
+/* g with every vertex transformed by pj in direction dir; NULL on error (recorded). */
+GEOSGeometry *fl_transform(fl_ctx *ctx, const GEOSGeometry *g, PJ *pj, PJ_DIRECTION dir);
 
 /* profile.c */
 typedef struct fl_status_def fl_status_def;
 /* Classifies a feature: a status index, -1 for ignore, -2 when no rule matches,
- * FL_CLASSIFY_FAILED when out of memory. */
-int fl_profile_classify(const fl_profile *p, json_object *props);
+ * FL_CLASSIFY_FAILED when out of memory. origin may be NULL (no pseudo-fields). */
+int fl_profile_classify(const fl_profile *p, json_object *props, const fl_origin *origin);
 #define FL_CLASSIFY_FAILED (-4)
+/* A profile of statuses alone, from profile lines ("status NAME side=S colour=#RRGGBB", the
+ * last one "default ..."), without rules: it classifies nothing. For maps made from other
+ * maps' layers (sides.c); label names it in messages. */
+int fl_profile_of_statuses(fl_ctx *ctx, const char *label, const char *const *lines, int n,
+                           fl_profile **out);
+/* The member holding the FeatureCollection in a wrapping JSON document ("wrapped"), and the
+ * property giving the map's time ("time property="); NULL when the profile says none. */
+const char *fl_profile_wrapped(const fl_profile *p);
+const char *fl_profile_time_property(const fl_profile *p);
 
 /* snapshot.c */
 /* A classified feature: its valid, densified polygon, status, bounds and hashes. */
@@ -288,6 +337,8 @@ struct fl_snapshot {
      * fl_snapshot_region_km2) */
     uint64_t region_serial;
     double *region_km2;
+    /* cache: the conflation of the drawing with the regions' boundary (conflate.c) */
+    struct fl_conflation *conf;
 };
 /* Reads and classifies a snapshot without normalising it (fl_snapshot_open does both).
  * Features prev (may be NULL) has too, the very same, are copied from it, not made valid and
@@ -295,6 +346,17 @@ struct fl_snapshot {
  * text for the next version's load (fl_snapshot_forget_source frees it). */
 int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      const fl_snapshot *prev, fl_snapshot **out);
+/* A normalised snapshot of n polygons (valid, as features are), polygon i of drawn status
+ * status[i] of profile, named path: a map made from other maps' layers (sides.c). It takes
+ * the polygons, also on failure (NULL or empty ones are skipped). */
+int fl_snapshot_of_polygons(fl_ctx *ctx, const char *path, const fl_profile *profile,
+                            GEOSGeometry **polys, const int *status, size_t n, fl_snapshot **out);
+/* The same for a version made of n files (n == 1: fl_snapshot_load): their features
+ * classified together, each file's with its own pseudo-fields (fl_origin). Only a version
+ * of one file reuses prev's texts and keeps its own. */
+int fl_snapshot_load_files(fl_ctx *ctx, const char *const *paths, size_t n,
+                           const fl_profile *profile, const fl_snapshot *prev,
+                           fl_snapshot **out);
 /* Frees what a load kept for the next version's (the text, the outcomes). */
 void fl_snapshot_forget_source(fl_snapshot *s);
 /* Computes the layers, cover and drawn areas from the features, once (a cache). */
@@ -363,13 +425,42 @@ int fl_distinct_add(fl_ctx *ctx, fl_distinct *d, const GEOSGeometry *polygonal);
 /* The lines so far, as a collection the caller owns (d has none left); NULL on error. */
 GEOSGeometry *fl_distinct_lines(fl_ctx *ctx, fl_distinct *d);
 
+/* conflate.c: the coast and border conflation, a normalisation against the regions. */
+typedef struct fl_coast fl_coast;
+typedef struct fl_conflation fl_conflation;
+void fl_coast_free(fl_ctx *ctx, fl_coast *c);
+void fl_conflation_free(fl_ctx *ctx, fl_conflation *c);
+/* The conflation of s with r's boundary at r->snap_km, computed once per snapshot and
+ * regions (owned by s); NULL on error. */
+const fl_conflation *fl_snapshot_conflation(fl_ctx *ctx, const fl_snapshot *s,
+                                            const fl_regions *r);
+/* km² moved to each status by the conflation (negative for the default status, which gives
+ * them up) in the territory (row 0) and each region (row k + 1), rows of nstatus. */
+const double *fl_conflation_km2(const fl_conflation *c);
+/* Changes status[i] from the default status to the one the conflation gave the point, for
+ * each of the n points. */
+int fl_conflation_points(fl_ctx *ctx, const fl_conflation *c, size_t n, const double *lat,
+                         const double *lon, int *status);
+
 /* Status of a point from the snapshot's layers alone: index, or -1 when uncovered. */
 int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *pt);
+
+/* sides.c: statuses mapped to sides (see fl_profile_side). */
+/* FL_EPROFILE, naming the status, when a status of s has a side other than RU, UA or none. */
+int fl_sides_check(fl_ctx *ctx, const fl_snapshot *s);
+/* The profile of a map of sides: statuses RU, none (drawn) and UA (default), index = side. */
+int fl_sides_profile(fl_ctx *ctx, fl_profile **out);
+/* The sides of s as a normalised snapshot of profile sides: RU and none drawn (the union of
+ * s's layers of that side, and the territory no layer covers when it is the default's side),
+ * UA the rest of the territory of r. */
+int fl_sides_snapshot(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
+                      const fl_profile *sides, fl_snapshot **out);
 
 /* regions.c */
 struct fl_regions {
     uint64_t serial; /* unique within the context: caches key on it, not on the address */
     int n;
+    int level; /* fl_level: the deepest "level" attribute */
     char **code, **name;
     json_object **props;
     GEOSGeometry **geom;
@@ -386,9 +477,15 @@ struct fl_regions {
     GEOSGeometry *front_band;
     const GEOSPreparedGeometry *front_band_prep;
     double front_band_km;
+    /* the coast and border conflation (conflate.c): its tolerance and, for it, the tiles
+     * along the territory's boundary (a cache) */
+    double snap_km;
+    struct fl_coast *coast;
 };
 /* A copy of src in ctx, for another thread (the caches are not copied). */
 int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out);
+/* {code, name, name_uk, level, parent} of region i: how every document names a region. */
+json_object *fl_region_json(const fl_regions *r, int i);
 /* The regions whose bounds overlap bbox, as a list of indices (caller frees). */
 int *fl_regions_near(const fl_regions *r, const double bbox[4], int *count);
 

@@ -160,6 +160,14 @@ int fl_places_find(const fl_places *p, const char *name)
  * build and saves 0.9 µs a point (break-even 36,000 points on average over the 37 exports). */
 #define LOCATOR_POINTS 36000
 
+/* The statuses of points as the conflation changes them (see fl_regions_set_snap_km). */
+static int conflated(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,
+                     const double *lat, const double *lon, int *status)
+{
+    const fl_conflation *c = fl_snapshot_conflation(ctx, s, r);
+    return c ? fl_conflation_points(ctx, c, n, lat, lon, status) : ctx->err;
+}
+
 int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,
                           const double *lat, const double *lon, int *status, int *region)
 {
@@ -174,7 +182,7 @@ int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r
         if (!rc)
             rc = fl_locator_status(ctx, loc, n, lat, lon, status, region);
         fl_locator_free(loc);
-        return rc;
+        return rc || !status ? rc : conflated(ctx, s, r, n, lat, lon, status);
     }
     ctx->geos_msg[0] = 0; /* a failed GEOS predicate (out of memory) answers neither yes nor
                            * no: its message is the only sign */
@@ -198,7 +206,7 @@ int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r
         if (region)
             region[i] = rg;
     }
-    return FL_OK;
+    return status ? conflated(ctx, s, r, n, lat, lon, status) : FL_OK;
 }
 
 /* Status (and region) of every place: two arrays of p->n the caller frees. */

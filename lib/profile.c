@@ -6,6 +6,9 @@
  *   default NAME side=SIDE colour=#RRGGBB    the territory covered by no polygon
  *   front NAME                               the status whose boundary is the frontline
  *   rule ACTION [FIELD=REGEX ...] [empty]    ACTION is a status or "ignore"; first match wins
+ *   wrapped MEMBER[.MEMBER...]               the FeatureCollection inside a JSON document
+ *   time property=NAME                       the map's time: a feature's (or the wrapping
+ *                                            document's) property, not the file name
  *
  * Lines end with LF, CRLF or a lone CR; a UTF-8 BOM at the start of the file is skipped.
  * A REGEX is POSIX extended, case-insensitive, searched anywhere in the value; it is matched
@@ -54,6 +57,8 @@ struct fl_profile {
     int front;
     int nrule;
     rule *rules;
+    char *wrapped;       /* "wrapped" directive, or NULL */
+    char *time_property; /* "time property=NAME", or NULL */
 };
 
 static void rule_free(rule *r)
@@ -79,6 +84,8 @@ void fl_profile_close(fl_profile *p)
     free(p->status);
     free(p->rules);
     free(p->front_name);
+    free(p->wrapped);
+    free(p->time_property);
     free(p->path);
     free(p);
 }
@@ -407,6 +414,24 @@ static const char *shown(const char *s, char *buf, size_t size)
     return buf;
 }
 
+/* "wrapped MEMBER" and "time property=NAME": how the files of this source are read. */
+static int read_directive(fl_ctx *ctx, fl_profile *p, char **tok, int n, int line)
+{
+    bool wrapped = tok[0][0] == 'w';
+    char **slot = wrapped ? &p->wrapped : &p->time_property;
+    const char *value = n == 2 && wrapped ? tok[1]
+                        : n == 2 && !strncmp(tok[1], "property=", 9) && tok[1][9] ? tok[1] + 9
+                                                                                   : NULL;
+    if (!value)
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: '%s' wants %s", p->path, line, tok[0],
+                        wrapped ? "one MEMBER (e.g. 'wrapped value')"
+                                : "property=NAME (e.g. 'time property=_dateto')");
+    if (*slot)
+        return fl_error(ctx, FL_EPROFILE, "%s:%d: a second '%s' directive", p->path, line,
+                        tok[0]);
+    return (*slot = strdup(value)) ? FL_OK : fl_error(ctx, FL_ENOMEM, "out of memory");
+}
+
 static int parse_line(fl_ctx *ctx, fl_profile *p, char *text, int line)
 {
     char *tok[MAX_TOKENS];
@@ -429,6 +454,8 @@ static int parse_line(fl_ctx *ctx, fl_profile *p, char *text, int line)
     }
     if (!strcmp(tok[0], "name"))
         return FL_OK; /* a label for humans */
+    if (!strcmp(tok[0], "wrapped") || !strcmp(tok[0], "time"))
+        return read_directive(ctx, p, tok, n, line);
     char buf[256];
     return fl_error(ctx, FL_EPROFILE, "%s:%d: unknown directive '%s'", p->path, line,
                     shown(tok[0], buf, sizeof buf));
@@ -578,6 +605,31 @@ int fl_profile_open(fl_ctx *ctx, const char *path, fl_profile **out)
     return FL_OK;
 }
 
+int fl_profile_of_statuses(fl_ctx *ctx, const char *label, const char *const *lines, int n,
+                           fl_profile **out)
+{
+    *out = NULL;
+    fl_profile *p = fl_calloc(ctx, 1, sizeof *p);
+    if (!p || !(p->path = fl_strdup(ctx, label))) {
+        free(p);
+        return FL_ENOMEM;
+    }
+    int rc = FL_OK;
+    for (int i = 0; i < n && !rc; i++) {
+        char *line = fl_strdup(ctx, lines[i]); /* parse_line cuts it into words in place */
+        rc = line ? parse_line(ctx, p, line, i + 1) : FL_ENOMEM;
+        free(line);
+    }
+    if (!rc && (!p->has_default || p->nstatus < 2))
+        rc = fl_error(ctx, FL_EPROFILE, "%s: a status and a default are needed", label);
+    if (rc) {
+        fl_profile_close(p);
+        return rc;
+    }
+    *out = p; /* front: the first status (p->front is 0) */
+    return FL_OK;
+}
+
 int fl_profile_status_count(const fl_profile *p) { return p->nstatus; }
 
 const char *fl_profile_status_name(const fl_profile *p, int i)
@@ -611,6 +663,8 @@ int fl_profile_status_index(const fl_profile *p, const char *name)
 }
 
 int fl_profile_front_status(const fl_profile *p) { return p->front; }
+const char *fl_profile_wrapped(const fl_profile *p) { return p->wrapped; }
+const char *fl_profile_time_property(const fl_profile *p) { return p->time_property; }
 
 /* The fill colour of a feature as "RRGGBB" (upper case): DeepState's styleUrl
  * "#poly-RRGGBB-..." first, then a "fill" property "#RRGGBB"; "" when neither. */
@@ -634,8 +688,19 @@ static void feature_fill(json_object *props, char fill[7])
     fill[6] = '\0';
 }
 
+/* The pseudo-field called field of a feature's origin, "" when there is none. */
+static const char *pseudo_field(const fl_origin *o, const char *field)
+{
+    const char *v = !strcmp(field, "file")     ? o->file
+                    : !strcmp(field, "folder") ? o->folder
+                    : !strcmp(field, "layer")  ? o->layer
+                                               : NULL;
+    return v ? v : "";
+}
+
 /* 1 when rule r matches, 0 when not, -1 when out of memory (a value as text, regexec). */
-static int rule_matches(const rule *r, json_object *props, const char *fill)
+static int rule_matches(const rule *r, json_object *props, const char *fill,
+                        const fl_origin *origin)
 {
     if (r->empty && json_object_object_length(props) > 0)
         return 0;
@@ -647,6 +712,8 @@ static int rule_matches(const rule *r, json_object *props, const char *fill)
             value = fill;
         else if (json_object_object_get_ex(props, c->field, &v) && v)
             value = json_object_get_string(v);
+        else if (origin)
+            value = pseudo_field(origin, c->field);
         /* the whole value, NULs included: json-c knows a string's length */
         regmatch_t whole = {0, value ? (regoff_t)strlen(value) : 0};
         if (value && v && value != fill && json_object_is_type(v, json_type_string))
@@ -658,12 +725,12 @@ static int rule_matches(const rule *r, json_object *props, const char *fill)
     return 1;
 }
 
-int fl_profile_classify(const fl_profile *p, json_object *props)
+int fl_profile_classify(const fl_profile *p, json_object *props, const fl_origin *origin)
 {
     char fill[7];
     feature_fill(props, fill);
     for (int i = 0; i < p->nrule; i++) {
-        int m = rule_matches(&p->rules[i], props, fill);
+        int m = rule_matches(&p->rules[i], props, fill, origin);
         if (m)
             return m > 0 ? p->rules[i].action : FL_CLASSIFY_FAILED;
     }

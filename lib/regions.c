@@ -56,6 +56,13 @@ static int take_region(fl_ctx *ctx, fl_regions *r, fl_feature *f, const char *pa
     r->prep[i] = GEOSPrepare_r(ctx->geos, r->geom[i]);
     if (!r->code[i] || !r->name[i])
         return FL_ENOMEM;
+    const char *level = prop_string(f->props, "level");
+    int lv = level ? fl_level_parse(level) : FL_LEVEL_NONE;
+    if (lv < 0)
+        return fl_error(ctx, FL_EFORMAT, "%s: feature %d (%s): level '%s' is none of oblast, "
+                        "raion, hromada", path, i, code, level);
+    if (lv > r->level)
+        r->level = lv;
     if (!r->prep[i])
         return fl_geos_error(ctx, "preparing a region");
     /* the tree stores the index, offset by one so that region 0 is not a NULL item */
@@ -118,6 +125,7 @@ static fl_regions *regions_alloc(fl_ctx *ctx, size_t n)
     r->bbox = fl_calloc(ctx, n, sizeof *r->bbox);
     r->tree = GEOSSTRtree_create_r(ctx->geos, 10);
     r->serial = ++ctx->serial;
+    r->snap_km = FL_SNAP_KM_DEFAULT;
     if (r->code && r->name && r->props && r->geom && r->prep && r->km2 && r->bbox && r->tree)
         return r;
     fl_regions_close(ctx, r);
@@ -130,7 +138,7 @@ int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
 {
     *out = NULL;
     fl_features fs;
-    int rc = fl_features_read(ctx, path, &fs, NULL);
+    int rc = fl_features_read(ctx, path, &fs, NULL, NULL);
     if (rc)
         return rc;
     size_t n = fs.n;
@@ -161,6 +169,7 @@ static int copy_region(fl_ctx *ctx, fl_regions *r, const fl_regions *src, int i)
     r->name[i] = fl_strdup(ctx, src->name[i]);
     r->props[i] = json_object_get(src->props[i]);
     r->km2[i] = src->km2[i];
+    r->level = src->level;
     memcpy(r->bbox[i], src->bbox[i], sizeof r->bbox[i]);
     if (!r->geom[i])
         return fl_geos_error(ctx, "copying a region");
@@ -184,6 +193,7 @@ int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out)
     if (!rc && !(r->territory = GEOSGeom_clone_r(ctx->geos, src->territory)))
         rc = fl_geos_error(ctx, "copying the territory");
     r->territory_km2 = src->territory_km2;
+    r->snap_km = src->snap_km;
     if (!rc && !(r->territory_prep = GEOSPrepare_r(ctx->geos, r->territory)))
         rc = fl_geos_error(ctx, "preparing the territory");
     if (rc) {
@@ -214,6 +224,7 @@ void fl_regions_close(fl_ctx *ctx, fl_regions *r)
     if (r->front_band)
         GEOSGeom_destroy_r(ctx->geos, r->front_band);
     proj_destroy(r->front_pj);
+    fl_coast_free(ctx, r->coast);
     if (r->territory_prep)
         GEOSPreparedGeom_destroy_r(ctx->geos, r->territory_prep);
     if (r->territory)
@@ -228,6 +239,16 @@ void fl_regions_close(fl_ctx *ctx, fl_regions *r)
     free(r);
 }
 
+int fl_regions_set_snap_km(fl_ctx *ctx, fl_regions *r, double km)
+{
+    if (!(km >= 0 && km <= FL_SNAP_KM_MAX))
+        return fl_error(ctx, FL_EARG, "snap tolerance %g km: it must lie in 0 .. %g km", km,
+                        (double)FL_SNAP_KM_MAX);
+    r->snap_km = km;
+    return FL_OK;
+}
+
+double fl_regions_snap_km(const fl_regions *r) { return r->snap_km; }
 int fl_regions_count(const fl_regions *r) { return r->n; }
 const char *fl_regions_code(const fl_regions *r, int i) { return i >= 0 && i < r->n ? r->code[i] : ""; }
 const char *fl_regions_name(const fl_regions *r, int i) { return i >= 0 && i < r->n ? r->name[i] : ""; }
@@ -242,10 +263,63 @@ const char *fl_regions_attr(const fl_regions *r, int i, const char *field)
 
 int fl_regions_find(const fl_regions *r, const char *code)
 {
-    for (int i = 0; i < r->n; i++)
-        if (!strcasecmp(r->code[i], code) || !strcasecmp(fl_regions_attr(r, i, "iso"), code))
+    static const char *const aliases[] = {"iso", "alias", "katotth"};
+    for (int i = 0; i < r->n; i++) {
+        if (!strcasecmp(r->code[i], code))
             return i;
+        for (size_t k = 0; k < sizeof aliases / sizeof *aliases; k++)
+            if (!strcasecmp(fl_regions_attr(r, i, aliases[k]), code))
+                return i;
+    }
     return -1;
+}
+
+static const char *const level_names[] = {"", "oblast", "raion", "hromada"};
+
+const char *fl_level_name(int level)
+{
+    return level > 0 && level <= FL_LEVEL_HROMADA ? level_names[level] : "";
+}
+
+int fl_level_parse(const char *name)
+{
+    for (int k = FL_LEVEL_OBLAST; k <= FL_LEVEL_HROMADA; k++)
+        if (!strcmp(name, level_names[k]))
+            return k;
+    return -1;
+}
+
+int fl_regions_level(const fl_regions *r) { return r->level; }
+const char *fl_regions_parent(const fl_regions *r, int i) { return fl_regions_attr(r, i, "parent"); }
+
+int fl_regions_open_level(fl_ctx *ctx, const char *datadir, int level, fl_regions **out)
+{
+    *out = NULL;
+    if (level < FL_LEVEL_OBLAST || level > FL_LEVEL_HROMADA)
+        return fl_error(ctx, FL_EARG, "regions: level %d is none of oblast (1), raion (2), "
+                        "hromada (3)", level);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/regions/ua_%ss.shp", datadir, level_names[level]);
+    int rc = fl_regions_open(ctx, path, NULL, NULL, out);
+    if (!rc && (*out)->level != level) {
+        rc = fl_error(ctx, FL_EFORMAT, "%s: regions of level '%s', not '%s'", path,
+                      fl_level_name((*out)->level), level_names[level]);
+        fl_regions_close(ctx, *out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+json_object *fl_region_json(const fl_regions *r, int i)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "code", json_object_new_string(r->code[i]));
+    json_object_object_add(o, "name", json_object_new_string(r->name[i]));
+    json_object_object_add(o, "name_uk", json_object_new_string(fl_regions_attr(r, i, "name_uk")));
+    const char *level = fl_regions_attr(r, i, "level");
+    json_object_object_add(o, "level", *level ? json_object_new_string(level) : NULL);
+    json_object_object_add(o, "parent", json_object_new_string(fl_regions_parent(r, i)));
+    return o;
 }
 
 typedef struct locate_query {

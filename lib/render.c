@@ -1749,6 +1749,8 @@ static void draw(fl_ctx *ctx, const fl_render *r, cairo_t *cr)
     fl_canvas_text(cr, r->width - m, r->height - 22 * u, r->footer, FL_ALIGN_RIGHT, grey, 0);
 }
 
+void fl_render_draw(fl_ctx *ctx, const fl_render *r, cairo_t *cr) { draw(ctx, r, cr); }
+
 int fl_render_write(fl_ctx *ctx, const fl_render *r, const char *path)
 {
     fl_canvas c;
@@ -1819,8 +1821,8 @@ int fl_render_json(fl_ctx *ctx, const fl_render *r, char **json)
     for (int i = 0; i < r->ntrans; i++) {
         const transition_entry *t = &r->trans[i];
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "from", json_object_new_string(fl_status_name(p, t->from)));
-        json_object_object_add(o, "to", json_object_new_string(fl_status_name(p, t->to)));
+        json_object_object_add(o, "status_from", json_object_new_string(fl_status_name(p, t->from)));
+        json_object_object_add(o, "status_to", json_object_new_string(fl_status_name(p, t->to)));
         json_object_object_add(o, "km2", fl_json_km2(t->km2));
         json_object_object_add(o, "class", json_object_new_string(classes[t->cls].key));
         json_object_object_add(o, "colour", json_object_new_string(classes[t->cls].colour));
@@ -1842,8 +1844,8 @@ int fl_render_json(fl_ctx *ctx, const fl_render *r, char **json)
         json_object_object_add(o, "y", fl_json_num(m->y, 2));
         json_object_object_add(o, "status", json_object_new_string(fl_status_name(p, m->status)));
         if (m->cls >= 0) {
-            json_object_object_add(o, "from", json_object_new_string(fl_status_name(p, m->from)));
-            json_object_object_add(o, "to", json_object_new_string(fl_status_name(p, m->to)));
+            json_object_object_add(o, "status_from", json_object_new_string(fl_status_name(p, m->from)));
+            json_object_object_add(o, "status_to", json_object_new_string(fl_status_name(p, m->to)));
             json_object_object_add(o, "class", json_object_new_string(classes[m->cls].key));
         }
         json_object_object_add(o, "labelled", json_object_new_boolean(m->labelled));

@@ -4,6 +4,7 @@
  * snapshots after the first are only loaded: their diff works on the features (windows.c). */
 #include "internal.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -126,9 +127,10 @@ static GEOSGeometry *copy_of(fl_ctx *ctx, const fl_feat *f)
  * a copy of prev's when prev had the very same coordinates and status (known: prev's
  * features sorted by raw hash), else made. */
 static int outcome_of(fl_ctx *ctx, const fl_snapshot *s, const fl_feature *f,
-                      const fl_feat *known, size_t nknown, fl_outcome *o, GEOSGeometry **poly)
+                      const fl_origin *origin, const fl_feat *known, size_t nknown,
+                      fl_outcome *o, GEOSGeometry **poly)
 {
-    int status = fl_profile_classify(s->profile, f->props);
+    int status = fl_profile_classify(s->profile, f->props, origin);
     if (status == FL_CLASSIFY_FAILED)
         return fl_error(ctx, FL_ENOMEM, "out of memory matching the profile's rules");
     *o = (fl_outcome){.status = status, .styled = has_style(f->props),
@@ -177,17 +179,29 @@ static int count(fl_ctx *ctx, fl_snapshot *s, const fl_outcome *o, GEOSGeometry 
     return keep_feature(ctx, s, poly, o);
 }
 
-/* Accounts for every feature and keeps each classified polygon. A feature the very same as
- * one of prev (same text) takes prev's outcome and a copy of its polygon. */
-static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, const fl_snapshot *prev)
+/* One version's load: the previous version (or NULL), its features sorted by raw hash, and
+ * what the files read so far showed. */
+typedef struct loading {
+    const fl_snapshot *prev;
+    fl_feat *known;
+    bool alone;        /* the version is one file: it keeps its text and outcomes */
+    bool styled, bare; /* some feature had a DeepState style; every feature had none */
+    const char *kind;  /* the first file's reader */
+    int64_t time;      /* the latest a property gave (FL_TIME_UNKNOWN: none) */
+} loading;
+
+/* Accounts for every feature of one file (path, read into fs) and keeps each classified
+ * polygon. A feature the very same as one of prev (same text) takes prev's outcome and a copy
+ * of its polygon; one of the same coordinates and status, a copy of its polygon. */
+static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, const char *path,
+                    loading *l)
 {
-    bool deepstate = false, bare = true;
-    fl_feat *known = by_raw_hash(ctx, prev);
-    if (prev && !known)
-        return FL_ENOMEM;
-    s->outcome = fs->src.n ? fl_calloc(ctx, fs->n, sizeof *s->outcome) : NULL;
-    s->counts.total = (long)fs->n;
-    int rc = fs->src.n && !s->outcome ? FL_ENOMEM : FL_OK;
+    const fl_snapshot *prev = l->prev;
+    fl_origin_buf origin;
+    fl_origin_of(path, &origin);
+    s->outcome = l->alone && fs->src.n ? fl_calloc(ctx, fs->n, sizeof *s->outcome) : NULL;
+    s->counts.total += (long)fs->n;
+    int rc = l->alone && fs->src.n && !s->outcome ? FL_ENOMEM : FL_OK;
     for (size_t i = 0; i < fs->n && !rc; i++) {
         fl_feature *f = &fs->v[i];
         fl_outcome o;
@@ -198,27 +212,30 @@ static int classify(fl_ctx *ctx, fl_snapshot *s, fl_features *fs, const fl_snaps
             if (o.status >= 0 && !(poly = copy_of(ctx, bsearch(&key, prev->feat, prev->nfeat,
                                                                sizeof key, by_hash))))
                 rc = ctx->err;
-        } else if ((rc = outcome_of(ctx, s, f, known, prev ? prev->nfeat : 0, &o, &poly))) {
+        } else if ((rc = outcome_of(ctx, s, f, &origin.o, l->known, prev ? prev->nfeat : 0,
+                                    &o, &poly))) {
             char why[sizeof ctx->msg];
             snprintf(why, sizeof why, "%s", ctx->msg); /* ctx->msg is rewritten below */
-            rc = fl_error(ctx, rc, "%s: feature %zu: %s", s->path, i, why);
+            rc = fl_error(ctx, rc, "%s: feature %zu: %s", path, i, why);
         }
         if (!rc)
-            rc = count(ctx, s, &o, poly, &deepstate, &bare);
+            rc = count(ctx, s, &o, poly, &l->styled, &l->bare);
         if (!rc && s->outcome)
             s->outcome[i] = o;
     }
-    free(known);
-    if (rc)
-        return rc;
+    return rc;
+}
+
+/* Once every file is classified: the features sorted by hash, the bounds and the kind. */
+static void classified(fl_snapshot *s, const loading *l)
+{
     if (s->nfeat) /* qsort wants an array, even of none */
         qsort(s->feat, s->nfeat, sizeof *s->feat, by_hash);
     features_bounds(s);
-    if (!strcmp(fs->kind, "geojson"))
-        s->kind = deepstate ? "deepstate" : bare ? "single-layer" : "geojson";
+    if (!strcmp(l->kind, "geojson"))
+        s->kind = l->styled ? "deepstate" : l->bare ? "single-layer" : "geojson";
     else
-        s->kind = fs->kind;
-    return FL_OK;
+        s->kind = l->kind;
 }
 
 /* Copies of the polygons of the features of one status (caller frees the array). */
@@ -292,7 +309,20 @@ int fl_snapshot_normalise(fl_ctx *ctx, const fl_snapshot *cs)
     return FL_OK;
 }
 
-static int snapshot_alloc(fl_ctx *ctx, fl_snapshot **out, const char *path, const fl_profile *p)
+/* The names of n paths joined by commas (how the CLI lists one version's files). */
+static char *joined(fl_ctx *ctx, const char *const *paths, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(paths[i]) + 1;
+    char *s = fl_malloc(ctx, len), *w = s;
+    for (size_t i = 0; s && i < n; i++)
+        w += sprintf(w, "%s%s", i ? "," : "", paths[i]);
+    return s;
+}
+
+static int snapshot_alloc(fl_ctx *ctx, fl_snapshot **out, const char *const *paths, size_t n,
+                          const fl_profile *p)
 {
     fl_snapshot *s = fl_calloc(ctx, 1, sizeof *s);
     if (!s)
@@ -300,36 +330,149 @@ static int snapshot_alloc(fl_ctx *ctx, fl_snapshot **out, const char *path, cons
     *out = s;
     s->profile = p;
     s->nstatus = fl_profile_status_count(p);
-    s->path = fl_strdup(ctx, path);
+    s->path = joined(ctx, paths, n);
     s->status_features = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->status_features);
     s->layer = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->layer);
     s->prep = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->prep);
     s->km2 = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->km2);
-    s->time = fl_time_parse(path);
+    s->time = FL_TIME_UNKNOWN;
+    for (size_t i = 0; i < n; i++) { /* one version: the latest time its files name */
+        int64_t t = fl_time_parse(paths[i]);
+        if (t != FL_TIME_UNKNOWN && (s->time == FL_TIME_UNKNOWN || t > s->time))
+            s->time = t;
+    }
     return s->path && s->status_features && s->layer && s->prep && s->km2 ? FL_OK : FL_ENOMEM;
 }
 
-int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
-                     const fl_snapshot *prev, fl_snapshot **out)
+/* The time a property gives (the profile's "time property="): the latest that a feature's
+ * property of that name states, else the wrapping document's member; FL_TIME_UNKNOWN when
+ * none has it. A value that is there but not a time is an error. */
+static int property_time(fl_ctx *ctx, const fl_features *fs, const char *path,
+                         const char *name, int64_t *t)
 {
-    *out = NULL;
-    if (!profile)
-        return fl_error(ctx, FL_EARG, "%s: no profile given", path);
-    fl_snapshot *s = NULL;
-    int rc = snapshot_alloc(ctx, &s, path, profile);
+    *t = FL_TIME_UNKNOWN;
+    json_object *v;
+    for (size_t i = 0; i <= fs->n; i++) {
+        json_object *props = i < fs->n ? fs->v[i].props : fs->meta;
+        if (!props || (i == fs->n && *t != FL_TIME_UNKNOWN) ||
+            !json_object_object_get_ex(props, name, &v) || !v)
+            continue;
+        const char *text = json_object_get_string(v);
+        int64_t when = text ? fl_time_parse(text) : FL_TIME_UNKNOWN;
+        if (when == FL_TIME_UNKNOWN)
+            return i < fs->n ? fl_error(ctx, FL_EFORMAT, "%s: feature %zu: property %s "
+                                        "'%.60s' is not a time", path, i, name, text ? text : "")
+                             : fl_error(ctx, FL_EFORMAT, "%s: member %s '%.60s' is not a time",
+                                        path, name, text ? text : "");
+        if (*t == FL_TIME_UNKNOWN || when > *t)
+            *t = when;
+    }
+    return FL_OK;
+}
+
+/* Reads and classifies one file of a version into s. Only a version of one file keeps its
+ * text (and outcomes) for the next version's load, and uses prev's (not when the time is a
+ * property: every feature is then parsed for it). */
+static int load_file(fl_ctx *ctx, fl_snapshot *s, const char *path, loading *l)
+{
     fl_features fs = {0};
-    if (prev && prev->profile != profile)
-        prev = NULL;
+    const char *time_property = fl_profile_time_property(s->profile);
+    const fl_source *text = l->alone && l->prev && l->prev->src.n && !time_property
+                                ? &l->prev->src : NULL;
+    int64_t t = FL_TIME_UNKNOWN;
+    int rc = fl_features_read(ctx, path, &fs, text, fl_profile_wrapped(s->profile));
+    if (!rc && time_property && !(rc = property_time(ctx, &fs, path, time_property, &t)) &&
+        t != FL_TIME_UNKNOWN && (l->time == FL_TIME_UNKNOWN || t > l->time))
+        l->time = t;
     if (!rc)
-        rc = fl_features_read(ctx, path, &fs, prev && prev->src.n ? &prev->src : NULL);
-    if (!rc)
-        rc = classify(ctx, s, &fs, prev);
-    if (!rc && fs.src.n) { /* keep the text and outcomes for the next version */
+        rc = classify(ctx, s, &fs, path, l);
+    if (!rc && !l->kind)
+        l->kind = fs.kind;
+    if (!rc && l->alone && fs.src.n) { /* keep the text and outcomes for the next version */
         s->src = fs.src;
         fs.src = (fl_source){0};
         rc = fl_source_index(ctx, &s->src);
     }
     fl_features_clear(ctx, &fs);
+    return rc;
+}
+
+int fl_snapshot_load_files(fl_ctx *ctx, const char *const *paths, size_t n,
+                           const fl_profile *profile, const fl_snapshot *prev,
+                           fl_snapshot **out)
+{
+    *out = NULL;
+    if (n == 0 || !paths)
+        return fl_error(ctx, FL_EARG, "no snapshot file given");
+    if (!profile)
+        return fl_error(ctx, FL_EARG, "%s: no profile given", paths[0]);
+    fl_snapshot *s = NULL;
+    int rc = snapshot_alloc(ctx, &s, paths, n, profile);
+    loading l = {.prev = prev && prev->profile == profile ? prev : NULL, .alone = n == 1,
+                 .bare = true, .time = FL_TIME_UNKNOWN};
+    if (!rc && l.prev && !(l.known = by_raw_hash(ctx, l.prev)))
+        rc = FL_ENOMEM;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = load_file(ctx, s, paths[i], &l);
+    free(l.known);
+    if (rc) {
+        fl_snapshot_close(ctx, s);
+        return rc;
+    }
+    classified(s, &l);
+    if (l.time != FL_TIME_UNKNOWN) /* the time properties state wins over the file names */
+        s->time = l.time;
+    *out = s;
+    return FL_OK;
+}
+
+int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
+                     const fl_snapshot *prev, fl_snapshot **out)
+{
+    return fl_snapshot_load_files(ctx, &path, 1, profile, prev, out);
+}
+
+int fl_snapshot_open_files(fl_ctx *ctx, const char *const *paths, size_t n,
+                           const fl_profile *profile, fl_snapshot **out)
+{
+    int rc = fl_snapshot_load_files(ctx, paths, n, profile, NULL, out);
+    if (!rc && (rc = fl_snapshot_normalise(ctx, *out))) {
+        fl_snapshot_close(ctx, *out);
+        *out = NULL;
+    }
+    if (!rc)
+        fl_snapshot_forget_source(*out);
+    return rc;
+}
+
+int fl_snapshot_of_polygons(fl_ctx *ctx, const char *path, const fl_profile *profile,
+                            GEOSGeometry **polys, const int *status, size_t n, fl_snapshot **out)
+{
+    *out = NULL;
+    fl_snapshot *s = NULL;
+    int rc = snapshot_alloc(ctx, &s, &path, 1, profile);
+    for (size_t i = 0; i < n; i++) {
+        GEOSGeometry *g = polys[i];
+        polys[i] = NULL;
+        if (!g || rc || GEOSisEmpty_r(ctx->geos, g)) {
+            if (g)
+                GEOSGeom_destroy_r(ctx->geos, g);
+            continue;
+        }
+        assert(status[i] >= 0 && status[i] < s->nstatus - 1); /* a drawn status */
+        fl_outcome o = {.status = status[i], .hash = feature_hash(ctx, g, status[i])};
+        s->counts.total++;
+        s->counts.classified++;
+        s->status_features[status[i]]++;
+        rc = keep_feature(ctx, s, g, &o);
+    }
+    if (!rc) {
+        if (s->nfeat)
+            qsort(s->feat, s->nfeat, sizeof *s->feat, by_hash);
+        features_bounds(s);
+        s->kind = "derived";
+        rc = fl_snapshot_normalise(ctx, s);
+    }
     if (rc) {
         fl_snapshot_close(ctx, s);
         return rc;
@@ -341,14 +484,7 @@ int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
 int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      fl_snapshot **out)
 {
-    int rc = fl_snapshot_load(ctx, path, profile, NULL, out);
-    if (!rc && (rc = fl_snapshot_normalise(ctx, *out))) {
-        fl_snapshot_close(ctx, *out);
-        *out = NULL;
-    }
-    if (!rc)
-        fl_snapshot_forget_source(*out);
-    return rc;
+    return fl_snapshot_open_files(ctx, &path, 1, profile, out);
 }
 
 void fl_snapshot_forget_source(fl_snapshot *s)
@@ -389,6 +525,7 @@ void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
     free(s->prep);
     free(s->km2);
     free(s->region_km2);
+    fl_conflation_free(ctx, s->conf);
     free(s->status_features);
     free(s->path);
     free(s);
@@ -397,7 +534,11 @@ void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
 const char *fl_snapshot_path(const fl_snapshot *s) { return s->path; }
 const char *fl_snapshot_kind(const fl_snapshot *s) { return s->kind; }
 int64_t fl_snapshot_time(const fl_snapshot *s) { return s->time; }
-void fl_snapshot_set_time(fl_snapshot *s, int64_t t) { s->time = t; }
+void fl_snapshot_set_time(fl_snapshot *s, int64_t t)
+{
+    assert(t == FL_TIME_UNKNOWN || (t >= FL_TIME_MIN && t <= FL_TIME_MAX));
+    s->time = t;
+}
 const fl_profile *fl_snapshot_profile(const fl_snapshot *s) { return s->profile; }
 void fl_snapshot_counts(const fl_snapshot *s, fl_counts *out) { *out = s->counts; }
 

@@ -143,9 +143,12 @@ static json_object *row_json(fl_timeline *tl, const fl_snapshot *s, const fl_are
     json_object *row = fl_snapshot_head_json(s);
     json_object_object_add(row, "status_km2", km2_object(s->profile, n - 1, drawn_get, s, 0));
     json_object_object_add(row, "territory_km2", km2_object(s->profile, n, area_get, a, -1));
-    json_object *regions = json_object_new_object();
-    for (int k = 0; k < tl->r->n; k++)
-        json_object_object_add(regions, tl->r->code[k], km2_object(s->profile, n, area_get, a, k));
+    json_object *regions = json_object_new_array();
+    for (int k = 0; k < tl->r->n; k++) {
+        json_object *o = fl_region_json(tl->r, k);
+        json_object_object_add(o, "status_km2", km2_object(s->profile, n, area_get, a, k));
+        json_object_array_add(regions, o);
+    }
     json_object_object_add(row, "regions", regions);
     json_object_object_add(row, "transitions", d ? fl_diff_transitions_json(d, -1) : NULL);
     json_object_object_add(row, "front_km", fl_json_num(tl->front_km, 3));
@@ -169,6 +172,12 @@ static void lap(fl_timeline *tl, int i, struct timespec *t)
 
 int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json_out)
 {
+    return fl_timeline_add_files(ctx, tl, &path, 1, row_json_out);
+}
+
+int fl_timeline_add_files(fl_ctx *ctx, fl_timeline *tl, const char *const *paths, size_t n,
+                          char **row_json_out)
+{
     fl_snapshot *s = NULL;
     fl_areas *a = NULL;
     fl_diff *d = NULL;
@@ -176,13 +185,15 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
     struct timespec t;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     /* after the first, a snapshot is only loaded: the diff carries the areas over */
-    int rc = fl_snapshot_load(ctx, path, tl->profile, tl->prev, &s);
+    int rc = fl_snapshot_load_files(ctx, paths, n, tl->profile, tl->prev, &s);
+    if (!rc && s->time == FL_TIME_UNKNOWN)
+        rc = fl_error(ctx, FL_EARG, "%s: no time in the file name (a timeline orders its "
+                      "snapshots by time; see docs/times.md for the forms read)", s->path);
     if (!rc && !tl->prev)
         rc = fl_snapshot_normalise(ctx, s);
-    if (!rc && tl->prev && s->time != FL_TIME_UNKNOWN && tl->prev->time != FL_TIME_UNKNOWN &&
-        s->time < tl->prev->time)
+    if (!rc && tl->prev && s->time < tl->prev->time)
         rc = fl_error(ctx, FL_EARG, "%s: earlier than the previous snapshot %s (add snapshots "
-                      "in time order)", path, tl->prev->path);
+                      "in time order)", s->path, tl->prev->path);
     lap(tl, 0, &t);
     if (!rc && tl->prev)
         rc = fl_diff_compute(ctx, tl->prev, s, tl->r, NULL, false, &d);
@@ -196,7 +207,7 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
     if (!rc)
         rc = log_places(ctx, tl, s, d, &changes);
     lap(tl, 4, &t);
-    if (!rc && s->time != FL_TIME_UNKNOWN)
+    if (!rc)
         rc = fl_chart_add(ctx, tl->chart, s->time, a);
     if (!rc && row_json_out)
         rc = fl_json_out(ctx, row_json(tl, s, a, d, changes), row_json_out);
@@ -229,8 +240,8 @@ int fl_timeline_changes_json(fl_ctx *ctx, const fl_timeline *tl, char **json)
     for (int i = 0; i < tl->nchanges; i++) {
         const place_change *c = &tl->changes[i];
         json_object *o = fl_place_json(tl->places, c->place);
-        json_object_object_add(o, "from", json_object_new_string(fl_status_name(tl->profile, c->from)));
-        json_object_object_add(o, "to", json_object_new_string(fl_status_name(tl->profile, c->to)));
+        json_object_object_add(o, "status_from", json_object_new_string(fl_status_name(tl->profile, c->from)));
+        json_object_object_add(o, "status_to", json_object_new_string(fl_status_name(tl->profile, c->to)));
         json_object_object_add(o, "before", json_object_new_string(fl_time_format(c->before, t, sizeof t)));
         json_object_object_add(o, "after", json_object_new_string(fl_time_format(c->after, t, sizeof t)));
         json_object_array_add(arr, o);

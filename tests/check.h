@@ -56,14 +56,18 @@ static inline const char *data_file(const char *rel)
     return b;
 }
 
-/* Path under the shared data (FRONTLINE_SHARED), or NULL when it is absent. */
+/* Path under the shared data (FRONTLINE_SHARED, by default the folder beside the source
+ * tree, $FRONTLINE_DATA/../../shared/data), or NULL when it is absent. */
 static inline const char *shared_file(const char *rel)
 {
     static char buf[8][4096];
     static int next;
-    const char *root = getenv("FRONTLINE_SHARED");
+    const char *root = getenv("FRONTLINE_SHARED"), *data = getenv("FRONTLINE_DATA");
     char *b = buf[next++ % 8];
-    snprintf(b, sizeof buf[0], "%s/%s", root ? root : "../shared/data", rel);
+    if (root && *root)
+        snprintf(b, sizeof buf[0], "%s/%s", root, rel);
+    else
+        snprintf(b, sizeof buf[0], "%s/../../shared/data/%s", data ? data : "data", rel);
     return access(b, R_OK) == 0 ? b : NULL;
 }
 
@@ -104,7 +108,7 @@ static inline const char *temp_dir(void)
 static inline void open_embedded(fl_ctx *ctx, fl_profile **profile, fl_regions **regions)
 {
     CHECK_OK(ctx, fl_profile_open(ctx, data_file("profiles/deepstate.profile"), profile));
-    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_regions.shp"), NULL, NULL, regions));
+    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_oblasts.shp"), NULL, NULL, regions));
 }
 
 /* Removes the temporary directory and everything in it. */

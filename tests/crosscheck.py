@@ -34,7 +34,7 @@ except ImportError as e:
 
 FL = sys.argv[1]
 DATA = os.environ["FRONTLINE_DATA"]
-SHARED = os.environ.get("FRONTLINE_SHARED", "../shared/data")
+SHARED = os.environ.get("FRONTLINE_SHARED") or os.path.join(DATA, "..", "..", "shared", "data")
 
 
 def stamp(path):

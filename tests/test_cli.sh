@@ -14,6 +14,13 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
 # json FILE EXPR: evaluates a Python expression on the parsed document `d`
+# refused WHAT REGEX CMD...: CMD exits non-zero, with one line on stderr matching REGEX
+refused() {
+  local what=$1 re=$2; shift 2
+  "$@" >"$tmp/out.txt" 2>"$tmp/err.txt"; local rc=$?
+  if [ $rc -ne 0 ] && [ $rc -lt 128 ] && [ "$(wc -l <"$tmp/err.txt")" -eq 1 ] && grep -Eq "$re" "$tmp/err.txt"; then ok
+  else bad "$what (exit $rc): $(head -c 300 "$tmp/err.txt")"; fi
+}
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; }
 
 for cmd in info area diff status claims front timeline convert; do
@@ -34,16 +41,24 @@ check "area features accounted" json "$tmp/area.json" \
 "$fl" diff "$a" "$b" --json --geojson "$tmp/changed.geojson" >"$tmp/diff.json"
 check "diff json" json "$tmp/diff.json" "set(d) >= {'from','to','transitions','regions','places','changes'}"
 check "diff Lyman flips" json "$tmp/diff.json" \
-  "any(p['name']=='Lyman' and p['from']=='occupied' and p['to']!='occupied' for p in d['places'])"
+  "any(p['name']=='Lyman' and p['status_from']=='occupied' and p['status_to']!='occupied' for p in d['places'])"
 check "diff Kherson bridgehead" json "$tmp/diff.json" \
-  "{'Zolota Balka','Myroliubivka'} <= {p['name'] for p in d['places'] if p['from']=='occupied'}"
+  "{'Zolota Balka','Myroliubivka'} <= {p['name'] for p in d['places'] if p['status_from']=='occupied'}"
 check "changed pieces geojson" json "$tmp/changed.geojson" \
-  "d['type']=='FeatureCollection' and len(d['features']) > 0 and set(d['features'][0]['properties']) >= {'from','to','km2','region'}"
+  "d['type']=='FeatureCollection' and len(d['features']) > 0 and set(d['features'][0]['properties']) >= {'status_from','status_to','km2','region'} and not set(d['features'][0]['properties']) & {'from','to'}"
 "$fl" diff "$a" "$b" >"$tmp/diff.txt"; check "diff summary" grep -q "occupied → not occupied" "$tmp/diff.txt"
 
-"$fl" status "$a" --point 48.9862,37.8031 --point 49.84,24.03 --point 55.75,37.62 --point 91,0 --json >"$tmp/status.json"
+"$fl" status "$a" --point 48.9862,37.8031 --point 49.84,24.03 --point 55.75,37.62 --json >"$tmp/status.json"
 check "status points" json "$tmp/status.json" \
-  "[p['status'] for p in d['places']] == ['occupied','free','none','invalid'] and d['places'][0]['region']=='UA-DT'"
+  "[p['status'] for p in d['places']] == ['occupied','free','none'] and d['places'][0]['region']=='UA-DT'"
+# points: finite, in range, the whole token a decimal number (json-c aborted on 1e999)
+for p in 1e999,0 nan,nan 1e308,0 91,0 0,180.5 0x32,30 " 48,37" 48,37x 48 48,,37 inf,0 48,37,1 ""; do
+  refused "--point '$p' refused" "^frontline: status: --point wants LAT,LON" "$fl" status "$a" --point "$p" --json
+done
+for t in -1 1e999 nan 0x2 2km; do
+  refused "--tolerance '$t' refused" "^frontline: front: --tolerance wants" "$fl" front "$a" --tolerance "$t"
+done
+refused "--bbox hex refused" "^frontline: render: --bbox wants" "$fl" render "$a" --bbox 0x1,44,40,50 -o "$tmp/x.png"
 "$fl" status "$a" --json >"$tmp/places.json"
 check "status of embedded places" json "$tmp/places.json" \
   "len(d['places']) == 2853 and set(d['places'][0]) >= {'id','name','lat','lon','status','region'}"
@@ -56,18 +71,21 @@ check "claims before the annexation" json "$tmp/claims29.json" "[c['declared'] f
 check "claims geojson" json "$tmp/notheld.geojson" "len(d['features']) == 6"
 
 "$fl" front "$a" --json --geojson "$tmp/front.geojson" >"$tmp/front.json"
-check "front length" json "$tmp/front.json" "d['length_km'] > 500 and abs(sum(d['pieces_km']) - d['length_km']) < 1"
+check "front length" json "$tmp/front.json" "d['front_km'] > 500 and abs(sum(d['pieces_km']) - d['front_km']) < 1"
 "$fl" front "$a" --tolerance 0 --json >"$tmp/front0.json"
-check "front tolerance" python3 -c "import json; a=json.load(open('$tmp/front.json')); b=json.load(open('$tmp/front0.json')); exit(0 if b['length_km'] > a['length_km'] else 1)"
+check "front tolerance" python3 -c "import json; a=json.load(open('$tmp/front.json')); b=json.load(open('$tmp/front0.json')); exit(0 if b['front_km'] > a['front_km'] else 1)"
 
 "$fl" timeline "$data/sample" --json --csv "$tmp/tl.csv" >"$tmp/tl.json" 2>/dev/null
 check "timeline json" json "$tmp/tl.json" \
   "len(d['snapshots']) == 2 and d['snapshots'][0]['transitions'] is None and any(c['name']=='Lyman' for c in d['changes'])"
 check "timeline csv" test "$(wc -l <"$tmp/tl.csv")" -eq 3
-"$fl" timeline "$b" "$a" --place Lyman >"$tmp/lyman.json" 2>/dev/null
-check "timeline place history" json "$tmp/lyman.json" "[h['status'] for h in d['history']][0] == 'occupied' and len(d['history']) == 2"
+"$fl" timeline "$b" "$a" --place Lyman --json >"$tmp/lyman.json" 2>/dev/null
+check "timeline place history" json "$tmp/lyman.json" \
+  "[h['status'] for h in d['place']['history']][0] == 'occupied' and len(d['place']['history']) == 2 and len(d['snapshots']) == 2"
+"$fl" timeline "$b" "$a" --place Lyman >"$tmp/lyman.txt" 2>/dev/null
+check "timeline --place prints text without --json" python3 -c "import sys; t=open(sys.argv[1]).read(); sys.exit(0 if '{' not in t and 'Lyman (' in t and '2022-09-30T00:00:00Z  occupied' in t and 'changed after 2022-09-30T00:00:00Z' in t else 1)" "$tmp/lyman.txt"
 
-"$fl" convert "$a" "$tmp/a.wkt" && "$fl" convert "$data/regions/ua_regions.shp" "$tmp/r.geojson"
+"$fl" convert "$a" "$tmp/a.wkt" && "$fl" convert "$data/regions/ua_oblasts.shp" "$tmp/r.geojson"
 check "convert" json "$tmp/r.geojson" "len(d['features']) == 27"
 "$fl" info "$tmp/a.wkt" --json >"$tmp/info.json"
 check "info of converted wkt" json "$tmp/info.json" "d['kind']=='wkt' and d['features']['no_polygon'] == 3"
@@ -78,6 +96,66 @@ check "broken JSON exits 1" test $rc -eq 1
 check "broken JSON message names the file" grep -q "broken.geojson:1:.*invalid JSON" "$tmp/err.txt"
 "$fl" area "$a" --profile "$tmp/nosuch.profile" 2>"$tmp/err.txt"; rc=$?
 check "missing profile" test $rc -eq 1 -a "$(wc -l <"$tmp/err.txt")" -eq 1
+
+# times (docs/times.md): offsets applied, invalid dates, trailing text, out of range refused
+"$fl" info "$a" --time 2022-09-30T13:26:05+05:00 --json >"$tmp/t.json"
+check "--time offset applied" json "$tmp/t.json" "d['time'] == '2022-09-30T08:26:05Z'"
+for t in 2022-02-30 2022-02-31 2022-09-30Tgarbage 2200-01-01 " 2022-09-30" 99999999999 MAR2; do
+  refused "--time '$t' refused" "^frontline: --time: '$t' is not a valid time" "$fl" info "$a" --time "$t"
+done
+mkdir -p "$tmp/notime"; cp "$a" "$tmp/notime/20220930.geojson"; cp "$b" "$tmp/notime/latest.geojson"
+refused "timeline file without a time" "latest.geojson: no time in the file name" \
+  "$fl" timeline "$tmp/notime" --json
+
+# JSON numbers: a stated precision, never nan/inf (info printed 44.381452400000001)
+"$fl" info "$a" --json >"$tmp/info_a.json"
+check "info bounds at 6 decimals" python3 -c "import re,sys; t=open(sys.argv[1]).read(); b=re.search(r'\"bounds\":\[([^]]*)\]', t).group(1); sys.exit(0 if all(re.fullmatch(r'-?\d+\.\d{6}', x) for x in b.split(',')) else 1)" "$tmp/info_a.json"
+
+# options belong to their command; outputs are written in the formats their writer knows
+refused "area --csv refused" "^frontline: area: --csv is not an option of area" "$fl" area "$a" --csv "$tmp/x.csv"
+check "area --csv wrote nothing" test ! -e "$tmp/x.csv"
+refused "info --regions refused" "^frontline: info: --regions is not an option of info" "$fl" info "$a" --regions x.shp
+refused "convert -o refused" "^frontline: convert: -o is not an option of convert" "$fl" convert "$a" -o x.png
+refused "diff --time refused" "^frontline: diff: --time is not an option of diff" "$fl" diff "$a" "$b" --time 2022-01-01
+refused "convert to .kml refused" "x.kml: cannot write '.kml' here: the output must end in .geojson, .json, .shp or .wkt" \
+  "$fl" convert "$a" "$tmp/x.kml"
+check "convert .kml wrote nothing" test ! -e "$tmp/x.kml"
+refused "diff --geojson .shp refused" "d.shp: cannot write '.shp' here: the output must end in .geojson or .json" \
+  "$fl" diff "$a" "$b" --geojson "$tmp/d.shp"
+refused "front --geojson .csv refused" "f.csv: cannot write '.csv' here" "$fl" front "$a" --geojson "$tmp/f.csv"
+
+# GeoJSON written (RFC 7946): exterior rings counter-clockwise, holes clockwise, at most 7
+# decimals; property names that SQL takes (ogrinfo -sql failed on "from" and "to")
+cat >"$tmp/rfc7946.py" <<'PY'
+import json, re, sys
+def area2(r): return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(r, r[1:]))
+def polys(g):
+    t = g["type"]
+    return [g["coordinates"]] if t == "Polygon" else g["coordinates"] if t == "MultiPolygon" else \
+        [p for h in g.get("geometries", []) for p in polys(h)]
+text = open(sys.argv[1]).read()
+decimals = max((len(m) for m in re.findall(r"(?<=[\d])\.(\d+)(?=[,\]])", text)), default=0)
+rings = [(i, area2(r)) for f in json.loads(text)["features"] if f["geometry"]
+         for p in polys(f["geometry"]) for i, r in enumerate(p)]
+holes = sum(i > 0 for i, _ in rings)
+ok = decimals <= 7 and rings and all((a > 0) == (i == 0) for i, a in rings)
+print(sys.argv[1], "decimals", decimals, "rings", len(rings), "holes", holes)
+sys.exit(0 if ok and holes >= int(sys.argv[2]) else 1)
+PY
+"$fl" convert "$data/regions/ua_regions.shp" "$tmp/regions.geojson"
+check "regions GeoJSON: RFC 7946 orientation, 7 decimals, Kyiv a hole" python3 "$tmp/rfc7946.py" "$tmp/regions.geojson" 1
+"$fl" convert "$a" "$tmp/a_layers.geojson"
+check "snapshot GeoJSON: RFC 7946 orientation, 7 decimals" python3 "$tmp/rfc7946.py" "$tmp/a_layers.geojson" 0
+check "diff pieces GeoJSON: RFC 7946 orientation, 7 decimals" python3 "$tmp/rfc7946.py" "$tmp/changed.geojson" 0
+if command -v ogrinfo >/dev/null; then
+  ogrinfo -q -sql "SELECT status_from, status_to, km2, region FROM changed WHERE status_from = 'occupied'" \
+    "$tmp/changed.geojson" >"$tmp/sql.txt" 2>&1
+  check "ogrinfo -sql on status_from/status_to" grep -q "status_to (String) = liberated" "$tmp/sql.txt"
+  ogrinfo -q -sql "SELECT front_km, pieces_total FROM front" "$tmp/front.geojson" >"$tmp/sql.txt" 2>&1
+  check "ogrinfo -sql on the front" grep -q "pieces_total (Integer)" "$tmp/sql.txt"
+else
+  echo "ogrinfo absent: GDAL checks skipped"
+fi
 
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0

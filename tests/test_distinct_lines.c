@@ -224,7 +224,7 @@ int main(void)
 {
     ctx = fl_ctx_new();
     CHECK_OK(ctx, fl_profile_open(ctx, data_file("profiles/deepstate.profile"), &profile));
-    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_regions.shp"), NULL, NULL, &regions));
+    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_oblasts.shp"), NULL, NULL, &regions));
     hand_made();
     series(data_file("sample"), 256);
     const char *raw = shared_file("deepstate/raw");

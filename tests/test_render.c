@@ -26,7 +26,7 @@ static void inputs_open(inputs *in)
 {
     in->ctx = fl_ctx_new();
     CHECK_OK(in->ctx, fl_profile_open(in->ctx, data_file("profiles/deepstate.profile"), &in->profile));
-    CHECK_OK(in->ctx, fl_regions_open(in->ctx, data_file("regions/ua_regions.shp"), NULL, NULL,
+    CHECK_OK(in->ctx, fl_regions_open(in->ctx, data_file("regions/ua_oblasts.shp"), NULL, NULL,
                                       &in->regions));
     CHECK_OK(in->ctx, fl_places_open(in->ctx, data_file("places/ua_places.csv"), &in->places));
 }
@@ -104,7 +104,7 @@ static void check_legend(inputs *in, const fl_snapshot *b, json_object *render, 
     double outside = 0;
     for (size_t i = 0; i < json_object_array_length(dt); i++) {
         json_object *t = json_object_array_get_idx(dt, i);
-        const char *from = json_object_get_string(get(t, "from")), *to = json_object_get_string(get(t, "to"));
+        const char *from = json_object_get_string(get(t, "status_from")), *to = json_object_get_string(get(t, "status_to"));
         double km2 = json_object_get_double(get(t, "km2"));
         if (!strcmp(from, to))
             continue;
@@ -115,8 +115,8 @@ static void check_legend(inputs *in, const fl_snapshot *b, json_object *render, 
         expected++;
         for (size_t k = 0; k < json_object_array_length(rt); k++) {
             json_object *u = json_object_array_get_idx(rt, k);
-            if (!strcmp(json_object_get_string(get(u, "from")), from) &&
-                !strcmp(json_object_get_string(get(u, "to")), to)) {
+            if (!strcmp(json_object_get_string(get(u, "status_from")), from) &&
+                !strcmp(json_object_get_string(get(u, "status_to")), to)) {
                 matched++;
                 CHECK(json_object_get_double(get(u, "km2")) == km2, "legend %s -> %s %.6f, diff %.6f",
                       from, to, json_object_get_double(get(u, "km2")), km2);
@@ -151,7 +151,7 @@ static void check_legend(inputs *in, const fl_snapshot *b, json_object *render, 
             json_object *tr = get(json_object_array_get_idx(regions, k), "transitions");
             for (size_t j = 0; j < json_object_array_length(tr); j++) {
                 json_object *t = json_object_array_get_idx(tr, j);
-                if (!strcmp(json_object_get_string(get(t, "to")), name))
+                if (!strcmp(json_object_get_string(get(t, "status_to")), name))
                     column += json_object_get_double(get(t, "km2"));
             }
         }
@@ -210,7 +210,7 @@ static json_object *map_diff(inputs *in, const char *pa, const char *pb, const c
             continue;
         double x, y;
         CHECK_OK(ctx, fl_render_project(ctx, r, 48.98616, 37.80307, &x, &y));
-        lyman = !strcmp(json_object_get_string(get(p, "from")), "occupied") &&
+        lyman = !strcmp(json_object_get_string(get(p, "status_from")), "occupied") &&
                 !strcmp(json_object_get_string(get(p, "class")), "left_occupation") &&
                 json_object_get_boolean(get(p, "labelled")) &&
                 fabs(json_object_get_double(get(p, "x")) - x) < 0.01 &&
@@ -370,7 +370,7 @@ static void real(inputs *in, const char *pa, const char *pb)
     json_object *tr = get(doc, "transitions");
     for (size_t i = 0; i < json_object_array_length(tr); i++) {
         json_object *t = json_object_array_get_idx(tr, i);
-        if (!strcmp(json_object_get_string(get(t, "from")), "occupied"))
+        if (!strcmp(json_object_get_string(get(t, "status_from")), "occupied"))
             left += json_object_get_double(get(t, "km2"));
     }
     /* 626.6 km² left occupation, of which what stays inside the territory is listed */

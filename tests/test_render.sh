@@ -7,7 +7,7 @@
 set -u
 fl=$1
 data=${FRONTLINE_DATA:?}
-shared=${FRONTLINE_SHARED:-../shared/data}
+shared=${FRONTLINE_SHARED:-$data/../../shared/data}
 a=$data/sample/20220930.geojson
 b=$data/sample/20221004.geojson
 tmp=$(mktemp -d)
@@ -27,10 +27,10 @@ legend_matches() {
   python3 - "$1" "$2" "$3" <<'PY'
 import json, sys
 r, d, a = (json.load(open(p)) for p in sys.argv[1:4])
-want = {(t["from"], t["to"]): t["km2"] for t in d["transitions"]
-        if t["from"] != t["to"] and "none" not in (t["from"], t["to"])}
-got = {(t["from"], t["to"]): t["km2"] for t in r["transitions"]}
-outside = sum(t["km2"] for t in d["transitions"] if t["from"] != t["to"] and "none" in (t["from"], t["to"]))
+want = {(t["status_from"], t["status_to"]): t["km2"] for t in d["transitions"]
+        if t["status_from"] != t["status_to"] and "none" not in (t["status_from"], t["status_to"])}
+got = {(t["status_from"], t["status_to"]): t["km2"] for t in r["transitions"]}
+outside = sum(t["km2"] for t in d["transitions"] if t["status_from"] != t["status_to"] and "none" in (t["status_from"], t["status_to"]))
 ok = got == want and abs(r["outside_km2"] - outside) < 1e-5
 # statuses: after a diff the library takes B's areas from the diff's column sums, which agree
 # with areas computed directly within 1e-6 (relative)
@@ -60,7 +60,7 @@ check "render --diff" test -s "$tmp/d.png"
 "$fl" diff "$a" "$b" --json >"$tmp/diff.json"
 "$fl" area "$b" --json >"$tmp/area.json"
 check "legend = diff --json and area --json" legend_matches "$tmp/render.json" "$tmp/diff.json" "$tmp/area.json"
-check "Lyman marked" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if any(p['name']=='Lyman' and p.get('from')=='occupied' and p['labelled'] for p in d['places']) else 1)" "$tmp/render.json"
+check "Lyman marked" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if any(p['name']=='Lyman' and p.get('status_from')=='occupied' and p['labelled'] for p in d['places']) else 1)" "$tmp/render.json"
 
 # frontline diff draws the same picture next to its report
 "$fl" diff "$a" "$b" --png "$tmp/diff.png" --svg "$tmp/diff.svg" --pdf "$tmp/diff.pdf" >"$tmp/diff.txt"

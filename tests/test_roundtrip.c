@@ -1,5 +1,5 @@
 /* test_roundtrip.c — snapshot layers and regions written as GeoJSON, shapefile and WKT read
- * back to the same areas; conversions keep every feature; times parse from names. */
+ * back to the same areas; conversions keep every feature (times: test_time.c). */
 #include "check.h"
 
 static void snapshot_roundtrip(fl_ctx *ctx, const fl_profile *p)
@@ -48,18 +48,6 @@ static void regions_roundtrip(fl_ctx *ctx, const fl_regions *r)
     }
 }
 
-static void times(void)
-{
-    CHECK(fl_time_parse("raw/1664526365.geojson") == 1664526365, "unix");
-    CHECK(fl_time_parse("deepstatemap_data_20240801.geojson") == 1722470400, "YYYYMMDD");
-    CHECK(fl_time_parse("map-2022-09-30T08:26:05Z.geojson") == 1664526365, "ISO");
-    CHECK(fl_time_parse("map-2022-09-30.geojson") == 1664496000, "ISO date");
-    CHECK(fl_time_parse("map.geojson") == FL_TIME_UNKNOWN, "none");
-    CHECK(fl_time_parse("v2/map-20221399.geojson") == FL_TIME_UNKNOWN, "bad month");
-    char buf[32];
-    CHECK(!strcmp(fl_time_format(1664526365, buf, sizeof buf), "2022-09-30T08:26:05Z"), "%s", buf);
-}
-
 int main(void)
 {
     fl_ctx *ctx = fl_ctx_new();
@@ -68,7 +56,6 @@ int main(void)
     open_embedded(ctx, &p, &r);
     snapshot_roundtrip(ctx, p);
     regions_roundtrip(ctx, r);
-    times();
     fl_regions_close(ctx, r);
     fl_profile_close(p);
     fl_ctx_free(ctx);

@@ -122,7 +122,7 @@ static fl_snapshot *pair(fl_snapshot *a, const char *b, const char *what)
     CHECK_OK(ctx, fl_snapshot_load(ctx, b, profile, NULL, &alone));
     check_same(after, alone, what);
     fl_features fs;
-    CHECK_OK(ctx, fl_features_read(ctx, b, &fs, a->src.n ? &a->src : NULL));
+    CHECK_OK(ctx, fl_features_read(ctx, b, &fs, a->src.n ? &a->src : NULL, NULL));
     for (size_t i = 0; i < fs.n; i++)
         taken += fs.v[i].same >= 0;
     features += (long)fs.n;

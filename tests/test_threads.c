@@ -149,7 +149,7 @@ int main(int argc, char **argv)
     if (nthreads < 2 || nthreads > MAX_THREADS)
         nthreads = 3;
     profile_path = strdup(data_file("profiles/deepstate.profile"));
-    regions_path = strdup(data_file("regions/ua_regions.shp"));
+    regions_path = strdup(data_file("regions/ua_oblasts.shp"));
     find_files(max);
     printf("%d files (%s ... %s), %d threads\n", nfiles, files[0], files[nfiles - 1], nthreads);
     char **seq = run(1), **par = run(nthreads);

@@ -13,7 +13,7 @@
 set -u
 fl=$1
 data=${FRONTLINE_DATA:?}
-shared=${FRONTLINE_SHARED:-../shared/data}/deepstate/raw
+shared=${FRONTLINE_SHARED:-$data/../../shared/data}/deepstate/raw
 command -v valgrind >/dev/null || { echo "valgrind not installed: skipped"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -73,8 +73,8 @@ def diff_report(a, b, regions):
                 print(line)
         print("\n  transitions (km²):")
         for t in d["transitions"]:
-            if t["from"] != t["to"] and t["km2"] >= 0.05:
-                print("    %-10s -> %-10s %10.1f" % (t["from"], t["to"], t["km2"]))
+            if t["status_from"] != t["status_to"] and t["km2"] >= 0.05:
+                print("    %-10s -> %-10s %10.1f" % (t["status_from"], t["status_to"], t["km2"]))
         moved = sorted(((d.km2("occupied", "liberated", r.code), r.name) for r in regions),
                        reverse=True)
         moved = [(km2, name) for km2, name in moved if km2 >= 0.05]
@@ -86,7 +86,7 @@ def diff_report(a, b, regions):
         print("\nPlaces that changed status: %d" % len(places))
         for p in places:
             print("  %-26s %8.4f N %8.4f E  %-6s %s -> %s" % (
-                p["name"], p["lat"], p["lon"], p["region"] or "", p["from"], p["to"]))
+                p["name"], p["lat"], p["lon"], p["region"] or "", p["status_from"], p["status_to"]))
 
 
 def main(argv):

@@ -15,7 +15,7 @@ A short session::
     >>> d = a.diff(b)                                           # frontline diff --json
     >>> d.km2("occupied", "liberated"), d["places"]             # matrix, flipped places
     >>> a.claims()["claims"]                                    # frontline claims --json
-    >>> a.front()["length_km"]                                  # frontline front --json
+    >>> a.front()["front_km"]                                  # frontline front --json
     >>> for row in frontline.timeline(frontline.data_path("sample")):
     ...     print(row["time"], row["territory_km2"]["occupied"])
     >>> a.layers()["occupied"]            # GeoJSON geometry dict; a.layers_wkb() for WKB

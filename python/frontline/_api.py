@@ -15,7 +15,7 @@ from . import _errors
 from ._errors import ArgumentError
 from ._context import (_Object, _Call, _current_state, context, fspath, text, decode,
                        _as_float)
-from ._data import data_path
+from ._data import data_dir, data_path
 from ._geometry import to_wkb
 
 __all__ = [
@@ -25,10 +25,20 @@ __all__ = [
 ]
 
 TIME_UNKNOWN = -(2 ** 63)  #: FL_TIME_UNKNOWN
+TIME_MIN = -2208988800     #: FL_TIME_MIN, 1900-01-01T00:00:00Z
+TIME_MAX = 7258118399      #: FL_TIME_MAX, 2199-12-31T23:59:59Z
 STATUS_NONE = -1           #: FL_STATUS_NONE: outside the territory, covered by nothing
 STATUS_INVALID = -2        #: FL_STATUS_INVALID: not a valid WGS84 position
 
-_SNAPSHOT_EXTENSIONS = (".geojson", ".json", ".shp", ".wkt")
+def _snapshot_extensions():
+    """The extensions snapshots are read from, as the C library lists them."""
+    ext, out = lib.fl_snapshot_extensions(), []
+    while ext[len(out)]:
+        out.append(decode(ext[len(out)]))
+    return tuple(out)
+
+
+_SNAPSHOT_EXTENSIONS = _snapshot_extensions()
 
 Region = collections.namedtuple("Region", "index code name area_km2")
 Region.__doc__ = "One region: its index in the Regions, code, name and geodesic area in km²."
@@ -87,11 +97,18 @@ def format_time(t):
 
 
 def _time_arg(value):
-    """A user time for a snapshot: Unix seconds; ArgumentError if it names no time."""
-    t = parse_time(value)
-    if t is None:
-        raise ArgumentError("time: %r is not a time (Unix seconds, YYYYMMDD or "
-                            "YYYY-MM-DD[THH:MM:SS])" % (value,))
+    """A user time for a snapshot: Unix seconds within [TIME_MIN, TIME_MAX]; ArgumentError
+    if it is not exactly one time (a str must be one whole time, as --time)."""
+    if isinstance(value, str):
+        out = ctypes.c_int64()
+        t = (out.value if lib.fl_time_parse_exact(text(value, "time"), ctypes.byref(out)) == 0
+             else None)
+    else:
+        t = parse_time(value)
+    if t is None or not TIME_MIN <= t <= TIME_MAX:
+        raise ArgumentError("time: %r is not a time within 1900..2199 (Unix seconds, "
+                            "YYYYMMDD, YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM], or a datetime)"
+                            % (value,))
     return t
 
 
@@ -120,6 +137,10 @@ def _profile_arg(profile):
         return context().default("profile", Profile)
     if isinstance(profile, Profile):
         return profile
+    if isinstance(profile, str) and os.sep not in profile and not os.path.exists(profile):
+        shipped = data_path("profiles/%s.profile" % profile)  # "isw": a shipped profile
+        if os.path.exists(shipped):
+            return Profile(shipped)
     return Profile(profile)
 
 
@@ -272,8 +293,11 @@ class Profile(_Object):
 class Regions(_Object):
     """Administrative regions; their union is the territory.
 
-    ``Regions()`` opens the embedded Ukrainian oblasts (Natural Earth admin-1);
+    ``Regions()`` opens the embedded Ukrainian oblasts, ``Regions(level="raion")`` (or
+    "hromada") another level of the embedded regions (docs/regions.md);
     ``Regions(path, code_field=None, name_field=None)`` a shapefile or GeoJSON file.
+    ``r.level`` is the level's name ("" for a file without levels), ``r.parent(i)`` the
+    code of the unit one level up.
     ``len(r)``, iteration and ``r[i]`` / ``r["UA-DT"]`` give Region tuples;
     ``r.find(code)`` an index or -1, ``r.locate(lat, lon)`` the code holding a point,
     ``r.attr(i, field)`` any attribute, ``r.territory_km2``, ``r.to_geojson()``,
@@ -282,16 +306,27 @@ class Regions(_Object):
 
     _closer = staticmethod(lambda ctx, p: lib.fl_regions_close(ctx, p))
 
-    def __init__(self, path=None, code_field=None, name_field=None):
+    def __init__(self, path=None, code_field=None, name_field=None, level=None):
+        lv = 0
+        if level is not None:
+            lv = lib.fl_level_parse(text(level, "level"))
+            if lv < 0 or path is not None:
+                raise ValueError("level wants 'oblast', 'raion' or 'hromada' and no path, "
+                                 "not %r" % (level,))
         if path is None:
-            path = data_path("regions")
+            path = data_path("regions") if not lv else data_path(
+                "regions/ua_%ss.shp" % decode(lib.fl_level_name(lv)))
         b = fspath(path, "regions path")
         cf = text(code_field, "code_field") if code_field is not None else None
         nf = text(name_field, "name_field") if name_field is not None else None
         st = _current_state()
         with _Call(st) as c:
             out = ctypes.c_void_p()
-            c.check(lib.fl_regions_open(c.ctx, b, cf, nf, ctypes.byref(out)))
+            if lv:
+                c.check(lib.fl_regions_open_level(c.ctx, fspath(data_dir()), lv,
+                                                  ctypes.byref(out)))
+            else:
+                c.check(lib.fl_regions_open(c.ctx, b, cf, nf, ctypes.byref(out)))
             self._adopt(st, out.value)
             r = out.value
             self._rows = [Region(i, decode(lib.fl_regions_code(r, i)),
@@ -299,6 +334,7 @@ class Regions(_Object):
                                  lib.fl_regions_area_km2(r, i))
                           for i in range(lib.fl_regions_count(r))]
             self._territory_km2 = lib.fl_regions_territory_km2(r)
+            self._level = decode(lib.fl_level_name(lib.fl_regions_level(r)))
         self.path = os.fsdecode(b)
         self._by_code = {}
         for row in self._rows:
@@ -332,8 +368,20 @@ class Regions(_Object):
         """Geodesic area of the territory (the union of the regions), km²."""
         return self._territory_km2
 
+    @property
+    def level(self):
+        """"oblast", "raion" or "hromada" for the embedded regions; "" for other files."""
+        return self._level
+
+    def parent(self, index):
+        """Code of the unit one level up holding region index ("" for oblasts)."""
+        i = _region_index(self, index)
+        with self._call() as c:
+            return decode(lib.fl_regions_parent(c.ptrs[0], i))
+
     def find(self, code):
-        """Index of the region whose code (or "iso" attribute) is code, or -1."""
+        """Index of the region whose code, or "iso", "alias" or "katotth" attribute, is code
+        (the oblasts answer to "UA-14" and "UA-DT"), or -1."""
         with self._call() as c:
             return lib.fl_regions_find(c.ptrs[0], text(code, "code"))
 
@@ -520,11 +568,14 @@ class Diff(_Object, dict):
                 for i, a in enumerate(self.statuses)}
 
     def pieces(self):
-        """The changed pieces, largest first: [{from, to, km2, lat, lon, region}]."""
+        """Every changed piece, largest first: [{status_from, status_to, km2, lat, lon,
+        region}], d["pieces_total"] of them; d["pieces"] lists only those of 0.01 km² or
+        more (d["pieces_below_0_01_km2"] counts the others)."""
         return [dict(p) for p in self._pieces]
 
     def write(self, path):
-        """Writes the changed pieces as GeoJSON (properties from, to, km2, region)."""
+        """Writes the changed pieces as GeoJSON (properties status_from, status_to, km2,
+        region)."""
         b = fspath(path)
         with self._call() as c:
             c.check(lib.fl_diff_write(c.ctx, c.ptrs[0], b))
@@ -540,7 +591,7 @@ class Diff(_Object, dict):
 
 class Front(_Object, dict):
     """The frontline of a snapshot: the dict of ``frontline front --json`` (file, time,
-    status, length_km, pieces_km), plus ``f.km`` (unrounded length), ``f.piece_km`` (list,
+    status, front_km, pieces_km), plus ``f.km`` (unrounded length), ``f.piece_km`` (list,
     longest first), ``f.geometry()`` (GeoJSON dict), ``f.wkb()``, ``f.to_geojson()``
     (FeatureCollection) and ``f.write(path)``. ``close()`` frees the geometry."""
 
@@ -554,7 +605,7 @@ class Front(_Object, dict):
                                                                len(self.piece_km))
 
     def write(self, path):
-        """Writes the frontline as GeoJSON (one feature; properties length_km, pieces)."""
+        """Writes the frontline as GeoJSON (one feature; properties front_km, pieces_total)."""
         b = fspath(path)
         with self._call() as c:
             c.check(lib.fl_front_write(c.ctx, c.ptrs[0], b))
@@ -594,14 +645,17 @@ class Snapshot(_Object):
     _closer = staticmethod(lambda ctx, p: lib.fl_snapshot_close(ctx, p))
 
     def __init__(self, path, profile=None, regions=None, time=None):
-        b = fspath(path, "snapshot path")
+        many = not isinstance(path, (str, bytes, os.PathLike))
+        bs = [fspath(p, "snapshot path") for p in path] if many else [fspath(path, "snapshot path")]
+        files = (ctypes.c_char_p * max(len(bs), 1))(*bs)
         t = _time_arg(time) if time is not None else None
         prof = _profile_arg(profile)
         reg = None if regions is None else _regions_arg(regions)
         st = prof._res.state
         with _Call(st, prof, reg) as c:
             out = ctypes.c_void_p()
-            c.check(lib.fl_snapshot_open(c.ctx, b, c.ptrs[0], ctypes.byref(out)))
+            c.check(lib.fl_snapshot_open_files(c.ctx, files, len(bs), c.ptrs[0],
+                                               ctypes.byref(out)))
             self._adopt(st, out.value, [prof])
             if t is not None:
                 lib.fl_snapshot_set_time(out.value, t)
@@ -696,9 +750,9 @@ class Snapshot(_Object):
     @property
     def info(self):
         """The dict of ``frontline info --json``: file, kind, time, bounds, features,
-        by_status."""
+        by_status (bounds rounded to 6 decimals, as the CLI prints degrees)."""
         return {"file": self.path, "kind": self.kind, "time": self.time_iso,
-                "bounds": list(self.bounds), "features": self.counts,
+                "bounds": [round(v, 6) for v in self.bounds], "features": self.counts,
                 "by_status": self.by_status}
 
     # -- geometry ---------------------------------------------------------------------
@@ -780,8 +834,8 @@ class Snapshot(_Object):
             pc = Piece()
             for i in range(lib.fl_diff_piece_count(out.value)):
                 lib.fl_diff_piece(out.value, i, ctypes.byref(pc))
-                pieces.append({"from": self.profile.name(pc.from_),
-                               "to": self.profile.name(pc.to), "km2": pc.km2,
+                pieces.append({"status_from": self.profile.name(pc.from_),
+                               "status_to": self.profile.name(pc.to), "km2": pc.km2,
                                "lat": pc.lat, "lon": pc.lon,
                                "region": reg[pc.region].code if pc.region >= 0 else None})
         dict.update(d, json.loads(text_))
@@ -791,6 +845,35 @@ class Snapshot(_Object):
         d._regions = reg
         d.a, d.b = self, other
         return d
+
+    def compare(self, other, places=None, geojson=None, regions=None):
+        """This map and other, another map of the same day (another source, read with its
+        own profile), side by side: the dict of ``frontline compare --json``
+        (docs/compare.md): a, b (file, time, kind, side_km2), territory_km2, agree_km2,
+        sides [{a, b, km2}] (sides RU, none, UA), regions [{code, name, area_km2,
+        agree_km2, sides}], pieces [{a, b, km2, lat, lon, region}],
+        pieces_below_0_01_km2, places [{id, name, lat, lon, a, b, a_status, b_status,
+        region}].
+
+        places: None for the embedded places, False for none, a Places or a path;
+        geojson: also write the pieces where they disagree there; regions: a Regions, a
+        path, or None for this snapshot's regions."""
+        self._own()
+        _check_type(other, Snapshot, "other")
+        reg = _regions_arg(regions, self.regions)
+        pl = _places_arg(places)
+        gj = _out_path(geojson)
+        with _Call(self._res.state, self, other, reg, pl) as c:
+            a, b, r, p = c.ptrs
+            out = ctypes.c_void_p()
+            c.check(lib.fl_compare_new(c.ctx, a, b, r, p, ctypes.byref(out)))
+            try:
+                if gj is not None:
+                    c.check(lib.fl_compare_write(c.ctx, out.value, gj))
+                text_ = c.json(lib.fl_compare_json, out.value)
+            finally:
+                lib.fl_compare_free(c.ctx, out.value)
+        return json.loads(text_)
 
     def _status_at(self, lats, lons, regions, want_region):
         self._own()
@@ -938,10 +1021,13 @@ def _doubles(seq, what):
 
 def load(path, profile=None, regions=None, time=None):
     """Loads and classifies a snapshot: DeepStateMap multi-layer GeoJSON, single-layer
-    GeoJSON, a shapefile with a status attribute, or WKT (.wkt, "STATUS;" optional before
-    each geometry). Returns a Snapshot.
+    GeoJSON, GeoJSON wrapped in a JSON document, Esri JSON, KML or KMZ, a shapefile with a
+    status attribute, or WKT (.wkt, "STATUS;" optional before each geometry). path is one
+    file, or a list of files that are one map version (a day's layer files: status from
+    their folder or name). Returns a Snapshot.
 
-    profile: a Profile, a path, or None for the embedded DeepStateMap profile;
+    profile: a Profile, a path, the name of a shipped profile ("amk", "deepstate", "isw",
+    "nzz"), or None for the embedded DeepStateMap profile;
     regions: the default regions of the snapshot's analyses (a Regions, a path, or None
     for the embedded oblasts); time: overrides the time found in the file name (Unix
     seconds, "YYYY-MM-DD[THH:MM:SS]", "YYYYMMDD", or a datetime).
@@ -979,7 +1065,7 @@ def _collect(paths):
         else:
             raise _errors.FileError("%s: No such file or directory" % p)
     if not out:
-        raise ArgumentError("timeline: no snapshot files (.geojson, .json, .shp, .wkt) given")
+        raise ArgumentError("timeline: no snapshot files (%s) given" % ", ".join(_SNAPSHOT_EXTENSIONS))
     return sort_paths(out)
 
 

@@ -17,7 +17,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 #: The embedded files, by the name the bindings use for them.
 DATA_FILES = {
     "profile": "profiles/deepstate.profile",
-    "regions": "regions/ua_regions.shp",
+    "regions": "regions/ua_oblasts.shp",
     "places": "places/ua_places.csv",
     "claims": "claims.csv",
     "sample_20220930": "sample/20220930.geojson",

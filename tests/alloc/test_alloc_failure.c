@@ -418,7 +418,7 @@ static int step_profile(world *w)
 }
 static int step_regions(world *w)
 {
-    return fl_regions_open(w->ctx, data_file("regions/ua_regions.shp"), NULL, NULL, &w->regions);
+    return fl_regions_open(w->ctx, data_file("regions/ua_oblasts.shp"), NULL, NULL, &w->regions);
 }
 static int step_places(world *w)
 {

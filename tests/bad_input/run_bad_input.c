@@ -665,7 +665,7 @@ static void run_case(const tcase *c, const char *path)
     }
     char profile_path[4096], regions_path[4096];
     snprintf(profile_path, sizeof profile_path, "%s/profiles/deepstate.profile", data_dir);
-    snprintf(regions_path, sizeof regions_path, "%s/regions/ua_regions.shp", data_dir);
+    snprintf(regions_path, sizeof regions_path, "%s/regions/ua_oblasts.shp", data_dir);
     fl_profile *profile = NULL;
     fl_regions *regions = NULL;
     bool is_snapshot = !strcmp(api, "snapshot") || !strcmp(api, "wkt");

@@ -1,5 +1,5 @@
 /* fuzz_claims.c — claims CSV (claimant,declared,region) through fl_claims_open, checked
- * against the embedded regions (data/regions/ua_regions.shp, loaded once). */
+ * against the embedded regions (data/regions/ua_oblasts.shp, loaded once). */
 #include "fuzz_common.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

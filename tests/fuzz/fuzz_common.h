@@ -3,7 +3,7 @@
  *
  * Inputs go to a memfd (/proc/self/fd/N) when the reader does not care about the file name,
  * and to a per-process scratch directory (under /dev/shm when it exists) when it picks the
- * format by extension (.wkt, .shp). */
+ * format by extension (.wkt, .shp, .kml). */
 #ifndef FUZZ_COMMON_H
 #define FUZZ_COMMON_H
 
@@ -52,7 +52,7 @@ static inline fl_profile *fuzz_profile(void)
 static inline fl_regions *fuzz_regions(void)
 {
     static fl_regions *regions;
-    if (!regions && fl_regions_open(fuzz_context(), FUZZ_DATADIR "/regions/ua_regions.shp",
+    if (!regions && fl_regions_open(fuzz_context(), FUZZ_DATADIR "/regions/ua_oblasts.shp",
                                     NULL, NULL, &regions))
         fuzz_die("the regions");
     return regions;
@@ -80,7 +80,8 @@ static char fuzz_dir_path[256];
  * directories of processes that crashed stay). */
 static inline void fuzz_dir_remove(void)
 {
-    static const char *const names[] = {"input.wkt", "input.shp", "input.shx", "input.dbf"};
+    static const char *const names[] = {"input.wkt", "input.shp", "input.shx", "input.dbf",
+                                        "input.kml"};
     char path[512];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(path, sizeof path, "%s/%s", fuzz_dir_path, names[i]);

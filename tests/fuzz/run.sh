@@ -31,7 +31,7 @@ case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2 
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD:-$src/build-fuzz}
 jobs=${FUZZ_JOBS:-2}
-all_targets="geojson_snapshot geojson_regions wkt profile claims places shapefile"
+all_targets="geojson_snapshot geojson_regions wkt profile claims places shapefile kml esri"
 targets=${*:-$all_targets}
 work=$build/fuzz
 
@@ -66,6 +66,8 @@ cp "$bad"/*.wkt "$seeds/wkt/"
 cp "$src/data/claims.csv" "$bad"/claims_*.csv "$seeds/claims/"
 head -n 40 "$src/data/places/ua_places.csv" > "$seeds/places/ua_places_head.csv"
 cp "$bad"/places_*.csv "$seeds/places/"
+cp "$bad"/kml_*.kml "$src"/tests/sources/*.kml "$seeds/kml/"
+cp "$bad"/esri_*.json "$bad"/wrapped_*.json "$src"/tests/sources/*.json "$seeds/esri/"
 
 # The shapefile target reads FLAGS, LEN(.shp), LEN(.shx) (little-endian 32-bit), then the
 # three files (see fuzz_shapefile.c).
@@ -95,7 +97,8 @@ done
 
 dict_of() {
     case $1 in
-    geojson_*) echo "$src/tests/fuzz/json.dict" ;;
+    geojson_* | esri) echo "$src/tests/fuzz/json.dict" ;;
+    kml) echo "$src/tests/fuzz/kml.dict" ;;
     wkt) echo "$src/tests/fuzz/wkt.dict" ;;
     profile) echo "$src/tests/fuzz/profile.dict" ;;
     claims | places) echo "$src/tests/fuzz/csv.dict" ;;
@@ -103,7 +106,7 @@ dict_of() {
 }
 max_len_of() {
     case $1 in
-    geojson_* | shapefile) echo 16384 ;;
+    geojson_* | shapefile | kml | esri) echo 16384 ;;
     *) echo 4096 ;;
     esac
 }

@@ -1,0 +1,335 @@
+/* compare.c — two maps of the same day side by side: how much of the territory they give the
+ * same side, where they disagree, and the places they put on different sides.
+ *
+ * Two sources classify with their own profiles, so their statuses do not match; their sides
+ * do (sides.c). Each map is turned into its map of sides, clipped to the territory, and the
+ * diff of those two maps (diff.c: windows, faces, pieces) is the comparison: its matrix cell
+ * (x, y) is the km² that is side x in A and side y in B, so each row adds up to A's km² of a
+ * side and each column to B's (tests/test_compare.c checks both against fl_areas, and that
+ * swapping A and B transposes the matrix); its pieces off the diagonal are where the maps
+ * disagree. A place's side is its status in each map (fl_places_status, on the maps
+ * themselves) mapped to a side; places outside the territory (in no region) are left out. */
+#include "diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* As in `frontline diff --json`: smaller pieces are counted, not listed. */
+#define LISTED_PIECE_KM2 0.01
+
+/* A piece where the maps disagree, within the territory (fl_piece first: fl_piece_cmp). */
+typedef struct kept {
+    fl_piece p;           /* from, to: the sides in a and b */
+    GEOSGeometry *geom;
+} kept;
+
+struct fl_compare {
+    const fl_snapshot *a, *b;
+    const fl_regions *r;
+    const fl_places *places;
+    fl_profile *sides;     /* the maps of sides' profile: status index = side */
+    fl_snapshot *sa, *sb;  /* a's and b's sides */
+    fl_diff *d;            /* sa -> sb */
+    double *km2;           /* (regions + 1) matrices of sides: the territory, then per region */
+    int npieces;
+    kept *pieces;          /* largest first */
+    int nplaces, *place;   /* places whose side differs */
+    int *status[2];        /* per place, its status in a and in b */
+    int *region;           /* per place, its region */
+};
+
+/* The side of a status found at a place (-1: none, outside the territory). */
+static int side_at(const fl_snapshot *s, int status)
+{
+    return status >= 0 ? fl_profile_side(s->profile, status) : -1;
+}
+
+static int place_sides(fl_ctx *ctx, fl_compare *c)
+{
+    if (!c->places)
+        return FL_OK;
+    int *unused = NULL;
+    int rc = fl_places_status(ctx, c->a, c->r, c->places, &c->status[0], &c->region);
+    if (!rc)
+        rc = fl_places_status(ctx, c->b, c->r, c->places, &c->status[1], &unused);
+    free(unused);
+    if (!rc && !(c->place = fl_calloc(ctx, (size_t)c->places->n + 1, sizeof *c->place)))
+        rc = FL_ENOMEM;
+    for (int i = 0; !rc && i < c->places->n; i++) /* outside every region: left out */
+        if (c->region[i] >= 0 && side_at(c->a, c->status[0][i]) != side_at(c->b, c->status[1][i]))
+            c->place[c->nplaces++] = i;
+    return rc;
+}
+
+/* The matrices within the territory: each region's is the diff's; the territory's is their
+ * sum (the regions partition the territory; the diff's matrix "everywhere" also counts
+ * ground drawn outside it). */
+static int matrices(fl_ctx *ctx, fl_compare *c)
+{
+    int nr = c->r->n;
+    if (!(c->km2 = fl_calloc(ctx, (size_t)(nr + 1) * FL_SIDES * FL_SIDES, sizeof *c->km2)))
+        return FL_ENOMEM;
+    for (int k = 0; k < nr; k++)
+        for (int x = 0; x < FL_SIDES; x++)
+            for (int y = 0; y < FL_SIDES; y++) {
+                double km2 = fl_diff_km2(c->d, k, x, y); /* status index = side */
+                c->km2[(k + 1) * FL_SIDES * FL_SIDES + x * FL_SIDES + y] = km2;
+                c->km2[x * FL_SIDES + y] += km2;
+            }
+    return FL_OK;
+}
+
+/* Diff piece p (geometry g) within the territory, into k; k->geom stays NULL when none of it
+ * lies there. */
+static int clip_piece(fl_ctx *ctx, const fl_compare *c, const fl_piece *p,
+                      const GEOSGeometry *g, kept *k)
+{
+    char inside = GEOSPreparedContains_r(ctx->geos, c->r->territory_prep, g);
+    if (inside == 2)
+        return fl_geos_error(ctx, "placing a piece in the territory");
+    double bbox[4];
+    fl_geom_bounds(ctx, g, bbox);
+    GEOSGeometry *x = inside ? GEOSGeom_clone_r(ctx->geos, g)
+                             : fl_piece_in(ctx, g, bbox, c->r->territory);
+    if (!x)
+        return inside ? fl_geos_error(ctx, "copying a piece") : ctx->err;
+    k->p = *p;
+    k->p.km2 = inside ? p->km2 : fl_geom_km2(ctx, x);
+    int rc = inside ? FL_OK : fl_inner_point(ctx, x, &k->p.lat, &k->p.lon);
+    if (rc || k->p.km2 <= 0) /* none of it, or a degenerate face */
+        GEOSGeom_destroy_r(ctx->geos, x);
+    else
+        k->geom = x;
+    return rc;
+}
+
+/* The diff's pieces between two sides within the territory, largest first. Pieces to or from
+ * ground outside the territory (none) and pieces in no region lie outside it; the others are
+ * cut by its border, where they cross it. */
+static int inside_pieces(fl_ctx *ctx, fl_compare *c)
+{
+    const fl_diff *d = c->d;
+    if (!(c->pieces = fl_calloc(ctx, (size_t)d->npieces + 1, sizeof *c->pieces)))
+        return FL_ENOMEM;
+    int rc = FL_OK;
+    for (int i = 0; i < d->npieces && !rc; i++) {
+        const fl_piece *p = &d->pieces[d->order[i]];
+        if (p->from < 0 || p->to < 0 || p->region < 0)
+            continue;
+        kept *k = &c->pieces[c->npieces];
+        rc = clip_piece(ctx, c, p, d->piece_geom[d->order[i]], k);
+        c->npieces += k->geom != NULL;
+    }
+    qsort(c->pieces, (size_t)c->npieces, sizeof *c->pieces, fl_piece_cmp);
+    return rc;
+}
+
+int fl_compare_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
+                   const fl_regions *r, const fl_places *places, fl_compare **out)
+{
+    *out = NULL;
+    if (!a || !b || !r)
+        return fl_error(ctx, FL_EARG, "compare: two snapshots and regions are needed");
+    fl_compare *c = fl_calloc(ctx, 1, sizeof *c);
+    if (!c)
+        return FL_ENOMEM;
+    *c = (fl_compare){.a = a, .b = b, .r = r, .places = places};
+    int rc = fl_sides_profile(ctx, &c->sides);
+    if (!rc)
+        rc = fl_sides_snapshot(ctx, a, r, c->sides, &c->sa);
+    if (!rc)
+        rc = fl_sides_snapshot(ctx, b, r, c->sides, &c->sb);
+    if (!rc)
+        rc = fl_diff_compute(ctx, c->sa, c->sb, r, NULL, true, &c->d);
+    if (!rc)
+        rc = matrices(ctx, c);
+    if (!rc)
+        rc = inside_pieces(ctx, c);
+    if (!rc)
+        rc = place_sides(ctx, c);
+    if (rc) {
+        fl_compare_free(ctx, c);
+        return rc;
+    }
+    *out = c;
+    return FL_OK;
+}
+
+void fl_compare_free(fl_ctx *ctx, fl_compare *c)
+{
+    if (!c)
+        return;
+    fl_diff_free(ctx, c->d);
+    fl_snapshot_close(ctx, c->sa);
+    fl_snapshot_close(ctx, c->sb);
+    fl_profile_close(c->sides);
+    for (int i = 0; i < c->npieces; i++)
+        GEOSGeom_destroy_r(ctx->geos, c->pieces[i].geom);
+    free(c->pieces);
+    free(c->km2);
+    free(c->place);
+    free(c->status[0]);
+    free(c->status[1]);
+    free(c->region);
+    free(c);
+}
+
+double fl_compare_km2(const fl_compare *c, int region, int side_a, int side_b)
+{
+    if (region < -1 || region >= c->r->n || side_a < 0 || side_a >= FL_SIDES || side_b < 0 ||
+        side_b >= FL_SIDES)
+        return 0;
+    return c->km2[(region + 1) * FL_SIDES * FL_SIDES + side_a * FL_SIDES + side_b];
+}
+
+int fl_compare_piece_count(const fl_compare *c) { return c->npieces; }
+
+void fl_compare_piece(const fl_compare *c, int i, fl_piece *out)
+{
+    if (i >= 0 && i < c->npieces)
+        *out = c->pieces[i].p;
+    else
+        memset(out, 0, sizeof *out);
+}
+
+int fl_compare_place_count(const fl_compare *c) { return c->nplaces; }
+
+int fl_compare_place(const fl_compare *c, int i, int *side_a, int *side_b)
+{
+    if (i < 0 || i >= c->nplaces)
+        return -1;
+    int k = c->place[i];
+    *side_a = side_at(c->a, c->status[0][k]);
+    *side_b = side_at(c->b, c->status[1][k]);
+    return k;
+}
+
+/* [{a, b, km2}] of every pair of sides, within the territory (-1) or region k. */
+static json_object *sides_json(const fl_compare *c, int region, double *agree)
+{
+    json_object *arr = json_object_new_array();
+    *agree = 0;
+    for (int x = 0; x < FL_SIDES; x++)
+        for (int y = 0; y < FL_SIDES; y++) {
+            json_object *o = json_object_new_object();
+            double km2 = fl_compare_km2(c, region, x, y);
+            json_object_object_add(o, "a", json_object_new_string(fl_side_name(x)));
+            json_object_object_add(o, "b", json_object_new_string(fl_side_name(y)));
+            json_object_object_add(o, "km2", fl_json_km2(km2));
+            json_object_array_add(arr, o);
+            *agree += x == y ? km2 : 0;
+        }
+    return arr;
+}
+
+/* {file, time, kind, side_km2: {RU, none, UA}} of map a (rows) or b (columns). */
+static json_object *map_json(const fl_compare *c, bool is_b)
+{
+    const fl_snapshot *s = is_b ? c->b : c->a;
+    json_object *o = fl_snapshot_head_json(s), *km2 = json_object_new_object();
+    json_object_object_add(o, "kind", json_object_new_string(s->kind));
+    for (int x = 0; x < FL_SIDES; x++) {
+        double sum = 0;
+        for (int y = 0; y < FL_SIDES; y++)
+            sum += is_b ? fl_compare_km2(c, -1, y, x) : fl_compare_km2(c, -1, x, y);
+        json_object_object_add(km2, fl_side_name(x), fl_json_km2(sum));
+    }
+    json_object_object_add(o, "side_km2", km2);
+    return o;
+}
+
+static json_object *region_code(const fl_compare *c, int region)
+{
+    return region >= 0 ? json_object_new_string(c->r->code[region]) : NULL;
+}
+
+static json_object *piece_json(const fl_compare *c, const fl_piece *p)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "a", json_object_new_string(fl_side_name(p->from)));
+    json_object_object_add(o, "b", json_object_new_string(fl_side_name(p->to)));
+    json_object_object_add(o, "km2", fl_json_km2(p->km2));
+    json_object_object_add(o, "lat", fl_json_num(p->lat, 5));
+    json_object_object_add(o, "lon", fl_json_num(p->lon, 5));
+    json_object_object_add(o, "region", region_code(c, p->region));
+    return o;
+}
+
+static json_object *places_json(const fl_compare *c)
+{
+    json_object *arr = json_object_new_array();
+    for (int i = 0; i < c->nplaces; i++) {
+        int x, y, k = fl_compare_place(c, i, &x, &y);
+        json_object *o = fl_place_json(c->places, k);
+        json_object_object_add(o, "a", json_object_new_string(fl_side_name(x)));
+        json_object_object_add(o, "b", json_object_new_string(fl_side_name(y)));
+        json_object_object_add(o, "a_status", json_object_new_string(
+                                                  fl_status_name(c->a->profile, c->status[0][k])));
+        json_object_object_add(o, "b_status", json_object_new_string(
+                                                  fl_status_name(c->b->profile, c->status[1][k])));
+        json_object_object_add(o, "region", region_code(c, c->region[k]));
+        json_object_array_add(arr, o);
+    }
+    return arr;
+}
+
+/* {code, name, area_km2, agree_km2, sides} of region k. */
+static json_object *region_json(const fl_compare *c, int k)
+{
+    double agree;
+    json_object *o = json_object_new_object(), *sides = sides_json(c, k, &agree);
+    json_object_object_add(o, "code", json_object_new_string(c->r->code[k]));
+    json_object_object_add(o, "name", json_object_new_string(c->r->name[k]));
+    json_object_object_add(o, "area_km2", fl_json_km2(c->r->km2[k]));
+    json_object_object_add(o, "agree_km2", fl_json_km2(agree));
+    json_object_object_add(o, "sides", sides);
+    return o;
+}
+
+int fl_compare_json(fl_ctx *ctx, const fl_compare *c, char **json)
+{
+    double agree;
+    json_object *doc = json_object_new_object(), *sides = sides_json(c, -1, &agree);
+    json_object_object_add(doc, "a", map_json(c, false));
+    json_object_object_add(doc, "b", map_json(c, true));
+    json_object_object_add(doc, "territory_km2", fl_json_km2(c->r->territory_km2));
+    json_object_object_add(doc, "agree_km2", fl_json_km2(agree));
+    json_object_object_add(doc, "sides", sides);
+    json_object *regions = json_object_new_array();
+    for (int k = 0; k < c->r->n; k++)
+        json_object_array_add(regions, region_json(c, k));
+    json_object_object_add(doc, "regions", regions);
+    json_object *pieces = json_object_new_array();
+    int small = 0;
+    for (int i = 0; i < c->npieces; i++) {
+        fl_piece p;
+        fl_compare_piece(c, i, &p);
+        if (p.km2 >= LISTED_PIECE_KM2)
+            json_object_array_add(pieces, piece_json(c, &p));
+        else
+            small++;
+    }
+    json_object_object_add(doc, "pieces", pieces);
+    json_object_object_add(doc, "pieces_below_0_01_km2", json_object_new_int(small));
+    json_object_object_add(doc, "places", places_json(c));
+    return fl_json_out(ctx, doc, json);
+}
+
+int fl_compare_write(fl_ctx *ctx, const fl_compare *c, const char *path)
+{
+    size_t n = (size_t)c->npieces;
+    json_object **props = fl_calloc(ctx, n + 1, sizeof *props);
+    GEOSGeometry **geoms = fl_calloc(ctx, n + 1, sizeof *geoms);
+    int rc = props && geoms ? FL_OK : FL_ENOMEM;
+    for (size_t i = 0; i < n && !rc; i++) {
+        props[i] = piece_json(c, &c->pieces[i].p);
+        geoms[i] = c->pieces[i].geom;
+    }
+    if (!rc)
+        rc = fl_write_geojson_layers(ctx, path, n, geoms, props);
+    for (size_t i = 0; props && i < n; i++)
+        json_object_put(props[i]);
+    free(props);
+    free(geoms);
+    return rc;
+}

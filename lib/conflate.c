@@ -1,0 +1,521 @@
+/* conflate.c — the coast and border conflation: a normalisation of a snapshot against the
+ * reference boundary (read -> classify -> normalise -> analyse).
+ *
+ * Problem. A map's polygons and the reference regions draw the state border and the coast
+ * each their own way. Where a status polygon stops short of the reference boundary, the
+ * ground between them is covered by nothing and counts as the default status (free): Crimea
+ * came out 96-99 % occupied although the map draws all of it occupied.
+ *
+ * Rule. Let T be the territory (the regions' union), C the union of the drawn statuses, U =
+ * T − C the uncovered ground and w the tolerance (snap_km). The narrow part of U is N = U −
+ * open(U), where open(U) = (U ⊖ w/2) ⊕ w/2 is the morphological opening by a disc of
+ * diameter w (a GEOS buffer by −w/2, then by +w/2, in metres of a Lambert azimuthal
+ * equal-area projection centred on the territory). A piece of N (a connected part) that
+ * touches T's boundary (within 10 m) and touches a drawn status takes that status; when it
+ * touches several, the one it shares the longest edge with, measured as the area of that
+ * status' layer within 10 m of the piece. Pieces touching no status, or not the boundary,
+ * stay as they are.
+ *
+ * Why it is right. (1) Only uncovered ground changes status: N ⊆ U, and drawn ground keeps
+ * its status. (2) A free strip wider than w stays free: every point of a strip of width > w
+ * lies in a disc of diameter w inside the strip, so it is in open(U), not in N. (3) A gap of
+ * width < w between a polygon and the boundary contains no disc of diameter w: all of it is
+ * in N, and it touches both, so it takes the polygon's status. (4) Narrow uncovered ground
+ * that does not reach the boundary (a gap between two polygons inland) is not touched: the
+ * rule is about the boundary only. Corners: where a polygon meets the coast at an acute
+ * angle with wide free ground beside it, the tip of the angle narrower than w (an area of
+ * the order of w²) goes to the polygon.
+ *
+ * Locality, hence speed. open(U) at a point depends only on U within w of it. The work is
+ * cut into tiles: the cells of a 0.5° grid that the territory's boundary crosses (nothing
+ * far from the boundary can change); each tile is computed within its cell grown by a
+ * margin of at least w, from the features meeting it clipped to it, and its pieces are
+ * clipped back to the cell, so the cells' results are exact for the rule above and add up
+ * without overlap. Deciding a piece's status from what it touches within the grown cell
+ * (not beyond) is the one approximation: a sliver running through several cells is decided
+ * cell by cell. The tiles (the territory clipped to each, its boundary, the regions in it)
+ * are built once per regions and tolerance; a snapshot then costs what its features near the
+ * boundary cost, whether it was normalised or only loaded (a timeline's). */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TILE_DEG 0.5      /* grid cell, degrees */
+#define TOUCH_M 10.0      /* a piece touches what lies within this distance, metres */
+#define MIN_PIECE_M2 100. /* pieces smaller than this are rounding residue of the opening */
+#define QUADSEGS 4        /* buffer arcs: segments per quarter circle */
+
+typedef struct coast_tile {
+    double core[4], env[4];             /* the cell and the cell grown by the margin */
+    GEOSGeometry *land;                 /* T ∩ env, metres */
+    GEOSGeometry *border;               /* T's boundary ∩ env, metres */
+    const GEOSPreparedGeometry *border_prep;
+    int nreg;
+    int *reg;                           /* regions meeting the cell */
+    GEOSGeometry **reg_core;            /* each clipped to the cell, lon/lat */
+} coast_tile;
+
+struct fl_coast {
+    double km;
+    PJ *pj;
+    int n;
+    coast_tile *t;
+};
+
+struct fl_conflation {
+    uint64_t serial;
+    double km;
+    int nstatus;
+    GEOSGeometry **piece;                /* per drawn status, what it took (lon/lat) */
+    const GEOSPreparedGeometry **prep;
+    double *km2;                         /* see fl_conflation_km2 */
+};
+
+static void tile_free(fl_ctx *ctx, coast_tile *t)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    if (t->border_prep)
+        GEOSPreparedGeom_destroy_r(h, t->border_prep);
+    if (t->border)
+        GEOSGeom_destroy_r(h, t->border);
+    if (t->land)
+        GEOSGeom_destroy_r(h, t->land);
+    for (int k = 0; k < t->nreg; k++)
+        if (t->reg_core[k])
+            GEOSGeom_destroy_r(h, t->reg_core[k]);
+    free(t->reg);
+    free(t->reg_core);
+}
+
+void fl_coast_free(fl_ctx *ctx, fl_coast *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n; i++)
+        tile_free(ctx, &c->t[i]);
+    free(c->t);
+    proj_destroy(c->pj);
+    free(c);
+}
+
+/* The regions meeting the tile's cell, each clipped to it. */
+static int tile_regions(fl_ctx *ctx, const fl_regions *r, coast_tile *t)
+{
+    int n, *near = fl_regions_near(r, t->core, &n);
+    t->reg = near;
+    t->reg_core = near ? fl_calloc(ctx, (size_t)n + 1, sizeof *t->reg_core) : NULL;
+    if (!t->reg_core)
+        return FL_ENOMEM;
+    for (int i = 0; i < n; i++) {
+        GEOSGeometry *g = fl_clip(ctx, r->geom[near[i]], t->core);
+        if (!g)
+            return ctx->err;
+        if (GEOSisEmpty_r(ctx->geos, g)) {
+            GEOSGeom_destroy_r(ctx->geos, g);
+            continue;
+        }
+        t->reg[t->nreg] = near[i];
+        t->reg_core[t->nreg++] = g;
+    }
+    return FL_OK;
+}
+
+/* Builds the tile of one cell (its boundary and land in metres, its regions). */
+static int tile_build(fl_ctx *ctx, const fl_regions *r, fl_coast *c, const GEOSGeometry *border,
+                      coast_tile *t)
+{
+    double lat = fmax(fabs(t->core[1]), fabs(t->core[3])) + 1;
+    double my = 1.2 * c->km / 110.5, mx = 1.2 * c->km / (111.3 * cos(lat * M_PI / 180));
+    const double env[4] = {t->core[0] - mx, t->core[1] - my, t->core[2] + mx, t->core[3] + my};
+    memcpy(t->env, env, sizeof env);
+    GEOSGeometry *land = fl_clip(ctx, r->territory, env);
+    GEOSGeometry *line = GEOSClipByRect_r(ctx->geos, border, env[0], env[1], env[2], env[3]);
+    if (!line && land)
+        fl_geos_error(ctx, "clipping the territory's boundary");
+    t->land = land ? fl_transform(ctx, land, c->pj, PJ_FWD) : NULL;
+    t->border = line ? fl_transform(ctx, line, c->pj, PJ_FWD) : NULL;
+    if (land)
+        GEOSGeom_destroy_r(ctx->geos, land);
+    if (line)
+        GEOSGeom_destroy_r(ctx->geos, line);
+    if (!t->land || !t->border)
+        return ctx->err;
+    if (!(t->border_prep = GEOSPrepare_r(ctx->geos, t->border)))
+        return fl_geos_error(ctx, "preparing the territory's boundary");
+    return tile_regions(ctx, r, t);
+}
+
+/* Adds the tile of cell (x, y) when the territory's boundary crosses it. */
+static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_coast *c, const GEOSGeometry *border,
+                    const GEOSPreparedGeometry *bp, double x, double y)
+{
+    const double core[4] = {x, y, x + TILE_DEG, y + TILE_DEG};
+    GEOSGeometry *rect = fl_rectangle(ctx, core);
+    char meets = rect ? GEOSPreparedIntersects_r(ctx->geos, bp, rect) : 2;
+    if (rect)
+        GEOSGeom_destroy_r(ctx->geos, rect);
+    if (meets != 1)
+        return meets ? (ctx->err ? ctx->err : fl_geos_error(ctx, "placing a tile")) : FL_OK;
+    coast_tile *v = fl_realloc(ctx, c->t, (size_t)c->n + 1, sizeof *v);
+    if (!v)
+        return FL_ENOMEM;
+    c->t = v;
+    coast_tile *t = &c->t[c->n++];
+    *t = (coast_tile){.core = {core[0], core[1], core[2], core[3]}};
+    return tile_build(ctx, r, c, border, t);
+}
+
+/* The tiles of r at tolerance km. */
+static int coast_build(fl_ctx *ctx, const fl_regions *r, double km, fl_coast **out)
+{
+    fl_coast *c = fl_calloc(ctx, 1, sizeof *c);
+    if (!c)
+        return FL_ENOMEM;
+    c->km = km;
+    double b[4];
+    fl_geom_bounds(ctx, r->territory, b);
+    if (!(c->pj = fl_laea(ctx, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2))) {
+        free(c);
+        return fl_proj_error(ctx, "creating the conflation's projection");
+    }
+    GEOSGeometry *border = GEOSBoundary_r(ctx->geos, r->territory);
+    const GEOSPreparedGeometry *bp = border ? GEOSPrepare_r(ctx->geos, border) : NULL;
+    int rc = bp ? FL_OK : fl_geos_error(ctx, "the territory's boundary");
+    for (double x = floor(b[0] / TILE_DEG) * TILE_DEG; x < b[2] && !rc; x += TILE_DEG)
+        for (double y = floor(b[1] / TILE_DEG) * TILE_DEG; y < b[3] && !rc; y += TILE_DEG)
+            rc = add_cell(ctx, r, c, border, bp, x, y);
+    if (bp)
+        GEOSPreparedGeom_destroy_r(ctx->geos, bp);
+    if (border)
+        GEOSGeom_destroy_r(ctx->geos, border);
+    if (rc) {
+        fl_coast_free(ctx, c);
+        return rc;
+    }
+    *out = c;
+    return FL_OK;
+}
+
+/* The union of the features of status st that meet env, clipped to it (lon/lat). */
+static GEOSGeometry *local_union(fl_ctx *ctx, const fl_snapshot *s, const double env[4], int st)
+{
+    GEOSGeometry **g = fl_calloc(ctx, s->nfeat + 1, sizeof *g);
+    size_t n = 0;
+    for (size_t i = 0; g && i < s->nfeat; i++) {
+        if (s->feat[i].status != st || !fl_bounds_overlap(s->feat[i].bbox, env))
+            continue;
+        if (!(g[n] = fl_clip(ctx, s->feat[i].geom, env))) {
+            while (n)
+                GEOSGeom_destroy_r(ctx->geos, g[--n]);
+            free(g);
+            return NULL;
+        }
+        n++;
+    }
+    GEOSGeometry *u = g ? fl_union_all(ctx, g, n) : NULL;
+    free(g);
+    return u;
+}
+
+/* What one tile computes: the drawn statuses' layers near it, in metres. */
+typedef struct tile_work {
+    int ndrawn;
+    GEOSGeometry **layer; /* exclusive by precedence, metres */
+    GEOSGeometry *uncovered;
+} tile_work;
+
+static void work_free(fl_ctx *ctx, tile_work *w)
+{
+    for (int i = 0; w->layer && i < w->ndrawn; i++)
+        if (w->layer[i])
+            GEOSGeom_destroy_r(ctx->geos, w->layer[i]);
+    free(w->layer);
+    if (w->uncovered)
+        GEOSGeom_destroy_r(ctx->geos, w->uncovered);
+}
+
+/* The tile's layers (exclusive, metres) and uncovered land; *none when no feature meets it. */
+static int work_init(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, const fl_snapshot *s,
+                     tile_work *w, bool *none)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    *w = (tile_work){.ndrawn = s->nstatus - 1};
+    *none = true;
+    for (size_t i = 0; i < s->nfeat && *none; i++)
+        *none = !fl_bounds_overlap(s->feat[i].bbox, t->env);
+    if (*none)
+        return FL_OK;
+    if (!(w->layer = fl_calloc(ctx, (size_t)w->ndrawn + 1, sizeof *w->layer)))
+        return FL_ENOMEM;
+    GEOSGeometry *cover = NULL;
+    bool failed = false;
+    for (int i = 0; i < w->ndrawn && !failed; i++) {
+        GEOSGeometry *u = local_union(ctx, s, t->env, i);
+        GEOSGeometry *m = u ? fl_transform(ctx, u, c->pj, PJ_FWD) : NULL;
+        if (u)
+            GEOSGeom_destroy_r(h, u);
+        if (!m) {
+            failed = true;
+            break;
+        }
+        w->layer[i] = cover ? fl_difference(ctx, m, cover) : GEOSGeom_clone_r(h, m);
+        GEOSGeometry *next = !w->layer[i] ? NULL : cover ? fl_union(ctx, cover, m) : m;
+        if (cover)
+            GEOSGeom_destroy_r(h, cover);
+        if (next != m)
+            GEOSGeom_destroy_r(h, m);
+        failed = !(cover = next);
+    }
+    if (cover && !failed)
+        w->uncovered = fl_difference(ctx, t->land, cover);
+    if (cover)
+        GEOSGeom_destroy_r(h, cover);
+    return w->uncovered ? FL_OK : ctx->err ? ctx->err : fl_geos_error(ctx, "a tile's layers");
+}
+
+/* The narrow part of the uncovered land: itself less its opening by a disc of diameter km. */
+static GEOSGeometry *narrow_part(fl_ctx *ctx, const fl_coast *c, const GEOSGeometry *u)
+{
+    double r = c->km * 500; /* metres: half the tolerance */
+    GEOSGeometry *eroded = GEOSBuffer_r(ctx->geos, u, -r, QUADSEGS);
+    GEOSGeometry *opened = eroded ? GEOSBuffer_r(ctx->geos, eroded, r, QUADSEGS) : NULL;
+    GEOSGeometry *n = opened ? fl_difference(ctx, u, opened) : NULL;
+    if (!opened)
+        fl_geos_error(ctx, "opening the uncovered land");
+    if (eroded)
+        GEOSGeom_destroy_r(ctx->geos, eroded);
+    if (opened)
+        GEOSGeom_destroy_r(ctx->geos, opened);
+    return n;
+}
+
+/* The status piece p (metres) takes: the drawn status with the largest area within TOUCH_M of
+ * it, or -1 when it touches no status or not the boundary; -2 on error. */
+static int piece_status(fl_ctx *ctx, const coast_tile *t, const tile_work *w,
+                        const GEOSGeometry *p)
+{
+    GEOSGeometry *near = GEOSBuffer_r(ctx->geos, p, TOUCH_M, 2);
+    if (!near) {
+        fl_geos_error(ctx, "a sliver's surroundings");
+        return -2;
+    }
+    char touches = GEOSPreparedIntersects_r(ctx->geos, t->border_prep, near);
+    int best = touches == 2 ? -2 : -1;
+    double most = 0;
+    for (int i = 0; touches == 1 && i < w->ndrawn && best > -2; i++) {
+        GEOSGeometry *x = fl_intersection(ctx, w->layer[i], near);
+        double a = 0;
+        if (!x || GEOSArea_r(ctx->geos, x, &a) != 1)
+            best = -2;
+        else if (a > most) {
+            most = a;
+            best = i;
+        }
+        if (x)
+            GEOSGeom_destroy_r(ctx->geos, x);
+    }
+    GEOSGeom_destroy_r(ctx->geos, near);
+    if (best == -2 && !ctx->err)
+        fl_geos_error(ctx, "placing a sliver");
+    return best;
+}
+
+/* Records piece p (metres) as taken by status st: clipped to the cell, in lon/lat, into the
+ * pieces of st and the moved km² of the tile's regions. */
+static int take(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, fl_conflation *f,
+                GEOSGeometry ***got, size_t *ngot, int st, const GEOSGeometry *p)
+{
+    GEOSGeometry *back = fl_transform(ctx, p, c->pj, PJ_INV);
+    bool repaired; /* a thin sliver may cross itself once its vertices are rounded back */
+    GEOSGeometry *geo = back ? fl_polygonal(ctx, back, false, &repaired) : NULL;
+    GEOSGeometry *in = geo ? fl_clip(ctx, geo, t->core) : NULL;
+    if (back)
+        GEOSGeom_destroy_r(ctx->geos, back);
+    if (geo)
+        GEOSGeom_destroy_r(ctx->geos, geo);
+    if (!in)
+        return ctx->err;
+    int ns = f->nstatus, rc = FL_OK;
+    for (int k = 0; k < t->nreg && !rc; k++) {
+        GEOSGeometry *x = fl_intersection(ctx, in, t->reg_core[k]);
+        double km2 = x ? fl_geom_km2(ctx, x) : 0;
+        f->km2[(t->reg[k] + 1) * ns + st] += km2;
+        f->km2[(t->reg[k] + 1) * ns + ns - 1] -= km2;
+        rc = x ? FL_OK : ctx->err;
+        if (x)
+            GEOSGeom_destroy_r(ctx->geos, x);
+    }
+    double km2 = fl_geom_km2(ctx, in);
+    f->km2[st] += km2;
+    f->km2[ns - 1] -= km2;
+    GEOSGeometry **v = rc ? NULL : fl_realloc(ctx, got[st], ngot[st] + 1, sizeof *v);
+    if (!v) {
+        GEOSGeom_destroy_r(ctx->geos, in);
+        return rc ? rc : FL_ENOMEM;
+    }
+    got[st] = v;
+    v[ngot[st]++] = in;
+    return FL_OK;
+}
+
+/* The slivers of one tile: each piece of the narrow uncovered land that touches the
+ * boundary and a status goes to that status. */
+static int tile_slivers(fl_ctx *ctx, const fl_coast *c, const coast_tile *t,
+                        const fl_snapshot *s, fl_conflation *f, GEOSGeometry ***got,
+                        size_t *ngot)
+{
+    tile_work w;
+    bool none;
+    int rc = work_init(ctx, c, t, s, &w, &none);
+    GEOSGeometry *n = !rc && !none ? narrow_part(ctx, c, w.uncovered) : NULL;
+    if (!rc && !none && !n)
+        rc = ctx->err;
+    int parts = n ? GEOSGetNumGeometries_r(ctx->geos, n) : 0;
+    for (int i = 0; i < parts && !rc; i++) {
+        const GEOSGeometry *p = GEOSGeomTypeId_r(ctx->geos, n) == GEOS_POLYGON
+                                    ? n : GEOSGetGeometryN_r(ctx->geos, n, i);
+        double a = 0;
+        if (GEOSArea_r(ctx->geos, p, &a) != 1 || a < MIN_PIECE_M2)
+            continue;
+        int st = piece_status(ctx, t, &w, p);
+        rc = st == -2 ? ctx->err : st >= 0 ? take(ctx, c, t, f, got, ngot, st, p) : FL_OK;
+    }
+    if (n)
+        GEOSGeom_destroy_r(ctx->geos, n);
+    work_free(ctx, &w);
+    return rc;
+}
+
+void fl_conflation_free(fl_ctx *ctx, fl_conflation *f)
+{
+    if (!f)
+        return;
+    for (int i = 0; f->piece && i < f->nstatus; i++) {
+        if (f->prep && f->prep[i])
+            GEOSPreparedGeom_destroy_r(ctx->geos, f->prep[i]);
+        if (f->piece[i])
+            GEOSGeom_destroy_r(ctx->geos, f->piece[i]);
+    }
+    free(f->piece);
+    free(f->prep);
+    free(f->km2);
+    free(f);
+}
+
+/* Collects each status' pieces into one geometry, prepared for point queries. */
+static int collect_pieces(fl_ctx *ctx, fl_conflation *f, GEOSGeometry ***got, size_t *ngot)
+{
+    int rc = FL_OK;
+    for (int i = 0; i < f->nstatus; i++) {
+        if (!ngot[i] || rc) {
+            for (size_t k = 0; k < ngot[i]; k++)
+                GEOSGeom_destroy_r(ctx->geos, got[i][k]);
+            free(got[i]);
+            continue;
+        }
+        f->piece[i] = fl_collect(ctx, got[i], ngot[i]);
+        free(got[i]);
+        if (!f->piece[i] || !(f->prep[i] = GEOSPrepare_r(ctx->geos, f->piece[i])))
+            rc = ctx->err ? ctx->err : fl_geos_error(ctx, "preparing the slivers");
+    }
+    return rc;
+}
+
+static int conflate(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_conflation *f)
+{
+    fl_regions *rw = (fl_regions *)r; /* the tiles are a cache of the regions */
+    if (r->snap_km <= 0)
+        return FL_OK;
+    if (rw->coast && rw->coast->km != r->snap_km) {
+        fl_coast_free(ctx, rw->coast);
+        rw->coast = NULL;
+    }
+    int rc = rw->coast ? FL_OK : coast_build(ctx, r, r->snap_km, &rw->coast);
+    GEOSGeometry ***got = rc ? NULL : fl_calloc(ctx, (size_t)f->nstatus, sizeof *got);
+    size_t *ngot = got ? fl_calloc(ctx, (size_t)f->nstatus, sizeof *ngot) : NULL;
+    if (!rc && !ngot)
+        rc = FL_ENOMEM;
+    for (int i = 0; i < (ngot ? rw->coast->n : 0) && !rc; i++)
+        rc = tile_slivers(ctx, rw->coast, &rw->coast->t[i], s, f, got, ngot);
+    if (ngot) {
+        int crc = collect_pieces(ctx, f, got, ngot);
+        rc = rc ? rc : crc;
+    }
+    free(got);
+    free(ngot);
+    return rc;
+}
+
+const fl_conflation *fl_snapshot_conflation(fl_ctx *ctx, const fl_snapshot *cs,
+                                            const fl_regions *r)
+{
+    fl_snapshot *s = (fl_snapshot *)cs; /* a cache: the snapshot's content does not change */
+    if (s->conf && s->conf->serial == r->serial && s->conf->km == r->snap_km)
+        return s->conf;
+    fl_conflation *f = fl_calloc(ctx, 1, sizeof *f);
+    if (!f)
+        return NULL;
+    *f = (fl_conflation){.serial = r->serial, .km = r->snap_km, .nstatus = s->nstatus};
+    f->piece = fl_calloc(ctx, (size_t)s->nstatus, sizeof *f->piece);
+    f->prep = fl_calloc(ctx, (size_t)s->nstatus, sizeof *f->prep);
+    f->km2 = fl_calloc(ctx, (size_t)(r->n + 1) * (size_t)s->nstatus, sizeof *f->km2);
+    int rc = f->piece && f->prep && f->km2 ? conflate(ctx, s, r, f) : FL_ENOMEM;
+    if (rc) {
+        fl_conflation_free(ctx, f);
+        return NULL;
+    }
+    fl_conflation_free(ctx, s->conf);
+    s->conf = f;
+    return f;
+}
+
+const double *fl_conflation_km2(const fl_conflation *f) { return f->km2; }
+
+int fl_conflation_points(fl_ctx *ctx, const fl_conflation *f, size_t n, const double *lat,
+                         const double *lon, int *status)
+{
+    int last = f->nstatus - 1;
+    for (size_t i = 0; i < n; i++) {
+        if (status[i] != last)
+            continue;
+        GEOSGeometry *pt = NULL;
+        for (int st = 0; st < last; st++) {
+            if (!f->prep[st])
+                continue;
+            if (!pt && !(pt = fl_point(ctx, lon[i], lat[i])))
+                return ctx->err;
+            char in = GEOSPreparedIntersects_r(ctx->geos, f->prep[st], pt);
+            if (in == 2) {
+                GEOSGeom_destroy_r(ctx->geos, pt);
+                return fl_geos_error(ctx, "placing a point in the slivers");
+            }
+            if (in) {
+                status[i] = st;
+                break;
+            }
+        }
+        if (pt)
+            GEOSGeom_destroy_r(ctx->geos, pt);
+    }
+    return FL_OK;
+}
+
+long fl_snapshot_outside(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r)
+{
+    double tb[4];
+    fl_geom_bounds(ctx, r->territory, tb);
+    long out = 0;
+    for (size_t i = 0; i < s->nfeat; i++) {
+        const fl_feat *f = &s->feat[i];
+        char meets = fl_bounds_overlap(f->bbox, tb)
+                         ? GEOSPreparedIntersects_r(ctx->geos, r->territory_prep, f->geom) : 0;
+        if (meets == 2) {
+            fl_geos_error(ctx, "placing a feature against the territory");
+            return -1;
+        }
+        out += !meets;
+    }
+    return out;
+}
