@@ -91,10 +91,13 @@ static GEOSGeometry *shape_ring(fl_ctx *ctx, const SHPObject *s, int p, const ch
 }
 
 /* Rings of a polygon shape, nested to any depth (shell, hole, island in the hole...): their
- * symmetric difference is the polygon, whatever the ring order or orientation. It is taken
- * pairwise in a balanced tree (ring 0 with 1, 2 with 3, ..., then the results likewise), so
- * that each vertex takes part in log2(rings) overlays: folding the rings one by one into a
- * growing result was quadratic (5,000 rings: 72 s). */
+ * symmetric difference is the polygon, whatever the ring order or orientation. Up to
+ * FOLD_RINGS rings it is folded ring by ring, in order (as it always was: overlays of rings
+ * that touch or cross round their vertices, and the maps' figures stay the same); beyond, it
+ * is taken pairwise in a balanced tree (ring 0 with 1, 2 with 3, ..., then the results
+ * likewise), so that each vertex takes part in log2(rings) overlays: folding 5,000 rings one
+ * by one into a growing result took 72 s. */
+#define FOLD_RINGS 64
 static GEOSGeometry *shape_polygon(fl_ctx *ctx, const SHPObject *s, const char *path, int i)
 {
     if (s->nParts == 0)
@@ -103,9 +106,9 @@ static GEOSGeometry *shape_polygon(fl_ctx *ctx, const SHPObject *s, const char *
     int n = 0;
     while (g && n < s->nParts && (g[n] = shape_ring(ctx, s, n, path, i)))
         n++;
-    bool ok = g && n == s->nParts;
-    for (int width = 1; ok && width < n; width *= 2)
-        for (int k = 0; ok && k + width < n; k += 2 * width) {
+    bool ok = g && n == s->nParts, fold = n <= FOLD_RINGS;
+    for (int width = 1; ok && width < n; width = fold ? width + 1 : 2 * width)
+        for (int k = 0; ok && k + width < n; k += fold ? n : 2 * width) {
             GEOSGeometry *x = GEOSSymDifference_r(ctx->geos, g[k], g[k + width]);
             if (!x) {
                 fl_geos_error(ctx, "assembling shapefile rings");
