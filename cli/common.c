@@ -312,8 +312,8 @@ int check_outputs(const options *o, char *const *extra, size_t nextra)
 
 const char *profile_path(const char *profile, char *buf, size_t size)
 {
-    if (profile && (strchr(profile, '/') || access(profile, F_OK) == 0))
-        return profile; /* a file */
+    if (profile && (strchr(profile, '/') || !strcmp(profile, "-") || access(profile, F_OK) == 0))
+        return profile; /* a file, or standard input */
     char rel[256];
     snprintf(rel, sizeof rel, "profiles/%.200s.profile", profile ? profile : "deepstate");
     return data_path(rel, buf, size);

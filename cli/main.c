@@ -1,6 +1,7 @@
 /* main.c — the frontline command: dispatch to subcommands; signals and standard output.
  *
- * A signal that ends the process (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE) first removes
+ * A signal that ends the process (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, and the
+ * limits' SIGXCPU and SIGXFSZ) first removes
  * the temporary files of the outputs being written (the library registers them on the
  * context: see fl_ctx_remove_temporaries), then ends the process by the same signal, so that
  * an interrupted run leaves every output as it was. Standard output is flushed and checked
@@ -53,7 +54,8 @@ static void catch_signals(void)
 #if FL_MIMALLOC
     mi_register_error(on_allocator_error, NULL);
 #endif
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGXCPU,
+                               SIGXFSZ};
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
