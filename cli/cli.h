@@ -61,6 +61,15 @@ int open_profile(session *s, const char *name, fl_profile **out);
 /* Opens the context, profile and (when wanted) regions and places; returns 0 or 1. */
 int session_open(session *s, const options *o, bool regions, bool places);
 void session_close(session *s);
+/* The context whose temporary output files a signal removes (main.c). */
+void cli_watch(fl_ctx *ctx);
+/* Fails (one line, exit status 1) when an output is one of the inputs: same device and inode
+ * once links are followed; a .shp counts with its .shx, .dbf, .prj and .cpg. Checked before
+ * anything is written. "-" and paths that do not exist yet are never the same. */
+int check_distinct(const char *const *in, size_t nin, const char *const *out, size_t nout);
+/* check_distinct for the inputs of the options (snapshots args, profile, regions, places,
+ * claims, the default data files included) and extra, against every output option. */
+int check_outputs(const options *o, char *const *extra, size_t nextra);
 /* Prints "frontline: MESSAGE" and returns exit status 1. */
 int fail(fl_ctx *ctx);
 int fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -175,8 +175,8 @@ static int status_points(session *s, const options *o, const fl_snapshot *snap)
         json_object_array_add(arr, q);
     }
     json_object_object_add(doc, "places", arr);
-    char *json = strdup(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
-                                                                JSON_C_TO_STRING_NOSLASHESCAPE));
+    char *json = fl_utf8_repair(json_object_to_json_string_ext(
+        doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(doc);
     return emit(s, o, json ? 0 : 1, json, print_status);
 }

@@ -79,8 +79,11 @@ int cmd_info(int argc, char **argv)
                                    json_object_new_int64(fl_snapshot_status_features(snap, i)));
         json_object_object_add(doc, "by_status", by);
         json_object_object_add(doc, "outside_territory", json_object_new_int64(outside));
-        puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
-                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
+        char *text = fl_utf8_repair(json_object_to_json_string_ext(
+            doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        if (text)
+            puts(text);
+        free(text);
         json_object_put(doc);
     } else {
         printf("file        %s\nkind        %s\ntime        %s\n", fl_snapshot_path(snap),
@@ -187,8 +190,13 @@ int cmd_convert(int argc, char **argv)
     int rc = parse_options(argc, argv, &o, "convert", convert_help);
     if (rc || (rc = check_args(&o, convert_help, 2)) >= 0)
         return rc;
+    const char *in[] = {o.args[0]}, *out[] = {o.args[1]};
+    if (check_distinct(in, 1, out, 1))
+        return 1;
     fl_ctx *ctx = fl_ctx_new();
+    cli_watch(ctx);
     rc = ctx && fl_convert(ctx, o.args[0], o.args[1]) == FL_OK ? 0 : fail(ctx);
+    cli_watch(NULL);
     fl_ctx_free(ctx);
     return rc;
 }

@@ -166,6 +166,27 @@ static int fail_after_bar(session *s, bar *b)
     return fail(s->ctx);
 }
 
+/* One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a quote, a comma, a
+ * line end or leading or trailing spaces (a file name may hold any of them). The field is
+ * the concatenation of a, b and c. */
+static void csv_field(FILE *f, bool comma, const char *a, const char *b, const char *c)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "%s%s%s", a, b, c);
+    size_t n = strlen(text);
+    bool quote = strpbrk(text, "\",\r\n") || (n && (text[0] == ' ' || text[n - 1] == ' '));
+    if (comma)
+        fputc(',', f);
+    if (!quote) {
+        fputs(text, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *s = text; *s; s++)
+        fputs(*s == '"' ? "\"\"" : (char[]){*s, 0}, f);
+    fputc('"', f);
+}
+
 /* CSV: one row per snapshot; columns from the first row's keys. */
 static void csv_row(FILE *f, json_object *row, bool header)
 {
@@ -173,16 +194,17 @@ static void csv_row(FILE *f, json_object *row, bool header)
     drawn = member(row, "status_km2");
     terr = member(row, "territory_km2");
     regions = member(row, "regions");
-    fprintf(f, header ? "file,time" : "\"%s\",%s", str(row, "file"), str(row, "time"));
+    csv_field(f, false, header ? "file" : str(row, "file"), "", "");
+    csv_field(f, true, header ? "time" : str(row, "time"), "", "");
     json_object_object_foreach(drawn, k1, v1) {
         if (header)
-            fprintf(f, ",drawn_%s_km2", k1);
+            csv_field(f, true, "drawn_", k1, "_km2");
         else
             fprintf(f, ",%.6f", json_object_get_double(v1));
     }
     json_object_object_foreach(terr, k2, v2) {
         if (header)
-            fprintf(f, ",%s_km2", k2);
+            csv_field(f, true, k2, "_km2", "");
         else
             fprintf(f, ",%.6f", json_object_get_double(v2));
     }
@@ -190,7 +212,11 @@ static void csv_row(FILE *f, json_object *row, bool header)
         json_object *r = json_object_array_get_idx(regions, i);
         json_object_object_foreach(member(r, "status_km2"), k3, v3) {
             if (header)
-                fprintf(f, ",%s_%s_km2", str(r, "code"), k3);
+            {
+                char col[512];
+                snprintf(col, sizeof col, "%s_%s", str(r, "code"), k3);
+                csv_field(f, true, col, "_km2", "");
+            }
             else
                 fprintf(f, ",%.6f", json_object_get_double(v3));
         }
@@ -334,6 +360,7 @@ int cmd_timeline(int argc, char **argv)
     session s = {0};
     paths p = {0};
     fl_timeline *tl = NULL;
+    fl_writer *csvw = NULL;
     FILE *csv = NULL;
     int rc = parse_options(argc, argv, &o, "timeline", timeline_help);
     if (rc)
@@ -348,15 +375,16 @@ int cmd_timeline(int argc, char **argv)
     const char *plot[] = {o.plot};
     if ((rc = check_picture_paths(plot, 1)))
         return rc;
-    if (!(rc = collect_snapshots(o.args, o.nargs, &p)) &&
+    if (!(rc = collect_snapshots(o.args, o.nargs, &p)) && !(rc = check_outputs(&o, p.v, p.n)) &&
         !(rc = session_open(&s, &o, true, true))) {
         int place = -1;
         if (o.place && find_place(&s, "timeline", o.place, &place))
             rc = 1;
-        else if (o.csv && !(csv = fopen(o.csv, "w")))
-            rc = fail_msg("%s: %m", o.csv);
+        else if (o.csv && fl_writer_open(s.ctx, o.csv, &csvw))
+            rc = fail(s.ctx);
         else if (fl_timeline_new(s.ctx, s.profile, s.regions, s.places, o.tolerance_km, &tl))
             rc = fail(s.ctx);
+        csv = fl_writer_file(csvw);
         if (!rc)
             rc = run(&s, &o, &p, tl, csv);
         char *json = NULL;
@@ -379,10 +407,11 @@ int cmd_timeline(int argc, char **argv)
         if (!rc && o.plot && fl_chart_write(s.ctx, fl_timeline_chart(tl), &co, o.plot))
             rc = fail(s.ctx);
         fl_timeline_free(s.ctx, tl);
+        /* in place only now, when everything succeeded */
+        if (fl_writer_close(s.ctx, csvw, rc != 0) && !rc)
+            rc = fail(s.ctx);
     }
     session_close(&s);
-    if (csv && fclose(csv) != 0 && !rc)
-        rc = fail_msg("%s: write error", o.csv);
     paths_free(&p);
     return rc;
 }

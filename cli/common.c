@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { O_REGIONS = 256, O_PROFILE, O_PLACES, O_CLAIMS, O_CODE, O_NAME, O_GEOJSON, O_CSV,
@@ -171,7 +173,7 @@ int parse_options(int argc, char **argv, options *o, const char *cmd, const char
         case O_TOL: {
             const char *end;
             if (!decimal(optarg, '\0', &o->tolerance_km, &end) || o->tolerance_km < 0 ||
-                o->tolerance_km > 1000)
+                o->tolerance_km > FL_FRONT_MAX_TOLERANCE_KM)
                 return fail_msg("%s: --tolerance wants a distance in km from 0 to 1000, not '%s'", cmd,
                                 optarg) + 1;
             break;
@@ -260,10 +262,61 @@ int fail_msg(const char *fmt, ...)
     return 1;
 }
 
+/* A .shp stands for its sidecars too. */
+static const char *const sidecars[] = {"", ".shx", ".dbf", ".prj", ".cpg"};
+
+static bool stat_part(const char *path, size_t k, struct stat *st)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    bool shp = n > 4 && !strcasecmp(path + n - 4, ".shp");
+    if (k > 0 && !shp)
+        return false;
+    snprintf(buf, sizeof buf, "%.*s%s", k ? (int)(n - 4) : (int)n, path, sidecars[k]);
+    return strcmp(path, "-") && stat(buf, st) == 0;
+}
+
+int check_distinct(const char *const *in, size_t nin, const char *const *out, size_t nout)
+{
+    const size_t nk = sizeof sidecars / sizeof *sidecars;
+    for (size_t j = 0; j < nout; j++)
+        for (size_t k = 0; out[j] && k < nk; k++) {
+            struct stat so, si;
+            if (!stat_part(out[j], k, &so))
+                continue;
+            for (size_t i = 0; i < nin; i++)
+                for (size_t m = 0; in[i] && m < nk; m++)
+                    if (stat_part(in[i], m, &si) && si.st_dev == so.st_dev &&
+                        si.st_ino == so.st_ino)
+                        return fail_msg("%s: this output is also an input (%s): refused, "
+                                        "nothing written", out[j], in[i]);
+        }
+    return 0;
+}
+
+int check_outputs(const options *o, char *const *extra, size_t nextra)
+{
+    char b[4][4096];
+    const char *out[] = {o->geojson, o->csv, o->plot, o->output, o->png, o->svg, o->pdf};
+    const char *in[] = {profile_path(o->profile, b[0], sizeof b[0]),
+                        o->regions ? o->regions : data_path("regions/ua_oblasts.shp", b[1],
+                                                            sizeof b[1]),
+                        o->places ? o->places : data_path("places/ua_places.csv", b[2],
+                                                          sizeof b[2]),
+                        o->claims ? o->claims : data_path("claims.csv", b[3], sizeof b[3])};
+    const size_t nout = sizeof out / sizeof *out;
+    int rc = check_distinct(in, sizeof in / sizeof *in, out, nout);
+    if (!rc)
+        rc = check_distinct((const char *const *)o->args, (size_t)o->nargs, out, nout);
+    if (!rc && extra)
+        rc = check_distinct((const char *const *)extra, nextra, out, nout);
+    return rc;
+}
+
 const char *profile_path(const char *profile, char *buf, size_t size)
 {
-    if (profile && (strchr(profile, '/') || access(profile, F_OK) == 0))
-        return profile; /* a file */
+    if (profile && (strchr(profile, '/') || !strcmp(profile, "-") || access(profile, F_OK) == 0))
+        return profile; /* a file, or standard input */
     char rel[256];
     snprintf(rel, sizeof rel, "profiles/%.200s.profile", profile ? profile : "deepstate");
     return data_path(rel, buf, size);
@@ -283,8 +336,11 @@ int session_open(session *s, const options *o, bool regions, bool places)
 {
     char buf[4096];
     memset(s, 0, sizeof *s);
+    if (check_outputs(o, NULL, 0))
+        return 1;
     if (!(s->ctx = fl_ctx_new()))
         return fail(NULL);
+    cli_watch(s->ctx);
     if (open_profile(s, o->profile, &s->profile))
         return 1;
     if (regions && o->regions && o->level)
@@ -318,6 +374,7 @@ int session_open(session *s, const options *o, bool regions, bool places)
 
 void session_close(session *s)
 {
+    cli_watch(NULL);
     fl_places_close(s->places);
     fl_regions_close(s->ctx, s->regions);
     fl_profile_close(s->profile);

@@ -1,8 +1,82 @@
-/* main.c — the frontline command: dispatch to subcommands. */
+/* main.c — the frontline command: dispatch to subcommands; signals and standard output.
+ *
+ * A signal that ends the process (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, and the
+ * limits' SIGXCPU and SIGXFSZ) first removes
+ * the temporary files of the outputs being written (the library registers them on the
+ * context: see fl_ctx_remove_temporaries), then ends the process by the same signal, so that
+ * an interrupted run leaves every output as it was. Standard output is flushed and checked
+ * before the exit: a full disk or /dev/full is an error (one line, exit status 1), never a
+ * silent loss.
+ *
+ * Out of memory: with the system allocator, GEOS' operator new throws std::bad_alloc, which
+ * its C API turns into an error the library reports. Under mimalloc (the shipped CLI), a
+ * failed operator new calls abort() (mimalloc is C: it cannot throw) with no message; its
+ * error hook is called first, and ends the process with one line and exit status 1 (the
+ * temporary files removed), whoever ran out of memory. */
 #include "cli.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+/* The context whose outputs are being written: read by the signal handler only. */
+static fl_ctx *volatile watched;
+
+void cli_watch(fl_ctx *ctx) { watched = ctx; }
+
+static void on_signal(int sig)
+{
+    fl_ctx_remove_temporaries(watched);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+#if FL_MIMALLOC
+#include <mimalloc.h>
+
+static void on_allocator_error(int err, void *arg)
+{
+    (void)arg;
+    if (err != ENOMEM)
+        return; /* mimalloc's own checks (a double free...): it goes on */
+    fl_ctx_remove_temporaries(watched);
+    static const char msg[] = "frontline: out of memory\n";
+    ssize_t w = write(2, msg, sizeof msg - 1);
+    (void)w;
+    _exit(1);
+}
+#endif
+
+static void catch_signals(void)
+{
+#if FL_MIMALLOC
+    mi_register_error(on_allocator_error, NULL);
+#endif
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGXCPU,
+                               SIGXFSZ};
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
+/* Flushes and closes standard output; 1 (after one line on stderr) if anything was lost. */
+static int close_stdout(int rc)
+{
+    errno = 0;
+    bool lost = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    if (fclose(stdout) != 0 && !lost) {
+        lost = true;
+        e = errno;
+    }
+    if (lost && !rc)
+        fprintf(stderr, "frontline: standard output: write error%s%s\n", e ? ": " : "",
+                e ? strerror(e) : "");
+    return lost || rc ? (rc ? rc : 1) : 0;
+}
 
 static const struct {
     const char *name;
@@ -39,15 +113,16 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return 0;
+        return close_stdout(0);
     }
     if (!strcmp(argv[1], "--version")) {
         printf("frontline %s\n", fl_version());
-        return 0;
+        return close_stdout(0);
     }
+    catch_signals();
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+            return close_stdout(commands[i].run(argc - 1, argv + 1));
     fprintf(stderr, "frontline: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -75,6 +76,10 @@ void fl_ctx_free(fl_ctx *ctx);
 /* The status code and message of the last failed call made with ctx ("" when none). */
 int fl_ctx_errno(const fl_ctx *ctx);
 const char *fl_ctx_errmsg(const fl_ctx *ctx);
+/* Removes every temporary file the outputs being written through ctx have made (see
+ * fl_writer_open). Async-signal-safe (it only reads a list that is changed with signals
+ * blocked, and calls unlink): for a SIGINT/SIGTERM handler, which then ends the process. */
+void fl_ctx_remove_temporaries(const fl_ctx *ctx);
 
 /* Input limits. Readers fail with FL_ELIMIT and a message naming the limit when hit. */
 typedef enum {
@@ -446,7 +451,10 @@ int fl_claims_geojson(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *re
 typedef struct fl_front fl_front;
 
 /* The boundary of the profile's front status, clipped to the territory, without the parts
- * within tolerance_km of the territory's own border or coast. */
+ * within tolerance_km of the territory's own border or coast. tolerance_km is within
+ * 0 .. FL_FRONT_MAX_TOLERANCE_KM (more would buffer the border past the whole territory, and
+ * GEOS computes NaN for 1e308), else FL_EARG. */
+#define FL_FRONT_MAX_TOLERANCE_KM 1000
 int fl_front_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
                  double tolerance_km, fl_front **out);
 void fl_front_free(fl_ctx *ctx, fl_front *front);
@@ -666,6 +674,30 @@ void fl_site_free(fl_ctx *ctx, fl_site *site);
 /* Converts GeoJSON / shapefile / WKT to GeoJSON / shapefile / WKT, keeping attributes,
  * by the extensions of in and out. */
 int fl_convert(fl_ctx *ctx, const char *in, const char *out);
+
+/* ---------------------------------------------------------------------------------------
+ * Output files
+ * ------------------------------------------------------------------------------------- */
+/* Every file the library writes goes through one output layer, which callers writing their
+ * own text (a CSV, a JSON document) use too: a regular file (new or existing, also through a
+ * symbolic link, which stays a link) is written under a temporary name beside its target and
+ * renamed over it by fl_writer_close only when every write succeeded, so that an error or a
+ * signal (see fl_ctx_remove_temporaries) leaves the old file whole and two concurrent writers
+ * never mix; a device, FIFO or socket is written directly; "-" is standard output (not
+ * closed); a directory is refused. Errors name path, never the temporary file. Inputs are
+ * read the same way: "-" is standard input, and any other input that is not a regular file
+ * (a FIFO, /dev/zero) is refused at once. */
+typedef struct fl_writer fl_writer;
+/* A copy of s (to free) in which every byte that is not part of valid UTF-8 is replaced by
+ * U+FFFD: the JSON documents of the library are passed through it (a non-UTF-8 file name,
+ * profile or field name never makes invalid JSON). NULL when out of memory. */
+char *fl_utf8_repair(const char *s);
+int fl_writer_open(fl_ctx *ctx, const char *path, fl_writer **out);
+/* The stream to write to (owned by the writer). */
+FILE *fl_writer_file(fl_writer *w);
+/* Flushes, checks every write, and puts the file in place; with failed true (or after a
+ * write error) removes the temporary file instead. Frees w (NULL is allowed). */
+int fl_writer_close(fl_ctx *ctx, fl_writer *w, bool failed);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

@@ -20,6 +20,8 @@
 
 struct fl_animation {
     char *path, *tmp;
+    char *target; /* path with its links followed (output.c) */
+    bool registered; /* tmp made and registered on the context */
     int delay_cs;        /* centiseconds per frame */
     GifFileType *gif;    /* opened at the first frame, whose size it takes */
     int width, height, frames;
@@ -46,10 +48,12 @@ int fl_animation_new(fl_ctx *ctx, const char *path, int delay_ms, fl_animation *
         return FL_ENOMEM;
     a->delay_cs = (delay_ms + 5) / 10;
     a->path = fl_strdup(ctx, path);
-    a->tmp = a->path ? fl_output_temp_name(ctx, path) : NULL;
+    a->target = a->path ? fl_output_target(ctx, path) : NULL;
+    a->tmp = a->target ? fl_output_temp_name(ctx, a->target) : NULL;
     if (!a->tmp) {
+        int rc = ctx->err ? ctx->err : FL_ENOMEM;
         fl_animation_free(ctx, a);
-        return FL_ENOMEM;
+        return rc;
     }
     *out = a;
     return FL_OK;
@@ -65,7 +69,11 @@ static int open_gif(fl_ctx *ctx, fl_animation *a, int width, int height)
     if (!a->px || !a->index)
         return FL_ENOMEM;
     /* giflib's EGifOpenFileName creates files of mode 0600: made here, the umask decides */
-    int fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int rc = fl_output_temp_create(ctx, a->tmp, a->path); /* registered for signals */
+    if (rc)
+        return rc;
+    a->registered = true;
+    int fd = open(a->tmp, O_WRONLY | O_TRUNC | O_CLOEXEC);
     if (fd < 0)
         return fl_error(ctx, FL_EIO, "%s: cannot create: %m", a->path);
     if (!(a->gif = EGifOpenFileHandle(fd, &err))) {
@@ -159,26 +167,25 @@ int fl_animation_finish(fl_ctx *ctx, fl_animation *a)
     int err = 0;
     int rc = EGifCloseFile(a->gif, &err) == GIF_ERROR ? gif_error(ctx, a, err) : FL_OK;
     a->gif = NULL;
-    rc = fl_output_commit(ctx, &a->tmp, &a->path, 1, rc);
-    free(a->tmp);
-    a->tmp = NULL; /* renamed (or removed): nothing left for fl_animation_free */
+    rc = fl_output_commit(ctx, &a->tmp, &a->target, a->path, 1, rc);
+    a->registered = false; /* renamed (or removed): nothing left for fl_animation_free */
     return rc;
 }
 
 void fl_animation_free(fl_ctx *ctx, fl_animation *a)
 {
-    (void)ctx;
     if (!a)
         return;
     if (a->gif) {
         int err;
         EGifCloseFile(a->gif, &err);
     }
-    if (a->tmp)
-        remove(a->tmp);
+    if (a->registered) /* removes it and forgets it */
+        fl_output_commit(ctx, &a->tmp, &a->target, a->path, 1, FL_EIO);
     free(a->px);
     free(a->index);
     free(a->tmp);
+    free(a->target);
     free(a->path);
     free(a);
 }

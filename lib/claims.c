@@ -13,6 +13,9 @@ typedef struct claim {
     char declared[11]; /* YYYY-MM-DD */
     int64_t since;
     int region;
+    int line; /* in the file */
+    int pos;  /* rank in the file, then (after group_claims) of the claimant, of the group */
+    int crank, grank;
 } claim;
 
 struct fl_claims {
@@ -58,17 +61,77 @@ static int add_claim(fl_ctx *ctx, fl_claims *c, const fl_csv_row *row, const int
     if (!v)
         return FL_ENOMEM;
     c->v = v;
-    v[c->n] = (claim){.claimant = fl_strdup(ctx, who), .since = since, .region = region};
+    v[c->n] = (claim){.claimant = fl_strdup(ctx, who), .since = since, .region = region,
+                      .line = line, .pos = c->n};
     memcpy(v[c->n].declared, date, 11);
     return v[c->n++].claimant ? FL_OK : FL_ENOMEM;
+}
+
+static int by_claimant_region(const void *a, const void *b)
+{
+    const claim *x = a, *y = b;
+    int d = strcmp(x->claimant, y->claimant);
+    return d ? d : x->region != y->region ? x->region - y->region : x->pos - y->pos;
+}
+
+static int by_group(const void *a, const void *b)
+{
+    const claim *x = a, *y = b;
+    int d = strcmp(x->claimant, y->claimant);
+    if (!d)
+        d = strcmp(x->declared, y->declared);
+    return d ? d : x->pos - y->pos;
+}
+
+static int by_rank(const void *a, const void *b)
+{
+    const claim *x = a, *y = b;
+    return x->crank != y->crank ? x->crank - y->crank
+         : x->grank != y->grank ? x->grank - y->grank : x->pos - y->pos;
+}
+
+/* A claimant claims a region once: the same row twice would count the region twice. Then the
+ * claims are put in an order where each claimant's claims, and within them each declaration's
+ * regions, are contiguous, in the order they first appear in the file (the reports walk them
+ * in one pass: comparing every claim with every other one took 54 s for 50,000 rows). */
+static int group_claims(fl_ctx *ctx, fl_claims *c, const fl_regions *r, const char *path)
+{
+    qsort(c->v, (size_t)c->n, sizeof *c->v, by_claimant_region);
+    int dup = 0;
+    for (int i = 1; i < c->n; i++)
+        if (c->v[i].region == c->v[i - 1].region &&
+            !strcmp(c->v[i].claimant, c->v[i - 1].claimant) &&
+            (!dup || c->v[i].line < c->v[dup].line))
+            dup = i;
+    if (dup)
+        return fl_error(ctx, FL_EPARSE, "%s:%d: '%s' claims region %s again (first on line %d): "
+                        "a claimant claims a region once", path, c->v[dup].line,
+                        c->v[dup].claimant, r->code[c->v[dup].region], c->v[dup - 1].line);
+    qsort(c->v, (size_t)c->n, sizeof *c->v, by_group);
+    for (int i = 0, grank = 0; i < c->n; i++) {
+        if (i == 0 || strcmp(c->v[i].claimant, c->v[i - 1].claimant) ||
+            strcmp(c->v[i].declared, c->v[i - 1].declared))
+            grank = c->v[i].pos; /* the first of its group: the least position */
+        c->v[i].grank = grank;
+    }
+    for (int i = 0, j; i < c->n; i = j) { /* a claimant's rank: its earliest group's */
+        int least = c->v[i].crank;
+        for (j = i; j < c->n && !strcmp(c->v[j].claimant, c->v[i].claimant); j++)
+            least = c->v[j].grank < least ? c->v[j].grank : least;
+        for (int k = i; k < j; k++)
+            c->v[k].crank = least;
+    }
+    qsort(c->v, (size_t)c->n, sizeof *c->v, by_rank);
+    return FL_OK;
 }
 
 int fl_claims_open(fl_ctx *ctx, const char *path, const fl_regions *r, fl_claims **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return fl_error(ctx, FL_EIO, "%s: cannot open claims: %m", path);
+    FILE *f;
+    int orc = fl_input_open(ctx, path, "claims", &f);
+    if (orc)
+        return orc;
     fl_claims *c = fl_calloc(ctx, 1, sizeof *c);
     if (c)
         c->regions_serial = r->serial;
@@ -83,6 +146,8 @@ int fl_claims_open(fl_ctx *ctx, const char *path, const fl_regions *r, fl_claims
             rc = add_claim(ctx, c, &row, col, r, path, line);
     fl_csv_free(&row);
     fclose(f);
+    if (rc == -1 && group_claims(ctx, c, r, path))
+        rc = ctx->err;
     if (rc != -1) {
         fl_claims_close(c);
         return rc;
@@ -150,10 +215,8 @@ static json_object *claim_json(const report *rp, int first)
     json_object_object_add(o, "claimant", json_object_new_string(c0->claimant));
     json_object_object_add(o, "declared", json_object_new_string(c0->declared));
     double total[3] = {0}, total_area = 0;
-    for (int i = first; i < rp->c->n; i++) {
-        const claim *cl = &rp->c->v[i];
-        if (strcmp(cl->claimant, c0->claimant) || strcmp(cl->declared, c0->declared))
-            continue;
+    for (int i = first; i < rp->c->n && rp->c->v[i].grank == c0->grank; i++) {
+        const claim *cl = &rp->c->v[i]; /* the group is contiguous (group_claims) */
         double v[3], area = rp->r->km2[cl->region];
         split(p, cl->claimant, rp->km2 + cl->region * ns, v);
         json_object *ro = fl_region_json(rp->r, cl->region);
@@ -172,18 +235,22 @@ static json_object *claim_json(const report *rp, int first)
     return o;
 }
 
-static bool claimed(const report *rp, const char *claimant, int region)
+/* Whether the claimant of claim i claims region in force (its claims are contiguous). */
+static bool claimed(const report *rp, int i, int region)
 {
-    for (int i = 0; i < rp->c->n; i++)
-        if (rp->c->v[i].region == region && !strcmp(rp->c->v[i].claimant, claimant) &&
-            in_force(rp, &rp->c->v[i]))
+    int crank = rp->c->v[i].crank;
+    while (i > 0 && rp->c->v[i - 1].crank == crank)
+        i--;
+    for (; i < rp->c->n && rp->c->v[i].crank == crank; i++)
+        if (rp->c->v[i].region == region && in_force(rp, &rp->c->v[i]))
             return true;
     return false;
 }
 
-/* What a claimant holds in the regions it does not claim. */
-static json_object *outside_json(const report *rp, const char *claimant)
+/* What the claimant of claim i holds in the regions it does not claim. */
+static json_object *outside_json(const report *rp, int i)
 {
+    const char *claimant = rp->c->v[i].claimant;
     int ns = rp->s->nstatus;
     json_object *o = json_object_new_object(), *regions = json_object_new_array();
     if (!o || !regions) { /* checked here: regions may get no add that would report it */
@@ -197,7 +264,7 @@ static json_object *outside_json(const report *rp, const char *claimant)
     for (int k = 0; k < rp->r->n; k++) {
         double v[3];
         split(rp->s->profile, claimant, rp->km2 + k * ns, v);
-        if (claimed(rp, claimant, k) || v[0] <= 0)
+        if (claimed(rp, i, k) || v[0] <= 0)
             continue;
         json_object *ro = fl_region_json(rp->r, k);
         json_object_object_add(ro, "held_km2", fl_json_km2(v[0]));
@@ -254,14 +321,6 @@ static int write_not_held(const report *rp, fl_geojson_sink to)
     return rc;
 }
 
-static bool seen_before(const fl_claims *c, int i, bool by_date)
-{
-    for (int k = 0; k < i; k++)
-        if (!strcmp(c->v[k].claimant, c->v[i].claimant) &&
-            (!by_date || !strcmp(c->v[k].declared, c->v[i].declared)))
-            return true;
-    return false;
-}
 
 int fl_claims_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
                    const fl_claims *c, const char *geojson_path, char **json)
@@ -284,13 +343,15 @@ int fl_claims_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
         json_object_put(doc);
         return fl_error(ctx, FL_ENOMEM, "out of memory building JSON");
     }
-    for (int i = 0; i < c->n; i++) {
+    int last_claimant = -1; /* the crank of the last claimant reported outside its claims */
+    for (int i = 0; i < c->n; i++) { /* groups, and claimants, are contiguous */
         if (!in_force(&rp, &c->v[i]))
             continue;
-        if (!seen_before(c, i, true))
+        if (i == 0 || c->v[i].grank != c->v[i - 1].grank)
             json_object_array_add(claims, claim_json(&rp, i));
-        if (!seen_before(c, i, false))
-            json_object_array_add(outside, outside_json(&rp, c->v[i].claimant));
+        if (c->v[i].crank != last_claimant)
+            json_object_array_add(outside, outside_json(&rp, i));
+        last_claimant = c->v[i].crank;
     }
     json_object_object_add(doc, "claims", claims);
     json_object_object_add(doc, "outside_claims", outside);

@@ -72,6 +72,7 @@ void fl_ctx_free(fl_ctx *ctx)
 {
     if (!ctx)
         return;
+    fl_output_forget_all(ctx);
     if (ctx->geos)
         GEOS_finish_r(ctx->geos);
     if (ctx->proj)
@@ -243,7 +244,7 @@ int fl_json_out(fl_ctx *ctx, json_object *doc, char **json)
         return fl_error(ctx, FL_ENOMEM, "out of memory building JSON");
     }
     const char *s = fl_json_string(doc);
-    *json = s ? strdup(s) : NULL;
+    *json = s ? fl_utf8_repair(s) : NULL;
     json_object_put(doc);
     if (!*json)
         return fl_error(ctx, FL_ENOMEM, "out of memory serialising JSON");

@@ -1,10 +1,15 @@
 /* csv.c — a small RFC 4180 reader (quoted fields, doubled quotes, CRLF) for the places and
- * claims files. */
+ * claims files. A row has at most CSV_MAX_FIELDS fields of at most CSV_MAX_FIELD bytes: a
+ * header of a million columns, or one endless field, fails at once instead of growing (the
+ * files it reads have a few columns of names and numbers). */
 #include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#define CSV_MAX_FIELDS 1000
+#define CSV_MAX_FIELD (1 << 20)
 
 void fl_csv_free(fl_csv_row *row)
 {
@@ -52,6 +57,12 @@ int fl_csv_next(fl_ctx *ctx, FILE *f, const char *path, int *line, fl_csv_row *r
     (*line)++;
     while ((c = fgetc(f)) != EOF && ok) {
         any = true;
+        if (row->n >= CSV_MAX_FIELDS || len >= CSV_MAX_FIELD) {
+            free(buf);
+            return fl_error(ctx, FL_ELIMIT, "%s:%d: more than %d %s", path, *line,
+                            row->n >= CSV_MAX_FIELDS ? CSV_MAX_FIELDS : CSV_MAX_FIELD,
+                            row->n >= CSV_MAX_FIELDS ? "columns" : "bytes in a field");
+        }
         if (c == '\0') { /* quoted or not: a NUL would cut the field silently */
             free(buf);
             return fl_error(ctx, FL_EPARSE, "%s:%d: NUL byte", path, *line);

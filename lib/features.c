@@ -37,18 +37,14 @@ int fl_output_format(fl_ctx *ctx, const char *path, unsigned allowed, fl_format 
 
 int fl_file_read(fl_ctx *ctx, const char *path, char **buf, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fl_error(ctx, FL_EIO, "%s: cannot open: %m", path);
+    FILE *f;
+    int rc = fl_input_open(ctx, path, "input", &f); /* regular, within the size limit */
+    if (rc)
+        return rc;
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0) {
         fclose(f);
-        return fl_error(ctx, FL_EIO, "%s: not a regular file", path);
-    }
-    if (st.st_size > ctx->limits[FL_LIMIT_FILE_BYTES]) {
-        fclose(f);
-        return fl_error(ctx, FL_ELIMIT, "%s: %lld bytes exceed the file size limit of %lld",
-                        path, (long long)st.st_size, (long long)ctx->limits[FL_LIMIT_FILE_BYTES]);
+        return fl_error(ctx, FL_EIO, "%s: cannot examine: %m", path);
     }
     *buf = fl_malloc(ctx, (size_t)st.st_size + 1);
     if (!*buf) {
@@ -204,6 +200,29 @@ int fl_convert(fl_ctx *ctx, const char *in, const char *out)
 }
 
 bool fl_utf8_valid(const char *s) { return fl_utf8_invalid_at(s, strlen(s)) < 0; }
+
+char *fl_utf8_repair(const char *s)
+{
+    size_t len = strlen(s), bad = 0;
+    for (long at, from = 0; (at = fl_utf8_invalid_at(s + from, len - (size_t)from)) >= 0;
+         from += at + 1)
+        bad++;
+    char *out = malloc(len + 2 * bad + 1), *w = out;
+    if (!out)
+        return NULL;
+    for (long at, from = 0;; from += at + 1) {
+        at = fl_utf8_invalid_at(s + from, len - (size_t)from);
+        size_t good = at < 0 ? len - (size_t)from : (size_t)at;
+        memcpy(w, s + from, good);
+        w += good;
+        if (at < 0)
+            break;
+        memcpy(w, "\xEF\xBF\xBD", 3); /* U+FFFD REPLACEMENT CHARACTER */
+        w += 3;
+    }
+    *w = '\0';
+    return out;
+}
 
 long fl_utf8_invalid_at(const char *s, size_t len)
 {

@@ -277,8 +277,9 @@ int fl_front_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double 
                  fl_front **out)
 {
     *out = NULL;
-    if (!(tolerance_km >= 0))
-        return fl_error(ctx, FL_EARG, "frontline tolerance %g km is not >= 0", tolerance_km);
+    if (!(tolerance_km >= 0 && tolerance_km <= FL_FRONT_MAX_TOLERANCE_KM))
+        return fl_error(ctx, FL_EARG, "frontline tolerance %g km is not within 0 .. %d km",
+                        tolerance_km, FL_FRONT_MAX_TOLERANCE_KM);
     fl_front *f = fl_calloc(ctx, 1, sizeof *f);
     if (f && (f->line = front_line(ctx, s, r, tolerance_km))) {
         f->snap = s;

@@ -182,6 +182,17 @@ static GEOSGeometry *densify_ring(fl_ctx *ctx, const GEOSGeometry *ring)
         return NULL;
     double *y = x + n;
     GEOSCoordSeq_copyToArrays_r(ctx->geos, cs, x, y, NULL, NULL);
+    /* An edge is the geodesic between its ends, taken the way its longitudes go (they are
+     * within ±180): one spanning more than 180° of longitude would be the geodesic the other
+     * way round, across the antimeridian, and the ring would cross itself all over. Refused. */
+    for (unsigned int i = 1; i < n; i++)
+        if (fabs(x[i] - x[i - 1]) > 180) {
+            fl_error(ctx, FL_EGEOM, "the edge from (%g, %g) to (%g, %g) spans more than 180° "
+                     "of longitude: an edge is the geodesic between its ends, which would go "
+                     "the other way round the Earth", x[i - 1], y[i - 1], x[i], y[i]);
+            free(x);
+            return NULL;
+        }
     size_t total = 1;
     for (unsigned int i = 1; i < n; i++)
         total += (size_t)geodesic_steps(x[i - 1], y[i - 1], x[i], y[i]);

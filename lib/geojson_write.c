@@ -152,10 +152,14 @@ static int put_geometry(fl_ctx *ctx, FILE *f, const GEOSGeometry *g)
 static int write_feature(fl_ctx *ctx, FILE *f, const GEOSGeometry *g, json_object *props,
                          bool first)
 {
-    const char *p = props ? fl_json_string(props) : "{}";
-    if (!p || fl_json_failed(props))
+    const char *text = props ? fl_json_string(props) : "{}";
+    char *p = text ? fl_utf8_repair(text) : NULL; /* a .dbf field name may not be UTF-8 */
+    if (!p || fl_json_failed(props)) {
+        free(p);
         return fl_error(ctx, FL_ENOMEM, "out of memory writing GeoJSON properties");
+    }
     fprintf(f, "%s\n{\"type\":\"Feature\",\"properties\":%s,\"geometry\":", first ? "" : ",", p);
+    free(p);
     int rc = g ? put_geometry(ctx, f, g) : (fputs("null", f), FL_OK);
     fputc('}', f);
     return rc;

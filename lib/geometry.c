@@ -88,7 +88,12 @@ GEOSGeometry *fl_polygonal(fl_ctx *ctx, const GEOSGeometry *g, bool geodesic, bo
         fl_geos_error(ctx, "checking a polygon's validity");
         return NULL;
     }
-    /* Self-intersections, overlapping parts, bow-ties: repair, never drop. */
+    /* Self-intersections, overlapping parts, bow-ties: repair, never drop; unless the repair
+     * would cost too much (crossings.c). */
+    if (fl_repair_budget(ctx, poly)) {
+        GEOSGeom_destroy_r(ctx->geos, poly);
+        return NULL;
+    }
     GEOSGeometry *fixed = GEOSMakeValid_r(ctx->geos, poly);
     GEOSGeom_destroy_r(ctx->geos, poly);
     if (!fixed) {

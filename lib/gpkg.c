@@ -341,11 +341,9 @@ static int hash_files(fl_ctx *ctx, const char *const *paths, size_t n, char hex[
     int rc = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) ? FL_OK : FL_ENOMEM;
     char buf[65536];
     for (size_t i = 0; i < n && !rc; i++) {
-        FILE *f = fopen(paths[i], "rb");
-        if (!f) {
-            rc = fl_error(ctx, FL_EIO, "%s: cannot open: %m", paths[i]);
+        FILE *f;
+        if ((rc = fl_input_open(ctx, paths[i], "input", &f)))
             break;
-        }
         uint64_t size = fseeko(f, 0, SEEK_END) == 0 ? (uint64_t)ftello(f) : 0;
         rewind(f);
         EVP_DigestUpdate(md, &size, sizeof size);

@@ -23,6 +23,7 @@ struct fl_ctx {
     char proj_msg[512]; /* last error PROJ logged */
     int64_t limits[4];
     uint64_t serial; /* numbers the regions made with this context (cache keys) */
+    struct fl_temp *temps; /* output.c: temporary files being written, for signal handlers */
     bool snap_noding; /* windows.c: snap-round every window's lines, as where the floating
                        * noder fails (a test compares both) */
 };
@@ -170,20 +171,46 @@ int fl_shapefile_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 int fl_wkt_read(fl_ctx *ctx, const char *path, fl_features *fs);
 int fl_wkt_write(fl_ctx *ctx, const fl_features *fs, const char *path);
 
-/* output.c: atomic output files (temporary name, then rename). */
+/* input.c: every reader opens its file through fl_input_open: "-" is standard input (copied
+ * into an anonymous temporary file within FL_LIMIT_FILE_BYTES); any other path is opened
+ * without blocking and refused unless it is a regular file within FL_LIMIT_FILE_BYTES (a FIFO
+ * or /dev/zero would hang or never end). what names the input in messages ("profile"). */
+int fl_input_open(fl_ctx *ctx, const char *path, const char *what, FILE **out);
+/* The same checks for a file another library opens itself (shapelib's sidecars). */
+int fl_input_check(fl_ctx *ctx, const char *path, const char *what);
+/* The kind and size checks on an open descriptor. */
+int fl_input_check_fd(fl_ctx *ctx, int fd, const char *path);
+
+/* output.c: every output (see there): atomic replacement of regular files through a
+ * registered temporary file, direct writes to devices, FIFOs and "-" (standard output). */
 typedef struct fl_output {
     FILE *f;
-    char *path, *tmp;
+    char *path;   /* as given, for messages ("standard output" for "-") */
+    char *target; /* path with its symbolic links followed; NULL for "-" */
+    char *tmp;    /* the temporary file, NULL when written directly */
 } fl_output;
 int fl_output_open(fl_ctx *ctx, fl_output *o, const char *path);
-/* Closes and renames into place; on failure (or if failed is true) removes the temp file. */
+/* Flushes and checks; a temporary file is fsync'ed and renamed over the target, or removed
+ * on failure (or if failed is true), leaving the old file whole. */
 int fl_output_close(fl_ctx *ctx, fl_output *o, bool failed);
+/* path with every symbolic link followed (the last target may not exist yet). */
+char *fl_output_target(fl_ctx *ctx, const char *path);
 /* The temporary name of path, in its folder: ".tmpPID" before the extension (libraries such
  * as shapelib derive the names of sibling files from it); NULL when out of memory. */
 char *fl_output_temp_name(fl_ctx *ctx, const char *path);
-/* With rc == FL_OK, renames the n files tmp[i] to path[i]; otherwise, or when a rename
- * fails, removes them. Returns rc, or the rename's error. */
-int fl_output_commit(fl_ctx *ctx, char *const *tmp, char *const *path, int n, int rc);
+/* Registers tmp for removal on a signal and creates it empty; errors name path. */
+int fl_output_temp_create(fl_ctx *ctx, const char *tmp, const char *path);
+/* With rc == FL_OK, fsyncs the n files tmp[i] and renames them to target[i]; otherwise, or
+ * when that fails, removes them (errors name path). Every tmp[i] is unregistered. Returns rc,
+ * or the first error. */
+int fl_output_commit(fl_ctx *ctx, char *const *tmp, char *const *target, const char *path,
+                     int n, int rc);
+/* Removes and unregisters every temporary file of ctx (fl_ctx_free). */
+void fl_output_forget_all(fl_ctx *ctx);
+
+/* crossings.c: FL_OK when repairing poly (make-valid) is within budget: its edges cross at
+ * most FL_REPAIR_MAX_CROSSINGS times; else FL_ELIMIT with the reason. */
+int fl_repair_budget(fl_ctx *ctx, const GEOSGeometry *poly);
 
 /* geometry.c */
 /* The polygonal parts of g (any nesting of collections) as one valid (Multi)Polygon, or an

@@ -21,7 +21,9 @@ static int coordinate(fl_ctx *ctx, const char *text, double lo, double hi, const
     *out = strtod(text, &end);
     while (*end == ' ')
         end++;
-    if (end == text || *end || errno || !(*out >= lo && *out <= hi))
+    /* decimal only: strtod also reads hexadecimal ("0x32" is 50) */
+    bool decimal = text[strspn(text, " +-.0123456789eE")] == '\0';
+    if (end == text || *end || errno || !decimal || !(*out >= lo && *out <= hi))
         return fl_error(ctx, FL_EPARSE, "%s:%d: %s '%s' is not a number in [%g, %g]", path,
                         line, what, text, lo, hi);
     return FL_OK;
@@ -75,9 +77,10 @@ static int add_place(fl_ctx *ctx, fl_places *p, const fl_csv_row *row, const int
 int fl_places_open(fl_ctx *ctx, const char *path, fl_places **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return fl_error(ctx, FL_EIO, "%s: cannot open places: %m", path);
+    FILE *f;
+    int orc = fl_input_open(ctx, path, "places", &f);
+    if (orc)
+        return orc;
     fl_places *p = fl_calloc(ctx, 1, sizeof *p);
     fl_csv_row row = {0};
     int line = 0, rc = p ? fl_csv_next(ctx, f, path, &line, &row) : FL_ENOMEM;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Growing arrays of vertices and part starts for one shape. */
 typedef struct parts {
@@ -299,26 +300,46 @@ static int write_files(fl_ctx *ctx, const fl_features *fs, const char *tmp, char
 static const char *const parts_ext[] = {".shp", ".shx", ".dbf", ".cpg", ".prj"};
 #define NPARTS ((int)(sizeof parts_ext / sizeof *parts_ext))
 
-/* Atomic like every output: all five files are written under temporary names in the
- * target's folder and renamed into place only when every one of them succeeded; on failure
- * the temporaries are removed and an earlier shapefile of that name stays whole. */
+/* A shapefile is several files: each of them must be a regular file (or not exist yet). */
+static int check_part(fl_ctx *ctx, const char *target, const char *path)
+{
+    struct stat st;
+    if (stat(target, &st) == 0 && !S_ISREG(st.st_mode))
+        return fl_error(ctx, FL_EIO, "%s: a shapefile is several files: %s must be a regular "
+                        "file", path, target);
+    return FL_OK;
+}
+
+/* Atomic like every output (output.c): all five files are written under temporary names in
+ * the folder of the .shp's target (symbolic links followed) and renamed into place only when
+ * every one of them succeeded; on failure the temporaries are removed and an earlier
+ * shapefile of that name stays whole. */
 int fl_shapefile_write(fl_ctx *ctx, const fl_features *fs, const char *path)
 {
-    char *tmp[NPARTS] = {0}, *dst[NPARTS] = {0};
-    char *base = fl_output_temp_name(ctx, path); /* NAME.tmpPID.shp */
-    int rc = base ? FL_OK : FL_ENOMEM;
-    for (int i = 0; !rc && i < NPARTS; i++)
-        if (!(tmp[i] = fl_shp_sibling(ctx, base, parts_ext[i])) ||
-            !(dst[i] = fl_shp_sibling(ctx, path, parts_ext[i])))
-            rc = FL_ENOMEM;
+    if (!strcmp(path, "-"))
+        return fl_error(ctx, FL_EARG, "-: a shapefile is several files: it cannot go to "
+                        "standard output");
+    char *tmp[NPARTS] = {0}, *dst[NPARTS] = {0}, *shp = fl_output_target(ctx, path);
+    char *base = shp ? fl_output_temp_name(ctx, shp) : NULL; /* NAME.tmpPID.shp */
+    int rc = base ? FL_OK : ctx->err, made = 0;
+    for (int i = 0; !rc && i < NPARTS; i++) {
+        char *own = fl_shp_sibling(ctx, path, parts_ext[i]);
+        if (!(tmp[i] = fl_shp_sibling(ctx, base, parts_ext[i])) || !own ||
+            !(dst[i] = fl_output_target(ctx, own)))
+            rc = ctx->err ? ctx->err : FL_ENOMEM;
+        free(own);
+        if (!rc && !(rc = check_part(ctx, dst[i], path)) &&
+            !(rc = fl_output_temp_create(ctx, tmp[i], path)))
+            made++;
+    }
     if (!rc)
         rc = write_files(ctx, fs, base, tmp[NPARTS - 1], path);
-    if (tmp[NPARTS - 1]) /* every name was made: rename, or remove what a failure left */
-        rc = fl_output_commit(ctx, tmp, dst, NPARTS, rc);
+    rc = fl_output_commit(ctx, tmp, dst, path, made, rc);
     for (int i = 0; i < NPARTS; i++) {
         free(tmp[i]);
         free(dst[i]);
     }
     free(base);
+    free(shp);
     return rc;
 }

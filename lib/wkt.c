@@ -77,6 +77,21 @@ static int json_prefix(fl_ctx *ctx, char **s, json_object **props, const char *p
     return FL_OK;
 }
 
+/* The deepest parenthesis nesting of the text: GEOS' WKT reader recurses once per level
+ * (30,000 nested GEOMETRYCOLLECTIONs overflow its stack), so the nesting limit of GeoJSON
+ * (FL_LIMIT_NESTING) is checked before GEOS parses. A polygon needs 2 levels, a collection of
+ * multipolygons 4. */
+static long nesting(const char *s)
+{
+    long depth = 0, deepest = 0;
+    for (; *s; s++) {
+        depth += *s == '(' ? 1 : *s == ')' ? -1 : 0;
+        if (depth > deepest)
+            deepest = depth;
+    }
+    return deepest;
+}
+
 static int read_line(fl_ctx *ctx, GEOSWKTReader *r, char *text, const char *path, int line,
                      fl_features *fs)
 {
@@ -114,6 +129,12 @@ static int read_line(fl_ctx *ctx, GEOSWKTReader *r, char *text, const char *path
         return fl_error(ctx, FL_EPARSE, "%s:%d: text after the geometry: '%.40s'", path, line,
                         rest);
     }
+    if (nesting(s) > ctx->limits[FL_LIMIT_NESTING]) {
+        json_object_put(props);
+        return fl_error(ctx, FL_ELIMIT, "%s:%d: parentheses nested %ld deep, more than the "
+                        "nesting limit of %lld", path, line, nesting(s),
+                        (long long)ctx->limits[FL_LIMIT_NESTING]);
+    }
     ctx->geos_msg[0] = '\0';
     GEOSGeometry *g = GEOSWKTReader_read_r(ctx->geos, r, s);
     if (!g) {
@@ -132,9 +153,10 @@ static int read_line(fl_ctx *ctx, GEOSWKTReader *r, char *text, const char *path
 int fl_wkt_read(fl_ctx *ctx, const char *path, fl_features *fs)
 {
     fs->kind = "wkt";
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return fl_error(ctx, FL_EIO, "%s: cannot open: %m", path);
+    FILE *f;
+    int orc = fl_input_open(ctx, path, "WKT", &f);
+    if (orc)
+        return orc;
     GEOSWKTReader *r = GEOSWKTReader_create_r(ctx->geos);
     int rc = r ? FL_OK : fl_geos_error(ctx, "WKT reader");
     char *text = NULL;

@@ -306,6 +306,135 @@ static bool gen_style_null(const char *shp_path)
     return ok;
 }
 
+/* ---- the hostile sweep of issue 22 ---------------------------------------------------- */
+
+/* depth GEOMETRYCOLLECTIONs around a point, on one WKT line. */
+static bool gen_wkt_nested(const char *path, long depth)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return false;
+    for (long i = 0; i < depth; i++)
+        fputs("GEOMETRYCOLLECTION(", f);
+    fputs("POINT(30 48)", f);
+    for (long i = 0; i < depth; i++)
+        fputc(')', f);
+    fputc('\n', f);
+    return fclose(f) == 0;
+}
+
+/* One polygon record of nrings disjoint squares (a 5,000-ring record took 72 s). */
+static bool gen_shp_rings(const char *shp_path, int nrings)
+{
+    char base[4096];
+    snprintf(base, sizeof base, "%.*s", (int)strlen(shp_path) - 4, shp_path);
+    int nv = 5 * nrings, *start = malloc((size_t)nrings * sizeof *start);
+    double *x = malloc((size_t)nv * sizeof *x), *y = malloc((size_t)nv * sizeof *y);
+    SHPHandle shp = SHPCreate(base, SHPT_POLYGON);
+    DBFHandle dbf = DBFCreate(base);
+    bool ok = start && x && y && shp && dbf && DBFAddField(dbf, "status", FTString, 16, 0) == 0;
+    for (int r = 0; ok && r < nrings; r++) { /* clockwise squares of 0.005°, 0.01° apart */
+        double x0 = 30 + 0.01 * (r % 100), y0 = 48 + 0.01 * (r / 100);
+        const double dx[5] = {0, 0, 0.005, 0.005, 0}, dy[5] = {0, 0.005, 0.005, 0, 0};
+        start[r] = 5 * r;
+        for (int k = 0; k < 5; k++) {
+            x[5 * r + k] = x0 + dx[k];
+            y[5 * r + k] = y0 + dy[k];
+        }
+    }
+    SHPObject *o = ok ? SHPCreateObject(SHPT_POLYGON, -1, nrings, start, NULL, nv, x, y, NULL,
+                                        NULL) : NULL;
+    ok = o && SHPWriteObject(shp, -1, o) >= 0 && DBFWriteStringAttribute(dbf, 0, 0, "occupied");
+    if (o)
+        SHPDestroyObject(o);
+    if (shp)
+        SHPClose(shp);
+    if (dbf)
+        DBFClose(dbf);
+    free(start);
+    free(x);
+    free(y);
+    return ok;
+}
+
+/* A one-record shapefile whose numeric field (width, decimals) holds text. */
+static bool gen_shp_number(const char *shp_path, int width, int decimals, const char *text)
+{
+    char base[4096];
+    snprintf(base, sizeof base, "%.*s", (int)strlen(shp_path) - 4, shp_path);
+    SHPHandle shp = SHPCreate(base, SHPT_POLYGON);
+    DBFHandle dbf = DBFCreate(base);
+    bool ok = shp && dbf && DBFAddField(dbf, "n", FTDouble, width, decimals) == 0;
+    SHPObject *o = ok ? SHPCreateSimpleObject(SHPT_POLYGON, square.nv, square.x, square.y, NULL)
+                      : NULL;
+    ok = o && SHPWriteObject(shp, -1, o) >= 0 && DBFWriteDoubleAttribute(dbf, 0, 0, 1.0);
+    if (o)
+        SHPDestroyObject(o);
+    if (shp)
+        SHPClose(shp);
+    if (dbf)
+        DBFClose(dbf);
+    /* the value after the record's deletion flag: the header is 32 + 32 per field + 1 */
+    char dbf_path[4200], field[32];
+    snprintf(dbf_path, sizeof dbf_path, "%s.dbf", base);
+    snprintf(field, sizeof field, "%*s", width, text);
+    return ok && patch(dbf_path, 32 + 32 + 1 + 1, field, (size_t)width);
+}
+
+/* A self-crossing star of n vertices ({n/k}: every edge crosses almost every other). */
+static bool gen_star(const char *path, int n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return false;
+    fputs("{\"type\":\"Feature\",\"properties\":{\"status\":\"occupied\"},\"geometry\":"
+          "{\"type\":\"Polygon\",\"coordinates\":[[", f);
+    for (int i = 0; i <= n; i++) {
+        double a = 2 * M_PI * (double)((long)i * (n / 2) % n) / n;
+        fprintf(f, "%s[%.6f,%.6f]", i ? "," : "", 35 + 1.5 * cos(a), 48 + sin(a));
+    }
+    fputs("]]}}\n", f);
+    return fclose(f) == 0;
+}
+
+/* A places CSV whose header has ncols columns. */
+static bool gen_wide_header(const char *path, long ncols)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return false;
+    fputs("name,lat,lon", f);
+    for (long i = 0; i < ncols; i++)
+        fputs(",c", f);
+    fputs("\nKyiv,50.45,30.52\n", f);
+    return fclose(f) == 0;
+}
+
+/* nrules distinct rules (a duplicate check comparing every pair took 60 s for 60,000). */
+static bool gen_many_rules(const char *path, int nrules)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return false;
+    fputs("status occupied side=RU colour=#A52714\ndefault free side=UA colour=#F4F1E8\n", f);
+    for (int i = 0; i < nrules; i++)
+        fprintf(f, "rule occupied name=^n%d$\n", i);
+    return fclose(f) == 0;
+}
+
+/* nrows claims: distinct claimants, each claiming every region of data/regions once. */
+static bool gen_many_claims(const char *path, int nrows)
+{
+    static const char *const codes[] = {"UA-DT", "UA-LH", "UA-ZP", "UA-KS", "UA-KR", "UA-SC"};
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return false;
+    fputs("claimant,declared,region\n", f);
+    for (int i = 0; i < nrows; i++)
+        fprintf(f, "C%d,2022-09-30,%s\n", i / 6, codes[i % 6]);
+    return fclose(f) == 0;
+}
+
 /* Creates tmp_dir/NAME for a "gen/NAME" case; false when NAME is unknown or writing fails. */
 static bool generate(const char *name, const char *path)
 {
@@ -332,6 +461,40 @@ static bool generate(const char *name, const char *path)
         return WRITE_LITERAL(path, "POLYGON((30 48,31 48,31 49,30 48))\0 garbage\n");
     if (!strcmp(name, "shp_style_null.shp"))
         return gen_style_null(path);
+    if (!strcmp(name, "wkt_nested_30k.wkt"))
+        return gen_wkt_nested(path, 30000);
+    if (!strcmp(name, "shp_5000_rings.shp"))
+        return gen_shp_rings(path, 5000);
+    if (!strcmp(name, "shp_int_inf.shp"))
+        return gen_shp_number(path, 8, 0, "9e999");
+    if (!strcmp(name, "shp_int_nan.shp"))
+        return gen_shp_number(path, 8, 0, "nan");
+    if (!strcmp(name, "shp_int_1e19.shp"))
+        return gen_shp_number(path, 8, 0, "1e19");
+    if (!strcmp(name, "shp_double_inf.shp"))
+        return gen_shp_number(path, 12, 2, "9e999");
+    if (!strcmp(name, "star_5001.geojson"))
+        return gen_star(path, 5001);
+    if (!strcmp(name, "places_1m_columns.csv"))
+        return gen_wide_header(path, 1000000);
+    if (!strcmp(name, "rules_30k.profile"))
+        return gen_many_rules(path, 30000);
+    if (!strcmp(name, "claims_50k.csv"))
+        return gen_many_claims(path, 50000);
+    if (!strcmp(name, "fifo.geojson") || !strcmp(name, "fifo.profile") ||
+        !strcmp(name, "fifo.csv") || !strcmp(name, "fifo.wkt"))
+        return mkfifo(path, 0600) == 0;
+    if (!strcmp(name, "fifo_shx.shp")) { /* a shapefile whose .shx is a FIFO */
+        char side[4096];
+        gshape two[2] = {square, square2};
+        return gen_shapefile(path, SHPT_POLYGON, two, 2, 2, NULL) &&
+               sibling(path, ".shx", side, sizeof side) && unlink(side) == 0 &&
+               mkfifo(side, 0600) == 0;
+    }
+    if (!strcmp(name, "dev_zero.profile") || !strcmp(name, "dev_zero.geojson"))
+        return symlink("/dev/zero", path) == 0;
+    if (!strcmp(name, "directory.geojson"))
+        return mkdir(path, 0700) == 0;
     if (!strncmp(name, "shp_", 4))
         return gen_shp(path, name);
     return false;
@@ -730,7 +893,9 @@ int main(int argc, char **argv)
             break;
         }
         if (pid == 0) {
-            alarm(CASE_TIMEOUT_S);
+            /* FL_CASE_SECONDS: a stricter cap (CI's hostile step runs every case in 10 s) */
+            const char *cap = getenv("FL_CASE_SECONDS");
+            alarm(cap && atoi(cap) > 0 ? (unsigned)atoi(cap) : CASE_TIMEOUT_S);
             run_case(&c, path);
             fclose(m);
             exit(failures ? 1 : 0); /* exit, not _exit: LeakSanitizer checks at exit */
