@@ -69,12 +69,15 @@ static void planimeter(fl_ctx *ctx, const fl_regions *r)
     size_t cap = 0;
     int compared = 0;
     for (int i = 0; getline(&line, &cap, f) > 0 && i < fl_regions_count(r); i++) {
-        if (strncmp(line, "POLYGON ((", 10) || strstr(line, "), ("))
+        /* a line is the region's attributes as a JSON object, ';', then its geometry */
+        char *geom = strstr(line, "};POLYGON ((");
+        geom = geom ? geom + 2 : line;
+        if (strncmp(geom, "POLYGON ((", 10) || strstr(geom, "), ("))
             continue;
         char in[4200];
         snprintf(in, sizeof in, "%s/ring.txt", temp_dir());
         FILE *o = fopen(in, "w");
-        for (char *p = line + 10; *p && *p != ')';) {
+        for (char *p = geom + 10; *p && *p != ')';) {
             double lon = strtod(p, &p), lat = strtod(p, &p);
             fprintf(o, "%.12f %.12f\n", lat, lon);
             while (*p == ',' || *p == ' ')
