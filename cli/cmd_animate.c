@@ -9,7 +9,7 @@ static const char animate_help[] =
     "usage: frontline animate FILE...|DIR -o OUT.gif [--daily] [--delay MS]\n"
     "                         [--region CODE | --bbox W,S,E,N] [--width PX] [--no-labels]\n"
     "                         [--places CSV] [--regions SHP] [--profile FILE]\n"
-    "                         [--snap-km KM] [--level L]\n"
+    "                         [--snap-km KM] [--water FILE|none] [--level L]\n"
     "An animated GIF of the maps of an archive in time order: one frame per version (with\n"
     "--daily, the last version of each UTC day), drawn as `frontline render` draws them, the\n"
     "date and time as the title. Each frame is shown --delay milliseconds (default 500); the\n"

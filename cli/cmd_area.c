@@ -17,7 +17,7 @@ static const char info_help[] =
 static const char area_help[] =
     "usage: frontline area SNAPSHOT... [--regions SHP|GEOJSON] [--code-field F]\n"
     "                      [--name-field F] [--level L] [--profile NAME|FILE] [--time T]\n"
-    "                      [--json] [--snap-km KM]\n"
+    "                      [--json] [--snap-km KM] [--water FILE|none]\n"
     "Area by status on the WGS84 ellipsoid: as drawn (unclipped), within the territory (the\n"
     "union of the regions, default the embedded Ukrainian oblasts) and per region.\n"
     "--level oblast|raion|hromada picks the embedded regions (default oblast; docs/regions.md).\n"

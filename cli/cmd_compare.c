@@ -10,7 +10,7 @@ static const char compare_help[] =
     "                         [--regions SHP | --level L] [--places CSV] [--region CODE]\n"
     "                         [--geojson OUT] [--json]\n"
     "       frontline compare A1,A2,... B1,B2,...  or  A1 A2 ... vs B1 B2 ...\n"
-    "                         [--snap-km KM]\n"
+    "                         [--snap-km KM] [--water FILE|none]\n"
     "Two maps of the same day side by side, each read with its own profile (--profile-a,\n"
     "--profile-b; --profile for both; default deepstate): every status mapped to its side\n"
     "(the profile's side=: RU, UA, or none), then the km² that is each side in A and each\n"

@@ -13,7 +13,7 @@ static const char render_help[] =
     "                        [--width PX] [--no-labels] [--places CSV] [--time T]\n"
     "                        [--regions SHP [--code-field F] [--name-field F] | --level L]\n"
     "                        [--profile FILE] [--tolerance KM] [--json] -o OUT.png|.svg|.pdf\n"
-    "                        [--snap-km KM]\n"
+    "                        [--snap-km KM] [--water FILE|none]\n"
     "A map of SNAPSHOT: status fills in the profile's colours, region outlines and names, the\n"
     "frontline, the largest places, a legend with the km² of each status, a scale bar. With\n"
     "--diff B, the fills are B's and what changed from SNAPSHOT to B is highlighted by\n"

@@ -14,7 +14,7 @@
 static const char site_help[] =
     "usage: frontline site FILE...|DIR -o OUTDIR [--regions SHP] [--places CSV]\n"
     "                      [--profile FILE]\n"
-    "                      [--snap-km KM] [--level L]\n"
+    "                      [--snap-km KM] [--water FILE|none] [--level L]\n"
     "A static web page over an archive that works from the file system, with no server and\n"
     "no network: the map of any version in the profile's colours with regions and places, a\n"
     "time slider and a play button, a two-date compare mode, the area chart, a searchable\n"
