@@ -75,7 +75,7 @@ int cmd_info(int argc, char **argv)
                    fl_profile_status_name(s.profile, i), fl_snapshot_status_features(snap, i),
                    fl_snapshot_status_km2(snap, i));
     }
-    fl_snapshot_close(s.ctx, snap);
+    fl_snapshot_close(snap);
     session_close(&s);
     return 0;
 }
@@ -145,7 +145,7 @@ int cmd_area(int argc, char **argv)
         rc = emit(&s, &o, err, json, print_area);
         fl_areas_free(a);
     }
-    fl_snapshot_close(s.ctx, snap);
+    fl_snapshot_close(snap);
     session_close(&s);
     return rc;
 }

@@ -192,7 +192,7 @@ int session_open(session *s, const options *o, bool regions, bool places)
 void session_close(session *s)
 {
     fl_places_close(s->places);
-    fl_regions_close(s->ctx, s->regions);
+    fl_regions_close(s->regions);
     fl_profile_close(s->profile);
     fl_ctx_free(s->ctx);
 }
@@ -204,7 +204,7 @@ int open_snapshot(session *s, const options *o, const char *path, fl_snapshot **
     if (o->time) {
         int64_t t = fl_time_parse(o->time);
         if (t == FL_TIME_UNKNOWN) {
-            fl_snapshot_close(s->ctx, *out);
+            fl_snapshot_close(*out);
             *out = NULL;
             return fail_msg("--time: '%s' is not a time (Unix seconds, YYYYMMDD or "
                             "YYYY-MM-DD[THH:MM:SS])", o->time);

@@ -9,7 +9,12 @@
  *  - There is no global state. A context owns a GEOS handle and a PROJ context; use one
  *    context per thread. Objects made with a context must be used with that same context.
  *  - Opaque handles come in pairs: fl_X_open/fl_X_close for things read from files,
- *    fl_X_new/fl_X_free for computed results. Closing NULL is a no-op.
+ *    fl_X_new/fl_X_free for computed results. Closing NULL is a no-op. A handle remembers
+ *    the context it was made with and is closed without it (as proj_destroy and
+ *    sqlite3_close are): close every handle before the context that made it.
+ *  - Where an index answers (a status, a region), the answers that are no index are the
+ *    negative constants below (FL_STATUS_*, FL_REGION_*), never an error: errors come back
+ *    as FL_E* codes.
  *  - Coordinates are WGS84 longitude/latitude in degrees; areas are km² on the WGS84
  *    ellipsoid (geodesic, as GeographicLib computes them); lengths are geodesic km.
  *  - Strings returned by accessors belong to the object and live as long as it does.
@@ -88,10 +93,14 @@ int64_t fl_ctx_limit(const fl_ctx *ctx, fl_limit which);
  * ------------------------------------------------------------------------------------- */
 typedef struct fl_profile fl_profile;
 
-/* Status indices returned by place queries besides the profile's own 0..count-1. */
-#define FL_STATUS_NONE (-1)    /* outside the territory and covered by no polygon */
-#define FL_STATUS_INVALID (-2) /* the coordinates are not a valid WGS84 position */
+/* Statuses besides the profile's own 0..count-1. */
+typedef enum {
+    FL_STATUS_NONE = -1,    /* outside the territory and covered by no polygon */
+    FL_STATUS_INVALID = -2, /* the coordinates are not a valid WGS84 position */
+    FL_STATUS_UNKNOWN = -3  /* fl_profile_status_index: the profile has no such status */
+} fl_status_special;
 
+/* Reads a profile; FL_EARG when path or out is NULL. */
 int fl_profile_open(fl_ctx *ctx, const char *path, fl_profile **out);
 void fl_profile_close(fl_profile *profile);
 /* Number of statuses, in precedence order (index 0 wins where layers overlap). The last one
@@ -104,7 +113,7 @@ const char *fl_profile_status_side(const fl_profile *profile, int status);
 /* Display colour "#RRGGBB" of status i. */
 const char *fl_profile_status_colour(const fl_profile *profile, int status);
 /* Index of the status called name, or FL_STATUS_NONE / FL_STATUS_INVALID for "none" /
- * "invalid", or -3 when the profile has no such status. */
+ * "invalid", or FL_STATUS_UNKNOWN when the profile has no such status. */
 int fl_profile_status_index(const fl_profile *profile, const char *name);
 /* The status whose boundary is the frontline ("front" directive; default: index 0). */
 int fl_profile_front_status(const fl_profile *profile);
@@ -114,11 +123,17 @@ int fl_profile_front_status(const fl_profile *profile);
  * ------------------------------------------------------------------------------------- */
 typedef struct fl_regions fl_regions;
 
+/* Regions besides the regions' own 0..count-1. */
+typedef enum {
+    FL_REGION_NONE = -1, /* in no region; no region of that code */
+    FL_REGION_ALL = -2   /* the whole territory (fl_areas_km2, fl_diff_km2) */
+} fl_region_special;
+
 /* Loads regions from a shapefile (.shp with .shx and .dbf) or a GeoJSON file. code_field and
  * name_field select the attributes (NULL: "code" and "name"). Invalid polygons are repaired. */
 int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
                     const char *name_field, fl_regions **out);
-void fl_regions_close(fl_ctx *ctx, fl_regions *regions);
+void fl_regions_close(fl_regions *regions);
 int fl_regions_count(const fl_regions *regions);
 const char *fl_regions_code(const fl_regions *regions, int i);
 const char *fl_regions_name(const fl_regions *regions, int i);
@@ -126,12 +141,13 @@ const char *fl_regions_name(const fl_regions *regions, int i);
 const char *fl_regions_attr(const fl_regions *regions, int i, const char *field);
 double fl_regions_area_km2(const fl_regions *regions, int i);
 double fl_regions_territory_km2(const fl_regions *regions);
-/* Index of the region whose code (or "iso" attribute) is code, or -1. */
+/* Index of the region whose code (or "iso" attribute) is code, or FL_REGION_NONE. */
 int fl_regions_find(const fl_regions *regions, const char *code);
-/* Index of the region containing the point (boundary included; first in file order wins),
- * or -1 when outside every region or the coordinates are invalid; -2 when GEOS failed (out
- * of memory), with the context's error set. */
-int fl_regions_locate(fl_ctx *ctx, const fl_regions *regions, double lat, double lon);
+/* The region containing the point into *region (boundary included; first in file order
+ * wins), or FL_REGION_NONE when outside every region or the coordinates are invalid.
+ * FL_OK, or FL_ENOMEM / FL_EGEOS when GEOS failed. */
+int fl_regions_locate(fl_ctx *ctx, const fl_regions *regions, double lat, double lon,
+                      int *region);
 /* Writes the regions as GeoJSON (.geojson/.json) or a shapefile (.shp), by extension. */
 int fl_regions_write(fl_ctx *ctx, const fl_regions *regions, const char *path);
 
@@ -156,7 +172,7 @@ typedef struct fl_counts {
  * The profile must outlive the snapshot. */
 int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      fl_snapshot **out);
-void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *snap);
+void fl_snapshot_close(fl_snapshot *snap);
 const char *fl_snapshot_path(const fl_snapshot *snap);
 /* "deepstate", "single-layer", "shapefile" or "wkt". */
 const char *fl_snapshot_kind(const fl_snapshot *snap);
@@ -191,7 +207,8 @@ typedef struct fl_areas fl_areas;
 int fl_areas_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
                  fl_areas **out);
 void fl_areas_free(fl_areas *areas);
-/* km² of status within the whole territory (region == -1) or within region i. */
+/* km² of status within the whole territory (region FL_REGION_ALL) or within region i; 0 for
+ * an index out of range. */
 double fl_areas_km2(const fl_areas *areas, int region, int status);
 /* The JSON document of `frontline area --json` (see README). */
 int fl_areas_json(fl_ctx *ctx, const fl_areas *areas, char **json);
@@ -212,13 +229,13 @@ double fl_places_lon(const fl_places *places, int i);
 /* Any column of place i as text, by header name (case-insensitive), e.g. "population";
  * "" when the file has no such column. */
 const char *fl_places_attr(const fl_places *places, int i, const char *field);
-/* Index of the first place called name (exact, then case-insensitive), or -1. */
+/* Index of the first place called name (exact, then case-insensitive), or -1 when none is. */
 int fl_places_find(const fl_places *places, const char *name);
 
 /* Status and region of n points. A point on a polygon boundary counts as inside it; where
  * layers overlap the status with precedence wins; covered by nothing: the default status
  * inside the territory, FL_STATUS_NONE outside; NaN or out-of-range: FL_STATUS_INVALID.
- * region[i] is -1 outside every region. Either output array may be NULL. */
+ * region[i] is FL_REGION_NONE outside every region. Either output array may be NULL. */
 int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
                           size_t n, const double *lat, const double *lon, int *status,
                           int *region);
@@ -250,15 +267,16 @@ typedef struct fl_diff fl_diff;
  * plus FL_STATUS_NONE (outside the territory, covered by nothing). places may be NULL. */
 int fl_diff_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
                 const fl_regions *regions, const fl_places *places, fl_diff **out);
-void fl_diff_free(fl_ctx *ctx, fl_diff *diff);
-/* km² that was `from` in a and is `to` in b: everywhere (region == -1) or in region i. */
+void fl_diff_free(fl_diff *diff);
+/* km² that was `from` in a and is `to` in b (statuses 0..count-1 or FL_STATUS_NONE):
+ * everywhere (region FL_REGION_ALL) or in region i; 0 for an index out of range. */
 double fl_diff_km2(const fl_diff *diff, int region, int from, int to);
 /* Changed pieces (polygons where from != to), largest first. */
 typedef struct fl_piece {
     int from, to;    /* statuses */
     double km2;      /* geodesic area */
     double lat, lon; /* a point inside the piece */
-    int region;      /* region holding most of it, or -1 */
+    int region;      /* region holding most of it, or FL_REGION_NONE */
 } fl_piece;
 int fl_diff_piece_count(const fl_diff *diff);
 void fl_diff_piece(const fl_diff *diff, int i, fl_piece *out);
@@ -292,7 +310,7 @@ typedef struct fl_front fl_front;
  * within tolerance_km of the territory's own border or coast. */
 int fl_front_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
                  double tolerance_km, fl_front **out);
-void fl_front_free(fl_ctx *ctx, fl_front *front);
+void fl_front_free(fl_front *front);
 double fl_front_km(const fl_front *front);
 int fl_front_piece_count(const fl_front *front);
 double fl_front_piece_km(const fl_front *front, int i);
@@ -308,7 +326,7 @@ typedef struct fl_timeline fl_timeline;
  * of the archive. Add snapshots in time order (fl_timeline_sort_paths orders file names). */
 int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *regions,
                     const fl_places *places, double front_tolerance_km, fl_timeline **out);
-void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl);
+void fl_timeline_free(fl_timeline *tl);
 /* Loads path, computes its row and appends place changes to the change log. row_json (may
  * be NULL) receives the row as JSON. */
 int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_json);
@@ -375,7 +393,7 @@ typedef struct fl_render fl_render;
  * closed once it is made. opts may be NULL (defaults). */
 int fl_render_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_snapshot *diff_to,
                   const fl_regions *regions, const fl_render_options *opts, fl_render **out);
-void fl_render_free(fl_ctx *ctx, fl_render *render);
+void fl_render_free(fl_render *render);
 /* Writes the map as PNG, SVG or PDF, by the extension of path. */
 int fl_render_write(fl_ctx *ctx, const fl_render *render, const char *path);
 /* Size of the picture. */

@@ -116,9 +116,10 @@ void fl_areas_free(fl_areas *a)
 
 double fl_areas_km2(const fl_areas *a, int region, int status)
 {
-    if (region < -1 || region >= a->nregions || status < 0 || status >= a->nstatus)
+    if ((region != FL_REGION_ALL && (region < 0 || region >= a->nregions)) || status < 0 ||
+        status >= a->nstatus)
         return 0;
-    return a->km2[(region + 1) * a->nstatus + status];
+    return a->km2[fl_region_row(region) * (size_t)a->nstatus + (size_t)status];
 }
 
 /* {"status": km2, ...} and, with total > 0, the matching {"status": share}. */
@@ -127,7 +128,7 @@ static json_object *status_object(const fl_profile *p, const double *km2, int n,
 {
     json_object *o = json_object_new_object();
     for (int i = 0; o && i < n; i++)
-        json_object_object_add(o, fl_status_name(p, i),
+        json_object_object_add(o, fl_profile_status_name(p, i),
                                shares ? fl_json_num(total > 0 ? km2[i] / total : 0, 8)
                                       : fl_json_km2(km2[i]));
     return o;

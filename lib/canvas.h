@@ -43,8 +43,7 @@ typedef struct fl_rgb {
 } fl_rgb;
 /* "#RRGGBB" (or "RRGGBB"); grey when malformed. */
 fl_rgb fl_rgb_parse(const char *hex);
-/* c mixed with white: t = 0 gives c, t = 1 white. */
-fl_rgb fl_rgb_lighten(fl_rgb c, double t);
+/* c mixed with black: t = 0 gives c, t = 1 black. */
 fl_rgb fl_rgb_darken(fl_rgb c, double t);
 void fl_canvas_set_rgb(cairo_t *cr, fl_rgb c, double alpha);
 

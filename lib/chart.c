@@ -96,9 +96,9 @@ int fl_chart_add(fl_ctx *ctx, fl_chart *c, int64_t t, const fl_areas *areas)
     double *row = chart_row(ctx, c, t);
     if (!row)
         return ctx->err;
-    for (int k = -1; k < c->nregions; k++)
+    for (size_t k = 0; k <= (size_t)c->nregions; k++)
         for (int s = 0; s < c->nstatus; s++)
-            row[(size_t)(k + 1) * (size_t)c->nstatus + (size_t)s] = fl_areas_km2(areas, k, s);
+            row[k * (size_t)c->nstatus + (size_t)s] = fl_areas_km2(areas, fl_row_region(k), s);
     return FL_OK;
 }
 

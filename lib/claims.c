@@ -65,6 +65,8 @@ static int add_claim(fl_ctx *ctx, fl_claims *c, const fl_csv_row *row, const int
 
 int fl_claims_open(fl_ctx *ctx, const char *path, const fl_regions *r, fl_claims **out)
 {
+    if (!path || !r || !out)
+        return fl_null_arg(ctx, __func__, !path ? "path" : !r ? "regions" : "out");
     *out = NULL;
     FILE *f = fopen(path, "r");
     if (!f)

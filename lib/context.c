@@ -109,6 +109,11 @@ int fl_error(fl_ctx *ctx, int code, const char *fmt, ...)
     return code;
 }
 
+int fl_null_arg(fl_ctx *ctx, const char *fn, const char *arg)
+{
+    return fl_error(ctx, FL_EARG, "%s: %s is NULL", fn, arg);
+}
+
 bool fl_geos_out_of_memory(const fl_ctx *ctx)
 {
     return strstr(ctx->geos_msg, "bad_alloc") != NULL;

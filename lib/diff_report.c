@@ -16,15 +16,15 @@ static json_object *region_code(const fl_diff *d, int region)
 json_object *fl_diff_transitions_json(const fl_diff *d, int region)
 {
     const fl_profile *p = d->a->profile;
-    const double *m = d->km2 + (size_t)(region + 1) * d->n * d->n;
+    const double *m = d->km2 + fl_region_row(region) * d->n * d->n;
     json_object *arr = json_object_new_array();
     for (int a = 0; a < d->n; a++)
         for (int b = 0; b < d->n; b++) {
             if (m[a * d->n + b] <= 0)
                 continue;
             json_object *t = json_object_new_object();
-            json_object_object_add(t, "from", json_object_new_string(fl_status_name(p, status_of(d, a))));
-            json_object_object_add(t, "to", json_object_new_string(fl_status_name(p, status_of(d, b))));
+            json_object_object_add(t, "from", json_object_new_string(fl_profile_status_name(p, status_of(d, a))));
+            json_object_object_add(t, "to", json_object_new_string(fl_profile_status_name(p, status_of(d, b))));
             json_object_object_add(t, "km2", fl_json_km2(m[a * d->n + b]));
             json_object_array_add(arr, t);
         }
@@ -35,10 +35,10 @@ static json_object *piece_json(const fl_diff *d, const fl_piece *pc)
 {
     const fl_profile *p = d->a->profile;
     json_object *o = json_object_new_object();
-    if (pc->from != -3)
-        json_object_object_add(o, "from", json_object_new_string(fl_status_name(p, pc->from)));
-    if (pc->to != -3)
-        json_object_object_add(o, "to", json_object_new_string(fl_status_name(p, pc->to)));
+    if (pc->from != FL_DIFF_ANY)
+        json_object_object_add(o, "from", json_object_new_string(fl_profile_status_name(p, pc->from)));
+    if (pc->to != FL_DIFF_ANY)
+        json_object_object_add(o, "to", json_object_new_string(fl_profile_status_name(p, pc->to)));
     json_object_object_add(o, "km2", fl_json_km2(pc->km2));
     json_object_object_add(o, "lat", fl_json_num(pc->lat, 5));
     json_object_object_add(o, "lon", fl_json_num(pc->lon, 5));
@@ -60,7 +60,7 @@ static json_object *changes_json(const fl_diff *d)
     for (int s = 0; s < d->n - 2; s++) {
         const change *c = &d->changes[s];
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "status", json_object_new_string(fl_status_name(d->a->profile, s)));
+        json_object_object_add(o, "status", json_object_new_string(fl_profile_status_name(d->a->profile, s)));
         json_object_object_add(o, "lost_km2", fl_json_km2(c->lost_km2));
         json_object_object_add(o, "gained_km2", fl_json_km2(c->gained_km2));
         json_object_object_add(o, "largest_lost", pieces_json(d, c->lost, c->nlost));
@@ -77,8 +77,8 @@ static json_object *places_json(const fl_diff *d)
         if (d->place_from[i] == d->place_to[i])
             continue;
         json_object *o = fl_place_json(d->places, i);
-        json_object_object_add(o, "from", json_object_new_string(fl_status_name(d->a->profile, d->place_from[i])));
-        json_object_object_add(o, "to", json_object_new_string(fl_status_name(d->a->profile, d->place_to[i])));
+        json_object_object_add(o, "from", json_object_new_string(fl_profile_status_name(d->a->profile, d->place_from[i])));
+        json_object_object_add(o, "to", json_object_new_string(fl_profile_status_name(d->a->profile, d->place_to[i])));
         json_object_object_add(o, "region", region_code(d, d->place_region[i]));
         json_object_array_add(arr, o);
     }
@@ -90,7 +90,7 @@ int fl_diff_json(fl_ctx *ctx, const fl_diff *d, char **json)
     json_object *doc = json_object_new_object();
     json_object_object_add(doc, "from", fl_snapshot_head_json(d->a));
     json_object_object_add(doc, "to", fl_snapshot_head_json(d->b));
-    json_object_object_add(doc, "transitions", fl_diff_transitions_json(d, -1));
+    json_object_object_add(doc, "transitions", fl_diff_transitions_json(d, FL_REGION_ALL));
     json_object_object_add(doc, "changes", changes_json(d));
     json_object *regions = json_object_new_array();
     for (int k = 0; k < d->r->n; k++) {

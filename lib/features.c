@@ -100,6 +100,8 @@ int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path)
 
 int fl_convert(fl_ctx *ctx, const char *in, const char *out)
 {
+    if (!in || !out)
+        return fl_null_arg(ctx, __func__, !in ? "in" : "out");
     fl_features fs;
     int rc = fl_features_read(ctx, in, &fs, NULL);
     if (rc)

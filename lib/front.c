@@ -14,6 +14,7 @@
 #include <string.h>
 
 struct fl_front {
+    fl_ctx *ctx;        /* made with it; fl_front_free frees with it */
     GEOSGeometry *line; /* merged lines, lon/lat */
     double km;
     int n;
@@ -303,6 +304,8 @@ int fl_front_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double 
     if (!(tolerance_km >= 0))
         return fl_error(ctx, FL_EARG, "frontline tolerance %g km is not >= 0", tolerance_km);
     fl_front *f = fl_calloc(ctx, 1, sizeof *f);
+    if (f)
+        f->ctx = ctx;
     if (f && (f->line = front_line(ctx, s, r, tolerance_km))) {
         f->snap = s;
         f->n = GEOSisEmpty_r(ctx->geos, f->line) ? 0 : GEOSGetNumGeometries_r(ctx->geos, f->line);
@@ -313,19 +316,19 @@ int fl_front_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double 
             qsort(f->piece_km, (size_t)f->n, sizeof *f->piece_km, cmp_desc);
     }
     if (!f || !f->line || !f->piece_km) {
-        fl_front_free(ctx, f);
+        fl_front_free(f);
         return ctx->err ? ctx->err : FL_ENOMEM;
     }
     *out = f;
     return FL_OK;
 }
 
-void fl_front_free(fl_ctx *ctx, fl_front *f)
+void fl_front_free(fl_front *f)
 {
     if (!f)
         return;
     if (f->line)
-        GEOSGeom_destroy_r(ctx->geos, f->line);
+        GEOSGeom_destroy_r(f->ctx->geos, f->line);
     free(f->piece_km);
     free(f);
 }
@@ -343,7 +346,7 @@ int fl_front_json(fl_ctx *ctx, const fl_front *f, char **json)
         return fl_error(ctx, FL_ENOMEM, "out of memory building JSON");
     }
     json_object_object_add(doc, "status", json_object_new_string(
-        fl_status_name(f->snap->profile, fl_profile_front_status(f->snap->profile))));
+        fl_profile_status_name(f->snap->profile, fl_profile_front_status(f->snap->profile))));
     json_object_object_add(doc, "length_km", fl_json_num(f->km, 3));
     for (int i = 0; i < f->n; i++)
         json_object_array_add(pieces, fl_json_num(f->piece_km[i], 3));

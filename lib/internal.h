@@ -4,6 +4,7 @@
 
 #include "frontline.h"
 
+#include <assert.h>
 #include <geodesic.h>
 #include <geos_c.h>
 #include <json-c/json.h>
@@ -27,8 +28,19 @@ struct fl_ctx {
                        * noder fails (a test compares both) */
 };
 
+/* Tables by region (areas, diff matrices, charts) keep the territory in row 0 and region k in
+ * row k + 1: the row of FL_REGION_ALL or of a region index, and back. */
+static inline size_t fl_region_row(int region)
+{
+    assert(region == FL_REGION_ALL || region >= 0);
+    return region == FL_REGION_ALL ? 0 : (size_t)region + 1;
+}
+static inline int fl_row_region(size_t row) { return row ? (int)row - 1 : FL_REGION_ALL; }
+
 /* context.c: records an error on ctx and returns code. */
 int fl_error(fl_ctx *ctx, int code, const char *fmt, ...) FL_PRINTF(3, 4);
+/* FL_EARG: "fn: arg is NULL" (a required argument of a public function). */
+int fl_null_arg(fl_ctx *ctx, const char *fn, const char *arg);
 /* Records a GEOS failure during `what` (GEOS' own message appended). */
 int fl_geos_error(fl_ctx *ctx, const char *what);
 /* Whether GEOS' last error message says it ran out of memory (std::bad_alloc). */
@@ -207,10 +219,15 @@ PJ *fl_laea(fl_ctx *ctx, double lon0, double lat0);
 
 /* profile.c */
 typedef struct fl_status_def fl_status_def;
-/* Classifies a feature: a status index, -1 for ignore, -2 when no rule matches,
- * FL_CLASSIFY_FAILED when out of memory. */
-int fl_profile_classify(const fl_profile *p, json_object *props);
-#define FL_CLASSIFY_FAILED (-4)
+/* What a feature is besides a status index. */
+typedef enum {
+    FL_CLASS_IGNORED = -1,      /* a rule says "ignore" */
+    FL_CLASS_UNCLASSIFIED = -2, /* no rule matches */
+    FL_CLASS_NO_POLYGON = -3    /* (snapshot.c) it has no polygonal geometry */
+} fl_class_special;
+/* Classifies a feature into *cls: a status index, FL_CLASS_IGNORED or
+ * FL_CLASS_UNCLASSIFIED. FL_OK, or FL_ENOMEM when matching ran out of memory. */
+int fl_profile_classify(const fl_profile *p, json_object *props, int *cls);
 
 /* snapshot.c */
 /* A classified feature: its valid, densified polygon, status, bounds and hashes. */
@@ -226,16 +243,16 @@ typedef struct fl_feat {
 /* What classifying one feature read gave, kept so the next version can copy it for a
  * feature of the very same text. */
 typedef struct fl_outcome {
-    int status;      /* a status (kept), -1 ignored, -2 unclassified, FL_NO_POLYGON */
+    int status;      /* a status (kept), or FL_CLASS_IGNORED, _UNCLASSIFIED, _NO_POLYGON */
     bool repaired;   /* made valid */
     bool styled;     /* properties carry a DeepStateMap "#poly-" style */
     bool bare;       /* properties are empty */
     uint64_t hash;   /* kept: the fl_feat's hash and raw hash */
     uint64_t raw;
 } fl_outcome;
-#define FL_NO_POLYGON (-3)
 
 struct fl_snapshot {
+    fl_ctx *ctx;          /* made with it (or moved to it, timeline_threads.c); closed with it */
     char *path;
     const char *kind;
     int64_t time;
@@ -341,6 +358,7 @@ int fl_snapshot_layer_at(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *
 
 /* regions.c */
 struct fl_regions {
+    fl_ctx *ctx;     /* made with it; fl_regions_close frees with it */
     uint64_t serial; /* unique within the context: caches key on it, not on the address */
     int n;
     char **code, **name;
@@ -408,8 +426,6 @@ int fl_chart_append(fl_ctx *ctx, fl_chart *c, const fl_chart *from, int first);
 
 /* Timestamps and names for reports. */
 json_object *fl_json_time(int64_t t);
-/* Status name, with "none"/"invalid" for the pseudo statuses. */
-const char *fl_status_name(const fl_profile *p, int status);
 
 /* Clips every layer of s to the territory: out[i] for each status, the default status being
  * territory − cover. Caller destroys each. */

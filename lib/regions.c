@@ -109,6 +109,7 @@ static fl_regions *regions_alloc(fl_ctx *ctx, size_t n)
     fl_regions *r = fl_calloc(ctx, 1, sizeof *r);
     if (!r)
         return NULL;
+    r->ctx = ctx;
     r->code = fl_calloc(ctx, n, sizeof *r->code);
     r->name = fl_calloc(ctx, n, sizeof *r->name);
     r->props = fl_calloc(ctx, n, sizeof *r->props);
@@ -120,7 +121,7 @@ static fl_regions *regions_alloc(fl_ctx *ctx, size_t n)
     r->serial = ++ctx->serial;
     if (r->code && r->name && r->props && r->geom && r->prep && r->km2 && r->bbox && r->tree)
         return r;
-    fl_regions_close(ctx, r);
+    fl_regions_close(r);
     fl_error(ctx, FL_ENOMEM, "out of memory");
     return NULL;
 }
@@ -128,6 +129,8 @@ static fl_regions *regions_alloc(fl_ctx *ctx, size_t n)
 int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
                     const char *name_field, fl_regions **out)
 {
+    if (!path || !out)
+        return fl_null_arg(ctx, __func__, !path ? "path" : "out");
     *out = NULL;
     fl_features fs;
     int rc = fl_features_read(ctx, path, &fs, NULL);
@@ -146,7 +149,7 @@ int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
     if (!rc)
         rc = make_territory(ctx, r);
     if (rc) {
-        fl_regions_close(ctx, r);
+        fl_regions_close(r);
         return rc;
     }
     *out = r;
@@ -187,17 +190,18 @@ int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out)
     if (!rc && !(r->territory_prep = GEOSPrepare_r(ctx->geos, r->territory)))
         rc = fl_geos_error(ctx, "preparing the territory");
     if (rc) {
-        fl_regions_close(ctx, r);
+        fl_regions_close(r);
         return rc;
     }
     *out = r;
     return FL_OK;
 }
 
-void fl_regions_close(fl_ctx *ctx, fl_regions *r)
+void fl_regions_close(fl_regions *r)
 {
     if (!r)
         return;
+    fl_ctx *ctx = r->ctx;
     if (r->tree)
         GEOSSTRtree_destroy_r(ctx->geos, r->tree);
     for (int i = 0; i < r->n; i++) { /* a failed load counts the region it failed on */
@@ -268,23 +272,23 @@ static void locate_visit(void *item, void *userdata)
     q->failed |= in == 2;
 }
 
-int fl_regions_locate(fl_ctx *ctx, const fl_regions *r, double lat, double lon)
+int fl_regions_locate(fl_ctx *ctx, const fl_regions *r, double lat, double lon, int *region)
 {
+    *region = FL_REGION_NONE;
     if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
-        return -1;
+        return FL_OK;
     GEOSGeometry *pt = fl_point(ctx, lon, lat);
     if (!pt)
-        return -2;
-    locate_query q = {ctx, r, pt, -1, false};
+        return ctx->err;
+    locate_query q = {ctx, r, pt, FL_REGION_NONE, false};
     ctx->geos_msg[0] = 0; /* the query returns nothing: a message tells that it failed */
     GEOSSTRtree_query_r(ctx->geos, r->tree, pt, locate_visit, &q);
     GEOSGeom_destroy_r(ctx->geos, pt);
-    if (q.failed || ctx->geos_msg[0]) { /* a failed predicate or query answered neither yes
-                                         * nor no */
-        fl_geos_error(ctx, "locating a point in the regions");
-        return -2;
-    }
-    return q.found;
+    if (q.failed || ctx->geos_msg[0]) /* a failed predicate or query answered neither yes
+                                       * nor no */
+        return fl_geos_error(ctx, "locating a point in the regions");
+    *region = q.found;
+    return FL_OK;
 }
 
 int *fl_regions_near(const fl_regions *r, const double bbox[4], int *count)

@@ -98,6 +98,7 @@ typedef struct transition_entry {
 } transition_entry;
 
 struct fl_render {
+    fl_ctx *ctx; /* made with it; fl_render_free frees with it */
     double width, height, u;
     box map, side;
     double view[4];
@@ -907,7 +908,7 @@ static int make_geometry(fl_ctx *ctx, fl_render *r, const fl_snapshot *shown,
         if (!(r->front = to_view(ctx, r, fl_front_line(f), clip)))
             rc = ctx->err;
     }
-    fl_front_free(ctx, f);
+    fl_front_free(f);
     /* the changed pieces, clipped to the territory, as one union per class so that
      * neighbouring pieces share one outline */
     if (rc || !d)
@@ -969,7 +970,7 @@ static int make_geometry(fl_ctx *ctx, fl_render *r, const fl_snapshot *shown,
 static int check_options(fl_ctx *ctx, const fl_render_options *o, const fl_regions *reg,
                          int *region)
 {
-    *region = -1;
+    *region = FL_REGION_ALL;
     if (o->width < 0 || (o->width > 0 && (o->width < 640 || o->width > 16000)))
         return fl_error(ctx, FL_EARG, "map width %d is out of range (640 .. 16000)", o->width);
     if (o->region && (*region = fl_regions_find(reg, o->region)) < 0)
@@ -1246,7 +1247,7 @@ static int make_inset(fl_ctx *ctx, fl_render *r, const fl_render_options *o, con
         rc = FL_ENOMEM;
         goto done;
     }
-    *in = (fl_render){.width = r->width, .u = u, .profile = r->profile, .nstatus = r->nstatus,
+    *in = (fl_render){.ctx = ctx, .width = r->width, .u = u, .profile = r->profile, .nstatus = r->nstatus,
                       .has_diff = r->has_diff, .is_inset = true};
     r->inset = in;
     r->focus = focus;
@@ -1260,7 +1261,7 @@ static int make_inset(fl_ctx *ctx, fl_render *r, const fl_render_options *o, con
     fl_render_options io = {.places = p, .max_cities = 5, .no_labels = o->no_labels,
                             .front_tolerance_km = o->front_tolerance_km};
     memcpy(io.bbox, ll, sizeof io.bbox);
-    rc = build_map(ctx, in, &io, a, b, reg, d, -1, &corners[corner], sa, sb);
+    rc = build_map(ctx, in, &io, a, b, reg, d, FL_REGION_ALL, &corners[corner], sa, sb);
 done:
     free(idx);
     free(xy);
@@ -1303,6 +1304,7 @@ int fl_render_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_snapshot *diff_
     fl_render *r = fl_calloc(ctx, 1, sizeof *r);
     if (!r)
         return FL_ENOMEM;
+    r->ctx = ctx;
     const fl_snapshot *shown = diff_to ? diff_to : snap;
     r->width = o->width ? o->width : DEFAULT_WIDTH;
     r->u = fmax(r->width / 1600.0, 0.75); /* text stays readable in small pictures */
@@ -1336,11 +1338,11 @@ int fl_render_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_snapshot *diff_
         rc = titles(ctx, r, o, snap, shown, regions, region);
     if (!rc)
         rc = build_legend(ctx, r, snap, shown);
-    fl_diff_free(ctx, own);
+    fl_diff_free(own);
     free(sa);
     free(sb);
     if (rc) {
-        fl_render_free(ctx, r);
+        fl_render_free(r);
         return rc;
     }
     double legend_h = layout_legend(r);
@@ -1349,13 +1351,14 @@ int fl_render_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_snapshot *diff_
     return FL_OK;
 }
 
-void fl_render_free(fl_ctx *ctx, fl_render *r)
+void fl_render_free(fl_render *r)
 {
     if (!r)
         return;
+    fl_ctx *ctx = r->ctx;
     if (r->pj)
         proj_destroy(r->pj);
-    fl_render_free(ctx, r->inset);
+    fl_render_free(r->inset);
     free(r->caption);
     destroy(ctx, r->territory);
     destroy(ctx, r->borders);
@@ -1769,7 +1772,7 @@ int fl_render_map(fl_ctx *ctx, const fl_snapshot *snap, const fl_snapshot *diff_
     if (rc)
         return rc;
     rc = fl_render_write(ctx, r, path);
-    fl_render_free(ctx, r);
+    fl_render_free(r);
     return rc;
 }
 
@@ -1807,7 +1810,7 @@ int fl_render_json(fl_ctx *ctx, const fl_render *r, char **json)
     json_object *st = json_object_new_array();
     for (int s = 0; s < r->nstatus; s++) {
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "status", json_object_new_string(fl_status_name(p, s)));
+        json_object_object_add(o, "status", json_object_new_string(fl_profile_status_name(p, s)));
         json_object_object_add(o, "colour", hex_json(r->status_rgb[s]));
         json_object_object_add(o, "km2", fl_json_km2(r->status_km2[s]));
         json_object_object_add(o, "share", fl_json_num(r->scope_km2 > 0 ? r->status_km2[s] /
@@ -1819,8 +1822,8 @@ int fl_render_json(fl_ctx *ctx, const fl_render *r, char **json)
     for (int i = 0; i < r->ntrans; i++) {
         const transition_entry *t = &r->trans[i];
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "from", json_object_new_string(fl_status_name(p, t->from)));
-        json_object_object_add(o, "to", json_object_new_string(fl_status_name(p, t->to)));
+        json_object_object_add(o, "from", json_object_new_string(fl_profile_status_name(p, t->from)));
+        json_object_object_add(o, "to", json_object_new_string(fl_profile_status_name(p, t->to)));
         json_object_object_add(o, "km2", fl_json_km2(t->km2));
         json_object_object_add(o, "class", json_object_new_string(classes[t->cls].key));
         json_object_object_add(o, "colour", json_object_new_string(classes[t->cls].colour));
@@ -1840,10 +1843,10 @@ int fl_render_json(fl_ctx *ctx, const fl_render *r, char **json)
         json_object_object_add(o, "lon", fl_json_num(r->mark_lon[i], 6));
         json_object_object_add(o, "x", fl_json_num(m->x, 2));
         json_object_object_add(o, "y", fl_json_num(m->y, 2));
-        json_object_object_add(o, "status", json_object_new_string(fl_status_name(p, m->status)));
+        json_object_object_add(o, "status", json_object_new_string(fl_profile_status_name(p, m->status)));
         if (m->cls >= 0) {
-            json_object_object_add(o, "from", json_object_new_string(fl_status_name(p, m->from)));
-            json_object_object_add(o, "to", json_object_new_string(fl_status_name(p, m->to)));
+            json_object_object_add(o, "from", json_object_new_string(fl_profile_status_name(p, m->from)));
+            json_object_object_add(o, "to", json_object_new_string(fl_profile_status_name(p, m->to)));
             json_object_object_add(o, "class", json_object_new_string(classes[m->cls].key));
         }
         json_object_object_add(o, "labelled", json_object_new_boolean(m->labelled));

@@ -128,14 +128,14 @@ static GEOSGeometry *copy_of(fl_ctx *ctx, const fl_feat *f)
 static int outcome_of(fl_ctx *ctx, const fl_snapshot *s, const fl_feature *f,
                       const fl_feat *known, size_t nknown, fl_outcome *o, GEOSGeometry **poly)
 {
-    int status = fl_profile_classify(s->profile, f->props);
-    if (status == FL_CLASSIFY_FAILED)
+    int status;
+    if (fl_profile_classify(s->profile, f->props, &status))
         return fl_error(ctx, FL_ENOMEM, "out of memory matching the profile's rules");
     *o = (fl_outcome){.status = status, .styled = has_style(f->props),
                       .bare = json_object_object_length(f->props) == 0};
     *poly = NULL;
     if (!f->geom) {
-        o->status = FL_NO_POLYGON;
+        o->status = FL_CLASS_NO_POLYGON;
         return FL_OK;
     }
     o->raw = status >= 0 ? raw_hash(ctx, f->geom, status) : 0;
@@ -148,7 +148,7 @@ static int outcome_of(fl_ctx *ctx, const fl_snapshot *s, const fl_feature *f,
     if (!*poly) /* never FL_OK without a polygon, whatever failed */
         return ctx->err ? ctx->err : fl_error(ctx, FL_ENOMEM, "making its polygon failed");
     if (GEOSisEmpty_r(ctx->geos, *poly))
-        o->status = FL_NO_POLYGON;
+        o->status = FL_CLASS_NO_POLYGON;
     else if (status >= 0)
         o->hash = feature_hash(ctx, *poly, status);
     return FL_OK;
@@ -158,7 +158,7 @@ static int outcome_of(fl_ctx *ctx, const fl_snapshot *s, const fl_feature *f,
 static int count(fl_ctx *ctx, fl_snapshot *s, const fl_outcome *o, GEOSGeometry *poly,
                  bool *styled, bool *bare)
 {
-    if (o->status == FL_NO_POLYGON) {
+    if (o->status == FL_CLASS_NO_POLYGON) {
         s->counts.no_polygon++;
         if (poly)
             GEOSGeom_destroy_r(ctx->geos, poly);
@@ -168,7 +168,7 @@ static int count(fl_ctx *ctx, fl_snapshot *s, const fl_outcome *o, GEOSGeometry 
     *bare &= o->bare;
     s->counts.repaired += o->repaired;
     if (o->status < 0) {
-        *(o->status == -1 ? &s->counts.ignored : &s->counts.unclassified) += 1;
+        *(o->status == FL_CLASS_IGNORED ? &s->counts.ignored : &s->counts.unclassified) += 1;
         GEOSGeom_destroy_r(ctx->geos, poly);
         return FL_OK;
     }
@@ -297,6 +297,7 @@ static int snapshot_alloc(fl_ctx *ctx, fl_snapshot **out, const char *path, cons
     fl_snapshot *s = fl_calloc(ctx, 1, sizeof *s);
     if (!s)
         return FL_ENOMEM;
+    s->ctx = ctx;
     *out = s;
     s->profile = p;
     s->nstatus = fl_profile_status_count(p);
@@ -331,7 +332,7 @@ int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
     }
     fl_features_clear(ctx, &fs);
     if (rc) {
-        fl_snapshot_close(ctx, s);
+        fl_snapshot_close(s);
         return rc;
     }
     *out = s;
@@ -341,9 +342,11 @@ int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
 int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      fl_snapshot **out)
 {
+    if (!path || !profile || !out)
+        return fl_null_arg(ctx, __func__, !path ? "path" : !profile ? "profile" : "out");
     int rc = fl_snapshot_load(ctx, path, profile, NULL, out);
     if (!rc && (rc = fl_snapshot_normalise(ctx, *out))) {
-        fl_snapshot_close(ctx, *out);
+        fl_snapshot_close(*out);
         *out = NULL;
     }
     if (!rc)
@@ -376,10 +379,11 @@ static void drop_layers(fl_ctx *ctx, fl_snapshot *s)
     s->cover = NULL;
 }
 
-void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
+void fl_snapshot_close(fl_snapshot *s)
 {
     if (!s)
         return;
+    fl_ctx *ctx = s->ctx;
     drop_layers(ctx, s);
     for (size_t i = 0; i < s->nfeat; i++)
         GEOSGeom_destroy_r(ctx->geos, s->feat[i].geom);
@@ -432,7 +436,7 @@ int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *s, const char *path)
         json_object *props = json_object_new_object();
         if (props)
             json_object_object_add(props, "status",
-                                   json_object_new_string(fl_status_name(s->profile, i)));
+                                   json_object_new_string(fl_profile_status_name(s->profile, i)));
         GEOSGeometry *g = GEOSGeom_clone_r(ctx->geos, s->layer[i]);
         rc = g ? fl_features_push(ctx, &fs, props, g) : fl_geos_error(ctx, "copying a layer");
         if (!g)

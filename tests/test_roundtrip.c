@@ -22,9 +22,9 @@ static void snapshot_roundtrip(fl_ctx *ctx, const fl_profile *p)
         fl_snapshot_counts(back, &c);
         CHECK(c.unclassified == 0 && c.classified == fl_profile_status_count(p) - 1,
               "%s: %ld classified, %ld unclassified", exts[e], c.classified, c.unclassified);
-        fl_snapshot_close(ctx, back);
+        fl_snapshot_close(back);
     }
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(s);
 }
 
 static void regions_roundtrip(fl_ctx *ctx, const fl_regions *r)
@@ -44,7 +44,7 @@ static void regions_roundtrip(fl_ctx *ctx, const fl_regions *r)
                   "name_uk %d: %s", i, fl_regions_attr(back, i, "name_uk"));
             CHECK_REL(fl_regions_area_km2(back, i), fl_regions_area_km2(r, i), 1e-9);
         }
-        fl_regions_close(ctx, back);
+        fl_regions_close(back);
     }
 }
 
@@ -69,7 +69,7 @@ int main(void)
     snapshot_roundtrip(ctx, p);
     regions_roundtrip(ctx, r);
     times();
-    fl_regions_close(ctx, r);
+    fl_regions_close(r);
     fl_profile_close(p);
     fl_ctx_free(ctx);
     temp_cleanup();

@@ -63,7 +63,7 @@ from ._geometry import to_wkb
 from ._api import (
     Profile, Regions, Places, Claims, Snapshot, AreaReport, Diff, Front, Timeline, Region,
     Place, Status, load, timeline, convert, sort_paths, parse_time, format_time, version,
-    TIME_UNKNOWN, STATUS_NONE, STATUS_INVALID,
+    TIME_UNKNOWN, STATUS_NONE, STATUS_INVALID, STATUS_UNKNOWN, REGION_NONE, REGION_ALL,
 )
 
 __version__ = "0.1.0"
@@ -75,7 +75,7 @@ __all__ = [
     # helpers
     "sort_paths", "parse_time", "format_time", "to_wkb", "data_dir", "data_path",
     "DATA_FILES", "version", "library_path", "context", "Context", "strerror",
-    "TIME_UNKNOWN", "STATUS_NONE", "STATUS_INVALID",
+    "TIME_UNKNOWN", "STATUS_NONE", "STATUS_INVALID", "STATUS_UNKNOWN", "REGION_NONE", "REGION_ALL",
     # errors
     "Error", "FileError", "ParseError", "FormatError", "GeometryError", "ProfileError",
     "LimitError", "NoMemoryError", "ArgumentError", "GEOSError", "PROJError",

@@ -22,11 +22,15 @@ __all__ = [
     "Profile", "Regions", "Places", "Claims", "Snapshot", "AreaReport", "Diff", "Front",
     "Timeline", "Region", "Place", "Status", "load", "timeline", "convert", "sort_paths",
     "parse_time", "format_time", "version", "TIME_UNKNOWN", "STATUS_NONE", "STATUS_INVALID",
+    "STATUS_UNKNOWN", "REGION_NONE", "REGION_ALL",
 ]
 
 TIME_UNKNOWN = -(2 ** 63)  #: FL_TIME_UNKNOWN
 STATUS_NONE = -1           #: FL_STATUS_NONE: outside the territory, covered by nothing
 STATUS_INVALID = -2        #: FL_STATUS_INVALID: not a valid WGS84 position
+STATUS_UNKNOWN = -3        #: FL_STATUS_UNKNOWN: the profile has no such status
+REGION_NONE = -1           #: FL_REGION_NONE: in no region
+REGION_ALL = -2            #: FL_REGION_ALL: the whole territory
 
 _SNAPSHOT_EXTENSIONS = (".geojson", ".json", ".shp", ".wkt")
 
@@ -148,10 +152,16 @@ def _out_path(path):
     return None if path is None else fspath(path, "geojson path")
 
 
+def _region_row(regions, region):
+    """Row of a region argument in the tables by region: 0 everywhere, then k + 1."""
+    i = _region_index(regions, region)
+    return 0 if i == REGION_ALL else i + 1
+
+
 def _region_index(regions, region):
-    """Region argument (None, an index or a code) as a C index (-1: everywhere)."""
+    """Region argument (None, an index or a code) as a C index (REGION_ALL: everywhere)."""
     if region is None:
-        return -1
+        return REGION_ALL
     if isinstance(region, str):
         i = regions._by_code.get(region)
         if i is None and not regions.closed:
@@ -280,7 +290,7 @@ class Regions(_Object):
     ``r.write(path)``.
     """
 
-    _closer = staticmethod(lambda ctx, p: lib.fl_regions_close(ctx, p))
+    _closer = staticmethod(lambda ctx, p: lib.fl_regions_close(p))
 
     def __init__(self, path=None, code_field=None, name_field=None):
         if path is None:
@@ -346,9 +356,10 @@ class Regions(_Object):
     def locate(self, lat, lon):
         """Code of the region holding the point (boundary included), or None."""
         lat, lon = _as_float(lat, "lat"), _as_float(lon, "lon")
+        i = ctypes.c_int()
         with self._call() as c:
-            i = lib.fl_regions_locate(c.ctx, c.ptrs[0], lat, lon)
-        return self._rows[i].code if i >= 0 else None
+            c.check(lib.fl_regions_locate(c.ctx, c.ptrs[0], lat, lon, ctypes.byref(i)))
+        return self._rows[i.value].code if i.value != REGION_NONE else None
 
     def write(self, path):
         """Writes the regions as GeoJSON (.geojson/.json) or a shapefile (.shp)."""
@@ -474,7 +485,7 @@ class AreaReport(dict):
         i = self._profile.index(status) if isinstance(status, str) else status
         if not 0 <= i < len(self._profile):
             raise ArgumentError("no status %r" % (status,))
-        return self._km2[_region_index(self._regions, region) + 1][i]
+        return self._km2[_region_row(self._regions, region)][i]
 
 
 class Diff(_Object, dict):
@@ -493,7 +504,7 @@ class Diff(_Object, dict):
     The geometry needs the C object: ``close()`` (or ``with``) frees it; the dict, matrix
     and pieces stay usable."""
 
-    _closer = staticmethod(lambda ctx, p: lib.fl_diff_free(ctx, p))
+    _closer = staticmethod(lambda ctx, p: lib.fl_diff_free(p))
 
     def __init__(self, *args, **kwargs):
         raise TypeError("use Snapshot.diff()")
@@ -506,7 +517,7 @@ class Diff(_Object, dict):
     def km2(self, from_status, to_status, region=None):
         """km² that was from_status in A and is to_status in B ("none": outside the
         territory, covered by nothing), everywhere (region None) or in one region."""
-        r = _region_index(self._regions, region) + 1
+        r = _region_row(self._regions, region)
         try:
             return self._matrix[r][self._pos[from_status]][self._pos[to_status]]
         except (KeyError, TypeError):
@@ -515,7 +526,7 @@ class Diff(_Object, dict):
 
     def matrix(self, region=None):
         """The transition matrix {from: {to: km²}}, everywhere or in one region."""
-        m = self._matrix[_region_index(self._regions, region) + 1]
+        m = self._matrix[_region_row(self._regions, region)]
         return {a: {b: m[i][k] for k, b in enumerate(self.statuses)}
                 for i, a in enumerate(self.statuses)}
 
@@ -544,7 +555,7 @@ class Front(_Object, dict):
     longest first), ``f.geometry()`` (GeoJSON dict), ``f.wkb()``, ``f.to_geojson()``
     (FeatureCollection) and ``f.write(path)``. ``close()`` frees the geometry."""
 
-    _closer = staticmethod(lambda ctx, p: lib.fl_front_free(ctx, p))
+    _closer = staticmethod(lambda ctx, p: lib.fl_front_free(p))
 
     def __init__(self, *args, **kwargs):
         raise TypeError("use Snapshot.front()")
@@ -591,7 +602,7 @@ class Snapshot(_Object):
     ``layers_wkb()``, ``to_geojson()``, ``write(path)``.
     """
 
-    _closer = staticmethod(lambda ctx, p: lib.fl_snapshot_close(ctx, p))
+    _closer = staticmethod(lambda ctx, p: lib.fl_snapshot_close(p))
 
     def __init__(self, path, profile=None, regions=None, time=None):
         b = fspath(path, "snapshot path")
@@ -742,7 +753,7 @@ class Snapshot(_Object):
                 text_ = c.json(lib.fl_areas_json, out)
                 n = len(prof)
                 km2 = [[lib.fl_areas_km2(out, k, i) for i in range(n)]
-                       for k in range(-1, len(reg))]
+                       for k in [REGION_ALL] + list(range(len(reg)))]
             finally:
                 lib.fl_areas_free(out)
         rep = AreaReport(json.loads(text_))
@@ -775,7 +786,7 @@ class Snapshot(_Object):
             names = self.profile.statuses + ["none"]
             idx = list(range(len(self.profile))) + [STATUS_NONE]
             d._matrix = [[[lib.fl_diff_km2(out.value, k, f, t) for t in idx] for f in idx]
-                         for k in range(-1, len(reg))]
+                         for k in [REGION_ALL] + list(range(len(reg)))]
             pieces = []
             pc = Piece()
             for i in range(lib.fl_diff_piece_count(out.value)):
@@ -994,7 +1005,7 @@ class Timeline(_Object):
     place's history, ``report()`` runs everything and returns the whole
     ``frontline timeline --json`` document."""
 
-    _closer = staticmethod(lambda ctx, p: lib.fl_timeline_free(ctx, p))
+    _closer = staticmethod(lambda ctx, p: lib.fl_timeline_free(p))
 
     def __init__(self, paths, profile=None, regions=None, places=None, tolerance_km=2.0):
         self.paths = _collect(paths)
