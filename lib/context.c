@@ -182,13 +182,13 @@ char *fl_strdup(fl_ctx *ctx, const char *s)
     return d;
 }
 
-static const char json_failed_mark[] = "out of memory";
-
+/* A container that failed to take a value is marked with itself as its user data (lib/ gives
+ * containers no other). */
 static int json_add_failed(json_object *container, json_object *v)
 {
     json_object_put(v);
     if (container)
-        json_object_set_userdata(container, (void *)json_failed_mark, NULL);
+        json_object_set_userdata(container, container, NULL);
     else /* the container failed to be made: whoever adds it next must see a failure, even
           * when successful adds into other objects cleared errno in between */
         errno = ENOMEM;
@@ -197,7 +197,7 @@ static int json_add_failed(json_object *container, json_object *v)
 
 int fl_json_object_add(json_object *o, const char *key, json_object *v)
 {
-    if (!o || (!v && errno == ENOMEM) || (json_object_object_add)(o, key, v))
+    if (!o || (!v && errno == ENOMEM) || json_object_object_add(o, key, v))
         return json_add_failed(o, v);
     errno = 0; /* a later NULL value with ENOMEM is then a new failure */
     return 0;
@@ -205,7 +205,7 @@ int fl_json_object_add(json_object *o, const char *key, json_object *v)
 
 int fl_json_array_add(json_object *a, json_object *v)
 {
-    if (!a || (!v && errno == ENOMEM) || (json_object_array_add)(a, v))
+    if (!a || (!v && errno == ENOMEM) || json_object_array_add(a, v))
         return json_add_failed(a, v);
     errno = 0;
     return 0;
@@ -213,7 +213,7 @@ int fl_json_array_add(json_object *a, json_object *v)
 
 bool fl_json_failed(json_object *o)
 {
-    if (o && json_object_get_userdata(o) == json_failed_mark)
+    if (o && json_object_get_userdata(o) == o)
         return true;
     if (json_object_is_type(o, json_type_object)) {
         json_object_object_foreach(o, key, v)
@@ -257,13 +257,20 @@ int fl_json_out(fl_ctx *ctx, json_object *doc, char **json)
 json_object *fl_json_num(double v, int decimals)
 {
     /* json-c prints doubles with 17 significant digits ("626.60000000000002"); reports carry
-     * a fixed number of decimals instead. The format string is static: no ownership. */
-    static const char *const formats[] = {"%.0f", "%.1f", "%.2f", "%.3f", "%.4f",
-                                          "%.5f", "%.6f", "%.7f", "%.8f"};
+     * a fixed number of decimals instead: json-c's serialiser with a format string that the
+     * number owns (json-c's user data is not const). */
+    assert(decimals >= 0 && decimals <= 9);
+    char format[] = {'%', '.', (char)('0' + decimals), 'f', 0};
     json_object *o = json_object_new_double(isfinite(v) ? v : 0.0);
-    if (o && decimals >= 0 && decimals <= 8)
-        json_object_set_serializer(o, json_object_double_to_json_string,
-                                   (void *)formats[decimals], NULL);
+    char *owned = o ? strdup(format) : NULL;
+    if (o && !owned) {
+        json_object_put(o);
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (o)
+        json_object_set_serializer(o, json_object_double_to_json_string, owned,
+                                   json_object_free_userdata);
     return o;
 }
 

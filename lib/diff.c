@@ -261,7 +261,7 @@ static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w)
 /* The diagonal: each row's area in A (everywhere and per region) minus its changes. */
 static int diagonal(fl_ctx *ctx, fl_diff *d)
 {
-    if (!d->a->km2_known && fl_snapshot_normalise(ctx, d->a))
+    if (!d->a->cache->km2_known && fl_snapshot_normalise(ctx, d->a))
         return ctx->err;
     const double *region_km2 = fl_snapshot_region_km2(ctx, d->a, d->r);
     if (!region_km2)
@@ -286,15 +286,15 @@ static int diagonal(fl_ctx *ctx, fl_diff *d)
  * sparing its normalisation and region overlays. */
 static int carry_areas(fl_ctx *ctx, fl_diff *d)
 {
-    fl_snapshot *b = (fl_snapshot *)d->b; /* a cache: B's content does not change */
+    const fl_snapshot *b = d->b; /* its cache is filled in */
     int ns = b->nstatus, nr = d->r->n;
-    for (int st = 0; st < ns - 1 && !b->km2_known; st++) {
+    for (int st = 0; st < ns - 1 && !b->cache->km2_known; st++) {
         b->km2[st] = 0;
         for (int a = 0; a < d->n; a++)
             b->km2[st] += *cell(d, FL_REGION_ALL, a, st);
     }
-    b->km2_known = true;
-    if (b->region_km2 && b->region_serial == d->r->serial)
+    b->cache->km2_known = true;
+    if (b->cache->region_km2 && b->cache->region_serial == d->r->serial)
         return FL_OK;
     double *km2 = fl_calloc(ctx, (size_t)(nr + 1) * ns, sizeof *km2);
     if (!km2)
@@ -307,9 +307,9 @@ static int carry_areas(fl_ctx *ctx, fl_diff *d)
             km2[(k + 1) * ns + st] = col;
             km2[st] += col; /* the territory is the union of the regions */
         }
-    free(b->region_km2);
-    b->region_km2 = km2;
-    b->region_serial = d->r->serial;
+    free(b->cache->region_km2);
+    b->cache->region_km2 = km2;
+    b->cache->region_serial = d->r->serial;
     return FL_OK;
 }
 

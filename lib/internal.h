@@ -64,8 +64,6 @@ const char *fl_json_string(json_object *o);
 int fl_json_object_add(json_object *o, const char *key, json_object *v);
 int fl_json_array_add(json_object *a, json_object *v);
 bool fl_json_failed(json_object *doc);
-#define json_object_object_add(o, key, v) fl_json_object_add(o, key, v)
-#define json_object_array_add(a, v) fl_json_array_add(a, v)
 /* JSON numbers printed with a fixed number of decimals (km²: 6, i.e. 1 m²). */
 json_object *fl_json_num(double v, int decimals);
 json_object *fl_json_km2(double km2);
@@ -268,16 +266,21 @@ struct fl_snapshot {
      * for the next version's load; empty after fl_snapshot_open */
     fl_source src;
     fl_outcome *outcome;
-    /* the layers, from fl_snapshot_normalise (NULL until then) */
-    GEOSGeometry **layer; /* per status but the default: exclusive after precedence */
+    /* What is computed from the features when first asked and then kept (a cache), filled
+     * in through const snapshots: the snapshot's content never changes, these only add to
+     * it. The arrays are allocated with the snapshot, the rest lies behind `cache`. */
+    GEOSGeometry **layer; /* per status but the default: exclusive after precedence (NULL
+                           * until fl_snapshot_normalise) */
     const GEOSPreparedGeometry **prep;
-    GEOSGeometry *cover;  /* union of every layer */
     double *km2;          /* drawn area per status: from the layers, or carried by a diff */
-    bool km2_known;
-    /* cache: km² of each status in the territory and regions numbered region_serial (see
-     * fl_snapshot_region_km2) */
-    uint64_t region_serial;
-    double *region_km2;
+    struct fl_snapshot_cache {
+        GEOSGeometry *cover;    /* union of every layer (NULL until fl_snapshot_normalise) */
+        bool km2_known;         /* km2 is filled in */
+        /* km² of each status in the territory and regions numbered region_serial (see
+         * fl_snapshot_region_km2) */
+        uint64_t region_serial;
+        double *region_km2;
+    } *cache;
 };
 /* Reads and classifies a snapshot without normalising it (fl_snapshot_open does both).
  * Features prev (may be NULL) has too, the very same, are copied from it, not made valid and
@@ -371,12 +374,6 @@ struct fl_regions {
     const GEOSPreparedGeometry *territory_prep;
     double territory_km2;
     GEOSSTRtree *tree;
-    /* cache for the frontline: a local projection and the territory's boundary buffered by
-     * band_km in it (front.c) */
-    PJ *front_pj;
-    GEOSGeometry *front_band;
-    const GEOSPreparedGeometry *front_band_prep;
-    double front_band_km;
 };
 /* A copy of src in ctx, for another thread (the caches are not copied). */
 int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out);
@@ -431,10 +428,20 @@ json_object *fl_json_time(int64_t t);
  * territory − cover. Caller destroys each. */
 int fl_snapshot_clip(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
                      GEOSGeometry **out);
-/* front.c: the change of the frontline's length (km) from a to b, given their windows:
- * outside the windows' cores both fronts are the same. */
+/* front.c: the border band, the territory's boundary buffered by tolerance_km in a local
+ * projection, within which the frontline is not counted (fl_front_new). The same for every
+ * snapshot over the same regions: a timeline makes it once and hands it to each call below.
+ * The regions must outlive it. */
+typedef struct fl_front_band fl_front_band;
+int fl_front_band_new(fl_ctx *ctx, const fl_regions *r, double tolerance_km,
+                      fl_front_band **out);
+void fl_front_band_free(fl_front_band *b);
+/* fl_front_new with the band of its regions and tolerance already made. */
+int fl_front_with(fl_ctx *ctx, const fl_snapshot *s, const fl_front_band *b, fl_front **out);
+/* The change of the frontline's length (km) from a to b, given their windows: outside the
+ * windows' cores both fronts are the same. */
 int fl_front_change_km(fl_ctx *ctx, const fl_window *w, int nwin, const fl_profile *p,
-                       const fl_regions *r, double tolerance_km, double *delta);
+                       const fl_front_band *b, double *delta);
 /* front.c: the frontline's merged lines (lon/lat), owned by the front. */
 const GEOSGeometry *fl_front_line(const fl_front *f);
 

@@ -224,10 +224,10 @@ int fl_places_status(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, con
 json_object *fl_place_json(const fl_places *p, int i)
 {
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "id", json_object_new_string(p->id[i]));
-    json_object_object_add(o, "name", json_object_new_string(p->name[i]));
-    json_object_object_add(o, "lat", fl_json_num(p->lat[i], 6));
-    json_object_object_add(o, "lon", fl_json_num(p->lon[i], 6));
+    fl_json_object_add(o, "id", json_object_new_string(p->id[i]));
+    fl_json_object_add(o, "name", json_object_new_string(p->name[i]));
+    fl_json_object_add(o, "lat", fl_json_num(p->lat[i], 6));
+    fl_json_object_add(o, "lon", fl_json_num(p->lon[i], 6));
     return o;
 }
 
@@ -243,14 +243,14 @@ int fl_status_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, const
     json_object *doc = fl_snapshot_head_json(s), *arr = json_object_new_array();
     for (int i = 0; i < p->n; i++) {
         json_object *o = fl_place_json(p, i);
-        json_object_object_add(o, "status", json_object_new_string(fl_profile_status_name(s->profile,
+        fl_json_object_add(o, "status", json_object_new_string(fl_profile_status_name(s->profile,
                                                                                   status[i])));
-        json_object_object_add(o, "region", region[i] >= 0
+        fl_json_object_add(o, "region", region[i] >= 0
                                                 ? json_object_new_string(r->code[region[i]])
                                                 : NULL);
-        json_object_array_add(arr, o);
+        fl_json_array_add(arr, o);
     }
-    json_object_object_add(doc, "places", arr);
+    fl_json_object_add(doc, "places", arr);
     free(status);
     free(region);
     return fl_json_out(ctx, doc, json);

@@ -213,11 +213,6 @@ void fl_regions_close(fl_regions *r)
         free(r->name[i]);
         json_object_put(r->props[i]);
     }
-    if (r->front_band_prep)
-        GEOSPreparedGeom_destroy_r(ctx->geos, r->front_band_prep);
-    if (r->front_band)
-        GEOSGeom_destroy_r(ctx->geos, r->front_band);
-    proj_destroy(r->front_pj);
     if (r->territory_prep)
         GEOSPreparedGeom_destroy_r(ctx->geos, r->territory_prep);
     if (r->territory)

@@ -193,9 +193,15 @@ static bool project(const fl_render *r, double lon, double lat, double *x, doubl
     return true;
 }
 
+/* What GEOS' transform and qsort_r hand their callbacks: the const objects they read, behind
+ * a pointer to this (their user data is not const). */
+typedef struct const_data {
+    const void *p;
+} const_data;
+
 static int to_picture(double *x, double *y, void *userdata)
 {
-    return project(userdata, *x, *y, x, y) ? 1 : 0;
+    return project(((const const_data *)userdata)->p, *x, *y, x, y) ? 1 : 0;
 }
 
 static int to_metres(double *x, double *y, void *userdata)
@@ -262,7 +268,8 @@ static GEOSGeometry *to_view(fl_ctx *ctx, const fl_render *r, const GEOSGeometry
         fl_geos_error(ctx, "clipping to the view");
         return NULL;
     }
-    GEOSGeometry *p = GEOSGeom_transformXY_r(ctx->geos, c, to_picture, (void *)r);
+    const_data data = {r};
+    GEOSGeometry *p = GEOSGeom_transformXY_r(ctx->geos, c, to_picture, &data);
     GEOSGeom_destroy_r(ctx->geos, c);
     if (!p) {
         fl_error(ctx, FL_EPROJ, "projecting the map");
@@ -616,8 +623,9 @@ static double population(const fl_places *p, int i)
     return isfinite(v) ? v : 0;
 }
 
-static int by_population_desc(const void *x, const void *y, void *places)
+static int by_population_desc(const void *x, const void *y, void *data)
 {
+    const fl_places *places = ((const const_data *)data)->p;
     double a = population(places, *(const int *)x), b = population(places, *(const int *)y);
     return a < b ? 1 : a > b ? -1 : *(const int *)x - *(const int *)y;
 }
@@ -782,7 +790,7 @@ static int place_marks(fl_ctx *ctx, fl_render *r, const fl_render_options *o,
     for (int i = 0; i < n; i++)
         order[i] = i;
     if (n)
-        qsort_r(order, (size_t)n, sizeof *order, by_population_desc, (void *)p);
+        qsort_r(order, (size_t)n, sizeof *order, by_population_desc, &(const_data){p});
     int first_city = r->nmarks, first_box = pl.n;
     for (int k = 0; k < n && !rc && max > 0 && ncity < max; k++) {
         int i = order[k];
@@ -1790,7 +1798,7 @@ static json_object *numbers_json(const double *v, int n, int decimals)
 {
     json_object *a = json_object_new_array();
     for (int i = 0; i < n; i++)
-        json_object_array_add(a, fl_json_num(v[i], decimals));
+        fl_json_array_add(a, fl_json_num(v[i], decimals));
     return a;
 }
 
@@ -1798,72 +1806,72 @@ int fl_render_json(fl_ctx *ctx, const fl_render *r, char **json)
 {
     const fl_profile *p = r->profile;
     json_object *doc = json_object_new_object();
-    json_object_object_add(doc, "width", json_object_new_int((int)ceil(r->width)));
-    json_object_object_add(doc, "height", json_object_new_int((int)ceil(r->height)));
-    json_object_object_add(doc, "title", json_object_new_string(r->title));
-    json_object_object_add(doc, "projection", json_object_new_string(r->proj_def));
-    json_object_object_add(doc, "view", numbers_json(r->view, 4, 6));
+    fl_json_object_add(doc, "width", json_object_new_int((int)ceil(r->width)));
+    fl_json_object_add(doc, "height", json_object_new_int((int)ceil(r->height)));
+    fl_json_object_add(doc, "title", json_object_new_string(r->title));
+    fl_json_object_add(doc, "projection", json_object_new_string(r->proj_def));
+    fl_json_object_add(doc, "view", numbers_json(r->view, 4, 6));
     double mb[4] = {r->map.x0, r->map.y0, r->map.x1, r->map.y1};
-    json_object_object_add(doc, "map", numbers_json(mb, 4, 2));
-    json_object_object_add(doc, "scope", json_object_new_string(r->scope));
-    json_object_object_add(doc, "scope_km2", fl_json_km2(r->scope_km2));
+    fl_json_object_add(doc, "map", numbers_json(mb, 4, 2));
+    fl_json_object_add(doc, "scope", json_object_new_string(r->scope));
+    fl_json_object_add(doc, "scope_km2", fl_json_km2(r->scope_km2));
     json_object *st = json_object_new_array();
     for (int s = 0; s < r->nstatus; s++) {
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "status", json_object_new_string(fl_profile_status_name(p, s)));
-        json_object_object_add(o, "colour", hex_json(r->status_rgb[s]));
-        json_object_object_add(o, "km2", fl_json_km2(r->status_km2[s]));
-        json_object_object_add(o, "share", fl_json_num(r->scope_km2 > 0 ? r->status_km2[s] /
+        fl_json_object_add(o, "status", json_object_new_string(fl_profile_status_name(p, s)));
+        fl_json_object_add(o, "colour", hex_json(r->status_rgb[s]));
+        fl_json_object_add(o, "km2", fl_json_km2(r->status_km2[s]));
+        fl_json_object_add(o, "share", fl_json_num(r->scope_km2 > 0 ? r->status_km2[s] /
                                                        r->scope_km2 : 0, 8));
-        json_object_array_add(st, o);
+        fl_json_array_add(st, o);
     }
-    json_object_object_add(doc, "statuses", st);
+    fl_json_object_add(doc, "statuses", st);
     json_object *tr = json_object_new_array();
     for (int i = 0; i < r->ntrans; i++) {
         const transition_entry *t = &r->trans[i];
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "from", json_object_new_string(fl_profile_status_name(p, t->from)));
-        json_object_object_add(o, "to", json_object_new_string(fl_profile_status_name(p, t->to)));
-        json_object_object_add(o, "km2", fl_json_km2(t->km2));
-        json_object_object_add(o, "class", json_object_new_string(classes[t->cls].key));
-        json_object_object_add(o, "colour", json_object_new_string(classes[t->cls].colour));
-        json_object_array_add(tr, o);
+        fl_json_object_add(o, "from", json_object_new_string(fl_profile_status_name(p, t->from)));
+        fl_json_object_add(o, "to", json_object_new_string(fl_profile_status_name(p, t->to)));
+        fl_json_object_add(o, "km2", fl_json_km2(t->km2));
+        fl_json_object_add(o, "class", json_object_new_string(classes[t->cls].key));
+        fl_json_object_add(o, "colour", json_object_new_string(classes[t->cls].colour));
+        fl_json_array_add(tr, o);
     }
-    json_object_object_add(doc, "transitions", tr);
-    json_object_object_add(doc, "outside_km2", fl_json_km2(r->outside_km2));
-    json_object_object_add(doc, "front_km", fl_json_num(r->front_km, 3));
-    json_object_object_add(doc, "scale_km", fl_json_num(r->scale_km, 3));
+    fl_json_object_add(doc, "transitions", tr);
+    fl_json_object_add(doc, "outside_km2", fl_json_km2(r->outside_km2));
+    fl_json_object_add(doc, "front_km", fl_json_num(r->front_km, 3));
+    fl_json_object_add(doc, "scale_km", fl_json_num(r->scale_km, 3));
     json_object *pl = json_object_new_array();
     for (int i = 0; i < r->nmarks; i++) {
         const mark *m = &r->marks[i];
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "id", json_object_new_string(r->mark_id[i]));
-        json_object_object_add(o, "name", json_object_new_string(r->mark_name[i]));
-        json_object_object_add(o, "lat", fl_json_num(r->mark_lat[i], 6));
-        json_object_object_add(o, "lon", fl_json_num(r->mark_lon[i], 6));
-        json_object_object_add(o, "x", fl_json_num(m->x, 2));
-        json_object_object_add(o, "y", fl_json_num(m->y, 2));
-        json_object_object_add(o, "status", json_object_new_string(fl_profile_status_name(p, m->status)));
+        fl_json_object_add(o, "id", json_object_new_string(r->mark_id[i]));
+        fl_json_object_add(o, "name", json_object_new_string(r->mark_name[i]));
+        fl_json_object_add(o, "lat", fl_json_num(r->mark_lat[i], 6));
+        fl_json_object_add(o, "lon", fl_json_num(r->mark_lon[i], 6));
+        fl_json_object_add(o, "x", fl_json_num(m->x, 2));
+        fl_json_object_add(o, "y", fl_json_num(m->y, 2));
+        fl_json_object_add(o, "status", json_object_new_string(fl_profile_status_name(p, m->status)));
         if (m->cls >= 0) {
-            json_object_object_add(o, "from", json_object_new_string(fl_profile_status_name(p, m->from)));
-            json_object_object_add(o, "to", json_object_new_string(fl_profile_status_name(p, m->to)));
-            json_object_object_add(o, "class", json_object_new_string(classes[m->cls].key));
+            fl_json_object_add(o, "from", json_object_new_string(fl_profile_status_name(p, m->from)));
+            fl_json_object_add(o, "to", json_object_new_string(fl_profile_status_name(p, m->to)));
+            fl_json_object_add(o, "class", json_object_new_string(classes[m->cls].key));
         }
-        json_object_object_add(o, "labelled", json_object_new_boolean(m->labelled));
-        json_object_object_add(o, "inset", json_object_new_boolean(m->in_focus));
-        json_object_array_add(pl, o);
+        fl_json_object_add(o, "labelled", json_object_new_boolean(m->labelled));
+        fl_json_object_add(o, "inset", json_object_new_boolean(m->in_focus));
+        fl_json_array_add(pl, o);
     }
-    json_object_object_add(doc, "places", pl);
+    fl_json_object_add(doc, "places", pl);
     json_object *inset = NULL;
     if (r->inset) {
         inset = json_object_new_object();
-        json_object_object_add(inset, "caption", json_object_new_string(r->inset->caption));
-        json_object_object_add(inset, "view", numbers_json(r->inset->view, 4, 6));
+        fl_json_object_add(inset, "caption", json_object_new_string(r->inset->caption));
+        fl_json_object_add(inset, "view", numbers_json(r->inset->view, 4, 6));
         double ib[4] = {r->inset->map.x0, r->inset->map.y0, r->inset->map.x1, r->inset->map.y1};
-        json_object_object_add(inset, "map", numbers_json(ib, 4, 2));
+        fl_json_object_add(inset, "map", numbers_json(ib, 4, 2));
         double fb[4] = {r->focus.x0, r->focus.y0, r->focus.x1, r->focus.y1};
-        json_object_object_add(inset, "focus", numbers_json(fb, 4, 2));
+        fl_json_object_add(inset, "focus", numbers_json(fb, 4, 2));
     }
-    json_object_object_add(doc, "inset", inset);
+    fl_json_object_add(doc, "inset", inset);
     return fl_json_out(ctx, doc, json);
 }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void drop_layers(fl_ctx *ctx, fl_snapshot *s);
+static void drop_layers(fl_ctx *ctx, const fl_snapshot *s);
 
 static bool has_style(json_object *props)
 {
@@ -250,11 +250,10 @@ static GEOSGeometry *status_union(fl_ctx *ctx, const fl_snapshot *s, int status)
     return u;
 }
 
-int fl_snapshot_normalise(fl_ctx *ctx, const fl_snapshot *cs)
+int fl_snapshot_normalise(fl_ctx *ctx, const fl_snapshot *s)
 {
-    fl_snapshot *s = (fl_snapshot *)cs; /* the layers are a cache of the features */
     int drawn = s->nstatus - 1;
-    if (s->cover)
+    if (s->cache->cover)
         return FL_OK;
     GEOSGeometry *cover = NULL;
     for (int i = 0; i < drawn; i++) {
@@ -287,8 +286,8 @@ int fl_snapshot_normalise(fl_ctx *ctx, const fl_snapshot *cs)
         drop_layers(ctx, s);
         return rc;
     }
-    s->cover = cover;
-    s->km2_known = true;
+    s->cache->cover = cover;
+    s->cache->km2_known = true;
     return FL_OK;
 }
 
@@ -306,8 +305,10 @@ static int snapshot_alloc(fl_ctx *ctx, fl_snapshot **out, const char *path, cons
     s->layer = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->layer);
     s->prep = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->prep);
     s->km2 = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->km2);
+    s->cache = fl_calloc(ctx, 1, sizeof *s->cache);
     s->time = fl_time_parse(path);
-    return s->path && s->status_features && s->layer && s->prep && s->km2 ? FL_OK : FL_ENOMEM;
+    return s->path && s->status_features && s->layer && s->prep && s->km2 && s->cache
+               ? FL_OK : FL_ENOMEM;
 }
 
 int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
@@ -362,7 +363,7 @@ void fl_snapshot_forget_source(fl_snapshot *s)
 }
 
 /* Frees the layers (they can be computed again from the features). */
-static void drop_layers(fl_ctx *ctx, fl_snapshot *s)
+static void drop_layers(fl_ctx *ctx, const fl_snapshot *s)
 {
     for (int i = 0; s->prep && i < s->nstatus; i++) { /* either array may be missing */
         if (s->prep[i])
@@ -374,9 +375,10 @@ static void drop_layers(fl_ctx *ctx, fl_snapshot *s)
             GEOSGeom_destroy_r(ctx->geos, s->layer[i]);
         s->layer[i] = NULL;
     }
-    if (s->cover)
-        GEOSGeom_destroy_r(ctx->geos, s->cover);
-    s->cover = NULL;
+    if (s->cache && s->cache->cover)
+        GEOSGeom_destroy_r(ctx->geos, s->cache->cover);
+    if (s->cache)
+        s->cache->cover = NULL;
 }
 
 void fl_snapshot_close(fl_snapshot *s)
@@ -392,7 +394,9 @@ void fl_snapshot_close(fl_snapshot *s)
     free(s->layer);
     free(s->prep);
     free(s->km2);
-    free(s->region_km2);
+    if (s->cache)
+        free(s->cache->region_km2);
+    free(s->cache);
     free(s->status_features);
     free(s->path);
     free(s);
@@ -435,7 +439,7 @@ int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *s, const char *path)
     for (int i = 0; i < s->nstatus - 1 && !rc; i++) {
         json_object *props = json_object_new_object();
         if (props)
-            json_object_object_add(props, "status",
+            fl_json_object_add(props, "status",
                                    json_object_new_string(fl_profile_status_name(s->profile, i)));
         GEOSGeometry *g = GEOSGeom_clone_r(ctx->geos, s->layer[i]);
         rc = g ? fl_features_push(ctx, &fs, props, g) : fl_geos_error(ctx, "copying a layer");

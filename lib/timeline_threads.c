@@ -88,8 +88,8 @@ static int append(fl_ctx *ctx, fl_timeline *tl, run *r)
     tl->prev = t->prev;
     tl->prev->ctx = ctx;
     t->prev = NULL;
-    if (tl->prev->region_serial == r->regions->serial) /* areas in the copy: the same */
-        tl->prev->region_serial = tl->r->serial;
+    if (tl->prev->cache->region_serial == r->regions->serial) /* areas in the copy: the same */
+        tl->prev->cache->region_serial = tl->r->serial;
     free(tl->prev_status);
     tl->prev_status = t->prev_status;
     t->prev_status = NULL;
