@@ -69,11 +69,10 @@ bool render_box_inside(const box *in, const box *out)
 
 /* ---- geometry -------------------------------------------------------------------------- */
 
-int render_make_geometry(fl_ctx *ctx, fl_render *r, const fl_snapshot *shown,
-                         const fl_regions *reg, const fl_diff *d, double tolerance_km, int region)
+/* The status fills clipped to the territory, and the territory, in picture coordinates. */
+static int make_fills(fl_ctx *ctx, fl_render *r, const fl_snapshot *shown, const fl_regions *reg,
+                      const double clip[4])
 {
-    double clip[4];
-    render_view_lonlat(ctx, r, clip);
     int n = r->nstatus;
     GEOSGeometry **layers = fl_calloc(ctx, (size_t)n, sizeof *layers);
     if (!layers || !(r->fill = fl_calloc(ctx, (size_t)n, sizeof *r->fill))) {
@@ -89,9 +88,17 @@ int render_make_geometry(fl_ctx *ctx, fl_render *r, const fl_snapshot *shown,
     free(layers);
     if (!rc && !(r->territory = render_to_view(ctx, r, reg->territory, clip)))
         rc = ctx->err;
-    GEOSGeometry *bd = rc ? NULL : GEOSBoundary_r(ctx->geos, reg->territory);
-    GEOSGeometry **lines = rc ? NULL : fl_calloc(ctx, (size_t)reg->n + 1, sizeof *lines);
-    if (!rc && (!bd || !lines))
+    return rc;
+}
+
+/* The regions' outlines and, zoomed on one region, its outline. */
+static int make_outlines(fl_ctx *ctx, fl_render *r, const fl_regions *reg, int region,
+                         const double clip[4])
+{
+    int rc = FL_OK;
+    GEOSGeometry *bd = GEOSBoundary_r(ctx->geos, reg->territory);
+    GEOSGeometry **lines = fl_calloc(ctx, (size_t)reg->n + 1, sizeof *lines);
+    if (!bd || !lines)
         rc = bd ? FL_ENOMEM : fl_geos_error(ctx, "region outlines");
     render_destroy(ctx, bd);
     for (int k = 0; k < reg->n && !rc; k++)
@@ -117,46 +124,51 @@ int render_make_geometry(fl_ctx *ctx, fl_render *r, const fl_snapshot *shown,
             rc = line ? ctx->err : fl_geos_error(ctx, "the region's outline");
         render_destroy(ctx, line);
     }
-    /* the frontline */
-    fl_front *f = NULL;
-    if (!rc && !(rc = fl_front_new(ctx, shown, reg, tolerance_km, &f))) {
-        r->front_km = fl_front_km(f);
-        if (!(r->front = render_to_view(ctx, r, fl_front_line(f), clip)))
-            rc = ctx->err;
+    return rc;
+}
+
+/* The changed pieces of class cls, clipped to the territory, into all[] and, those large
+ * enough for a halo, copies into big[]; their counts in *na and *nb. */
+static int class_pieces(fl_ctx *ctx, const fl_render *r, const fl_regions *reg, const fl_diff *d,
+                        int cls, const double clip[4], GEOSGeometry **all, size_t *na,
+                        GEOSGeometry **big, size_t *nb)
+{
+    for (int i = 0; i < d->npieces; i++) {
+        const fl_piece *pc = &d->pieces[i];
+        if (pc->from < 0 || pc->to < 0 || render_transition_class(r->profile, pc->from, pc->to) != cls)
+            continue; /* to or from outside the territory: not drawn */
+        double pb[4];
+        fl_geom_bounds(ctx, d->piece_geom[i], pb);
+        if (!fl_bounds_overlap(pb, clip))
+            continue;
+        GEOSGeometry *in = GEOSPreparedContains_r(ctx->geos, reg->territory_prep,
+                                                  d->piece_geom[i]) == 1
+                               ? GEOSGeom_clone_r(ctx->geos, d->piece_geom[i])
+                               : fl_intersection(ctx, d->piece_geom[i], reg->territory);
+        GEOSGeometry *copy = in && pc->km2 >= HALO_MIN_KM2 ? GEOSGeom_clone_r(ctx->geos, in)
+                                                           : NULL;
+        if (!in || (pc->km2 >= HALO_MIN_KM2 && !copy)) {
+            render_destroy(ctx, in);
+            return ctx->err ? ctx->err : fl_geos_error(ctx, "copying a piece");
+        }
+        all[(*na)++] = in;
+        if (copy)
+            big[(*nb)++] = copy;
     }
-    fl_front_free(f);
-    /* the changed pieces, clipped to the territory, as one union per class so that
-     * neighbouring pieces share one outline */
-    if (rc || !d)
-        return rc;
+    return FL_OK;
+}
+
+/* The changed pieces, clipped to the territory, as one union per class so that neighbouring
+ * pieces share one outline. */
+static int make_changes(fl_ctx *ctx, fl_render *r, const fl_regions *reg, const fl_diff *d,
+                        const double clip[4])
+{
+    int rc = FL_OK;
     GEOSGeometry **all = fl_calloc(ctx, (size_t)d->npieces + 1, sizeof *all);
     GEOSGeometry **big = all ? fl_calloc(ctx, (size_t)d->npieces + 1, sizeof *big) : NULL;
     for (int cls = 0; cls < NCLASS && big && !rc; cls++) {
         size_t na = 0, nb = 0;
-        for (int i = 0; i < d->npieces && !rc; i++) {
-            const fl_piece *pc = &d->pieces[i];
-            if (pc->from < 0 || pc->to < 0 || render_transition_class(r->profile, pc->from, pc->to) != cls)
-                continue; /* to or from outside the territory: not drawn */
-            double pb[4];
-            fl_geom_bounds(ctx, d->piece_geom[i], pb);
-            if (!fl_bounds_overlap(pb, clip))
-                continue;
-            GEOSGeometry *in = GEOSPreparedContains_r(ctx->geos, reg->territory_prep,
-                                                      d->piece_geom[i]) == 1
-                                   ? GEOSGeom_clone_r(ctx->geos, d->piece_geom[i])
-                                   : fl_intersection(ctx, d->piece_geom[i], reg->territory);
-            GEOSGeometry *copy = in && pc->km2 >= HALO_MIN_KM2 ? GEOSGeom_clone_r(ctx->geos, in)
-                                                               : NULL;
-            if (!in || (pc->km2 >= HALO_MIN_KM2 && !copy)) {
-                render_destroy(ctx, in);
-                rc = ctx->err ? ctx->err : fl_geos_error(ctx, "copying a piece");
-                break;
-            }
-            all[na++] = in;
-            if (copy)
-                big[nb++] = copy;
-        }
-        if (rc) {
+        if ((rc = class_pieces(ctx, r, reg, d, cls, clip, all, &na, big, &nb))) {
             while (na)
                 render_destroy(ctx, all[--na]);
             while (nb)
@@ -179,6 +191,25 @@ int render_make_geometry(fl_ctx *ctx, fl_render *r, const fl_snapshot *shown,
     free(all);
     free(big);
     return rc;
+}
+
+int render_make_geometry(fl_ctx *ctx, fl_render *r, const fl_snapshot *shown,
+                         const fl_regions *reg, const fl_diff *d, double tolerance_km, int region)
+{
+    double clip[4];
+    render_view_lonlat(ctx, r, clip);
+    int rc = make_fills(ctx, r, shown, reg, clip);
+    if (!rc)
+        rc = make_outlines(ctx, r, reg, region, clip);
+    /* the frontline */
+    fl_front *f = NULL;
+    if (!rc && !(rc = fl_front_new(ctx, shown, reg, tolerance_km, &f))) {
+        r->front_km = fl_front_km(f);
+        if (!(r->front = render_to_view(ctx, r, fl_front_line(f), clip)))
+            rc = ctx->err;
+    }
+    fl_front_free(f);
+    return rc || !d ? rc : make_changes(ctx, r, reg, d, clip);
 }
 
 /* ---- fl_render_new ------------------------------------------------------------------- */

@@ -28,6 +28,87 @@ static double area_in(fl_ctx *ctx, const GEOSGeometry *g, const box *b)
     return a;
 }
 
+/* Clusters the n points xy (x, y pairs) that lie within near of another (parent[i] = i
+ * given: a union-find) and returns the root of the largest cluster of three points or more,
+ * or -1 (two crowding places get leaders on the map). */
+static int densest_cluster(int *parent, const double *xy, int n, double near)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if (hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]) < near)
+                parent[find_root(parent, i)] = find_root(parent, j);
+    int best = -1, best_n = 2;
+    for (int i = 0; i < n; i++) {
+        int root = find_root(parent, i), count = 0;
+        if (root != i)
+            continue;
+        for (int j = 0; j < n; j++)
+            count += find_root(parent, j) == root;
+        if (count > best_n)
+            best = root, best_n = count;
+    }
+    return best;
+}
+
+/* The view of the inset around the cluster of changed places whose root is best (idx[j]
+ * the place of point j, parent the clusters' union-find): the cluster's box with room
+ * around it, square-ish, in degrees, into ll (W, S, E, N). Returns the most populous place
+ * of the cluster, which names the inset. */
+static int cluster_view(const fl_places *p, const int *idx, int *parent, int n, int best,
+                        double ll[4])
+{
+    ll[0] = 180, ll[1] = 90, ll[2] = -180, ll[3] = -90;
+    int named = -1;
+    double named_pop = -1;
+    for (int j = 0; j < n; j++) {
+        if (find_root(parent, j) != best)
+            continue;
+        int i = idx[j];
+        ll[0] = fmin(ll[0], p->lon[i]), ll[1] = fmin(ll[1], p->lat[i]);
+        ll[2] = fmax(ll[2], p->lon[i]), ll[3] = fmax(ll[3], p->lat[i]);
+        double pop = render_population(p, i);
+        if (pop > named_pop)
+            named = i, named_pop = pop;
+    }
+    assert(named >= 0); /* a cluster has three places at least */
+    double lat = (ll[1] + ll[3]) / 2, kx = 111.32 * cos(lat * M_PI / 180), ky = 110.6;
+    double wkm = (ll[2] - ll[0]) * kx, hkm = (ll[3] - ll[1]) * ky;
+    double pad = fmax(0.35 * fmax(wkm, hkm), 12);
+    double side = fmax(wkm, hkm) + 2 * pad; /* square-ish */
+    double cx = (ll[0] + ll[2]) / 2, cy = lat;
+    ll[0] = cx - side / 2 / kx, ll[2] = cx + side / 2 / kx;
+    ll[1] = cy - side / 2 / ky, ll[3] = cy + side / 2 / ky;
+    return named;
+}
+
+/* The emptiest corner of the map for an inset, clear of the focus: the one with least
+ * territory and least change under it. Its index in corners (the four candidates), or -1. */
+static int emptiest_corner(fl_ctx *ctx, const fl_render *r, const box *focus, box corners[4])
+{
+    double wm = r->map.x1 - r->map.x0, hm = r->map.y1 - r->map.y0;
+    double iw = fmin(0.34 * wm, 0.5 * hm), ih = iw, gap = 10 * r->u;
+    const box *m = &r->map;
+    corners[0] = (box){m->x0 + gap, m->y0 + gap, m->x0 + gap + iw, m->y0 + gap + ih};
+    corners[1] = (box){m->x1 - gap - iw, m->y0 + gap, m->x1 - gap, m->y0 + gap + ih};
+    corners[2] = (box){m->x1 - gap - iw, m->y1 - gap - ih, m->x1 - gap, m->y1 - gap};
+    corners[3] = (box){m->x0 + gap, m->y1 - gap - ih, m->x0 + gap + iw, m->y1 - gap};
+    int corner = -1;
+    double best_score = HUGE_VAL;
+    for (int k = 0; k < 4; k++) {
+        box grown = {focus->x0 - 3 * gap, focus->y0 - 3 * gap, focus->x1 + 3 * gap,
+                     focus->y1 + 3 * gap};
+        if (render_boxes_overlap(&corners[k], &grown))
+            continue;
+        double score = area_in(ctx, r->territory, &corners[k]);
+        for (int c = 0; c < NCLASS; c++)
+            score += 20 * area_in(ctx, r->cls_fill[c], &corners[k]);
+        score += 5 * area_in(ctx, r->fill[fl_profile_front_status(r->profile)], &corners[k]);
+        if (score < best_score)
+            best_score = score, corner = k;
+    }
+    return corner;
+}
+
 /* When changed places crowd (three or more whose markers would overlap), a detail map of the
  * densest cluster goes into the emptiest corner of the map, and the area it shows is
  * outlined. */
@@ -47,80 +128,28 @@ static int make_inset(fl_ctx *ctx, fl_render *r, const fl_render_options *o, con
     }
     for (int i = 0; i < p->n && n < 4000; i++) {
         double x, y;
-        if (sa[i] == sb[i] || sa[i] < 0 || sb[i] < 0 || !render_project(r, p->lon[i], p->lat[i], &x, &y) ||
-            x < r->map.x0 || x > r->map.x1 || y < r->map.y0 || y > r->map.y1)
+        if (!render_changed_on_map(r, p, sa, sb, i, &x, &y))
             continue;
         idx[n] = i;
         xy[2 * n] = x, xy[2 * n + 1] = y;
         parent[n] = n;
         n++;
     }
-    for (int i = 0; i < n; i++)
-        for (int j = i + 1; j < n; j++)
-            if (hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]) < near)
-                parent[find_root(parent, i)] = find_root(parent, j);
-    int best = -1, best_n = 2; /* three places at least: two get leaders on the map */
-    for (int i = 0; i < n; i++) {
-        int root = find_root(parent, i), count = 0;
-        if (root != i)
-            continue;
-        for (int j = 0; j < n; j++)
-            count += find_root(parent, j) == root;
-        if (count > best_n)
-            best = root, best_n = count;
-    }
+    int best = densest_cluster(parent, xy, n, near);
     int rc = FL_OK;
     if (best < 0)
         goto done;
-    /* the cluster's box, with room around it, in degrees */
-    double ll[4] = {180, 90, -180, -90};
-    int named = -1;
-    double named_pop = -1;
-    for (int j = 0; j < n; j++) {
-        if (find_root(parent, j) != best)
-            continue;
-        int i = idx[j];
-        ll[0] = fmin(ll[0], p->lon[i]), ll[1] = fmin(ll[1], p->lat[i]);
-        ll[2] = fmax(ll[2], p->lon[i]), ll[3] = fmax(ll[3], p->lat[i]);
-        double pop = render_population(p, i);
-        if (pop > named_pop)
-            named = i, named_pop = pop;
-    }
-    double lat = (ll[1] + ll[3]) / 2, kx = 111.32 * cos(lat * M_PI / 180), ky = 110.6;
-    double wkm = (ll[2] - ll[0]) * kx, hkm = (ll[3] - ll[1]) * ky;
-    double pad = fmax(0.35 * fmax(wkm, hkm), 12);
-    double side = fmax(wkm, hkm) + 2 * pad; /* square-ish */
-    double cx = (ll[0] + ll[2]) / 2, cy = lat;
-    ll[0] = cx - side / 2 / kx, ll[2] = cx + side / 2 / kx;
-    ll[1] = cy - side / 2 / ky, ll[3] = cy + side / 2 / ky;
+    double ll[4];
+    int named = cluster_view(p, idx, parent, n, best, ll);
     double fx0, fy0, fx1, fy1;
     if (!render_project(r, ll[0], ll[3], &fx0, &fy0) || !render_project(r, ll[2], ll[1], &fx1, &fy1))
         goto done;
     box focus = {fmin(fx0, fx1), fmin(fy0, fy1), fmax(fx0, fx1), fmax(fy0, fy1)};
-    double wm = r->map.x1 - r->map.x0, hm = r->map.y1 - r->map.y0;
+    double wm = r->map.x1 - r->map.x0;
     if (focus.x1 - focus.x0 > 0.3 * wm) /* not a small cluster: the map shows it */
         goto done;
-    /* the emptiest corner: least territory and least change under it */
-    double iw = fmin(0.34 * wm, 0.5 * hm), ih = iw, gap = 10 * u;
-    box corners[4] = {
-        {r->map.x0 + gap, r->map.y0 + gap, r->map.x0 + gap + iw, r->map.y0 + gap + ih},
-        {r->map.x1 - gap - iw, r->map.y0 + gap, r->map.x1 - gap, r->map.y0 + gap + ih},
-        {r->map.x1 - gap - iw, r->map.y1 - gap - ih, r->map.x1 - gap, r->map.y1 - gap},
-        {r->map.x0 + gap, r->map.y1 - gap - ih, r->map.x0 + gap + iw, r->map.y1 - gap},
-    };
-    int corner = -1;
-    double best_score = HUGE_VAL;
-    for (int k = 0; k < 4; k++) {
-        box grown = {focus.x0 - 3 * gap, focus.y0 - 3 * gap, focus.x1 + 3 * gap, focus.y1 + 3 * gap};
-        if (render_boxes_overlap(&corners[k], &grown))
-            continue;
-        double score = area_in(ctx, r->territory, &corners[k]);
-        for (int c = 0; c < NCLASS; c++)
-            score += 20 * area_in(ctx, r->cls_fill[c], &corners[k]);
-        score += 5 * area_in(ctx, r->fill[fl_profile_front_status(r->profile)], &corners[k]);
-        if (score < best_score)
-            best_score = score, corner = k;
-    }
+    box corners[4];
+    int corner = emptiest_corner(ctx, r, &focus, corners);
     if (corner < 0)
         goto done;
     if (render_boxes_overlap(&corners[corner], &r->scale_box)) { /* the scale bar moves right */

@@ -159,6 +159,10 @@ int render_build_legend(fl_ctx *ctx, fl_render *r, const fl_snapshot *a, const f
 double render_layout_legend(fl_render *r);
 
 /* render_labels.c */
+/* Whether place i changed status from sa[i] to sb[i], both within the territory, and lies on
+ * the map; its picture position in *x, *y. */
+bool render_changed_on_map(const fl_render *r, const fl_places *p, const int *sa,
+                           const int *sb, int i, double *x, double *y);
 double render_population(const fl_places *p, int i);
 double render_mark_radius(const fl_render *r, const mark *m);
 int render_place_marks(fl_ctx *ctx, fl_render *r, const fl_render_options *o,

@@ -266,37 +266,44 @@ static int region_labels(fl_ctx *ctx, fl_render *r, const fl_regions *reg, place
     return FL_OK;
 }
 
-/* Places: those that changed status (marked, and labelled when there is room, with a
- * leader if need be), then the largest by population. */
-int render_place_marks(fl_ctx *ctx, fl_render *r, const fl_render_options *o,
-                       const fl_regions *reg, const int *sa, const int *sb, cairo_t *m)
+bool render_changed_on_map(const fl_render *r, const fl_places *p, const int *sa,
+                           const int *sb, int i, double *x, double *y)
 {
-    const fl_places *p = o->places;
+    return sa[i] != sb[i] && sa[i] >= 0 && sb[i] >= 0 &&
+           render_project(r, p->lon[i], p->lat[i], x, y) && *x >= r->map.x0 &&
+           *x <= r->map.x1 && *y >= r->map.y0 && *y <= r->map.y1;
+}
+
+/* What labels keep off before any is placed: the scale bar, the inset and its focus, and
+ * the inset's caption. */
+static int reserve_boxes(fl_ctx *ctx, const fl_render *r, placer *pl, cairo_t *m)
+{
     double u = r->u;
-    placer pl = {.area = {r->map.x0 + 4 * u, r->map.y0 + 4 * u, r->map.x1 - 4 * u,
-                          r->map.y1 - 4 * u}};
-    int rc = placer_add(ctx, &pl, r->scale_box), *order = NULL;
+    int rc = placer_add(ctx, pl, r->scale_box);
     if (!rc && r->inset) { /* the inset and the focus keep labels off */
         const box *ib = &r->inset->map;
         box f = r->focus;
-        rc = placer_add(ctx, &pl, (box){ib->x0 - 8 * u, ib->y0 - 8 * u, ib->x1 + 8 * u, ib->y1 + 8 * u});
+        rc = placer_add(ctx, pl, (box){ib->x0 - 8 * u, ib->y0 - 8 * u, ib->x1 + 8 * u, ib->y1 + 8 * u});
         if (!rc)
-            rc = placer_add(ctx, &pl, (box){f.x0 - 2 * u, f.y0 - 2 * u, f.x1 + 2 * u, f.y1 + 2 * u});
+            rc = placer_add(ctx, pl, (box){f.x0 - 2 * u, f.y0 - 2 * u, f.x1 + 2 * u, f.y1 + 2 * u});
     }
     if (!rc && r->caption) {
         fl_canvas_font(m, 13 * u, true);
-        rc = placer_add(ctx, &pl, (box){r->map.x0, r->map.y0, r->map.x0 + 16 * u +
-                                        fl_canvas_text_width(m, r->caption), r->map.y0 + 26 * u});
+        rc = placer_add(ctx, pl, (box){r->map.x0, r->map.y0, r->map.x0 + 16 * u +
+                                       fl_canvas_text_width(m, r->caption), r->map.y0 + 26 * u});
     }
-    if (!rc && p && p->n && !(order = fl_calloc(ctx, (size_t)p->n, sizeof *order)))
-        rc = FL_ENOMEM;
-    int n = p && sb && !rc ? p->n : 0;
-    /* changed places, in file order: markers first (they are obstacles to every label) */
-    for (int i = 0; i < n && !rc && sa; i++) {
+    return rc;
+}
+
+/* Markers of the changed places, in file order (they are obstacles to every label); those in
+ * the inset's focus are shown there, labelled as the inset labelled them. */
+static int changed_marks(fl_ctx *ctx, fl_render *r, const fl_places *p, int n, placer *pl,
+                         const int *sa, const int *sb)
+{
+    int rc = FL_OK;
+    for (int i = 0; i < n && !rc; i++) {
         double x, y;
-        if (sa[i] == sb[i] || sa[i] < 0 || sb[i] < 0 ||
-            !render_project(r, p->lon[i], p->lat[i], &x, &y) || x < r->map.x0 || x > r->map.x1 ||
-            y < r->map.y0 || y > r->map.y1)
+        if (!render_changed_on_map(r, p, sa, sb, i, &x, &y))
             continue;
         mark mk = {i, x, y, sb[i], sa[i], sb[i], render_transition_class(r->profile, sa[i], sb[i]), false,
                    false};
@@ -309,32 +316,79 @@ int render_place_marks(fl_ctx *ctx, fl_render *r, const fl_render_options *o,
             continue;
         }
         if (!(rc = add_mark(ctx, r, p, i, mk)))
-            rc = placer_add(ctx, &pl, mark_box(r, &mk));
+            rc = placer_add(ctx, pl, mark_box(r, &mk));
     }
-    /* the largest places, by population: their markers are reserved before any label is
-     * placed, so that the labels of changed places keep off the main cities */
-    int max = o->max_cities ? o->max_cities : 16, ncity = 0;
-    for (int i = 0; i < n; i++)
-        order[i] = i;
-    if (n)
-        qsort_r(order, (size_t)n, sizeof *order, by_population_desc, &(const_data){p});
-    int first_city = r->nmarks, first_box = pl.n;
+    return rc;
+}
+
+/* Markers of the largest places, by population (order: place indices, largest first), at
+ * most max, each where its marker is free: reserved before any label is placed, so that the
+ * labels of changed places keep off the main cities. */
+static int city_marks(fl_ctx *ctx, fl_render *r, const fl_places *p, const int *order, int n,
+                      int max, placer *pl, const int *sa, const int *sb)
+{
+    int rc = FL_OK, ncity = 0;
     for (int k = 0; k < n && !rc && max > 0 && ncity < max; k++) {
         int i = order[k];
         if (render_population(p, i) <= 0)
             break;
         double x, y;
         if ((sa && sa[i] != sb[i]) || !render_project(r, p->lon[i], p->lat[i], &x, &y) ||
-            x < pl.area.x0 || x > pl.area.x1 || y < pl.area.y0 || y > pl.area.y1)
+            x < pl->area.x0 || x > pl->area.x1 || y < pl->area.y0 || y > pl->area.y1)
             continue;
         mark mk = {i, x, y, sb[i], sb[i], sb[i], -1, false, false};
         box mb = mark_box(r, &mk);
-        if (!placer_free(&pl, &mb))
+        if (!placer_free(pl, &mb))
             continue;
-        if (!(rc = placer_add(ctx, &pl, mb)))
+        if (!(rc = placer_add(ctx, pl, mb)))
             rc = add_mark(ctx, r, p, i, mk);
         ncity++;
     }
+    return rc;
+}
+
+/* Leaves out the cities (marks from first_city on) left without a name. */
+static void drop_unnamed(fl_render *r, int first_city, bool no_labels)
+{
+    int kept = first_city;
+    for (int k = first_city; k < r->nmarks; k++) {
+        if (r->marks[k].labelled || no_labels) {
+            r->marks[kept] = r->marks[k];
+            r->mark_name[kept] = r->mark_name[k];
+            r->mark_id[kept] = r->mark_id[k];
+            r->mark_lat[kept] = r->mark_lat[k];
+            r->mark_lon[kept] = r->mark_lon[k];
+            kept++;
+        } else {
+            free(r->mark_name[k]);
+            free(r->mark_id[k]);
+        }
+    }
+    r->nmarks = kept;
+}
+
+/* Places: those that changed status (marked, and labelled when there is room, with a
+ * leader if need be), then the largest by population. */
+int render_place_marks(fl_ctx *ctx, fl_render *r, const fl_render_options *o,
+                       const fl_regions *reg, const int *sa, const int *sb, cairo_t *m)
+{
+    const fl_places *p = o->places;
+    double u = r->u;
+    placer pl = {.area = {r->map.x0 + 4 * u, r->map.y0 + 4 * u, r->map.x1 - 4 * u,
+                          r->map.y1 - 4 * u}};
+    int rc = reserve_boxes(ctx, r, &pl, m), *order = NULL;
+    if (!rc && p && p->n && !(order = fl_calloc(ctx, (size_t)p->n, sizeof *order)))
+        rc = FL_ENOMEM;
+    int n = p && sb && !rc ? p->n : 0;
+    if (sa && !rc)
+        rc = changed_marks(ctx, r, p, n, &pl, sa, sb);
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    if (n)
+        qsort_r(order, (size_t)n, sizeof *order, by_population_desc, &(const_data){p});
+    int first_city = r->nmarks, first_box = pl.n;
+    if (!rc)
+        rc = city_marks(ctx, r, p, order, n, o->max_cities ? o->max_cities : 16, &pl, sa, sb);
     for (int k = 0; k < first_city && !rc && !o->no_labels; k++) {
         mark *mk = &r->marks[k];
         if (mk->in_focus)
@@ -363,22 +417,7 @@ int render_place_marks(fl_ctx *ctx, fl_render *r, const fl_render_options *o,
         if (!got) /* the city's marker no longer stands in the way */
             pl.v[first_box + k - first_city] = (box){-1e9, -1e9, -1e9, -1e9};
     }
-    /* cities left without a name are left out */
-    int kept = first_city;
-    for (int k = first_city; k < r->nmarks; k++) {
-        if (r->marks[k].labelled || o->no_labels) {
-            r->marks[kept] = r->marks[k];
-            r->mark_name[kept] = r->mark_name[k];
-            r->mark_id[kept] = r->mark_id[k];
-            r->mark_lat[kept] = r->mark_lat[k];
-            r->mark_lon[kept] = r->mark_lon[k];
-            kept++;
-        } else {
-            free(r->mark_name[k]);
-            free(r->mark_id[k]);
-        }
-    }
-    r->nmarks = kept;
+    drop_unnamed(r, first_city, o->no_labels);
     if (!rc && !regions_done)
         rc = region_labels(ctx, r, reg, &pl, m);
     free(order);
