@@ -174,6 +174,24 @@ void *fl_realloc(fl_ctx *ctx, void *p, size_t n, size_t size)
     return q;
 }
 
+void *fl_grow(fl_ctx *ctx, void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap : 16;
+    while (n < need) {
+        if (n > SIZE_MAX / 2) {
+            fl_error(ctx, FL_ENOMEM, "an array of %zu x %zu bytes overflows", need, elem);
+            return NULL;
+        }
+        n *= 2;
+    }
+    void *q = fl_realloc(ctx, p, n, elem);
+    if (q)
+        *cap = n;
+    return q;
+}
+
 char *fl_strdup(fl_ctx *ctx, const char *s)
 {
     char *d = strdup(s ? s : "");

@@ -27,14 +27,10 @@ char *fl_shp_sibling(fl_ctx *ctx, const char *path, const char *ext)
 /* Room for one more feature. */
 static int grow(fl_ctx *ctx, fl_features *fs)
 {
-    if (fs->n < fs->cap)
-        return FL_OK;
-    size_t cap = fs->cap ? fs->cap * 2 : 64;
-    fl_feature *v = fl_realloc(ctx, fs->v, cap, sizeof *v);
+    fl_feature *v = fl_grow(ctx, fs->v, &fs->cap, fs->n + 1, sizeof *v);
     if (!v)
         return FL_ENOMEM;
     fs->v = v;
-    fs->cap = cap;
     return FL_OK;
 }
 

@@ -52,6 +52,11 @@ void *fl_malloc(fl_ctx *ctx, size_t size);
 void *fl_calloc(fl_ctx *ctx, size_t n, size_t size);
 void *fl_realloc(fl_ctx *ctx, void *p, size_t n, size_t size);
 char *fl_strdup(fl_ctx *ctx, const char *s);
+/* Room for need elements of elem bytes in array p of capacity *cap: p itself when it has the
+ * room, else p reallocated to twice its capacity or more (at least need, at least 16) with
+ * *cap updated. NULL, p untouched, when out of memory or the size overflows (FL_ENOMEM
+ * recorded). The one growth rule of lib/: arrays double, so n appends cost O(n). */
+void *fl_grow(fl_ctx *ctx, void *p, size_t *cap, size_t need, size_t elem);
 /* Stores a json-c document as an allocated string in *json. */
 int fl_json_out(fl_ctx *ctx, json_object *doc, char **json);
 /* o as compact JSON text (owned by o), or NULL when json-c ran out of memory. */
@@ -175,6 +180,8 @@ GEOSGeometry *fl_collect(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
  * given back as it is. */
 GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
 GEOSGeometry *fl_empty_polygon(fl_ctx *ctx);
+/* A rectangle polygon W, S, E, N; NULL on error. */
+GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double bbox[4]);
 /* Union of n polygons (consumed) that form a coverage: they do not overlap and share edges
  * vertex for vertex (faces of one polygonize, pieces cut from them). GEOS' coverage union,
  * or a full union should they not be a clean coverage. */
@@ -336,8 +343,6 @@ GEOSGeometry *fl_window_area(fl_ctx *ctx, const fl_window *w, int a, int b, bool
 /* Updates status[i] (statuses in a) to the statuses in b of the n points inside a core. */
 int fl_windows_status(fl_ctx *ctx, const fl_window *w, int nwin, const fl_regions *r, size_t n,
                       const double *lat, const double *lon, int *status);
-/* A rectangle polygon W, S, E, N. */
-GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double bbox[4]);
 
 /* odd_edges.c: bounds (W, S, E, N) within which ⋃r △ ⋃n lies, for valid polygonal
  * geometries r[0 .. nr) and n[0 .. nn): those of the groups of segments left once each r_i

@@ -7,7 +7,8 @@
 
 typedef struct placer {
     box *v;
-    int n, cap;
+    int n;
+    size_t cap;
     box area; /* labels stay inside */
 } placer;
 
@@ -58,14 +59,10 @@ static bool placer_leader_free(const placer *pl, const box *own, double x0, doub
 
 static int placer_add(fl_ctx *ctx, placer *pl, box b)
 {
-    if (pl->n == pl->cap) {
-        int cap = pl->cap ? pl->cap * 2 : 64;
-        box *v = fl_realloc(ctx, pl->v, (size_t)cap, sizeof *v);
-        if (!v)
-            return FL_ENOMEM;
-        pl->v = v;
-        pl->cap = cap;
-    }
+    box *v = fl_grow(ctx, pl->v, &pl->cap, (size_t)pl->n + 1, sizeof *v);
+    if (!v)
+        return FL_ENOMEM;
+    pl->v = v;
     pl->v[pl->n++] = b;
     return FL_OK;
 }

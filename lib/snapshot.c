@@ -52,16 +52,12 @@ static uint64_t feature_hash(fl_ctx *ctx, const GEOSGeometry *g, int status)
 /* Keeps a classified feature's polygon (taking it), with its status, bounds and hashes. */
 static int keep_feature(fl_ctx *ctx, fl_snapshot *s, GEOSGeometry *poly, const fl_outcome *o)
 {
-    if (s->nfeat == s->capfeat) {
-        size_t cap = s->capfeat ? 2 * s->capfeat : 64;
-        fl_feat *v = fl_realloc(ctx, s->feat, cap, sizeof *v);
-        if (!v) {
-            GEOSGeom_destroy_r(ctx->geos, poly);
-            return FL_ENOMEM;
-        }
-        s->feat = v;
-        s->capfeat = cap;
+    fl_feat *v = fl_grow(ctx, s->feat, &s->capfeat, s->nfeat + 1, sizeof *v);
+    if (!v) {
+        GEOSGeom_destroy_r(ctx->geos, poly);
+        return FL_ENOMEM;
     }
+    s->feat = v;
     fl_feat *f = &s->feat[s->nfeat++];
     *f = (fl_feat){.geom = poly, .status = o->status, .hash = o->hash, .raw = o->raw,
                    .repaired = o->repaired};
