@@ -186,6 +186,10 @@ long fl_snapshot_status_features(const fl_snapshot *snap, int status);
 void fl_snapshot_bounds(const fl_snapshot *snap, double bbox[4]);
 /* Area of status i as drawn (after precedence, not clipped to any territory), km². */
 double fl_snapshot_status_km2(const fl_snapshot *snap, int status);
+/* The JSON of `frontline info --json`: {"file", "kind", "time" (null when unknown),
+ * "bounds": [W, S, E, N], "features": {total, classified, ignored, unclassified, no_polygon,
+ * repaired}, "by_status": {status: features}} (drawn statuses). */
+int fl_snapshot_info_json(fl_ctx *ctx, const fl_snapshot *snap, char **json);
 /* Writes the status layers (one feature per status, property "status") as GeoJSON or a
  * shapefile, by extension. Reading the file back with the same profile gives the same
  * layers. */

@@ -133,26 +133,6 @@ static json_object *status_object(const fl_profile *p, const double *km2, int n,
     return o;
 }
 
-json_object *fl_counts_json(const fl_counts *c)
-{
-    json_object *o = json_object_new_object();
-    fl_json_object_add(o, "total", json_object_new_int64(c->total));
-    fl_json_object_add(o, "classified", json_object_new_int64(c->classified));
-    fl_json_object_add(o, "ignored", json_object_new_int64(c->ignored));
-    fl_json_object_add(o, "unclassified", json_object_new_int64(c->unclassified));
-    fl_json_object_add(o, "no_polygon", json_object_new_int64(c->no_polygon));
-    fl_json_object_add(o, "repaired", json_object_new_int64(c->repaired));
-    return o;
-}
-
-json_object *fl_snapshot_head_json(const fl_snapshot *s)
-{
-    json_object *o = json_object_new_object();
-    fl_json_object_add(o, "file", json_object_new_string(s->path));
-    fl_json_object_add(o, "time", fl_json_time(s->time));
-    return o;
-}
-
 static json_object *region_json(const fl_areas *a, int k)
 {
     const fl_profile *p = a->snap->profile;

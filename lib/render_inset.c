@@ -288,14 +288,10 @@ void fl_render_free(fl_render *r)
     }
     free(r->trans);
     for (int i = 0; i < r->nmarks; i++) {
-        free(r->mark_name[i]);
-        free(r->mark_id[i]);
+        free(r->marks[i].name);
+        free(r->marks[i].id);
     }
     free(r->marks);
-    free(r->mark_name);
-    free(r->mark_id);
-    free(r->mark_lat);
-    free(r->mark_lon);
     for (int i = 0; i < r->nlabels; i++)
         free(r->labels[i].text);
     free(r->labels);

@@ -58,6 +58,8 @@ typedef struct mark {
     int cls;              /* transition class, or -1 for an unchanged place */
     bool labelled;        /* on this map, or in the inset for a place in the focus */
     bool in_focus;        /* shown in the inset instead */
+    char *name, *id;      /* the place's, copied (the render outlives the places) */
+    double lat, lon;
 } mark;
 
 typedef enum { ROW_HEADER, ROW_STATUS, ROW_FRONT, ROW_CLASS, ROW_TRANSITION, ROW_NOTE,
@@ -102,8 +104,7 @@ struct fl_render {
     int nmarks;
     mark *marks;
     const fl_places *places_src; /* only for JSON names; copied below */
-    char **mark_name, **mark_id;
-    double *mark_lat, *mark_lon;
+    size_t capmarks;
     int nlabels;
     label *labels;
     int nrows;

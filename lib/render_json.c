@@ -63,10 +63,10 @@ int fl_render_json(fl_ctx *ctx, const fl_render *r, char **json)
     for (int i = 0; i < r->nmarks; i++) {
         const mark *m = &r->marks[i];
         json_object *o = json_object_new_object();
-        fl_json_object_add(o, "id", json_object_new_string(r->mark_id[i]));
-        fl_json_object_add(o, "name", json_object_new_string(r->mark_name[i]));
-        fl_json_object_add(o, "lat", fl_json_num(r->mark_lat[i], 6));
-        fl_json_object_add(o, "lon", fl_json_num(r->mark_lon[i], 6));
+        fl_json_object_add(o, "id", json_object_new_string(r->marks[i].id));
+        fl_json_object_add(o, "name", json_object_new_string(r->marks[i].name));
+        fl_json_object_add(o, "lat", fl_json_num(r->marks[i].lat, 6));
+        fl_json_object_add(o, "lon", fl_json_num(r->marks[i].lon, 6));
         fl_json_object_add(o, "x", fl_json_num(m->x, 2));
         fl_json_object_add(o, "y", fl_json_num(m->y, 2));
         fl_json_object_add(o, "status", json_object_new_string(fl_profile_status_name(p, m->status)));

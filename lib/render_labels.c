@@ -156,29 +156,16 @@ static int by_population_desc(const void *x, const void *y, void *data)
 
 static int add_mark(fl_ctx *ctx, fl_render *r, const fl_places *p, int i, mark m)
 {
-    size_t n = (size_t)r->nmarks + 1;
-    mark *v = fl_realloc(ctx, r->marks, n, sizeof *v);
-    if (v)
-        r->marks = v;
-    char **nm = v ? fl_realloc(ctx, r->mark_name, n, sizeof *nm) : NULL;
-    if (nm)
-        r->mark_name = nm;
-    char **id = nm ? fl_realloc(ctx, r->mark_id, n, sizeof *id) : NULL;
-    if (id)
-        r->mark_id = id;
-    double *la = id ? fl_realloc(ctx, r->mark_lat, n, sizeof *la) : NULL;
-    if (la)
-        r->mark_lat = la;
-    double *lo = la ? fl_realloc(ctx, r->mark_lon, n, sizeof *lo) : NULL;
-    if (!lo)
+    mark *v = fl_grow(ctx, r->marks, &r->capmarks, (size_t)r->nmarks + 1, sizeof *v);
+    if (!v)
         return FL_ENOMEM;
-    r->mark_lon = lo;
-    r->mark_name[r->nmarks] = fl_strdup(ctx, fl_places_name(p, i));
-    r->mark_id[r->nmarks] = fl_strdup(ctx, fl_places_id(p, i));
-    r->mark_lat[r->nmarks] = fl_places_lat(p, i);
-    r->mark_lon[r->nmarks] = fl_places_lon(p, i);
+    r->marks = v;
+    m.name = fl_strdup(ctx, fl_places_name(p, i));
+    m.id = fl_strdup(ctx, fl_places_id(p, i));
+    m.lat = fl_places_lat(p, i);
+    m.lon = fl_places_lon(p, i);
     r->marks[r->nmarks++] = m;
-    return r->mark_name[r->nmarks - 1] && r->mark_id[r->nmarks - 1] ? FL_OK : FL_ENOMEM;
+    return m.name && m.id ? FL_OK : FL_ENOMEM;
 }
 
 double render_mark_radius(const fl_render *r, const mark *m)
@@ -302,8 +289,8 @@ static int changed_marks(fl_ctx *ctx, fl_render *r, const fl_places *p, int n, p
         double x, y;
         if (!render_changed_on_map(r, p, sa, sb, i, &x, &y))
             continue;
-        mark mk = {i, x, y, sb[i], sa[i], sb[i], render_transition_class(r->profile, sa[i], sb[i]), false,
-                   false};
+        mark mk = {.place = i, .x = x, .y = y, .status = sb[i], .from = sa[i], .to = sb[i],
+                   .cls = render_transition_class(r->profile, sa[i], sb[i])};
         if (r->inset && x >= r->focus.x0 && x <= r->focus.x1 && y >= r->focus.y0 && y <= r->focus.y1) {
             mk.in_focus = true; /* shown in the inset */
             for (int k = 0; k < r->inset->nmarks; k++)
@@ -333,7 +320,8 @@ static int city_marks(fl_ctx *ctx, fl_render *r, const fl_places *p, const int *
         if ((sa && sa[i] != sb[i]) || !render_project(r, p->lon[i], p->lat[i], &x, &y) ||
             x < pl->area.x0 || x > pl->area.x1 || y < pl->area.y0 || y > pl->area.y1)
             continue;
-        mark mk = {i, x, y, sb[i], sb[i], sb[i], -1, false, false};
+        mark mk = {.place = i, .x = x, .y = y, .status = sb[i], .from = sb[i], .to = sb[i],
+                   .cls = -1};
         box mb = mark_box(r, &mk);
         if (!placer_free(pl, &mb))
             continue;
@@ -350,15 +338,10 @@ static void drop_unnamed(fl_render *r, int first_city, bool no_labels)
     int kept = first_city;
     for (int k = first_city; k < r->nmarks; k++) {
         if (r->marks[k].labelled || no_labels) {
-            r->marks[kept] = r->marks[k];
-            r->mark_name[kept] = r->mark_name[k];
-            r->mark_id[kept] = r->mark_id[k];
-            r->mark_lat[kept] = r->mark_lat[k];
-            r->mark_lon[kept] = r->mark_lon[k];
-            kept++;
+            r->marks[kept++] = r->marks[k];
         } else {
-            free(r->mark_name[k]);
-            free(r->mark_id[k]);
+            free(r->marks[k].name);
+            free(r->marks[k].id);
         }
     }
     r->nmarks = kept;
@@ -390,7 +373,7 @@ int render_place_marks(fl_ctx *ctx, fl_render *r, const fl_render_options *o,
         mark *mk = &r->marks[k];
         if (mk->in_focus)
             continue;
-        int got = place_label(ctx, r, &pl, m, r->mark_name[k], mk->x, mk->y, render_mark_radius(r, mk),
+        int got = place_label(ctx, r, &pl, m, mk->name, mk->x, mk->y, render_mark_radius(r, mk),
                               13 * r->u, true, (fl_rgb){0.08, 0.08, 0.08}, true);
         if (got < 0)
             rc = -got;
@@ -405,7 +388,7 @@ int render_place_marks(fl_ctx *ctx, fl_render *r, const fl_render_options *o,
         mark *mk = &r->marks[k];
         double pop = render_population(p, mk->place);
         double size = (pop >= 1e6 ? 14 : pop >= 3e5 ? 12.5 : 11.5) * r->u;
-        int got = rc ? 0 : place_label(ctx, r, &pl, m, r->mark_name[k], mk->x, mk->y,
+        int got = rc ? 0 : place_label(ctx, r, &pl, m, mk->name, mk->x, mk->y,
                                        render_mark_radius(r, mk), size, pop >= 1e6,
                                        (fl_rgb){0.13, 0.13, 0.13}, false);
         if (got < 0)

@@ -269,7 +269,7 @@ int render_build_legend(fl_ctx *ctx, fl_render *r, const fl_snapshot *a, const f
             break;
         }
         rc = add_row(ctx, r, ROW_PLACE, fl_rgb_parse(classes[m->cls].colour), m->cls,
-                     fl_strdup(ctx, r->mark_name[i]),
+                     fl_strdup(ctx, m->name),
                      render_xasprintf(ctx, "%s → %s", fl_profile_status_name(p, m->from),
                                       fl_profile_status_name(p, m->to)), NULL);
     }

@@ -708,9 +708,8 @@ class Snapshot(_Object):
     def info(self):
         """The dict of ``frontline info --json``: file, kind, time, bounds, features,
         by_status."""
-        return {"file": self.path, "kind": self.kind, "time": self.time_iso,
-                "bounds": list(self.bounds), "features": self.counts,
-                "by_status": self.by_status}
+        with self._call() as c:
+            return json.loads(c.json(lib.fl_snapshot_info_json, c.ptrs[0]))
 
     # -- geometry ---------------------------------------------------------------------
 

@@ -190,6 +190,7 @@ _PROTOTYPES = {
     "fl_snapshot_set_time": (None, [_P, _I64]),
     "fl_snapshot_profile": (_P, [_P]),
     "fl_snapshot_counts": (None, [_P, ctypes.POINTER(Counts)]),
+    "fl_snapshot_info_json": (_I, [_P, _P, _PP]),
     "fl_snapshot_status_features": (_L, [_P, _I]),
     "fl_snapshot_bounds": (None, [_P, _DA]),
     "fl_snapshot_status_km2": (_D, [_P, _I]),
