@@ -377,7 +377,7 @@ int cmd_timeline(int argc, char **argv)
         fl_chart_options co = {.width = o.width};
         if (!rc && o.plot && fl_chart_write(s.ctx, fl_timeline_chart(tl), &co, o.plot))
             rc = fail(s.ctx);
-        fl_timeline_free(s.ctx, tl);
+        fl_timeline_free(tl);
     }
     session_close(&s);
     if (csv && fclose(csv) != 0 && !rc)

@@ -314,7 +314,7 @@ int session_open(session *s, const options *o, bool regions, bool places)
 void session_close(session *s)
 {
     fl_places_close(s->places);
-    fl_regions_close(s->ctx, s->regions);
+    fl_regions_close(s->regions);
     fl_profile_close(s->profile);
     fl_ctx_free(s->ctx);
 }
@@ -362,13 +362,13 @@ int load_snapshot(session *s, const char *const *args, int nargs, fl_snapshot **
     return rc;
 }
 
-int apply_time(session *s, const options *o, fl_snapshot **snap)
+int apply_time(const options *o, fl_snapshot **snap)
 {
     if (!o->time)
         return 0;
     int64_t t;
     if (fl_time_parse_exact(o->time, &t)) {
-        fl_snapshot_close(s->ctx, *snap);
+        fl_snapshot_close(*snap);
         *snap = NULL;
         return fail_msg("--time: '%s' is not a valid time (Unix seconds, YYYYMMDD or "
                         "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM], years 1900-2199)", o->time);
@@ -384,7 +384,7 @@ static int warn_outside(session *s, const char *what, fl_snapshot **snap)
     fl_snapshot_counts(*snap, &c);
     long outside = s->regions ? fl_snapshot_outside(s->ctx, *snap, s->regions) : 0;
     if (outside < 0) {
-        fl_snapshot_close(s->ctx, *snap);
+        fl_snapshot_close(*snap);
         *snap = NULL;
         return fail(s->ctx);
     }
@@ -401,7 +401,7 @@ int open_snapshot(session *s, const options *o, const char *const *args, int nar
     int rc = load_snapshot(s, args, nargs, out);
     if (rc)
         return rc < 0 ? fail_msg("out of memory") : fail(s->ctx);
-    return warn_outside(s, args[0], out) || apply_time(s, o, out);
+    return warn_outside(s, args[0], out) || apply_time(o, out);
 }
 
 int emit(session *s, const options *o, int rc, char *json, void (*print)(json_object *))

@@ -48,7 +48,7 @@ int fl_animation_new(fl_ctx *ctx, const char *path, int delay_ms, fl_animation *
     a->path = fl_strdup(ctx, path);
     a->tmp = a->path ? fl_output_temp_name(ctx, path) : NULL;
     if (!a->tmp) {
-        fl_animation_free(ctx, a);
+        fl_animation_free(a);
         return FL_ENOMEM;
     }
     *out = a;
@@ -165,9 +165,8 @@ int fl_animation_finish(fl_ctx *ctx, fl_animation *a)
     return rc;
 }
 
-void fl_animation_free(fl_ctx *ctx, fl_animation *a)
+void fl_animation_free(fl_animation *a)
 {
-    (void)ctx;
     if (!a)
         return;
     if (a->gif) {

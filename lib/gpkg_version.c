@@ -189,7 +189,7 @@ static int write_changes(fl_ctx *ctx, fl_gpkg *g, sqlite3_int64 id, const fl_sna
         rc = insert(ctx, g, st, 1, as_multi(ctx, d->piece_geom[i]));
     }
     sqlite3_finalize(st);
-    fl_diff_free(ctx, d);
+    fl_diff_free(d);
     return rc;
 }
 

@@ -92,7 +92,7 @@ static void symmetry(const fl_compare *ab, const fl_snapshot *a, const fl_snapsh
         int p = fl_compare_place(ab, i, &xa, &ya), q = fl_compare_place(ba, i, &xb, &yb);
         CHECK(p == q && xa == yb && ya == xb, "place %d/%d: %d %d vs %d %d", p, q, xa, ya, xb, yb);
     }
-    fl_compare_free(ctx, ba);
+    fl_compare_free(ba);
 }
 
 /* The side of a place, found independently: its status in s mapped to a side. */
@@ -134,7 +134,7 @@ static void check_all(const fl_snapshot *a, const fl_snapshot *b, double *off, f
     if (out)
         *out = c;
     else
-        fl_compare_free(ctx, c);
+        fl_compare_free(c);
 }
 
 /* A map against itself agrees everywhere; two days of one source differ where the front
@@ -150,7 +150,7 @@ static void samples(void)
     CHECK(off == 0 && fl_compare_piece_count(c) == 0 && fl_compare_place_count(c) == 0,
           "a map against itself: %.9f km² off the diagonal, %d pieces, %d places", off,
           fl_compare_piece_count(c), fl_compare_place_count(c));
-    fl_compare_free(ctx, c);
+    fl_compare_free(c);
     check_all(a, b, &off, &c);
     CHECK(off > 100, "the samples differ by %.3f km² only", off);
     int lyman = fl_places_find(places, "Lyman"), listed = 0;
@@ -160,9 +160,9 @@ static void samples(void)
             listed = x == FL_SIDE_RU && y == FL_SIDE_UA;
     }
     CHECK(lyman >= 0 && listed, "Lyman is not listed as RU -> UA");
-    fl_compare_free(ctx, c);
-    fl_snapshot_close(ctx, a);
-    fl_snapshot_close(ctx, b);
+    fl_compare_free(c);
+    fl_snapshot_close(a);
+    fl_snapshot_close(b);
     fl_profile_close(ds);
 }
 
@@ -205,17 +205,17 @@ static void profiles(void)
     CHECK(fabs(fl_compare_km2(c, -1, FL_SIDE_UA, FL_SIDE_NONE) - free_km2) <= 1e-6,
           "UA -> none %.9f, free %.9f", fl_compare_km2(c, -1, FL_SIDE_UA, FL_SIDE_NONE), free_km2);
     CHECK(contested > 0 && fabs(off - contested - free_km2) <= 1e-6, "off %.9f", off);
-    fl_compare_free(ctx, c);
-    fl_snapshot_close(ctx, b);
+    fl_compare_free(c);
+    fl_snapshot_close(b);
     path = write_profile("bad", "status occupied side=RU\nstatus contested side=XX\n"
                                 "status liberated side=UA\ndefault free side=UA");
     CHECK_OK(ctx, fl_profile_open(ctx, path, &bad));
     b = load(data_file("sample/20220930.geojson"), bad);
     CHECK(fl_compare_new(ctx, a, b, regions, places, &c) == FL_EPROFILE && c == NULL &&
           strstr(fl_ctx_errmsg(ctx), "'contested' has side 'XX'"), "%s", fl_ctx_errmsg(ctx));
-    fl_snapshot_close(ctx, b);
+    fl_snapshot_close(b);
     fl_areas_free(aa);
-    fl_snapshot_close(ctx, a);
+    fl_snapshot_close(a);
     fl_profile_close(ds);
     fl_profile_close(other);
     fl_profile_close(bad);
@@ -243,7 +243,7 @@ static int deepstate_isw(void)
     fl_compare *c;
     b = load(shared_file("deepstate/raw/1664748468.geojson"), ds);
     check_all(a, b, &off, NULL); /* one source, two days */
-    fl_snapshot_close(ctx, b);
+    fl_snapshot_close(b);
     CHECK_OK(ctx, fl_snapshot_open_files(ctx, (const char *const *)g.gl_pathv, g.gl_pathc, isw,
                                          &b));
     CHECK_REL(fl_snapshot_status_km2(b, fl_profile_status_index(isw, "occupied")), 111657.7,
@@ -256,9 +256,9 @@ static int deepstate_isw(void)
            "sums within %.3g km²\n", off, fl_compare_piece_count(c), fl_compare_place_count(c),
            worst);
     CHECK(off > 0 && fl_compare_place_count(c) > 0, "the two maps agree everywhere?");
-    fl_compare_free(ctx, c);
-    fl_snapshot_close(ctx, a);
-    fl_snapshot_close(ctx, b);
+    fl_compare_free(c);
+    fl_snapshot_close(a);
+    fl_snapshot_close(b);
     fl_profile_close(ds);
     fl_profile_close(isw);
     globfree(&g);
@@ -280,7 +280,7 @@ int main(int argc, char **argv)
         rc = check_done("compare");
     }
     fl_places_close(places);
-    fl_regions_close(ctx, regions);
+    fl_regions_close(regions);
     fl_ctx_free(ctx);
     return rc;
 }

@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (flags & 1) {
         fl_regions *r = NULL;
         if (fl_regions_open(ctx, path, NULL, NULL, &r) == FL_OK)
-            fl_regions_close(ctx, r);
+            fl_regions_close(r);
         else if (r || !fl_ctx_errmsg(ctx)[0])
             abort();
     } else {
@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fl_snapshot_counts(s, &c);
             if (c.classified + c.ignored + c.unclassified + c.no_polygon != c.total)
                 abort();
-            fl_snapshot_close(ctx, s);
+            fl_snapshot_close(s);
         } else if (s || !fl_ctx_errmsg(ctx)[0]) {
             abort();
         }
