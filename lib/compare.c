@@ -74,7 +74,7 @@ static int matrices(fl_ctx *ctx, fl_compare *c)
         for (int x = 0; x < FL_SIDES; x++)
             for (int y = 0; y < FL_SIDES; y++) {
                 double km2 = fl_diff_km2(c->d, k, x, y); /* status index = side */
-                c->km2[(k + 1) * FL_SIDES * FL_SIDES + x * FL_SIDES + y] = km2;
+                c->km2[fl_region_row(k) * FL_SIDES * FL_SIDES + (size_t)(x * FL_SIDES + y)] = km2;
                 c->km2[x * FL_SIDES + y] += km2;
             }
     return FL_OK;
@@ -178,10 +178,10 @@ void fl_compare_free(fl_compare *c)
 
 double fl_compare_km2(const fl_compare *c, int region, int side_a, int side_b)
 {
-    if (region < -1 || region >= c->r->n || side_a < 0 || side_a >= FL_SIDES || side_b < 0 ||
-        side_b >= FL_SIDES)
+    if ((region != FL_REGION_ALL && (region < 0 || region >= c->r->n)) || side_a < 0 ||
+        side_a >= FL_SIDES || side_b < 0 || side_b >= FL_SIDES)
         return 0;
-    return c->km2[(region + 1) * FL_SIDES * FL_SIDES + side_a * FL_SIDES + side_b];
+    return c->km2[fl_region_row(region) * FL_SIDES * FL_SIDES + (size_t)(side_a * FL_SIDES + side_b)];
 }
 
 int fl_compare_piece_count(const fl_compare *c) { return c->npieces; }
@@ -206,7 +206,7 @@ int fl_compare_place(const fl_compare *c, int i, int *side_a, int *side_b)
     return k;
 }
 
-/* [{a, b, km2}] of every pair of sides, within the territory (-1) or region k. */
+/* [{a, b, km2}] of every pair of sides, within the territory (FL_REGION_ALL) or region k. */
 static json_object *sides_json(const fl_compare *c, int region, double *agree)
 {
     json_object *arr = json_object_new_array();
@@ -233,7 +233,8 @@ static json_object *map_json(const fl_compare *c, bool is_b)
     for (int x = 0; x < FL_SIDES; x++) {
         double sum = 0;
         for (int y = 0; y < FL_SIDES; y++)
-            sum += is_b ? fl_compare_km2(c, -1, y, x) : fl_compare_km2(c, -1, x, y);
+            sum += is_b ? fl_compare_km2(c, FL_REGION_ALL, y, x)
+                        : fl_compare_km2(c, FL_REGION_ALL, x, y);
         fl_json_object_add(km2, fl_side_name(x), fl_json_km2(sum));
     }
     fl_json_object_add(o, "side_km2", km2);
@@ -289,7 +290,7 @@ static json_object *region_json(const fl_compare *c, int k)
 int fl_compare_json(fl_ctx *ctx, const fl_compare *c, char **json)
 {
     double agree;
-    json_object *doc = json_object_new_object(), *sides = sides_json(c, -1, &agree);
+    json_object *doc = json_object_new_object(), *sides = sides_json(c, FL_REGION_ALL, &agree);
     fl_json_object_add(doc, "a", map_json(c, false));
     fl_json_object_add(doc, "b", map_json(c, true));
     fl_json_object_add(doc, "territory_km2", fl_json_km2(c->r->territory_km2));

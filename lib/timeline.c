@@ -145,7 +145,7 @@ static json_object *row_json(fl_timeline *tl, const fl_snapshot *s, const fl_are
     int n = s->nstatus;
     json_object *row = fl_snapshot_head_json(s);
     fl_json_object_add(row, "status_km2", km2_object(s->profile, n - 1, drawn_get, s, 0));
-    fl_json_object_add(row, "territory_km2", km2_object(s->profile, n, area_get, a, -1));
+    fl_json_object_add(row, "territory_km2", km2_object(s->profile, n, area_get, a, FL_REGION_ALL));
     json_object *regions = json_object_new_array();
     for (int k = 0; k < tl->r->n; k++) {
         json_object *o = fl_region_json(tl->r, k);
@@ -153,7 +153,7 @@ static json_object *row_json(fl_timeline *tl, const fl_snapshot *s, const fl_are
         fl_json_array_add(regions, o);
     }
     fl_json_object_add(row, "regions", regions);
-    fl_json_object_add(row, "transitions", d ? fl_diff_transitions_json(d, -1) : NULL);
+    fl_json_object_add(row, "transitions", d ? fl_diff_transitions_json(d, FL_REGION_ALL) : NULL);
     fl_json_object_add(row, "front_km", fl_json_num(tl->front_km, 3));
     fl_json_object_add(row, "place_changes", json_object_new_int(changes));
     fl_json_object_add(row, "features", fl_counts_json(&s->counts));

@@ -83,7 +83,7 @@ int main(void)
 
     /* claims read against other regions are refused, and *geojson left alone */
     fl_regions *other;
-    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_regions.shp"), NULL, NULL, &other));
+    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_oblasts.shp"), NULL, NULL, &other));
     text = NULL;
     CHECK(fl_claims_geojson(ctx, a, other, c, &text) == FL_EARG && !text,
           "claims with other regions: %s", fl_ctx_errmsg(ctx));

@@ -167,7 +167,7 @@ int main(void)
 {
     ctx = fl_ctx_new();
     CHECK_OK(ctx, fl_profile_open(ctx, data_file("profiles/deepstate.profile"), &profile));
-    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_regions.shp"), NULL, NULL, &regions));
+    CHECK_OK(ctx, fl_regions_open(ctx, data_file("regions/ua_oblasts.shp"), NULL, NULL, &regions));
     fl_snapshot *a, *b;
     CHECK_OK(ctx, fl_snapshot_open(ctx, data_file("sample/20220930.geojson"), profile, &a));
     CHECK_OK(ctx, fl_snapshot_open(ctx, data_file("sample/20221004.geojson"), profile, &b));
