@@ -153,11 +153,12 @@ double fl_areas_moved_km2(const fl_areas *a, int region, int status)
 static json_object *status_object(const fl_profile *p, const double *km2, int n, double total,
                                   bool shares)
 {
+    /* a status' area and the region's are integrated apart: a share may round past 1 */
     json_object *o = json_object_new_object();
     for (int i = 0; o && i < n; i++)
         fl_json_object_add(o, fl_profile_status_name(p, i),
-                               shares ? fl_json_num(total > 0 ? km2[i] / total : 0, 8)
-                                      : fl_json_km2(km2[i]));
+                           shares ? fl_json_num(total > 0 ? fmin(1, km2[i] / total) : 0, 8)
+                                  : fl_json_km2(km2[i]));
     return o;
 }
 
@@ -165,12 +166,12 @@ static json_object *region_json(const fl_areas *a, int k)
 {
     const fl_profile *p = a->snap->profile;
     const fl_regions *r = a->regions;
-    const double *km2 = a->km2 + (k + 1) * a->nstatus;
+    const double *km2 = a->km2 + fl_region_row(k) * a->nstatus;
     json_object *o = fl_region_json(r, k);
     fl_json_object_add(o, "area_km2", fl_json_km2(r->km2[k]));
     fl_json_object_add(o, "status_km2", status_object(p, km2, a->nstatus, 0, false));
     fl_json_object_add(o, "status_share", status_object(p, km2, a->nstatus, r->km2[k], true));
-    fl_json_object_add(o, "moved_km2", status_object(p, a->moved + (k + 1) * a->nstatus,
+    fl_json_object_add(o, "moved_km2", status_object(p, a->moved + fl_region_row(k) * a->nstatus,
                                                      a->nstatus, 0, false));
     return o;
 }

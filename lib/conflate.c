@@ -341,8 +341,8 @@ static int take(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, fl_conflati
     for (int k = 0; k < t->nreg && !rc; k++) {
         GEOSGeometry *x = fl_intersection(ctx, in, t->reg_core[k]);
         double km2 = x ? fl_geom_km2(ctx, x) : 0;
-        f->km2[(t->reg[k] + 1) * ns + st] += km2;
-        f->km2[(t->reg[k] + 1) * ns + ns - 1] -= km2;
+        f->km2[fl_region_row(t->reg[k]) * ns + st] += km2;
+        f->km2[fl_region_row(t->reg[k]) * ns + ns - 1] -= km2;
         rc = x ? FL_OK : ctx->err;
         if (x)
             GEOSGeom_destroy_r(ctx->geos, x);

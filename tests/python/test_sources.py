@@ -32,8 +32,9 @@ class SourcesTest(unittest.TestCase):
         self.assertEqual(both.kind, "kml")
 
     def test_extensions_from_the_library(self):
-        self.assertIn(".kml", frontline._api._SNAPSHOT_EXTENSIONS)
-        self.assertIn(".kmz", frontline._api._SNAPSHOT_EXTENSIONS)
+        from frontline._timeline import SNAPSHOT_EXTENSIONS
+        self.assertIn(".kml", SNAPSHOT_EXTENSIONS)
+        self.assertIn(".kmz", SNAPSHOT_EXTENSIONS)
 
     def test_unknown_profile_name(self):
         with self.assertRaises(frontline.Error):
