@@ -174,11 +174,11 @@ static int call_render_write(bench *b)
 static void cleanup(bench *b)
 {
     fl_locator_free(b->loc);
-    fl_render_free(b->ctx, b->render);
-    fl_diff_free(b->ctx, b->diff);
+    fl_render_free(b->render);
+    fl_diff_free(b->diff);
     fl_areas_free(b->areas);
-    fl_snapshot_close(b->ctx, b->b);
-    fl_snapshot_close(b->ctx, b->a);
+    fl_snapshot_close(b->b);
+    fl_snapshot_close(b->a);
     b->loc = NULL;
     b->render = NULL;
     b->diff = NULL;
@@ -281,7 +281,7 @@ static points random_points(fl_ctx *ctx, const fl_profile *profile, const char *
         die(ctx, path);
     double bbox[4];
     fl_snapshot_bounds(s, bbox);
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(s);
     points p = {QUERY_POINTS, xcalloc(QUERY_POINTS, sizeof(double)),
                 xcalloc(QUERY_POINTS, sizeof(double))};
     uint64_t state = 6;
@@ -407,7 +407,7 @@ int main(int argc, char **argv)
     free(b.status);
     free(b.region);
     fl_places_close(b.places);
-    fl_regions_close(b.ctx, b.regions);
+    fl_regions_close(b.regions);
     fl_profile_close(b.profile);
     fl_ctx_free(b.ctx);
     return 0;

@@ -72,16 +72,16 @@ static int time_pair(fl_ctx *ctx, const fl_profile *p, const fl_regions *r, cons
             die(ctx, pb);
         ms[i] = cpu_ms() - t;
         windows = d->nwin;
-        fl_diff_free(ctx, d);
+        fl_diff_free(d);
     }
     if (!ms)
         die(ctx, "out of memory");
     *mid = median(ms, (size_t)calls);
     *best = ms[0];
     free(ms);
-    fl_snapshot_close(ctx, b);
+    fl_snapshot_close(b);
     fl_areas_free(areas);
-    fl_snapshot_close(ctx, a);
+    fl_snapshot_close(a);
     return windows;
 }
 
@@ -137,7 +137,7 @@ int main(int argc, char **argv)
            sum / (double)n, median(best, n), fast, n);
     free(best);
     globfree(&g);
-    fl_regions_close(ctx, r);
+    fl_regions_close(r);
     fl_profile_close(p);
     fl_ctx_free(ctx);
     return 0;

@@ -80,7 +80,7 @@ int find_place(session *s, const char *cmd, const char *name, int *place);
  * returns FL_OK or the library's code (-1: out of memory), printing nothing. */
 int load_snapshot(session *s, const char *const *args, int nargs, fl_snapshot **out);
 /* Applies --time to a loaded snapshot (closed on error); returns 0 or exit status 1. */
-int apply_time(session *s, const options *o, fl_snapshot **snap);
+int apply_time(const options *o, fl_snapshot **snap);
 /* Loads one map version from the files args name (each a file, or files joined by commas:
  * "A.geojson,B.geojson"), applying --time. */
 int open_snapshot(session *s, const options *o, const char *const *args, int nargs,

@@ -131,9 +131,9 @@ int cmd_diff(int argc, char **argv)
         else
             rc = emit(&s, &o, err, json, print_diff);
     }
-    fl_diff_free(s.ctx, d);
-    fl_snapshot_close(s.ctx, a);
-    fl_snapshot_close(s.ctx, b);
+    fl_diff_free(d);
+    fl_snapshot_close(a);
+    fl_snapshot_close(b);
     session_close(&s);
     return rc;
 }
@@ -171,7 +171,7 @@ static int status_points(session *s, const options *o, const fl_snapshot *snap)
         json_object_object_add(q, "lat", json_fixed(o->lat[i], 6));
         json_object_object_add(q, "lon", json_fixed(o->lon[i], 6));
         json_object_object_add(q, "status", json_object_new_string(fl_profile_status_name(p, st[i])));
-        json_object_object_add(q, "region", rg[i] >= 0 ? json_object_new_string(fl_regions_code(s->regions, rg[i])) : NULL);
+        json_object_object_add(q, "region", rg[i] != FL_REGION_NONE ? json_object_new_string(fl_regions_code(s->regions, rg[i])) : NULL);
         json_object_array_add(arr, q);
     }
     json_object_object_add(doc, "places", arr);
@@ -199,7 +199,7 @@ int cmd_status(int argc, char **argv)
             rc = emit(&s, &o, err, json, print_status);
         }
     }
-    fl_snapshot_close(s.ctx, snap);
+    fl_snapshot_close(snap);
     session_close(&s);
     return rc;
 }
@@ -258,7 +258,7 @@ int cmd_claims(int argc, char **argv)
         rc = emit(&s, &o, err, json, print_claims);
     }
     fl_claims_close(claims);
-    fl_snapshot_close(s.ctx, snap);
+    fl_snapshot_close(snap);
     session_close(&s);
     return rc;
 }
@@ -293,8 +293,8 @@ int cmd_front(int argc, char **argv)
             err = fl_front_json(s.ctx, f, &json);
         rc = emit(&s, &o, err, json, print_front);
     }
-    fl_front_free(s.ctx, f);
-    fl_snapshot_close(s.ctx, snap);
+    fl_front_free(f);
+    fl_snapshot_close(snap);
     session_close(&s);
     return rc;
 }

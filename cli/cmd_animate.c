@@ -31,7 +31,7 @@ static int add_frame(session *s, const options *o, fl_animation *anim, const fl_
     fl_render *r = NULL;
     int rc = fl_render_new(s->ctx, snap, NULL, s->regions, &ro, &r) ||
              fl_animation_add(s->ctx, anim, r);
-    fl_render_free(s->ctx, r);
+    fl_render_free(r);
     return rc ? fail(s->ctx) : 0;
 }
 
@@ -50,12 +50,12 @@ static int add_frames(session *s, const options *o, const paths *p, fl_animation
         else if (pending && (!o->daily || day_of(fl_snapshot_time(pending)) !=
                                               day_of(fl_snapshot_time(snap))))
             rc = add_frame(s, o, anim, pending);
-        fl_snapshot_close(s->ctx, pending);
+        fl_snapshot_close(pending);
         pending = snap;
     }
     if (!rc && pending)
         rc = add_frame(s, o, anim, pending);
-    fl_snapshot_close(s->ctx, pending);
+    fl_snapshot_close(pending);
     return rc;
 }
 
@@ -83,7 +83,7 @@ int cmd_animate(int argc, char **argv)
             rc = fail(s.ctx);
         if (!rc)
             fprintf(stderr, "%s: %d frames\n", o.output, fl_animation_count(anim));
-        fl_animation_free(s.ctx, anim);
+        fl_animation_free(anim);
     }
     session_close(&s);
     paths_free(&p);

@@ -55,36 +55,14 @@ int cmd_info(int argc, char **argv)
     fl_time_format(fl_snapshot_time(snap), t, sizeof t);
     int n = fl_profile_status_count(s.profile) - 1;
     if (o.json) {
-        json_object *doc = json_object_new_object(), *f = json_object_new_object();
-        json_object *by = json_object_new_object(), *bounds = json_object_new_array();
-        json_object_object_add(doc, "file", json_object_new_string(fl_snapshot_path(snap)));
-        json_object_object_add(doc, "kind", json_object_new_string(fl_snapshot_kind(snap)));
-        if (source[0]) {
-            json_object_object_add(doc, "profile", json_object_new_string(source));
-            json_object_object_add(doc, "profile_fits", json_object_new_boolean(fits));
-        }
-        json_object_object_add(doc, "time", t[0] ? json_object_new_string(t) : NULL);
-        for (int i = 0; i < 4; i++)
-            json_object_array_add(bounds, json_fixed(b[i], 6));
-        json_object_object_add(doc, "bounds", bounds);
-        const long counts[] = {c.total, c.classified, c.ignored, c.unclassified, c.no_polygon,
-                               c.repaired};
-        const char *names[] = {"total", "classified", "ignored", "unclassified", "no_polygon",
-                               "repaired"};
-        for (int i = 0; i < 6; i++)
-            json_object_object_add(f, names[i], json_object_new_int64(counts[i]));
-        json_object_object_add(doc, "features", f);
-        for (int i = 0; i < n; i++)
-            json_object_object_add(by, fl_profile_status_name(s.profile, i),
-                                   json_object_new_int64(fl_snapshot_status_features(snap, i)));
-        json_object_object_add(doc, "by_status", by);
-        json_object_object_add(doc, "outside_territory", json_object_new_int64(outside));
-        char *text = fl_utf8_repair(json_object_to_json_string_ext(
-            doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-        if (text)
-            puts(text);
-        free(text);
-        json_object_put(doc);
+        char *json = NULL;
+        rc = fl_snapshot_info_json(s.ctx, snap, source[0] ? source : NULL, fits, s.regions,
+                                   &json)
+                 ? fail(s.ctx)
+                 : 0;
+        if (json)
+            puts(json);
+        free(json);
     } else {
         printf("file        %s\nkind        %s\ntime        %s\n", fl_snapshot_path(snap),
                fl_snapshot_kind(snap), t[0] ? t : "unknown");
@@ -106,9 +84,9 @@ int cmd_info(int argc, char **argv)
                    fl_profile_status_name(s.profile, i), fl_snapshot_status_features(snap, i),
                    fl_snapshot_status_km2(snap, i));
     }
-    fl_snapshot_close(s.ctx, snap);
+    fl_snapshot_close(snap);
     session_close(&s);
-    return 0;
+    return rc;
 }
 
 /* Prints a territory or region object as one row of columns: area, each status' km² and
@@ -179,7 +157,7 @@ int cmd_area(int argc, char **argv)
         rc = emit(&s, &o, err, json, print_area);
         fl_areas_free(a);
     }
-    fl_snapshot_close(s.ctx, snap);
+    fl_snapshot_close(snap);
     session_close(&s);
     return rc;
 }

@@ -143,9 +143,9 @@ static int run(session *s, const options *o, fl_profile *pb, int na, int b0)
             err = fl_compare_json(s->ctx, c, &json);
         rc = emit(s, o, err, json, print_compare);
     }
-    fl_compare_free(s->ctx, c);
-    fl_snapshot_close(s->ctx, a);
-    fl_snapshot_close(s->ctx, b);
+    fl_compare_free(c);
+    fl_snapshot_close(a);
+    fl_snapshot_close(b);
     return rc;
 }
 

@@ -64,7 +64,7 @@ int render_pictures(session *s, const options *o, const fl_snapshot *a, const fl
             puts(json);
     }
     free(json);
-    fl_render_free(s->ctx, r);
+    fl_render_free(r);
     return rc;
 }
 
@@ -94,8 +94,8 @@ int cmd_render(int argc, char **argv)
     if (!(rc = session_open(&s, &o, true, true)) && !(rc = open_snapshot(&s, &o, o.args, o.nargs, &a)) &&
         !(rc = o.diff ? open_snapshot(&s, &o, &o.diff, 1, &b) : 0))
         rc = render_pictures(&s, &o, a, b, NULL, paths, 1, o.json);
-    fl_snapshot_close(s.ctx, a);
-    fl_snapshot_close(s.ctx, b);
+    fl_snapshot_close(a);
+    fl_snapshot_close(b);
     session_close(&s);
     return rc;
 }

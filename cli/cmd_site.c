@@ -108,7 +108,7 @@ static int make_site(session *s, const paths *p, const char *dir)
             rc = fail(s->ctx);
     if (!rc && fl_site_finish(s->ctx, site))
         rc = fail(s->ctx);
-    fl_site_free(s->ctx, site);
+    fl_site_free(site);
     return rc ? rc : copy_assets(dir);
 }
 

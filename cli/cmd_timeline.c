@@ -406,7 +406,7 @@ int cmd_timeline(int argc, char **argv)
         fl_chart_options co = {.width = o.width};
         if (!rc && o.plot && fl_chart_write(s.ctx, fl_timeline_chart(tl), &co, o.plot))
             rc = fail(s.ctx);
-        fl_timeline_free(s.ctx, tl);
+        fl_timeline_free(tl);
         /* in place only now, when everything succeeded */
         if (fl_writer_close(s.ctx, csvw, rc != 0) && !rc)
             rc = fail(s.ctx);

@@ -100,6 +100,85 @@ static bool in_usage(const char *help, const char *name)
     return false;
 }
 
+/* The options whose value is checked (a number in range, coordinates, a level, a counted
+ * repeat): 0 when c is one of them and its value is valid, non-zero (the message printed)
+ * when not, -1 when c is another option. */
+static int checked_option(int c, const char *cmd, options *o)
+{
+    switch (c) {
+    case O_SOURCE:
+        if (o->nsources == MAX_SOURCES)
+            return fail_msg("%s: more than %d --source options", cmd, MAX_SOURCES) + 1;
+        o->source[o->nsources++] = optarg;
+        break;
+    case O_DELAY: {
+        char *end;
+        long ms = strtol(optarg, &end, 10);
+        if (*end || end == optarg || ms < 20 || ms > 60000)
+            return fail_msg("%s: --delay wants a whole number of milliseconds in 20 .. "
+                            "60000, not '%s'", cmd, optarg) + 1;
+        o->delay_ms = (int)ms;
+        break;
+    }
+    case O_BBOX:
+        if (!parse_bbox(optarg, o->bbox))
+            return fail_msg("%s: --bbox wants WEST,SOUTH,EAST,NORTH in degrees (west < east, "
+                            "south < north), not '%s'", cmd, optarg) + 1;
+        o->has_bbox = true;
+        break;
+    case O_WIDTH: {
+        char *end;
+        long w = strtol(optarg, &end, 10);
+        if (*end || end == optarg || w < 640 || w > 16000)
+            return fail_msg("%s: --width wants a whole number of pixels in 640 .. 16000, "
+                            "not '%s'", cmd, optarg) + 1;
+        o->width = (int)w;
+        break;
+    }
+    case O_TOL: {
+        const char *end;
+        if (!decimal(optarg, '\0', &o->tolerance_km, &end) || o->tolerance_km < 0 ||
+            o->tolerance_km > FL_FRONT_MAX_TOLERANCE_KM)
+            return fail_msg("%s: --tolerance wants a distance in km from 0 to 1000, not '%s'", cmd,
+                            optarg) + 1;
+        break;
+    }
+    case O_SNAP: {
+        char *end;
+        o->snap_km = strtod(optarg, &end);
+        if (*end || end == optarg || !(o->snap_km >= 0 && o->snap_km <= FL_SNAP_KM_MAX))
+            return fail_msg("%s: --snap-km wants a distance in km from 0 to %d, not '%s'",
+                            cmd, FL_SNAP_KM_MAX, optarg) + 1;
+        break;
+    }
+    case O_LEVEL:
+        if ((o->level = fl_level_parse(optarg)) < 0)
+            return fail_msg("%s: --level wants oblast, raion or hromada, not '%s'", cmd,
+                            optarg) + 1;
+        break;
+    case O_JOBS: {
+        char *end;
+        long jobs = strtol(optarg, &end, 10);
+        if (*end || jobs < 1 || jobs > 256)
+            return fail_msg("%s: --jobs wants a number of threads from 1 to 256, not '%s'",
+                            cmd, optarg) + 1;
+        o->jobs = (int)jobs;
+        break;
+    }
+    case O_POINT:
+        if (o->npoints == MAX_POINTS)
+            return fail_msg("%s: more than %d --point options", cmd, MAX_POINTS) + 1;
+        if (!parse_point(optarg, &o->lat[o->npoints], &o->lon[o->npoints]))
+            return fail_msg("%s: --point wants LAT,LON in decimal degrees (latitude -90..90, "
+                            "longitude -180..180), not '%s'", cmd, optarg) + 1;
+        o->npoints++;
+        break;
+    default:
+        return -1;
+    }
+    return 0;
+}
+
 int parse_options(int argc, char **argv, options *o, const char *cmd, const char *help)
 {
     memset(o, 0, sizeof *o);
@@ -116,16 +195,17 @@ int parse_options(int argc, char **argv, options *o, const char *cmd, const char
         if (c >= O_REGIONS && c != '?' && !in_usage(help, long_options[i].name))
             return fail_msg("%s: --%s is not an option of %s (see --help)", cmd,
                             long_options[i].name, cmd) + 1;
+        int rc = checked_option(c, cmd, o);
+        if (rc >= 0) {
+            if (rc)
+                return rc;
+            continue;
+        }
         switch (c) {
         case O_REGIONS: o->regions = optarg; break;
         case O_PROFILE: o->profile = optarg; break;
         case O_PROFILE_A: o->profile_a = optarg; break;
         case O_PROFILE_B: o->profile_b = optarg; break;
-        case O_SOURCE:
-            if (o->nsources == MAX_SOURCES)
-                return fail_msg("%s: more than %d --source options", cmd, MAX_SOURCES) + 1;
-            o->source[o->nsources++] = optarg;
-            break;
         case O_PLACES: o->places = optarg; break;
         case O_CLAIMS: o->claims = optarg; break;
         case O_CODE: o->code_field = optarg; break;
@@ -134,15 +214,6 @@ int parse_options(int argc, char **argv, options *o, const char *cmd, const char
         case O_CSV: o->csv = optarg; break;
         case O_GPKG: o->gpkg = optarg; break;
         case O_DAILY: o->daily = true; break;
-        case O_DELAY: {
-            char *end;
-            long ms = strtol(optarg, &end, 10);
-            if (*end || end == optarg || ms < 20 || ms > 60000)
-                return fail_msg("%s: --delay wants a whole number of milliseconds in 20 .. "
-                                "60000, not '%s'", cmd, optarg) + 1;
-            o->delay_ms = (int)ms;
-            break;
-        }
         case O_PLACE: o->place = optarg; break;
         case O_TIME: o->time = optarg; break;
         case O_PLOT: o->plot = optarg; break;
@@ -154,62 +225,9 @@ int parse_options(int argc, char **argv, options *o, const char *cmd, const char
         case O_PNG: o->png = optarg; break;
         case O_SVG: o->svg = optarg; break;
         case O_PDF: o->pdf = optarg; break;
-        case O_BBOX:
-            if (!parse_bbox(optarg, o->bbox))
-                return fail_msg("%s: --bbox wants WEST,SOUTH,EAST,NORTH in degrees (west < east, "
-                                "south < north), not '%s'", cmd, optarg) + 1;
-            o->has_bbox = true;
-            break;
-        case O_WIDTH: {
-            char *end;
-            long w = strtol(optarg, &end, 10);
-            if (*end || end == optarg || w < 640 || w > 16000)
-                return fail_msg("%s: --width wants a whole number of pixels in 640 .. 16000, "
-                                "not '%s'", cmd, optarg) + 1;
-            o->width = (int)w;
-            break;
-        }
         case 'h': o->help = true; break;
-        case O_TOL: {
-            const char *end;
-            if (!decimal(optarg, '\0', &o->tolerance_km, &end) || o->tolerance_km < 0 ||
-                o->tolerance_km > FL_FRONT_MAX_TOLERANCE_KM)
-                return fail_msg("%s: --tolerance wants a distance in km from 0 to 1000, not '%s'", cmd,
-                                optarg) + 1;
-            break;
-        }
-        case O_SNAP: {
-            char *end;
-            o->snap_km = strtod(optarg, &end);
-            if (*end || end == optarg || !(o->snap_km >= 0 && o->snap_km <= FL_SNAP_KM_MAX))
-                return fail_msg("%s: --snap-km wants a distance in km from 0 to %d, not '%s'",
-                                cmd, FL_SNAP_KM_MAX, optarg) + 1;
-            break;
-        }
         case O_WATER: o->water = optarg; break;
         case O_TIMING: o->timing = true; break;
-        case O_LEVEL:
-            if ((o->level = fl_level_parse(optarg)) < 0)
-                return fail_msg("%s: --level wants oblast, raion or hromada, not '%s'", cmd,
-                                optarg) + 1;
-            break;
-        case O_JOBS: {
-            char *end;
-            long jobs = strtol(optarg, &end, 10);
-            if (*end || jobs < 1 || jobs > 256)
-                return fail_msg("%s: --jobs wants a number of threads from 1 to 256, not '%s'",
-                                cmd, optarg) + 1;
-            o->jobs = (int)jobs;
-            break;
-        }
-        case O_POINT:
-            if (o->npoints == MAX_POINTS)
-                return fail_msg("%s: more than %d --point options", cmd, MAX_POINTS) + 1;
-            if (!parse_point(optarg, &o->lat[o->npoints], &o->lon[o->npoints]))
-                return fail_msg("%s: --point wants LAT,LON in decimal degrees (latitude -90..90, "
-                                "longitude -180..180), not '%s'", cmd, optarg) + 1;
-            o->npoints++;
-            break;
         default:
             return fail_msg("%s: unknown or incomplete option '%s' (see --help)", cmd,
                             argv[optind - 1]) + 1;
@@ -376,7 +394,7 @@ void session_close(session *s)
 {
     cli_watch(NULL);
     fl_places_close(s->places);
-    fl_regions_close(s->ctx, s->regions);
+    fl_regions_close(s->regions);
     fl_profile_close(s->profile);
     fl_ctx_free(s->ctx);
 }
@@ -424,13 +442,13 @@ int load_snapshot(session *s, const char *const *args, int nargs, fl_snapshot **
     return rc;
 }
 
-int apply_time(session *s, const options *o, fl_snapshot **snap)
+int apply_time(const options *o, fl_snapshot **snap)
 {
     if (!o->time)
         return 0;
     int64_t t;
     if (fl_time_parse_exact(o->time, &t)) {
-        fl_snapshot_close(s->ctx, *snap);
+        fl_snapshot_close(*snap);
         *snap = NULL;
         return fail_msg("--time: '%s' is not a valid time (Unix seconds, YYYYMMDD or "
                         "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM], years 1900-2199)", o->time);
@@ -446,7 +464,7 @@ static int warn_outside(session *s, const char *what, fl_snapshot **snap)
     fl_snapshot_counts(*snap, &c);
     long outside = s->regions ? fl_snapshot_outside(s->ctx, *snap, s->regions) : 0;
     if (outside < 0) {
-        fl_snapshot_close(s->ctx, *snap);
+        fl_snapshot_close(*snap);
         *snap = NULL;
         return fail(s->ctx);
     }
@@ -463,7 +481,7 @@ int open_snapshot(session *s, const options *o, const char *const *args, int nar
     int rc = load_snapshot(s, args, nargs, out);
     if (rc)
         return rc < 0 ? fail_msg("out of memory") : fail(s->ctx);
-    return warn_outside(s, args[0], out) || apply_time(s, o, out);
+    return warn_outside(s, args[0], out) || apply_time(o, out);
 }
 
 int emit(session *s, const options *o, int rc, char *json, void (*print)(json_object *))
@@ -524,7 +542,9 @@ int find_place(session *s, const char *cmd, const char *name, int *place)
             "to --place:\n", cmd, name, n);
     for (int i = 0; i < n && i < 16; i++) {
         double lat = fl_places_lat(s->places, v[i]), lon = fl_places_lon(s->places, v[i]);
-        int r = s->regions ? fl_regions_locate(s->ctx, s->regions, lat, lon) : -1;
+        int r = FL_REGION_NONE;
+        if (s->regions && fl_regions_locate(s->ctx, s->regions, lat, lon, &r))
+            r = FL_REGION_NONE;
         fprintf(stderr, "  %-12s %-28s %9.4f %9.4f  %s\n", fl_places_id(s->places, v[i]),
                 fl_places_name(s->places, v[i]), lat, lon,
                 r >= 0 ? fl_regions_code(s->regions, r) : "-");

@@ -72,14 +72,14 @@ int recognise_source(session *s, const options *o, fl_snapshot **snap, char *nam
             if (!rc)
                 fl_snapshot_counts(candidate, &c);
             if (!rc && c.classified > 0 && (!best || better(&c, &best_counts))) {
-                fl_snapshot_close(s->ctx, *snap);
+                fl_snapshot_close(*snap);
                 fl_profile_close(best);
                 *snap = candidate, best = p, best_counts = c;
                 snprintf(name, size, "%.*s", (int)strlen(names[i]) - 8, names[i]);
                 candidate = NULL, p = NULL;
             }
         }
-        fl_snapshot_close(s->ctx, candidate);
+        fl_snapshot_close(candidate);
         fl_profile_close(p);
         free(names[i]);
     }
@@ -91,5 +91,5 @@ int recognise_source(session *s, const options *o, fl_snapshot **snap, char *nam
     }
     fl_profile_close(s->profile);
     s->profile = best;
-    return apply_time(s, o, snap);
+    return apply_time(o, snap);
 }

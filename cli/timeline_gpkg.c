@@ -18,6 +18,6 @@ int write_gpkg(session *s, const options *o, const paths *p)
     if (!rc)
         fprintf(stderr, "%s: %d versions added, %d stored\n", o->gpkg,
                 fl_gpkg_version_count(g) - before, fl_gpkg_version_count(g));
-    fl_gpkg_close(s->ctx, g);
+    fl_gpkg_close(g);
     return rc;
 }

@@ -102,7 +102,7 @@ static int run_source(session *s, const options *o, source *src)
             rc = add_row(src, profile, row);
         free(row);
     }
-    fl_timeline_free(s->ctx, tl);
+    fl_timeline_free(tl);
     fl_profile_close(profile);
     paths_free(&p);
     return rc;

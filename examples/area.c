@@ -48,8 +48,8 @@ int main(int argc, char **argv)
         }
     }
     fl_areas_free(areas);
-    fl_snapshot_close(ctx, snap);
-    fl_regions_close(ctx, regions);
+    fl_snapshot_close(snap);
+    fl_regions_close(regions);
     fl_profile_close(profile);
     fl_ctx_free(ctx);
     return rc ? 1 : 0;

@@ -183,11 +183,11 @@ int main(int argc, char **argv)
     if (rc)
         fprintf(stderr, "seed_story: %s\n", fl_ctx_errmsg(ctx));
     free(json);
-    fl_diff_free(ctx, d);
-    fl_snapshot_close(ctx, a);
-    fl_snapshot_close(ctx, b);
+    fl_diff_free(d);
+    fl_snapshot_close(a);
+    fl_snapshot_close(b);
     fl_places_close(pl);
-    fl_regions_close(ctx, regions);
+    fl_regions_close(regions);
     fl_profile_close(profile);
     fl_ctx_free(ctx);
     return rc ? 1 : 0;

@@ -9,7 +9,12 @@
  *  - There is no global state. A context owns a GEOS handle and a PROJ context; use one
  *    context per thread. Objects made with a context must be used with that same context.
  *  - Opaque handles come in pairs: fl_X_open/fl_X_close for things read from files,
- *    fl_X_new/fl_X_free for computed results. Closing NULL is a no-op.
+ *    fl_X_new/fl_X_free for computed results. Closing NULL is a no-op. A handle remembers
+ *    the context it was made with and is closed without it (as proj_destroy and
+ *    sqlite3_close are): close every handle before the context that made it.
+ *  - Where an index answers (a status, a region), the answers that are no index are the
+ *    negative constants below (FL_STATUS_*, FL_REGION_*), never an error: errors come back
+ *    as FL_E* codes.
  *  - Coordinates are WGS84 longitude/latitude in degrees; areas are km² on the WGS84
  *    ellipsoid (geodesic, as GeographicLib computes them); lengths are geodesic km.
  *  - Strings returned by accessors belong to the object and live as long as it does.
@@ -96,11 +101,15 @@ int64_t fl_ctx_limit(const fl_ctx *ctx, fl_limit which);
  * ------------------------------------------------------------------------------------- */
 typedef struct fl_profile fl_profile;
 
-/* Status indices returned by place queries besides the profile's own 0..count-1. */
-#define FL_STATUS_NONE (-1)    /* outside the territory and covered by no polygon */
-#define FL_STATUS_INVALID (-2) /* the coordinates are not a valid WGS84 position */
-#define FL_STATUS_WATER (-4)   /* inland water that no status covers (fl_regions_set_water) */
+/* Statuses besides the profile's own 0..count-1. */
+typedef enum {
+    FL_STATUS_NONE = -1,    /* outside the territory and covered by no polygon */
+    FL_STATUS_INVALID = -2, /* the coordinates are not a valid WGS84 position */
+    FL_STATUS_UNKNOWN = -3, /* fl_profile_status_index: the profile has no such status */
+    FL_STATUS_WATER = -4    /* inland water that no status covers (fl_regions_set_water) */
+} fl_status_special;
 
+/* Reads a profile; FL_EARG when path or out is NULL. */
 int fl_profile_open(fl_ctx *ctx, const char *path, fl_profile **out);
 void fl_profile_close(fl_profile *profile);
 /* Number of statuses, in precedence order (index 0 wins where layers overlap). The last one
@@ -113,7 +122,8 @@ const char *fl_profile_status_side(const fl_profile *profile, int status);
 /* Display colour "#RRGGBB" of status i. */
 const char *fl_profile_status_colour(const fl_profile *profile, int status);
 /* Index of the status called name, or FL_STATUS_NONE / FL_STATUS_INVALID / FL_STATUS_WATER
- * for "none" / "invalid" / "water", or -3 when the profile has no such status. */
+ * for "none" / "invalid" / "water", or FL_STATUS_UNKNOWN when the profile has no such
+ * status. */
 int fl_profile_status_index(const fl_profile *profile, const char *name);
 /* The status whose boundary is the frontline ("front" directive; default: index 0). */
 int fl_profile_front_status(const fl_profile *profile);
@@ -134,11 +144,17 @@ int fl_profile_side(const fl_profile *profile, int status);
  * ------------------------------------------------------------------------------------- */
 typedef struct fl_regions fl_regions;
 
+/* Regions besides the regions' own 0..count-1. */
+typedef enum {
+    FL_REGION_NONE = -1, /* in no region; no region of that code */
+    FL_REGION_ALL = -2   /* the whole territory (fl_areas_km2, fl_diff_km2) */
+} fl_region_special;
+
 /* Loads regions from a shapefile (.shp with .shx and .dbf) or a GeoJSON file. code_field and
  * name_field select the attributes (NULL: "code" and "name"). Invalid polygons are repaired. */
 int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
                     const char *name_field, fl_regions **out);
-void fl_regions_close(fl_ctx *ctx, fl_regions *regions);
+void fl_regions_close(fl_regions *regions);
 int fl_regions_count(const fl_regions *regions);
 const char *fl_regions_code(const fl_regions *regions, int i);
 const char *fl_regions_name(const fl_regions *regions, int i);
@@ -148,7 +164,7 @@ double fl_regions_area_km2(const fl_regions *regions, int i);
 double fl_regions_territory_km2(const fl_regions *regions);
 /* Index of the region whose code, or whose "iso", "alias" or "katotth" attribute, is code
  * (case-insensitive; the embedded oblasts answer to ISO 3166-2 "UA-14", KATOTTH and the
- * Natural Earth codes frontline used before, "UA-DT"), or -1. */
+ * Natural Earth codes frontline used before, "UA-DT"), or FL_REGION_NONE. */
 int fl_regions_find(const fl_regions *regions, const char *code);
 
 /* Levels of the embedded regions (docs/regions.md): they nest, every level tiles the same
@@ -175,10 +191,11 @@ int fl_regions_level(const fl_regions *regions);
  * "parent" attribute). A unit with no subdivision stands for itself one level down, with
  * the same code as parent (Kyiv in the hromada file has the parent Kyiv in the raion file). */
 const char *fl_regions_parent(const fl_regions *regions, int i);
-/* Index of the region containing the point (boundary included; first in file order wins),
- * or -1 when outside every region or the coordinates are invalid; -2 when GEOS failed (out
- * of memory), with the context's error set. */
-int fl_regions_locate(fl_ctx *ctx, const fl_regions *regions, double lat, double lon);
+/* The region containing the point into *region (boundary included; first in file order
+ * wins), or FL_REGION_NONE when outside every region or the coordinates are invalid.
+ * FL_OK, or FL_ENOMEM / FL_EGEOS when GEOS failed. */
+int fl_regions_locate(fl_ctx *ctx, const fl_regions *regions, double lat, double lon,
+                      int *region);
 /* The coast and border conflation (method: lib/conflate.c, docs/geography.md). A map draws
  * the state border and the coast its own way; where a status polygon stops short of the
  * territory's boundary, the uncovered ground between them that is narrower than snap_km (it
@@ -242,7 +259,7 @@ int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
  * commas. fl_snapshot_open is this with n == 1. */
 int fl_snapshot_open_files(fl_ctx *ctx, const char *const *paths, size_t n,
                            const fl_profile *profile, fl_snapshot **out);
-void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *snap);
+void fl_snapshot_close(fl_snapshot *snap);
 const char *fl_snapshot_path(const fl_snapshot *snap);
 /* "deepstate", "single-layer", "geojson", "wrapped", "esri", "kml", "kmz", "shapefile" or
  * "wkt" (of the first file). */
@@ -261,6 +278,13 @@ double fl_snapshot_status_km2(const fl_snapshot *snap, int status);
  * on error. A drawing mostly outside the territory (more than half of its features) is
  * almost always a mistake, such as latitude and longitude swapped: the CLI warns about it. */
 long fl_snapshot_outside(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions);
+/* The JSON of `frontline info --json`: {"file", "kind", "profile" and "profile_fits" (when
+ * source is not NULL: the name of the profile the caller recognised the file with, and
+ * whether it classifies every polygon), "time" (null when unknown), "bounds": [W, S, E, N], "features": {total, classified,
+ * ignored, unclassified, no_polygon, repaired}, "by_status": {status: features} (drawn
+ * statuses), "outside_territory" (fl_snapshot_outside; when regions is not NULL)}. */
+int fl_snapshot_info_json(fl_ctx *ctx, const fl_snapshot *snap, const char *source, bool fits,
+                          const fl_regions *regions, char **json);
 /* Writes the status layers (one feature per status, property "status") as GeoJSON, a
  * shapefile or WKT, by extension (.geojson/.json, .shp, .wkt; another is FL_EARG).
  * Reading the file back with the same profile gives the same layers (GeoJSON: to 1 cm,
@@ -300,14 +324,14 @@ typedef struct fl_areas fl_areas;
 int fl_areas_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
                  fl_areas **out);
 void fl_areas_free(fl_areas *areas);
-/* km² of status within the whole territory (region == -1) or within region i, after the
- * conflation (see fl_regions_set_snap_km). */
+/* km² of status within the whole territory (region FL_REGION_ALL) or within region i, after
+ * the conflation (see fl_regions_set_snap_km); 0 for an index out of range. */
 double fl_areas_km2(const fl_areas *areas, int region, int status);
-/* km² held by side (FL_SIDE_*) within the whole territory (region == -1) or region i: the
+/* km² held by side (FL_SIDE_*) within the whole territory (region FL_REGION_ALL) or region i: the
  * sum of fl_areas_km2 over the statuses of that side. */
 double fl_areas_side_km2(const fl_areas *areas, int region, int side);
 /* km² the conflation gave to status (negative for the default status, which gave them up)
- * within the territory (region == -1) or region i; 0 everywhere when it is disabled. */
+ * within the territory (region FL_REGION_ALL) or region i; 0 everywhere when it is disabled. */
 double fl_areas_moved_km2(const fl_areas *areas, int region, int status);
 /* km² of undrawn water (see fl_regions_set_water) in the territory (-1) or region i: the
  * default status' km² leave it out; the shares of `area --json` are of the area less it. */
@@ -343,7 +367,7 @@ int fl_places_match(const fl_places *places, const char *query, int *out, int ma
 /* Status and region of n points. A point on a polygon boundary counts as inside it; where
  * layers overlap the status with precedence wins; covered by nothing: the default status
  * inside the territory, FL_STATUS_NONE outside; NaN or out-of-range: FL_STATUS_INVALID.
- * region[i] is -1 outside every region. Either output array may be NULL. */
+ * region[i] is FL_REGION_NONE outside every region. Either output array may be NULL. */
 int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
                           size_t n, const double *lat, const double *lon, int *status,
                           int *region);
@@ -375,15 +399,16 @@ typedef struct fl_diff fl_diff;
  * plus FL_STATUS_NONE (outside the territory, covered by nothing). places may be NULL. */
 int fl_diff_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
                 const fl_regions *regions, const fl_places *places, fl_diff **out);
-void fl_diff_free(fl_ctx *ctx, fl_diff *diff);
-/* km² that was `from` in a and is `to` in b: everywhere (region == -1) or in region i. */
+void fl_diff_free(fl_diff *diff);
+/* km² that was `from` in a and is `to` in b (statuses 0..count-1 or FL_STATUS_NONE):
+ * everywhere (region FL_REGION_ALL) or in region i; 0 for an index out of range. */
 double fl_diff_km2(const fl_diff *diff, int region, int from, int to);
 /* Changed pieces (polygons where from != to), largest first. */
 typedef struct fl_piece {
     int from, to;    /* statuses */
     double km2;      /* geodesic area */
     double lat, lon; /* a point inside the piece */
-    int region;      /* region holding most of it, or -1 */
+    int region;      /* region holding most of it, or FL_REGION_NONE */
 } fl_piece;
 int fl_diff_piece_count(const fl_diff *diff);
 void fl_diff_piece(const fl_diff *diff, int i, fl_piece *out);
@@ -408,8 +433,8 @@ typedef struct fl_compare fl_compare;
  * The snapshots, regions and places must outlive the comparison. */
 int fl_compare_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
                    const fl_regions *regions, const fl_places *places, fl_compare **out);
-void fl_compare_free(fl_ctx *ctx, fl_compare *c);
-/* km² that is side_a in a and side_b in b, within the territory (region == -1) or region i.
+void fl_compare_free(fl_compare *c);
+/* km² that is side_a in a and side_b in b, within the territory (region FL_REGION_ALL) or region i.
  * Row side_a adds up to a's km² of that side (fl_areas_side_km2), column side_b to b's. */
 double fl_compare_km2(const fl_compare *c, int region, int side_a, int side_b);
 /* The pieces where a and b disagree, largest first; from and to are the sides in a and b. */
@@ -457,7 +482,7 @@ typedef struct fl_front fl_front;
 #define FL_FRONT_MAX_TOLERANCE_KM 1000
 int fl_front_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
                  double tolerance_km, fl_front **out);
-void fl_front_free(fl_ctx *ctx, fl_front *front);
+void fl_front_free(fl_front *front);
 double fl_front_km(const fl_front *front);
 int fl_front_piece_count(const fl_front *front);
 double fl_front_piece_km(const fl_front *front, int i);
@@ -478,7 +503,7 @@ typedef struct fl_timeline fl_timeline;
  * of the archive. Add snapshots in time order (fl_timeline_sort_paths orders file names). */
 int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *regions,
                     const fl_places *places, double front_tolerance_km, fl_timeline **out);
-void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl);
+void fl_timeline_free(fl_timeline *tl);
 /* Loads path, computes its row and appends place changes to the change log. row_json (may
  * be NULL) receives the row as JSON. A snapshot of unknown time (none in its file name) or
  * earlier than the one before it is refused with FL_EARG naming the file. */
@@ -536,7 +561,7 @@ typedef struct fl_gpkg fl_gpkg;
  * must outlive the handle and be the same on every run over one file. */
 int fl_gpkg_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
                  const fl_regions *regions, const fl_places *places, fl_gpkg **out);
-void fl_gpkg_close(fl_ctx *ctx, fl_gpkg *gpkg);
+void fl_gpkg_close(fl_gpkg *gpkg);
 /* Adds the map version read from paths[0..n) (fl_snapshot_open_files), in one transaction, unless a
  * version of the very same bytes is stored already (*added false; whatever its file name).
  * time overrides the snapshot's own (FL_TIME_UNKNOWN: keep it; a version needs a time).
@@ -589,7 +614,7 @@ typedef struct fl_render fl_render;
  * closed once it is made. opts may be NULL (defaults). */
 int fl_render_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_snapshot *diff_to,
                   const fl_regions *regions, const fl_render_options *opts, fl_render **out);
-void fl_render_free(fl_ctx *ctx, fl_render *render);
+void fl_render_free(fl_render *render);
 /* Writes the map as PNG, SVG or PDF, by the extension of path. */
 int fl_render_write(fl_ctx *ctx, const fl_render *render, const char *path);
 /* Size of the picture. */
@@ -650,7 +675,7 @@ int fl_animation_count(const fl_animation *anim);
 /* Ends the file and renames it into place (FL_EARG when no frame was added). */
 int fl_animation_finish(fl_ctx *ctx, fl_animation *anim);
 /* Frees the animation; one not finished leaves no file behind. */
-void fl_animation_free(fl_ctx *ctx, fl_animation *anim);
+void fl_animation_free(fl_animation *anim);
 
 /* A web page's data: the versions of an archive (a timeline's rows, each version's status
  * layers simplified at two levels of detail), the place change log, the regions' outlines and
@@ -666,7 +691,7 @@ int fl_site_add(fl_ctx *ctx, fl_site *site, const char *const *paths, size_t n);
 /* Writes what covers the whole archive (FL_EARG when no version was added). */
 int fl_site_finish(fl_ctx *ctx, fl_site *site);
 /* Frees the handle; the folder stays, complete or not: the caller removes it. */
-void fl_site_free(fl_ctx *ctx, fl_site *site);
+void fl_site_free(fl_site *site);
 
 /* ---------------------------------------------------------------------------------------
  * Conversion

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 struct fl_animation {
+    fl_ctx *ctx;         /* that made it (fl_animation_free unregisters its temp file) */
     char *path, *tmp;
     char *target; /* path with its links followed (output.c) */
     bool registered; /* tmp made and registered on the context */
@@ -46,13 +47,14 @@ int fl_animation_new(fl_ctx *ctx, const char *path, int delay_ms, fl_animation *
     fl_animation *a = fl_calloc(ctx, 1, sizeof *a);
     if (!a)
         return FL_ENOMEM;
+    a->ctx = ctx;
     a->delay_cs = (delay_ms + 5) / 10;
     a->path = fl_strdup(ctx, path);
     a->target = a->path ? fl_output_target(ctx, path) : NULL;
     a->tmp = a->target ? fl_output_temp_name(ctx, a->target) : NULL;
     if (!a->tmp) {
         int rc = ctx->err ? ctx->err : FL_ENOMEM;
-        fl_animation_free(ctx, a);
+        fl_animation_free(a);
         return rc;
     }
     *out = a;
@@ -172,7 +174,7 @@ int fl_animation_finish(fl_ctx *ctx, fl_animation *a)
     return rc;
 }
 
-void fl_animation_free(fl_ctx *ctx, fl_animation *a)
+void fl_animation_free(fl_animation *a)
 {
     if (!a)
         return;
@@ -181,7 +183,7 @@ void fl_animation_free(fl_ctx *ctx, fl_animation *a)
         EGifCloseFile(a->gif, &err);
     }
     if (a->registered) /* removes it and forgets it */
-        fl_output_commit(ctx, &a->tmp, &a->target, a->path, 1, FL_EIO);
+        fl_output_commit(a->ctx, &a->tmp, &a->target, a->path, 1, FL_EIO);
     free(a->px);
     free(a->index);
     free(a->tmp);

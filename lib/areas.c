@@ -21,7 +21,7 @@ int fl_snapshot_clip(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, GEO
     for (int i = 0; i < last; i++)
         if (!(out[i] = fl_intersection(ctx, s->layer[i], r->territory)))
             goto fail;
-    if ((out[last] = fl_difference(ctx, r->territory, s->cover)))
+    if ((out[last] = fl_difference(ctx, r->territory, s->cache->cover)))
         return FL_OK;
 fail:
     for (int i = 0; i < last && out[i]; i++)
@@ -66,11 +66,10 @@ int fl_status_km2_in(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *area
     return FL_OK;
 }
 
-const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *cs, const fl_regions *r)
+const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r)
 {
-    fl_snapshot *s = (fl_snapshot *)cs; /* a cache: the snapshot's content does not change */
-    if (s->region_serial == r->serial && s->region_km2)
-        return s->region_km2;
+    if (s->cache->region_serial == r->serial && s->cache->region_km2)
+        return s->cache->region_km2;
     if (fl_snapshot_normalise(ctx, s))
         return NULL;
     double *km2 = fl_calloc(ctx, (size_t)(r->n + 1) * s->nstatus, sizeof *km2);
@@ -81,9 +80,9 @@ const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *cs, const f
         free(km2);
         return NULL;
     }
-    free(s->region_km2);
-    s->region_km2 = km2;
-    s->region_serial = r->serial;
+    free(s->cache->region_km2);
+    s->cache->region_km2 = km2;
+    s->cache->region_serial = r->serial;
     return km2;
 }
 
@@ -134,9 +133,10 @@ void fl_areas_free(fl_areas *a)
 
 double fl_areas_km2(const fl_areas *a, int region, int status)
 {
-    if (region < -1 || region >= a->nregions || status < 0 || status >= a->nstatus)
+    if ((region != FL_REGION_ALL && (region < 0 || region >= a->nregions)) || status < 0 ||
+        status >= a->nstatus)
         return 0;
-    return a->km2[(region + 1) * a->nstatus + status];
+    return a->km2[fl_region_row(region) * (size_t)a->nstatus + (size_t)status];
 }
 
 double fl_areas_side_km2(const fl_areas *a, int region, int side)
@@ -150,45 +150,29 @@ double fl_areas_side_km2(const fl_areas *a, int region, int side)
 
 double fl_areas_water_km2(const fl_areas *a, int region)
 {
-    return region >= -1 && region < a->nregions ? a->water[region + 1] : 0;
+    return (region == FL_REGION_ALL || (region >= 0 && region < a->nregions))
+               ? a->water[fl_region_row(region)]
+               : 0;
 }
 
 double fl_areas_moved_km2(const fl_areas *a, int region, int status)
 {
-    if (region < -1 || region >= a->nregions || status < 0 || status >= a->nstatus)
+    if ((region != FL_REGION_ALL && (region < 0 || region >= a->nregions)) || status < 0 ||
+        status >= a->nstatus)
         return 0;
-    return a->moved[(region + 1) * a->nstatus + status];
+    return a->moved[fl_region_row(region) * (size_t)a->nstatus + (size_t)status];
 }
 
 /* {"status": km2, ...} and, with total > 0, the matching {"status": share}. */
 static json_object *status_object(const fl_profile *p, const double *km2, int n, double total,
                                   bool shares)
 {
+    /* a status' area and the region's are integrated apart: a share may round past 1 */
     json_object *o = json_object_new_object();
     for (int i = 0; o && i < n; i++)
-        json_object_object_add(o, fl_status_name(p, i),
-                               shares ? fl_json_num(total > 0 ? fmin(1, km2[i] / total) : 0, 8)
-                                      : fl_json_km2(km2[i]));
-    return o;
-}
-
-json_object *fl_counts_json(const fl_counts *c)
-{
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "total", json_object_new_int64(c->total));
-    json_object_object_add(o, "classified", json_object_new_int64(c->classified));
-    json_object_object_add(o, "ignored", json_object_new_int64(c->ignored));
-    json_object_object_add(o, "unclassified", json_object_new_int64(c->unclassified));
-    json_object_object_add(o, "no_polygon", json_object_new_int64(c->no_polygon));
-    json_object_object_add(o, "repaired", json_object_new_int64(c->repaired));
-    return o;
-}
-
-json_object *fl_snapshot_head_json(const fl_snapshot *s)
-{
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "file", json_object_new_string(s->path));
-    json_object_object_add(o, "time", fl_json_time(s->time));
+        fl_json_object_add(o, fl_profile_status_name(p, i),
+                           shares ? fl_json_num(total > 0 ? fmin(1, km2[i] / total) : 0, 8)
+                                  : fl_json_km2(km2[i]));
     return o;
 }
 
@@ -196,15 +180,15 @@ static json_object *region_json(const fl_areas *a, int k)
 {
     const fl_profile *p = a->snap->profile;
     const fl_regions *r = a->regions;
-    const double *km2 = a->km2 + (k + 1) * a->nstatus;
+    const double *km2 = a->km2 + fl_region_row(k) * a->nstatus;
     json_object *o = fl_region_json(r, k);
-    json_object_object_add(o, "area_km2", fl_json_km2(r->km2[k]));
-    json_object_object_add(o, "status_km2", status_object(p, km2, a->nstatus, 0, false));
-    json_object_object_add(o, "water_km2", fl_json_km2(a->water[k + 1]));
-    json_object_object_add(o, "land_km2", fl_json_km2(r->km2[k] - a->water[k + 1]));
-    json_object_object_add(o, "status_share", status_object(p, km2, a->nstatus,
+    fl_json_object_add(o, "area_km2", fl_json_km2(r->km2[k]));
+    fl_json_object_add(o, "status_km2", status_object(p, km2, a->nstatus, 0, false));
+    fl_json_object_add(o, "water_km2", fl_json_km2(a->water[k + 1]));
+    fl_json_object_add(o, "land_km2", fl_json_km2(r->km2[k] - a->water[k + 1]));
+    fl_json_object_add(o, "status_share", status_object(p, km2, a->nstatus,
                                                             r->km2[k] - a->water[k + 1], true));
-    json_object_object_add(o, "moved_km2", status_object(p, a->moved + (k + 1) * a->nstatus,
+    fl_json_object_add(o, "moved_km2", status_object(p, a->moved + fl_region_row(k) * a->nstatus,
                                                          a->nstatus, 0, false));
     return o;
 }
@@ -214,29 +198,29 @@ int fl_areas_json(fl_ctx *ctx, const fl_areas *a, char **json)
     const fl_snapshot *s = a->snap;
     const fl_profile *p = s->profile;
     json_object *doc = fl_snapshot_head_json(s);
-    json_object_object_add(doc, "kind", json_object_new_string(s->kind));
-    json_object_object_add(doc, "status_km2", status_object(p, s->km2, s->nstatus - 1, 0, false));
+    fl_json_object_add(doc, "kind", json_object_new_string(s->kind));
+    fl_json_object_add(doc, "status_km2", status_object(p, s->km2, s->nstatus - 1, 0, false));
     json_object *terr = json_object_new_object();
-    json_object_object_add(terr, "area_km2", fl_json_km2(a->regions->territory_km2));
-    json_object_object_add(terr, "status_km2", status_object(p, a->km2, a->nstatus, 0, false));
+    fl_json_object_add(terr, "area_km2", fl_json_km2(a->regions->territory_km2));
+    fl_json_object_add(terr, "status_km2", status_object(p, a->km2, a->nstatus, 0, false));
     double land = a->regions->territory_km2 - a->water[0];
-    json_object_object_add(terr, "water_km2", fl_json_km2(a->water[0]));
-    json_object_object_add(terr, "land_km2", fl_json_km2(land));
-    json_object_object_add(terr, "status_share", status_object(p, a->km2, a->nstatus, land, true));
-    json_object_object_add(terr, "moved_km2", status_object(p, a->moved, a->nstatus, 0, false));
-    json_object_object_add(doc, "territory", terr);
+    fl_json_object_add(terr, "water_km2", fl_json_km2(a->water[0]));
+    fl_json_object_add(terr, "land_km2", fl_json_km2(land));
+    fl_json_object_add(terr, "status_share", status_object(p, a->km2, a->nstatus, land, true));
+    fl_json_object_add(terr, "moved_km2", status_object(p, a->moved, a->nstatus, 0, false));
+    fl_json_object_add(doc, "territory", terr);
     json_object *conf = json_object_new_object();
-    json_object_object_add(conf, "snap_km", fl_json_num(a->snap_km, 3));
-    json_object_object_add(conf, "rule", json_object_new_string(
+    fl_json_object_add(conf, "snap_km", fl_json_num(a->snap_km, 3));
+    fl_json_object_add(conf, "rule", json_object_new_string(
         "uncovered ground narrower than snap_km between a drawn status and the territory's "
         "border or coast takes that status"));
-    json_object_object_add(doc, "conflation", conf);
-    json_object_object_add(doc, "share_of", json_object_new_string(
+    fl_json_object_add(doc, "conflation", conf);
+    fl_json_object_add(doc, "share_of", json_object_new_string(
         "land: area_km2 less water_km2 (water no status covers); area_km2 is land plus water"));
     json_object *regions = json_object_new_array();
     for (int k = 0; k < a->nregions; k++)
-        json_object_array_add(regions, region_json(a, k));
-    json_object_object_add(doc, "regions", regions);
-    json_object_object_add(doc, "features", fl_counts_json(&s->counts));
+        fl_json_array_add(regions, region_json(a, k));
+    fl_json_object_add(doc, "regions", regions);
+    fl_json_object_add(doc, "features", fl_counts_json(&s->counts));
     return fl_json_out(ctx, doc, json);
 }

@@ -162,11 +162,6 @@ fl_rgb fl_rgb_parse(const char *hex)
                     (v[4] * 16 + v[5]) / 255.0};
 }
 
-fl_rgb fl_rgb_lighten(fl_rgb c, double t)
-{
-    return (fl_rgb){c.r + (1 - c.r) * t, c.g + (1 - c.g) * t, c.b + (1 - c.b) * t};
-}
-
 fl_rgb fl_rgb_darken(fl_rgb c, double t)
 {
     return (fl_rgb){c.r * (1 - t), c.g * (1 - t), c.b * (1 - t)};

@@ -43,8 +43,7 @@ typedef struct fl_rgb {
 } fl_rgb;
 /* "#RRGGBB" (or "RRGGBB"); grey when malformed. */
 fl_rgb fl_rgb_parse(const char *hex);
-/* c mixed with white: t = 0 gives c, t = 1 white. */
-fl_rgb fl_rgb_lighten(fl_rgb c, double t);
+/* c mixed with black: t = 0 gives c, t = 1 black. */
 fl_rgb fl_rgb_darken(fl_rgb c, double t);
 void fl_canvas_set_rgb(cairo_t *cr, fl_rgb c, double alpha);
 
@@ -63,7 +62,7 @@ char *fl_format_time(char *buf, size_t size, int64_t t);
  * most used ones, exact; the others drawn as their nearest). */
 int fl_palette_reduce(fl_ctx *ctx, const uint32_t *px, size_t n, uint8_t *index,
                       uint32_t palette[256], int *ncolours);
-/* render.c: draws the map r on cr (a surface of fl_render_size). */
+/* render_draw.c: draws the map r on cr (a surface of fl_render_size). */
 void fl_render_draw(fl_ctx *ctx, const fl_render *r, cairo_t *cr);
 
 #endif

@@ -30,10 +30,10 @@ struct fl_chart {
 
 static size_t row_size(const fl_chart *c) { return (size_t)(c->nregions + 1) * (size_t)c->nstatus; }
 
-/* km² of status s in region k (-1: the territory) at point i. */
+/* km² of status s in region k (or FL_REGION_ALL: the territory) at point i. */
 static double value(const fl_chart *c, int i, int k, int s)
 {
-    return c->km2[(size_t)i * row_size(c) + (size_t)(k + 1) * (size_t)c->nstatus + (size_t)s];
+    return c->km2[(size_t)i * row_size(c) + fl_region_row(k) * (size_t)c->nstatus + (size_t)s];
 }
 
 int fl_chart_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *regions,
@@ -96,9 +96,9 @@ int fl_chart_add(fl_ctx *ctx, fl_chart *c, int64_t t, const fl_areas *areas)
     double *row = chart_row(ctx, c, t);
     if (!row)
         return ctx->err;
-    for (int k = -1; k < c->nregions; k++)
+    for (size_t k = 0; k <= (size_t)c->nregions; k++)
         for (int s = 0; s < c->nstatus; s++)
-            row[(size_t)(k + 1) * (size_t)c->nstatus + (size_t)s] = fl_areas_km2(areas, k, s);
+            row[k * (size_t)c->nstatus + (size_t)s] = fl_areas_km2(areas, fl_row_region(k), s);
     return FL_OK;
 }
 
@@ -214,7 +214,7 @@ static char *short_date(char *buf, size_t size, int64_t t)
 
 typedef struct panel {
     double x0, y0, x1, y1; /* the plot area */
-    int region;            /* -1: a status panel */
+    int region;            /* FL_REGION_ALL: a status panel */
     int status;            /* status panels: the status */
 } panel;
 
@@ -233,19 +233,18 @@ static double px_of(const frame *f, const panel *p, int64_t t)
 static double series(const frame *f, const panel *p, int s, int i)
 {
     if (p->region < 0)
-        return value(f->c, i, -1, s);
+        return value(f->c, i, FL_REGION_ALL, s);
     return value(f->c, i, p->region, s) - value(f->c, 0, p->region, s);
 }
 
-static void draw_panel(const frame *f, const panel *p, cairo_t *cr, const char *title)
+/* The value axis of a panel: from *y_lo to *y_hi by *step, round numbers around the values
+ * plotted, with zero always shown for changes. */
+static void value_axis(const frame *f, const panel *p, int s0, int s1, double *y_lo,
+                       double *y_hi, double *step)
 {
-    const fl_chart *c = f->c;
-    double u = f->u;
-    int ndrawn = c->nstatus - 1;
-    int s0 = p->region < 0 ? p->status : 0, s1 = p->region < 0 ? p->status + 1 : ndrawn;
     double lo = HUGE_VAL, hi = -HUGE_VAL;
     for (int s = s0; s < s1; s++)
-        for (int i = 0; i < c->n; i++) {
+        for (int i = 0; i < f->c->n; i++) {
             double v = series(f, p, s, i);
             lo = fmin(lo, v);
             hi = fmax(hi, v);
@@ -268,15 +267,18 @@ static void draw_panel(const frame *f, const panel *p, cairo_t *cr, const char *
         if (positive && lo < 0) /* areas: no negative axis */
             lo = 0;
     }
-    double step = nice_step(hi - lo, 5);
-    double y_lo = floor(lo / step) * step, y_hi = ceil(hi / step) * step;
-    if (p->region < 0 && lo >= 0 && y_lo < 0)
-        y_lo = 0;
-    fl_rgb ink = {0.1, 0.1, 0.1}, grey = {0.4, 0.4, 0.4};
-    /* title */
-    fl_canvas_fit_font(cr, title, 15 * u, true, p->x1 - p->x0 + 40 * u);
-    fl_canvas_text(cr, p->x0 - 2 * u, p->y0 - 14 * u, title, FL_ALIGN_LEFT, ink, 0);
-    /* grid and y ticks */
+    *step = nice_step(hi - lo, 5);
+    *y_lo = floor(lo / *step) * *step, *y_hi = ceil(hi / *step) * *step;
+    if (p->region < 0 && lo >= 0 && *y_lo < 0)
+        *y_lo = 0;
+}
+
+/* The grid with the value ticks, the time ticks and the axes of a panel. */
+static void draw_axes(const frame *f, const panel *p, cairo_t *cr, double y_lo, double y_hi,
+                      double step)
+{
+    double u = f->u;
+    fl_rgb grey = {0.4, 0.4, 0.4};
     int decimals = 0; /* as many as the step needs: 2.5 -> 1 */
     while (decimals < 6 && fabs(step * pow(10, decimals) - round(step * pow(10, decimals))) > 1e-6)
         decimals++;
@@ -296,7 +298,6 @@ static void draw_panel(const frame *f, const panel *p, cairo_t *cr, const char *
         snprintf(t, sizeof t, "%s%s", p->region >= 0 && v > step / 2 ? "+" : "", n);
         fl_canvas_text(cr, p->x0 - 8 * u, y + 4 * u, t, FL_ALIGN_RIGHT, grey, 0);
     }
-    /* x ticks */
     time_ticks tt = choose_time_ticks((double)(f->t1 - f->t0), (int)((p->x1 - p->x0) / (56 * u)));
     for (int64_t t = first_tick(f->t0, tt); t <= f->t1; t = next_tick(t, tt)) {
         double x = px_of(f, p, t);
@@ -310,7 +311,6 @@ static void draw_panel(const frame *f, const panel *p, cairo_t *cr, const char *
         tick_label(label, sizeof label, t, tt);
         fl_canvas_text(cr, x, p->y1 + 19 * u, label, FL_ALIGN_CENTRE, grey, 0);
     }
-    /* axes */
     cairo_new_path(cr);
     cairo_move_to(cr, p->x0, p->y0);
     cairo_line_to(cr, p->x0, p->y1);
@@ -318,41 +318,62 @@ static void draw_panel(const frame *f, const panel *p, cairo_t *cr, const char *
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     cairo_set_line_width(cr, 0.9 * u);
     cairo_stroke(cr);
-    /* series */
+}
+
+/* The line of series s in a panel, with a dot at each point when they are few. */
+static void draw_series(const frame *f, const panel *p, cairo_t *cr, int s, double y_lo,
+                        double y_hi)
+{
+    const fl_chart *c = f->c;
+    double u = f->u;
+    fl_rgb col = fl_rgb_parse(fl_profile_status_colour(c->profile, s));
+    /* a very light status colour would vanish on white: darken it */
+    if (col.r + col.g + col.b > 2.4)
+        col = fl_rgb_darken(col, 0.5);
+    cairo_new_path(cr);
+    for (int i = 0; i < c->n; i++) {
+        double x = px_of(f, p, c->t[i]);
+        double y = p->y1 - (p->y1 - p->y0) * (series(f, p, s, i) - y_lo) / (y_hi - y_lo);
+        if (i == 0)
+            cairo_move_to(cr, x, y);
+        else
+            cairo_line_to(cr, x, y);
+    }
+    fl_canvas_set_rgb(cr, col, 1);
+    cairo_set_line_width(cr, 2.4 * u);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_stroke(cr);
+    if (c->n > 80)
+        return;
+    for (int i = 0; i < c->n; i++) {
+        double x = px_of(f, p, c->t[i]);
+        double y = p->y1 - (p->y1 - p->y0) * (series(f, p, s, i) - y_lo) / (y_hi - y_lo);
+        cairo_new_path(cr);
+        cairo_arc(cr, x, y, 2.8 * u, 0, 2 * M_PI);
+        fl_canvas_set_rgb(cr, col, 1);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_set_line_width(cr, 0.8 * u);
+        cairo_stroke(cr);
+    }
+}
+
+static void draw_panel(const frame *f, const panel *p, cairo_t *cr, const char *title)
+{
+    double u = f->u;
+    int ndrawn = f->c->nstatus - 1;
+    int s0 = p->region < 0 ? p->status : 0, s1 = p->region < 0 ? p->status + 1 : ndrawn;
+    double y_lo, y_hi, step;
+    value_axis(f, p, s0, s1, &y_lo, &y_hi, &step);
+    fl_rgb ink = {0.1, 0.1, 0.1};
+    fl_canvas_fit_font(cr, title, 15 * u, true, p->x1 - p->x0 + 40 * u);
+    fl_canvas_text(cr, p->x0 - 2 * u, p->y0 - 14 * u, title, FL_ALIGN_LEFT, ink, 0);
+    draw_axes(f, p, cr, y_lo, y_hi, step);
     cairo_save(cr);
     cairo_rectangle(cr, p->x0, p->y0 - 4 * u, p->x1 - p->x0, p->y1 - p->y0 + 8 * u);
     cairo_clip(cr);
-    for (int s = s0; s < s1; s++) {
-        fl_rgb col = fl_rgb_parse(fl_profile_status_colour(c->profile, s));
-        /* a very light status colour would vanish on white: darken it */
-        if (col.r + col.g + col.b > 2.4)
-            col = fl_rgb_darken(col, 0.5);
-        cairo_new_path(cr);
-        for (int i = 0; i < c->n; i++) {
-            double x = px_of(f, p, c->t[i]);
-            double y = p->y1 - (p->y1 - p->y0) * (series(f, p, s, i) - y_lo) / (y_hi - y_lo);
-            if (i == 0)
-                cairo_move_to(cr, x, y);
-            else
-                cairo_line_to(cr, x, y);
-        }
-        fl_canvas_set_rgb(cr, col, 1);
-        cairo_set_line_width(cr, 2.4 * u);
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-        cairo_stroke(cr);
-        if (c->n <= 80)
-            for (int i = 0; i < c->n; i++) {
-                double x = px_of(f, p, c->t[i]);
-                double y = p->y1 - (p->y1 - p->y0) * (series(f, p, s, i) - y_lo) / (y_hi - y_lo);
-                cairo_new_path(cr);
-                cairo_arc(cr, x, y, 2.8 * u, 0, 2 * M_PI);
-                fl_canvas_set_rgb(cr, col, 1);
-                cairo_fill_preserve(cr);
-                cairo_set_source_rgb(cr, 1, 1, 1);
-                cairo_set_line_width(cr, 0.8 * u);
-                cairo_stroke(cr);
-            }
-    }
+    for (int s = s0; s < s1; s++)
+        draw_series(f, p, cr, s, y_lo, y_hi);
     cairo_restore(cr);
 }
 
@@ -367,6 +388,62 @@ static int by_change(const void *x, const void *y)
 {
     const ranked *a = x, *b = y;
     return a->change < b->change ? 1 : a->change > b->change ? -1 : a->region - b->region;
+}
+
+/* The regions ranked by change (by_change), and in *nreg how many of the first to draw: at
+ * most *nreg, and none where nothing changed. NULL when out of memory. */
+static ranked *rank_regions(fl_ctx *ctx, const fl_chart *c, int *nreg)
+{
+    ranked *rk = fl_calloc(ctx, (size_t)(c->nregions + 1), sizeof *rk);
+    if (!rk)
+        return NULL;
+    for (int k = 0; k < c->nregions; k++) {
+        rk[k].region = k;
+        for (int s = 0; s < c->nstatus - 1; s++) {
+            double lo = HUGE_VAL, hi = -HUGE_VAL;
+            for (int i = 0; i < c->n; i++) {
+                lo = fmin(lo, value(c, i, k, s));
+                hi = fmax(hi, value(c, i, k, s));
+            }
+            rk[k].change = fmax(rk[k].change, hi - lo);
+        }
+    }
+    qsort(rk, (size_t)c->nregions, sizeof *rk, by_change);
+    if (*nreg > c->nregions)
+        *nreg = c->nregions;
+    while (*nreg > 0 && !(rk[*nreg - 1].change > 0.005)) /* regions where nothing changed */
+        --*nreg;
+    return rk;
+}
+
+/* The title, the subtitle (how many versions, from when to when) and the legend of the
+ * statuses' colours. */
+static void draw_heading(const fl_chart *c, cairo_t *cr, const char *title, double width,
+                         double m, double u)
+{
+    fl_rgb ink = {0.08, 0.08, 0.08}, grey = {0.35, 0.35, 0.35};
+    char d0[32], d1[32], sub[256];
+    fl_canvas_fit_font(cr, title, 28 * u, true, width - 2 * m);
+    fl_canvas_text(cr, m, m + 28 * u, title, FL_ALIGN_LEFT, ink, 0);
+    snprintf(sub, sizeof sub, "%d map version%s from %s to %s. Areas in km², geodesic, within the "
+             "territory and its regions.", c->n, c->n == 1 ? "" : "s",
+             short_date(d0, sizeof d0, c->t[0]), short_date(d1, sizeof d1, c->t[c->n - 1]));
+    fl_canvas_fit_font(cr, sub, 15 * u, false, width - 2 * m);
+    fl_canvas_text(cr, m, m + 58 * u, sub, FL_ALIGN_LEFT, grey, 0);
+    double lx = m;
+    for (int s = 0; s < c->nstatus - 1; s++) {
+        fl_rgb col = fl_rgb_parse(fl_profile_status_colour(c->profile, s));
+        cairo_new_path(cr);
+        cairo_move_to(cr, lx, m + 88 * u);
+        cairo_line_to(cr, lx + 28 * u, m + 88 * u);
+        fl_canvas_set_rgb(cr, col, 1);
+        cairo_set_line_width(cr, 3 * u);
+        cairo_stroke(cr);
+        const char *name = fl_profile_status_name(c->profile, s);
+        fl_canvas_font(cr, 14 * u, false);
+        fl_canvas_text(cr, lx + 36 * u, m + 93 * u, name, FL_ALIGN_LEFT, ink, 0);
+        lx += 36 * u + fl_canvas_text_width(cr, name) + 30 * u;
+    }
 }
 
 int fl_chart_write(fl_ctx *ctx, const fl_chart *c, const fl_chart_options *opts,
@@ -384,25 +461,9 @@ int fl_chart_write(fl_ctx *ctx, const fl_chart *c, const fl_chart_options *opts,
     double width = o->width ? o->width : DEFAULT_WIDTH, u = fmax(width / 1600, 0.75);
     int ndrawn = c->nstatus - 1;
     int nreg = o->regions < 0 ? 0 : o->regions ? o->regions : DEFAULT_REGIONS;
-    ranked *rk = fl_calloc(ctx, (size_t)(c->nregions + 1), sizeof *rk);
+    ranked *rk = rank_regions(ctx, c, &nreg);
     if (!rk)
         return FL_ENOMEM;
-    for (int k = 0; k < c->nregions; k++) {
-        rk[k].region = k;
-        for (int s = 0; s < ndrawn; s++) {
-            double lo = HUGE_VAL, hi = -HUGE_VAL;
-            for (int i = 0; i < c->n; i++) {
-                lo = fmin(lo, value(c, i, k, s));
-                hi = fmax(hi, value(c, i, k, s));
-            }
-            rk[k].change = fmax(rk[k].change, hi - lo);
-        }
-    }
-    qsort(rk, (size_t)c->nregions, sizeof *rk, by_change);
-    if (nreg > c->nregions)
-        nreg = c->nregions;
-    while (nreg > 0 && !(rk[nreg - 1].change > 0.005)) /* regions where nothing changed */
-        nreg--;
     /* layout: panels three to a row */
     int cols = width < 1100 ? 2 : 3, nstat_rows = (ndrawn + cols - 1) / cols, nreg_rows = (nreg + cols - 1) / cols;
     double m = 28 * u, top = 150 * u, gap_x = 90 * u, ph = 250 * u, row_h = ph + 80 * u;
@@ -428,40 +489,18 @@ int fl_chart_write(fl_ctx *ctx, const fl_chart *c, const fl_chart_options *opts,
         f.t0 -= pad;
         f.t1 += pad;
     }
-    char d0[32], d1[32], sub[256];
-    fl_canvas_fit_font(cr, title, 28 * u, true, width - 2 * m);
-    fl_canvas_text(cr, m, m + 28 * u, title, FL_ALIGN_LEFT, ink, 0);
-    snprintf(sub, sizeof sub, "%d map version%s from %s to %s. Areas in km², geodesic, within the "
-             "territory and its regions.", c->n, c->n == 1 ? "" : "s",
-             short_date(d0, sizeof d0, c->t[0]), short_date(d1, sizeof d1, c->t[c->n - 1]));
-    fl_canvas_fit_font(cr, sub, 15 * u, false, width - 2 * m);
-    fl_canvas_text(cr, m, m + 58 * u, sub, FL_ALIGN_LEFT, grey, 0);
-    /* legend: the statuses' colours */
-    double lx = m;
-    for (int s = 0; s < ndrawn; s++) {
-        fl_rgb col = fl_rgb_parse(fl_profile_status_colour(c->profile, s));
-        cairo_new_path(cr);
-        cairo_move_to(cr, lx, m + 88 * u);
-        cairo_line_to(cr, lx + 28 * u, m + 88 * u);
-        fl_canvas_set_rgb(cr, col, 1);
-        cairo_set_line_width(cr, 3 * u);
-        cairo_stroke(cr);
-        const char *name = fl_profile_status_name(c->profile, s);
-        fl_canvas_font(cr, 14 * u, false);
-        fl_canvas_text(cr, lx + 36 * u, m + 93 * u, name, FL_ALIGN_LEFT, ink, 0);
-        lx += 36 * u + fl_canvas_text_width(cr, name) + 30 * u;
-    }
+    char d0[32], d1[32];
+    draw_heading(c, cr, title, width, m, u);
     double x_left = m + 70 * u;
     for (int s = 0; s < ndrawn; s++) {
         int row = s / cols, col = s % cols;
-        panel p = {x_left + col * (pw + gap_x), top + row * row_h + 30 * u, 0, 0, -1, s};
-        p.x1 = p.x0 + pw;
-        p.y1 = p.y0 + ph;
+        double x0 = x_left + col * (pw + gap_x), y0 = top + row * row_h + 30 * u;
+        panel p = {x0, y0, x0 + pw, y0 + ph, FL_REGION_ALL, s};
         char n[64], t[200];
         const char *name = fl_profile_status_name(c->profile, s);
         snprintf(t, sizeof t, "%c%s: %s km² on %s",
                  name[0] >= 'a' && name[0] <= 'z' ? name[0] - 32 : name[0], name + 1,
-                 fl_format_number(n, sizeof n, value(c, c->n - 1, -1, s), 0),
+                 fl_format_number(n, sizeof n, value(c, c->n - 1, FL_REGION_ALL, s), 0),
                  short_date(d1, sizeof d1, c->t[c->n - 1]));
         draw_panel(&f, &p, cr, t);
     }
@@ -474,10 +513,8 @@ int fl_chart_write(fl_ctx *ctx, const fl_chart *c, const fl_chart_options *opts,
         fl_canvas_text(cr, m, y + 10 * u, t, FL_ALIGN_LEFT, ink, 0);
         for (int k = 0; k < nreg; k++) {
             int row = k / cols, col = k % cols;
-            panel p = {x_left + col * (pw + gap_x), y + 40 * u + row * row_h + 30 * u, 0, 0,
-                       rk[k].region, 0};
-            p.x1 = p.x0 + pw;
-            p.y1 = p.y0 + ph;
+            double x0 = x_left + col * (pw + gap_x), y0 = y + 40 * u + row * row_h + 30 * u;
+            panel p = {x0, y0, x0 + pw, y0 + ph, rk[k].region, 0};
             draw_panel(&f, &p, cr, fl_regions_name(c->regions, rk[k].region));
         }
     }

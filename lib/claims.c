@@ -127,6 +127,8 @@ static int group_claims(fl_ctx *ctx, fl_claims *c, const fl_regions *r, const ch
 
 int fl_claims_open(fl_ctx *ctx, const char *path, const fl_regions *r, fl_claims **out)
 {
+    if (!path || !r || !out)
+        return fl_null_arg(ctx, __func__, !path ? "path" : !r ? "regions" : "out");
     *out = NULL;
     FILE *f;
     int orc = fl_input_open(ctx, path, "claims", &f);
@@ -184,9 +186,9 @@ static void add_split(json_object *o, const double v[3], double area)
     char name[32];
     for (int k = 0; k < 3; k++) {
         snprintf(name, sizeof name, "%s_km2", keys[k]);
-        json_object_object_add(o, name, fl_json_km2(v[k]));
+        fl_json_object_add(o, name, fl_json_km2(v[k]));
         snprintf(name, sizeof name, "%s_share", keys[k]);
-        json_object_object_add(o, name, fl_json_num(area > 0 ? v[k] / area : 0, 6));
+        fl_json_object_add(o, name, fl_json_num(area > 0 ? v[k] / area : 0, 6));
     }
 }
 
@@ -212,26 +214,26 @@ static json_object *claim_json(const report *rp, int first)
     const fl_profile *p = rp->s->profile;
     int ns = rp->s->nstatus;
     json_object *o = json_object_new_object(), *regions = json_object_new_array();
-    json_object_object_add(o, "claimant", json_object_new_string(c0->claimant));
-    json_object_object_add(o, "declared", json_object_new_string(c0->declared));
+    fl_json_object_add(o, "claimant", json_object_new_string(c0->claimant));
+    fl_json_object_add(o, "declared", json_object_new_string(c0->declared));
     double total[3] = {0}, total_area = 0;
     for (int i = first; i < rp->c->n && rp->c->v[i].grank == c0->grank; i++) {
         const claim *cl = &rp->c->v[i]; /* the group is contiguous (group_claims) */
         double v[3], area = rp->r->km2[cl->region];
         split(p, cl->claimant, rp->km2 + cl->region * ns, v);
         json_object *ro = fl_region_json(rp->r, cl->region);
-        json_object_object_add(ro, "area_km2", fl_json_km2(area));
+        fl_json_object_add(ro, "area_km2", fl_json_km2(area));
         add_split(ro, v, area);
-        json_object_array_add(regions, ro);
+        fl_json_array_add(regions, ro);
         for (int k = 0; k < 3; k++)
             total[k] += v[k];
         total_area += area;
     }
-    json_object_object_add(o, "regions", regions);
+    fl_json_object_add(o, "regions", regions);
     json_object *t = json_object_new_object();
-    json_object_object_add(t, "area_km2", fl_json_km2(total_area));
+    fl_json_object_add(t, "area_km2", fl_json_km2(total_area));
     add_split(t, total, total_area);
-    json_object_object_add(o, "total", t);
+    fl_json_object_add(o, "total", t);
     return o;
 }
 
@@ -259,7 +261,7 @@ static json_object *outside_json(const report *rp, int i)
         errno = ENOMEM; /* for the caller's add */
         return NULL;
     }
-    json_object_object_add(o, "claimant", json_object_new_string(claimant));
+    fl_json_object_add(o, "claimant", json_object_new_string(claimant));
     double sum = 0;
     for (int k = 0; k < rp->r->n; k++) {
         double v[3];
@@ -267,12 +269,12 @@ static json_object *outside_json(const report *rp, int i)
         if (claimed(rp, i, k) || v[0] <= 0)
             continue;
         json_object *ro = fl_region_json(rp->r, k);
-        json_object_object_add(ro, "held_km2", fl_json_km2(v[0]));
-        json_object_array_add(regions, ro);
+        fl_json_object_add(ro, "held_km2", fl_json_km2(v[0]));
+        fl_json_array_add(regions, ro);
         sum += v[0];
     }
-    json_object_object_add(o, "held_km2", fl_json_km2(sum));
-    json_object_object_add(o, "regions", regions);
+    fl_json_object_add(o, "held_km2", fl_json_km2(sum));
+    fl_json_object_add(o, "regions", regions);
     return o;
 }
 
@@ -304,10 +306,10 @@ static int write_not_held(const report *rp, fl_geojson_sink to)
         }
         g[count] = rest;
         props[count] = json_object_new_object();
-        json_object_object_add(props[count], "claimant", json_object_new_string(cl->claimant));
-        json_object_object_add(props[count], "declared", json_object_new_string(cl->declared));
-        json_object_object_add(props[count], "region", json_object_new_string(rp->r->code[cl->region]));
-        json_object_object_add(props[count], "km2", fl_json_km2(fl_geom_km2(ctx, rest)));
+        fl_json_object_add(props[count], "claimant", json_object_new_string(cl->claimant));
+        fl_json_object_add(props[count], "declared", json_object_new_string(cl->declared));
+        fl_json_object_add(props[count], "region", json_object_new_string(rp->r->code[cl->region]));
+        fl_json_object_add(props[count], "km2", fl_json_km2(fl_geom_km2(ctx, rest)));
         count++;
     }
     if (!rc)
@@ -348,13 +350,13 @@ int fl_claims_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
         if (!in_force(&rp, &c->v[i]))
             continue;
         if (i == 0 || c->v[i].grank != c->v[i - 1].grank)
-            json_object_array_add(claims, claim_json(&rp, i));
+            fl_json_array_add(claims, claim_json(&rp, i));
         if (c->v[i].crank != last_claimant)
-            json_object_array_add(outside, outside_json(&rp, i));
+            fl_json_array_add(outside, outside_json(&rp, i));
         last_claimant = c->v[i].crank;
     }
-    json_object_object_add(doc, "claims", claims);
-    json_object_object_add(doc, "outside_claims", outside);
+    fl_json_object_add(doc, "claims", claims);
+    fl_json_object_add(doc, "outside_claims", outside);
     return fl_json_out(ctx, doc, json);
 }
 

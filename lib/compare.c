@@ -24,6 +24,7 @@ typedef struct kept {
 } kept;
 
 struct fl_compare {
+    fl_ctx *ctx; /* made with it; fl_compare_free frees with it */
     const fl_snapshot *a, *b;
     const fl_regions *r;
     const fl_places *places;
@@ -73,7 +74,7 @@ static int matrices(fl_ctx *ctx, fl_compare *c)
         for (int x = 0; x < FL_SIDES; x++)
             for (int y = 0; y < FL_SIDES; y++) {
                 double km2 = fl_diff_km2(c->d, k, x, y); /* status index = side */
-                c->km2[(k + 1) * FL_SIDES * FL_SIDES + x * FL_SIDES + y] = km2;
+                c->km2[fl_region_row(k) * FL_SIDES * FL_SIDES + (size_t)(x * FL_SIDES + y)] = km2;
                 c->km2[x * FL_SIDES + y] += km2;
             }
     return FL_OK;
@@ -133,7 +134,7 @@ int fl_compare_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
     fl_compare *c = fl_calloc(ctx, 1, sizeof *c);
     if (!c)
         return FL_ENOMEM;
-    *c = (fl_compare){.a = a, .b = b, .r = r, .places = places};
+    *c = (fl_compare){.ctx = ctx, .a = a, .b = b, .r = r, .places = places};
     int rc = fl_sides_profile(ctx, &c->sides);
     if (!rc)
         rc = fl_sides_snapshot(ctx, a, r, c->sides, &c->sa);
@@ -149,20 +150,21 @@ int fl_compare_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
     if (!rc)
         rc = place_sides(ctx, c);
     if (rc) {
-        fl_compare_free(ctx, c);
+        fl_compare_free(c);
         return rc;
     }
     *out = c;
     return FL_OK;
 }
 
-void fl_compare_free(fl_ctx *ctx, fl_compare *c)
+void fl_compare_free(fl_compare *c)
 {
     if (!c)
         return;
-    fl_diff_free(ctx, c->d);
-    fl_snapshot_close(ctx, c->sa);
-    fl_snapshot_close(ctx, c->sb);
+    fl_ctx *ctx = c->ctx;
+    fl_diff_free(c->d);
+    fl_snapshot_close(c->sa);
+    fl_snapshot_close(c->sb);
     fl_profile_close(c->sides);
     for (int i = 0; i < c->npieces; i++)
         GEOSGeom_destroy_r(ctx->geos, c->pieces[i].geom);
@@ -177,10 +179,10 @@ void fl_compare_free(fl_ctx *ctx, fl_compare *c)
 
 double fl_compare_km2(const fl_compare *c, int region, int side_a, int side_b)
 {
-    if (region < -1 || region >= c->r->n || side_a < 0 || side_a >= FL_SIDES || side_b < 0 ||
-        side_b >= FL_SIDES)
+    if ((region != FL_REGION_ALL && (region < 0 || region >= c->r->n)) || side_a < 0 ||
+        side_a >= FL_SIDES || side_b < 0 || side_b >= FL_SIDES)
         return 0;
-    return c->km2[(region + 1) * FL_SIDES * FL_SIDES + side_a * FL_SIDES + side_b];
+    return c->km2[fl_region_row(region) * FL_SIDES * FL_SIDES + (size_t)(side_a * FL_SIDES + side_b)];
 }
 
 int fl_compare_piece_count(const fl_compare *c) { return c->npieces; }
@@ -205,7 +207,7 @@ int fl_compare_place(const fl_compare *c, int i, int *side_a, int *side_b)
     return k;
 }
 
-/* [{a, b, km2}] of every pair of sides, within the territory (-1) or region k. */
+/* [{a, b, km2}] of every pair of sides, within the territory (FL_REGION_ALL) or region k. */
 static json_object *sides_json(const fl_compare *c, int region, double *agree)
 {
     json_object *arr = json_object_new_array();
@@ -214,10 +216,10 @@ static json_object *sides_json(const fl_compare *c, int region, double *agree)
         for (int y = 0; y < FL_SIDES; y++) {
             json_object *o = json_object_new_object();
             double km2 = fl_compare_km2(c, region, x, y);
-            json_object_object_add(o, "a", json_object_new_string(fl_side_name(x)));
-            json_object_object_add(o, "b", json_object_new_string(fl_side_name(y)));
-            json_object_object_add(o, "km2", fl_json_km2(km2));
-            json_object_array_add(arr, o);
+            fl_json_object_add(o, "a", json_object_new_string(fl_side_name(x)));
+            fl_json_object_add(o, "b", json_object_new_string(fl_side_name(y)));
+            fl_json_object_add(o, "km2", fl_json_km2(km2));
+            fl_json_array_add(arr, o);
             *agree += x == y ? km2 : 0;
         }
     return arr;
@@ -228,14 +230,15 @@ static json_object *map_json(const fl_compare *c, bool is_b)
 {
     const fl_snapshot *s = is_b ? c->b : c->a;
     json_object *o = fl_snapshot_head_json(s), *km2 = json_object_new_object();
-    json_object_object_add(o, "kind", json_object_new_string(s->kind));
+    fl_json_object_add(o, "kind", json_object_new_string(s->kind));
     for (int x = 0; x < FL_SIDES; x++) {
         double sum = 0;
         for (int y = 0; y < FL_SIDES; y++)
-            sum += is_b ? fl_compare_km2(c, -1, y, x) : fl_compare_km2(c, -1, x, y);
-        json_object_object_add(km2, fl_side_name(x), fl_json_km2(sum));
+            sum += is_b ? fl_compare_km2(c, FL_REGION_ALL, y, x)
+                        : fl_compare_km2(c, FL_REGION_ALL, x, y);
+        fl_json_object_add(km2, fl_side_name(x), fl_json_km2(sum));
     }
-    json_object_object_add(o, "side_km2", km2);
+    fl_json_object_add(o, "side_km2", km2);
     return o;
 }
 
@@ -247,12 +250,12 @@ static json_object *region_code(const fl_compare *c, int region)
 static json_object *piece_json(const fl_compare *c, const fl_piece *p)
 {
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "a", json_object_new_string(fl_side_name(p->from)));
-    json_object_object_add(o, "b", json_object_new_string(fl_side_name(p->to)));
-    json_object_object_add(o, "km2", fl_json_km2(p->km2));
-    json_object_object_add(o, "lat", fl_json_num(p->lat, 5));
-    json_object_object_add(o, "lon", fl_json_num(p->lon, 5));
-    json_object_object_add(o, "region", region_code(c, p->region));
+    fl_json_object_add(o, "a", json_object_new_string(fl_side_name(p->from)));
+    fl_json_object_add(o, "b", json_object_new_string(fl_side_name(p->to)));
+    fl_json_object_add(o, "km2", fl_json_km2(p->km2));
+    fl_json_object_add(o, "lat", fl_json_num(p->lat, 5));
+    fl_json_object_add(o, "lon", fl_json_num(p->lon, 5));
+    fl_json_object_add(o, "region", region_code(c, p->region));
     return o;
 }
 
@@ -280,14 +283,14 @@ static json_object *places_json(const fl_compare *c)
     for (int i = 0; i < c->nplaces; i++) {
         int x, y, k = fl_compare_place(c, i, &x, &y);
         json_object *o = fl_place_json(c->places, k);
-        json_object_object_add(o, "a", json_object_new_string(fl_side_name(x)));
-        json_object_object_add(o, "b", json_object_new_string(fl_side_name(y)));
-        json_object_object_add(o, "a_status", json_object_new_string(
-                                                  fl_status_name(c->a->profile, c->status[0][k])));
-        json_object_object_add(o, "b_status", json_object_new_string(
-                                                  fl_status_name(c->b->profile, c->status[1][k])));
-        json_object_object_add(o, "region", region_code(c, c->region[k]));
-        json_object_array_add(arr, o);
+        fl_json_object_add(o, "a", json_object_new_string(fl_side_name(x)));
+        fl_json_object_add(o, "b", json_object_new_string(fl_side_name(y)));
+        fl_json_object_add(o, "a_status", json_object_new_string(
+                                                  fl_profile_status_name(c->a->profile, c->status[0][k])));
+        fl_json_object_add(o, "b_status", json_object_new_string(
+                                                  fl_profile_status_name(c->b->profile, c->status[1][k])));
+        fl_json_object_add(o, "region", region_code(c, c->region[k]));
+        fl_json_array_add(arr, o);
     }
     return arr;
 }
@@ -297,28 +300,28 @@ static json_object *region_json(const fl_compare *c, int k)
 {
     double agree;
     json_object *o = fl_region_json(c->r, k), *sides = sides_json(c, k, &agree);
-    json_object_object_add(o, "area_km2", fl_json_km2(c->r->km2[k]));
-    json_object_object_add(o, "agree_km2", fl_json_km2(agree));
-    json_object_object_add(o, "sides", sides);
+    fl_json_object_add(o, "area_km2", fl_json_km2(c->r->km2[k]));
+    fl_json_object_add(o, "agree_km2", fl_json_km2(agree));
+    fl_json_object_add(o, "sides", sides);
     return o;
 }
 
 int fl_compare_json(fl_ctx *ctx, const fl_compare *c, char **json)
 {
     double agree;
-    json_object *doc = json_object_new_object(), *sides = sides_json(c, -1, &agree);
-    json_object_object_add(doc, "a", map_json(c, false));
-    json_object_object_add(doc, "b", map_json(c, true));
-    json_object_object_add(doc, "territory_km2", fl_json_km2(c->r->territory_km2));
-    json_object_object_add(doc, "agree_km2", fl_json_km2(agree));
-    json_object_object_add(doc, "sides", sides);
+    json_object *doc = json_object_new_object(), *sides = sides_json(c, FL_REGION_ALL, &agree);
+    fl_json_object_add(doc, "a", map_json(c, false));
+    fl_json_object_add(doc, "b", map_json(c, true));
+    fl_json_object_add(doc, "territory_km2", fl_json_km2(c->r->territory_km2));
+    fl_json_object_add(doc, "agree_km2", fl_json_km2(agree));
+    fl_json_object_add(doc, "sides", sides);
     json_object *regions = json_object_new_array();
     for (int k = 0; k < c->r->n; k++)
-        json_object_array_add(regions, region_json(c, k));
-    json_object_object_add(doc, "regions", regions);
+        fl_json_array_add(regions, region_json(c, k));
+    fl_json_object_add(doc, "regions", regions);
     fl_pieces ps = compare_pieces(c);
     fl_pieces_report(doc, &ps);
-    json_object_object_add(doc, "places", places_json(c));
+    fl_json_object_add(doc, "places", places_json(c));
     return fl_json_out(ctx, doc, json);
 }
 

@@ -341,8 +341,8 @@ static int take(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, fl_conflati
     for (int k = 0; k < t->nreg && !rc; k++) {
         GEOSGeometry *x = fl_intersection(ctx, in, t->reg_core[k]);
         double km2 = x ? fl_geom_km2(ctx, x) : 0;
-        f->km2[(t->reg[k] + 1) * ns + st] += km2;
-        f->km2[(t->reg[k] + 1) * ns + ns - 1] -= km2;
+        f->km2[fl_region_row(t->reg[k]) * ns + st] += km2;
+        f->km2[fl_region_row(t->reg[k]) * ns + ns - 1] -= km2;
         rc = x ? FL_OK : ctx->err;
         if (x)
             GEOSGeom_destroy_r(ctx->geos, x);
@@ -457,20 +457,20 @@ static int collect_pieces(fl_ctx *ctx, fl_conflation *f, GEOSGeometry ***got, si
 
 static int conflate(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_conflation *f)
 {
-    fl_regions *rw = (fl_regions *)r; /* the tiles are a cache of the regions */
+    struct fl_regions_cache *tiles = r->cache; /* the tiles are a cache of the regions */
     if (r->snap_km <= 0)
         return FL_OK;
-    if (rw->coast && rw->coast->km != r->snap_km) {
-        fl_coast_free(ctx, rw->coast);
-        rw->coast = NULL;
+    if (tiles->coast && tiles->coast->km != r->snap_km) {
+        fl_coast_free(ctx, tiles->coast);
+        tiles->coast = NULL;
     }
-    int rc = rw->coast ? FL_OK : coast_build(ctx, r, r->snap_km, &rw->coast);
+    int rc = tiles->coast ? FL_OK : coast_build(ctx, r, r->snap_km, &tiles->coast);
     GEOSGeometry ***got = rc ? NULL : fl_calloc(ctx, (size_t)f->nstatus, sizeof *got);
     size_t *ngot = got ? fl_calloc(ctx, (size_t)f->nstatus, sizeof *ngot) : NULL;
     if (!rc && !ngot)
         rc = FL_ENOMEM;
-    for (int i = 0; i < (ngot ? rw->coast->n : 0) && !rc; i++)
-        rc = tile_slivers(ctx, rw->coast, &rw->coast->t[i], s, f, got, ngot);
+    for (int i = 0; i < (ngot ? tiles->coast->n : 0) && !rc; i++)
+        rc = tile_slivers(ctx, tiles->coast, &tiles->coast->t[i], s, f, got, ngot);
     if (ngot) {
         int crc = collect_pieces(ctx, f, got, ngot);
         rc = rc ? rc : crc;
@@ -483,9 +483,10 @@ static int conflate(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_c
 const fl_conflation *fl_snapshot_conflation(fl_ctx *ctx, const fl_snapshot *cs,
                                             const fl_regions *r)
 {
-    fl_snapshot *s = (fl_snapshot *)cs; /* a cache: the snapshot's content does not change */
-    if (s->conf && s->conf->serial == r->serial && s->conf->km == r->snap_km)
-        return s->conf;
+    const fl_snapshot *s = cs;
+    struct fl_snapshot_cache *cache = s->cache; /* the snapshot's content does not change */
+    if (cache->conf && cache->conf->serial == r->serial && cache->conf->km == r->snap_km)
+        return cache->conf;
     fl_conflation *f = fl_calloc(ctx, 1, sizeof *f);
     if (!f)
         return NULL;
@@ -498,8 +499,8 @@ const fl_conflation *fl_snapshot_conflation(fl_ctx *ctx, const fl_snapshot *cs,
         fl_conflation_free(ctx, f);
         return NULL;
     }
-    fl_conflation_free(ctx, s->conf);
-    s->conf = f;
+    fl_conflation_free(ctx, cache->conf);
+    cache->conf = f;
     return f;
 }
 

@@ -111,6 +111,11 @@ int fl_error(fl_ctx *ctx, int code, const char *fmt, ...)
     return code;
 }
 
+int fl_null_arg(fl_ctx *ctx, const char *fn, const char *arg)
+{
+    return fl_error(ctx, FL_EARG, "%s: %s is NULL", fn, arg);
+}
+
 bool fl_geos_out_of_memory(const fl_ctx *ctx)
 {
     return strstr(ctx->geos_msg, "bad_alloc") != NULL;
@@ -171,6 +176,24 @@ void *fl_realloc(fl_ctx *ctx, void *p, size_t n, size_t size)
     return q;
 }
 
+void *fl_grow(fl_ctx *ctx, void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap : 16;
+    while (n < need) {
+        if (n > SIZE_MAX / 2) {
+            fl_error(ctx, FL_ENOMEM, "an array of %zu x %zu bytes overflows", need, elem);
+            return NULL;
+        }
+        n *= 2;
+    }
+    void *q = fl_realloc(ctx, p, n, elem);
+    if (q)
+        *cap = n;
+    return q;
+}
+
 char *fl_strdup(fl_ctx *ctx, const char *s)
 {
     char *d = strdup(s ? s : "");
@@ -178,89 +201,3 @@ char *fl_strdup(fl_ctx *ctx, const char *s)
         fl_error(ctx, FL_ENOMEM, "out of memory");
     return d;
 }
-
-static const char json_failed_mark[] = "out of memory";
-
-static int json_add_failed(json_object *container, json_object *v)
-{
-    json_object_put(v);
-    if (container)
-        json_object_set_userdata(container, (void *)json_failed_mark, NULL);
-    else /* the container failed to be made: whoever adds it next must see a failure, even
-          * when successful adds into other objects cleared errno in between */
-        errno = ENOMEM;
-    return -1;
-}
-
-int fl_json_object_add(json_object *o, const char *key, json_object *v)
-{
-    if (!o || (!v && errno == ENOMEM) || (json_object_object_add)(o, key, v))
-        return json_add_failed(o, v);
-    errno = 0; /* a later NULL value with ENOMEM is then a new failure */
-    return 0;
-}
-
-int fl_json_array_add(json_object *a, json_object *v)
-{
-    if (!a || (!v && errno == ENOMEM) || (json_object_array_add)(a, v))
-        return json_add_failed(a, v);
-    errno = 0;
-    return 0;
-}
-
-bool fl_json_failed(json_object *o)
-{
-    if (o && json_object_get_userdata(o) == json_failed_mark)
-        return true;
-    if (json_object_is_type(o, json_type_object)) {
-        json_object_object_foreach(o, key, v)
-        {
-            (void)key;
-            if (fl_json_failed(v))
-                return true;
-        }
-    } else if (json_object_is_type(o, json_type_array)) {
-        for (size_t i = 0; i < json_object_array_length(o); i++)
-            if (fl_json_failed(json_object_array_get_idx(o, i)))
-                return true;
-    }
-    return false;
-}
-
-const char *fl_json_string(json_object *o)
-{
-    /* json-c's serialiser drops a piece it has no memory to append and goes on: only errno,
-     * set by the failed realloc, tells */
-    errno = 0;
-    const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-                                                          JSON_C_TO_STRING_NOSLASHESCAPE);
-    return errno == ENOMEM ? NULL : s;
-}
-
-int fl_json_out(fl_ctx *ctx, json_object *doc, char **json)
-{
-    if (!doc || fl_json_failed(doc)) {
-        json_object_put(doc);
-        return fl_error(ctx, FL_ENOMEM, "out of memory building JSON");
-    }
-    const char *s = fl_json_string(doc);
-    *json = s ? fl_utf8_repair(s) : NULL;
-    json_object_put(doc);
-    if (!*json)
-        return fl_error(ctx, FL_ENOMEM, "out of memory serialising JSON");
-    return FL_OK;
-}
-
-json_object *fl_json_num(double v, int decimals)
-{
-    /* json-c prints doubles with 17 significant digits ("626.60000000000002"); reports carry
-     * a fixed number of decimals instead. NaN and infinities have no JSON form: null. */
-    assert(decimals >= 0 && decimals <= 9);
-    if (!isfinite(v))
-        return NULL;
-    char text[400]; /* %.9f of DBL_MAX is 319 characters */
-    snprintf(text, sizeof text, "%.*f", decimals, v);
-    return json_object_new_double_s(v, text);
-}
-
-json_object *fl_json_km2(double km2) { return fl_json_num(km2, 6); }

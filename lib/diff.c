@@ -14,7 +14,7 @@
 
 static double *cell(fl_diff *d, int region, int a, int b)
 {
-    return &d->km2[(size_t)(region + 1) * d->n * d->n + a * d->n + b];
+    return &d->km2[fl_region_row(region) * d->n * d->n + a * d->n + b];
 }
 
 GEOSGeometry *fl_piece_in(fl_ctx *ctx, const GEOSGeometry *p, const double bbox[4],
@@ -122,7 +122,7 @@ static int add_pieces(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *t, bool in_te
         if (GEOSisEmpty_r(ctx->geos, p))
             continue;
         fl_piece pc = {.from = status_of(d, a), .to = status_of(d, b), .km2 = fl_geom_km2(ctx, p)};
-        *cell(d, -1, a, b) += pc.km2;
+        *cell(d, FL_REGION_ALL, a, b) += pc.km2;
         int rc = piece_regions(ctx, d, p, pc.km2, in_territory, a, b, &pc.region);
         if (!rc && d->report)
             rc = keep_piece(ctx, d, p, &pc);
@@ -153,7 +153,8 @@ static int largest(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *g, int from, int
         const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, g, i);
         if (GEOSisEmpty_r(ctx->geos, p))
             continue;
-        all[n] = (fl_piece){.from = from, .to = to, .km2 = fl_geom_km2(ctx, p), .region = -3};
+        all[n] = (fl_piece){.from = from, .to = to, .km2 = fl_geom_km2(ctx, p),
+                            .region = FL_REGION_UNLOCATED};
         rc = fl_inner_point(ctx, p, &all[n].lat, &all[n].lon);
         n++;
     }
@@ -162,10 +163,8 @@ static int largest(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *g, int from, int
     memcpy(out, all, (size_t)*kept * sizeof *out);
     free(all);
     for (int i = 0; i < *kept && !rc; i++)
-        if (out[i].region == -3) { /* new: locate it (-2: GEOS failed, the error is set) */
-            out[i].region = fl_regions_locate(ctx, d->r, out[i].lat, out[i].lon);
-            rc = out[i].region == -2 ? ctx->err : FL_OK;
-        }
+        if (out[i].region == FL_REGION_UNLOCATED) /* new: locate it */
+            rc = fl_regions_locate(ctx, d->r, out[i].lat, out[i].lon, &out[i].region);
     return rc;
 }
 
@@ -177,32 +176,34 @@ static int largest(fl_ctx *ctx, fl_diff *d, const GEOSGeometry *g, int from, int
  * minus the row's changes. What a status lost (gained) is the union of the pieces leaving
  * (reaching) it. */
 
-/* Copies of the window's pieces (d->pieces[first ..]) from a (any: -1) to b (any: -1), in
- * matrix indices, into g; their count or -1. */
+/* Copies of the window's pieces (d->pieces[first ..]) from a to b (matrix indices, or
+ * FL_DIFF_ANY), into g, and their count into *n. */
 static int select_pieces(fl_ctx *ctx, const fl_diff *d, int first, int a, int b,
-                         GEOSGeometry **g)
+                         GEOSGeometry **g, size_t *n)
 {
-    int n = 0;
+    *n = 0;
     for (int i = first; i < d->npieces; i++) {
         const fl_piece *p = &d->pieces[i];
-        if ((a >= 0 && p->from != status_of(d, a)) || (b >= 0 && p->to != status_of(d, b)))
+        if ((a != FL_DIFF_ANY && p->from != status_of(d, a)) ||
+            (b != FL_DIFF_ANY && p->to != status_of(d, b)))
             continue;
-        if (!(g[n++] = GEOSGeom_clone_r(ctx->geos, d->piece_geom[i]))) {
-            fl_geos_error(ctx, "copying a piece");
-            for (int k = 0; k + 1 < n; k++)
+        if (!(g[*n] = GEOSGeom_clone_r(ctx->geos, d->piece_geom[i]))) {
+            for (size_t k = 0; k < *n; k++)
                 GEOSGeom_destroy_r(ctx->geos, g[k]);
-            return -1;
+            return fl_geos_error(ctx, "copying a piece");
         }
+        ++*n;
     }
-    return n;
+    return FL_OK;
 }
 
-/* The union of the window's pieces from a to b (-1: any). */
+/* The union of the window's pieces from a to b (matrix indices, or FL_DIFF_ANY). */
 static GEOSGeometry *pieces_union(fl_ctx *ctx, const fl_diff *d, int first, int a, int b)
 {
     GEOSGeometry **g = fl_calloc(ctx, (size_t)(d->npieces - first) + 1, sizeof *g);
-    int n = g ? select_pieces(ctx, d, first, a, b, g) : -1;
-    GEOSGeometry *u = n >= 0 ? fl_coverage_union(ctx, g, (size_t)n) : NULL;
+    size_t n = 0;
+    GEOSGeometry *u = g && !select_pieces(ctx, d, first, a, b, g, &n)
+                          ? fl_coverage_union(ctx, g, n) : NULL;
     free(g);
     return u;
 }
@@ -210,17 +211,17 @@ static GEOSGeometry *pieces_union(fl_ctx *ctx, const fl_diff *d, int first, int 
 /* What status s lost and gained in one window (its pieces from first on), into its report. */
 static int status_change(fl_ctx *ctx, fl_diff *d, int first, int s)
 {
-    GEOSGeometry *lost = pieces_union(ctx, d, first, s, -1);
-    GEOSGeometry *gained = lost ? pieces_union(ctx, d, first, -1, s) : NULL;
+    GEOSGeometry *lost = pieces_union(ctx, d, first, s, FL_DIFF_ANY);
+    GEOSGeometry *gained = lost ? pieces_union(ctx, d, first, FL_DIFF_ANY, s) : NULL;
     int rc = gained ? FL_OK : ctx->err;
     change *ch = &d->changes[s];
     if (!rc) {
         ch->lost_km2 += fl_geom_km2(ctx, lost);
         ch->gained_km2 += fl_geom_km2(ctx, gained);
-        rc = largest(ctx, d, lost, s, -3, ch->lost, &ch->nlost, 3);
+        rc = largest(ctx, d, lost, s, FL_DIFF_ANY, ch->lost, &ch->nlost, 3);
     }
     if (!rc)
-        rc = largest(ctx, d, gained, -3, s, ch->gained, &ch->ngained, 3);
+        rc = largest(ctx, d, gained, FL_DIFF_ANY, s, ch->gained, &ch->ngained, 3);
     if (lost)
         GEOSGeom_destroy_r(ctx->geos, lost);
     if (gained)
@@ -258,16 +259,18 @@ static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w)
 /* The diagonal: each row's area in A (everywhere and per region) minus its changes. */
 static int diagonal(fl_ctx *ctx, fl_diff *d)
 {
-    if (!d->a->km2_known && fl_snapshot_normalise(ctx, d->a))
+    if (!d->a->cache->km2_known && fl_snapshot_normalise(ctx, d->a))
         return ctx->err;
     const double *region_km2 = fl_snapshot_region_km2(ctx, d->a, d->r);
     if (!region_km2)
         return ctx->err;
     int last = d->n - 2;
     for (int a = 0; a <= last; a++)
-        for (int k = -1; k < d->r->n; k++) {
+        for (size_t row = 0; row <= (size_t)d->r->n; row++) {
+            int k = fl_row_region(row);
             /* everywhere: drawn statuses as drawn (the plane), the default one in the territory */
-            double rest = k < 0 && a < last ? d->a->km2[a] : region_km2[(k + 1) * (d->n - 1) + a];
+            double rest = k == FL_REGION_ALL && a < last ? d->a->km2[a]
+                                                         : region_km2[row * (d->n - 1) + a];
             for (int b = 0; b < d->n; b++)
                 rest -= b != a ? *cell(d, k, a, b) : 0;
             *cell(d, k, a, a) = rest > 0 ? rest : 0;
@@ -281,15 +284,15 @@ static int diagonal(fl_ctx *ctx, fl_diff *d)
  * sparing its normalisation and region overlays. */
 static int carry_areas(fl_ctx *ctx, fl_diff *d)
 {
-    fl_snapshot *b = (fl_snapshot *)d->b; /* a cache: B's content does not change */
+    const fl_snapshot *b = d->b; /* its cache is filled in */
     int ns = b->nstatus, nr = d->r->n;
-    for (int st = 0; st < ns - 1 && !b->km2_known; st++) {
+    for (int st = 0; st < ns - 1 && !b->cache->km2_known; st++) {
         b->km2[st] = 0;
         for (int a = 0; a < d->n; a++)
-            b->km2[st] += *cell(d, -1, a, st);
+            b->km2[st] += *cell(d, FL_REGION_ALL, a, st);
     }
-    b->km2_known = true;
-    if (b->region_km2 && b->region_serial == d->r->serial)
+    b->cache->km2_known = true;
+    if (b->cache->region_km2 && b->cache->region_serial == d->r->serial)
         return FL_OK;
     double *km2 = fl_calloc(ctx, (size_t)(nr + 1) * ns, sizeof *km2);
     if (!km2)
@@ -302,9 +305,9 @@ static int carry_areas(fl_ctx *ctx, fl_diff *d)
             km2[(k + 1) * ns + st] = col;
             km2[st] += col; /* the territory is the union of the regions */
         }
-    free(b->region_km2);
-    b->region_km2 = km2;
-    b->region_serial = d->r->serial;
+    free(b->cache->region_km2);
+    b->cache->region_km2 = km2;
+    b->cache->region_serial = d->r->serial;
     return FL_OK;
 }
 
@@ -353,7 +356,7 @@ static bool same_statuses(const fl_profile *p, const fl_profile *q)
     if (fl_profile_status_count(p) != fl_profile_status_count(q))
         return false;
     for (int i = 0; i < fl_profile_status_count(p); i++)
-        if (strcmp(fl_status_name(p, i), fl_status_name(q, i)))
+        if (strcmp(fl_profile_status_name(p, i), fl_profile_status_name(q, i)))
             return false;
     return true;
 }
@@ -368,7 +371,7 @@ int fl_diff_compute(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
     fl_diff *d = fl_calloc(ctx, 1, sizeof *d);
     if (!d)
         return FL_ENOMEM;
-    *d = (fl_diff){.a = a, .b = b, .r = r, .places = places, .n = a->nstatus + 1,
+    *d = (fl_diff){.ctx = ctx, .a = a, .b = b, .r = r, .places = places, .n = a->nstatus + 1,
                    .report = report};
     size_t cells = (size_t)(r->n + 1) * (size_t)d->n * (size_t)d->n;
     d->km2 = fl_calloc(ctx, cells, sizeof *d->km2);
@@ -381,7 +384,7 @@ int fl_diff_compute(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
     if (!rc)
         rc = order_pieces(ctx, d);
     if (rc) {
-        fl_diff_free(ctx, d);
+        fl_diff_free(d);
         return rc;
     }
     *out = d;
@@ -394,10 +397,11 @@ int fl_diff_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, const f
     return fl_diff_compute(ctx, a, b, r, places, true, out);
 }
 
-void fl_diff_free(fl_ctx *ctx, fl_diff *d)
+void fl_diff_free(fl_diff *d)
 {
     if (!d)
         return;
+    fl_ctx *ctx = d->ctx;
     fl_windows_free(ctx, d->win, d->nwin);
     for (int i = 0; i < d->npieces; i++)
         GEOSGeom_destroy_r(ctx->geos, d->piece_geom[i]);
@@ -414,10 +418,10 @@ void fl_diff_free(fl_ctx *ctx, fl_diff *d)
 
 double fl_diff_km2(const fl_diff *d, int region, int from, int to)
 {
-    if (region < -1 || region >= d->r->n || from < FL_STATUS_NONE || to < FL_STATUS_NONE ||
-        from >= d->n - 1 || to >= d->n - 1)
+    if ((region != FL_REGION_ALL && (region < 0 || region >= d->r->n)) ||
+        from < FL_STATUS_NONE || to < FL_STATUS_NONE || from >= d->n - 1 || to >= d->n - 1)
         return 0;
-    return d->km2[(size_t)(region + 1) * d->n * d->n + mi(d, from) * d->n + mi(d, to)];
+    return d->km2[fl_region_row(region) * d->n * d->n + mi(d, from) * d->n + mi(d, to)];
 }
 
 int fl_diff_piece_count(const fl_diff *d) { return d->npieces; }

@@ -13,6 +13,7 @@ typedef struct change {
 } change;
 
 struct fl_diff {
+    fl_ctx *ctx;               /* made with it; fl_diff_free frees with it */
     const fl_snapshot *a, *b;
     const fl_regions *r;
     const fl_places *places;
@@ -36,12 +37,17 @@ static inline int mi(const fl_diff *d, int status)
 }
 static inline int status_of(const fl_diff *d, int m) { return m == d->n - 1 ? FL_STATUS_NONE : m; }
 
+/* What a status lost (gained) is made of pieces to (from) any status: the side left open is
+ * FL_DIFF_ANY, in statuses and in matrix indices alike. A piece's region is
+ * REGION_UNLOCATED until the diff locates it. */
+enum { FL_DIFF_ANY = -3, FL_REGION_UNLOCATED = -3 };
+
 /* fl_diff_new, with the pieces and the lost and gained report only when report is true (a
  * timeline needs the matrices alone). */
 int fl_diff_compute(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
                     const fl_regions *r, const fl_places *places, bool report, fl_diff **out);
 
-/* [{from, to, km2}] of the nonzero cells, everywhere (region -1) or in one region. */
+/* [{from, to, km2}] of the nonzero cells, everywhere (FL_REGION_ALL) or in one region. */
 json_object *fl_diff_transitions_json(const fl_diff *d, int region);
 
 /* Polygon p (bounds bbox) within area g (a region, the territory): g is first clipped to p's

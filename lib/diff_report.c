@@ -16,17 +16,17 @@ static json_object *region_code(const fl_diff *d, int region)
 json_object *fl_diff_transitions_json(const fl_diff *d, int region)
 {
     const fl_profile *p = d->a->profile;
-    const double *m = d->km2 + (size_t)(region + 1) * d->n * d->n;
+    const double *m = d->km2 + fl_region_row(region) * d->n * d->n;
     json_object *arr = json_object_new_array();
     for (int a = 0; a < d->n; a++)
         for (int b = 0; b < d->n; b++) {
             if (m[a * d->n + b] <= 0)
                 continue;
             json_object *t = json_object_new_object();
-            json_object_object_add(t, "status_from", json_object_new_string(fl_status_name(p, status_of(d, a))));
-            json_object_object_add(t, "status_to", json_object_new_string(fl_status_name(p, status_of(d, b))));
-            json_object_object_add(t, "km2", fl_json_km2(m[a * d->n + b]));
-            json_object_array_add(arr, t);
+            fl_json_object_add(t, "status_from", json_object_new_string(fl_profile_status_name(p, status_of(d, a))));
+            fl_json_object_add(t, "status_to", json_object_new_string(fl_profile_status_name(p, status_of(d, b))));
+            fl_json_object_add(t, "km2", fl_json_km2(m[a * d->n + b]));
+            fl_json_array_add(arr, t);
         }
     return arr;
 }
@@ -36,13 +36,13 @@ static json_object *piece_json(const fl_diff *d, const fl_piece *pc)
     const fl_profile *p = d->a->profile;
     json_object *o = json_object_new_object();
     if (pc->from != -3)
-        json_object_object_add(o, "status_from", json_object_new_string(fl_status_name(p, pc->from)));
+        fl_json_object_add(o, "status_from", json_object_new_string(fl_profile_status_name(p, pc->from)));
     if (pc->to != -3)
-        json_object_object_add(o, "status_to", json_object_new_string(fl_status_name(p, pc->to)));
-    json_object_object_add(o, "km2", fl_json_km2(pc->km2));
-    json_object_object_add(o, "lat", fl_json_num(pc->lat, 6));
-    json_object_object_add(o, "lon", fl_json_num(pc->lon, 6));
-    json_object_object_add(o, "region", region_code(d, pc->region));
+        fl_json_object_add(o, "status_to", json_object_new_string(fl_profile_status_name(p, pc->to)));
+    fl_json_object_add(o, "km2", fl_json_km2(pc->km2));
+    fl_json_object_add(o, "lat", fl_json_num(pc->lat, 6));
+    fl_json_object_add(o, "lon", fl_json_num(pc->lon, 6));
+    fl_json_object_add(o, "region", region_code(d, pc->region));
     return o;
 }
 
@@ -50,7 +50,7 @@ static json_object *pieces_json(const fl_diff *d, const fl_piece *v, int n)
 {
     json_object *arr = json_object_new_array();
     for (int i = 0; i < n; i++)
-        json_object_array_add(arr, piece_json(d, &v[i]));
+        fl_json_array_add(arr, piece_json(d, &v[i]));
     return arr;
 }
 
@@ -60,12 +60,12 @@ static json_object *changes_json(const fl_diff *d)
     for (int s = 0; s < d->n - 2; s++) {
         const change *c = &d->changes[s];
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "status", json_object_new_string(fl_status_name(d->a->profile, s)));
-        json_object_object_add(o, "lost_km2", fl_json_km2(c->lost_km2));
-        json_object_object_add(o, "gained_km2", fl_json_km2(c->gained_km2));
-        json_object_object_add(o, "largest_lost", pieces_json(d, c->lost, c->nlost));
-        json_object_object_add(o, "largest_gained", pieces_json(d, c->gained, c->ngained));
-        json_object_array_add(arr, o);
+        fl_json_object_add(o, "status", json_object_new_string(fl_profile_status_name(d->a->profile, s)));
+        fl_json_object_add(o, "lost_km2", fl_json_km2(c->lost_km2));
+        fl_json_object_add(o, "gained_km2", fl_json_km2(c->gained_km2));
+        fl_json_object_add(o, "largest_lost", pieces_json(d, c->lost, c->nlost));
+        fl_json_object_add(o, "largest_gained", pieces_json(d, c->gained, c->ngained));
+        fl_json_array_add(arr, o);
     }
     return arr;
 }
@@ -77,10 +77,10 @@ static json_object *places_json(const fl_diff *d)
         if (d->place_from[i] == d->place_to[i])
             continue;
         json_object *o = fl_place_json(d->places, i);
-        json_object_object_add(o, "status_from", json_object_new_string(fl_status_name(d->a->profile, d->place_from[i])));
-        json_object_object_add(o, "status_to", json_object_new_string(fl_status_name(d->a->profile, d->place_to[i])));
-        json_object_object_add(o, "region", region_code(d, d->place_region[i]));
-        json_object_array_add(arr, o);
+        fl_json_object_add(o, "status_from", json_object_new_string(fl_profile_status_name(d->a->profile, d->place_from[i])));
+        fl_json_object_add(o, "status_to", json_object_new_string(fl_profile_status_name(d->a->profile, d->place_to[i])));
+        fl_json_object_add(o, "region", region_code(d, d->place_region[i]));
+        fl_json_array_add(arr, o);
     }
     return arr;
 }
@@ -90,20 +90,20 @@ static fl_pieces diff_pieces(const fl_diff *d);
 int fl_diff_json(fl_ctx *ctx, const fl_diff *d, char **json)
 {
     json_object *doc = json_object_new_object();
-    json_object_object_add(doc, "from", fl_snapshot_head_json(d->a));
-    json_object_object_add(doc, "to", fl_snapshot_head_json(d->b));
-    json_object_object_add(doc, "transitions", fl_diff_transitions_json(d, -1));
-    json_object_object_add(doc, "changes", changes_json(d));
+    fl_json_object_add(doc, "from", fl_snapshot_head_json(d->a));
+    fl_json_object_add(doc, "to", fl_snapshot_head_json(d->b));
+    fl_json_object_add(doc, "transitions", fl_diff_transitions_json(d, FL_REGION_ALL));
+    fl_json_object_add(doc, "changes", changes_json(d));
     json_object *regions = json_object_new_array();
     for (int k = 0; k < d->r->n; k++) {
         json_object *o = fl_region_json(d->r, k);
-        json_object_object_add(o, "transitions", fl_diff_transitions_json(d, k));
-        json_object_array_add(regions, o);
+        fl_json_object_add(o, "transitions", fl_diff_transitions_json(d, k));
+        fl_json_array_add(regions, o);
     }
-    json_object_object_add(doc, "regions", regions);
+    fl_json_object_add(doc, "regions", regions);
     fl_pieces ps = diff_pieces(d);
     fl_pieces_report(doc, &ps);
-    json_object_object_add(doc, "places", places_json(d));
+    fl_json_object_add(doc, "places", places_json(d));
     return fl_json_out(ctx, doc, json);
 }
 
@@ -116,13 +116,13 @@ void fl_pieces_report(json_object *doc, const fl_pieces *ps)
         GEOSGeometry *g;
         ps->at(ps->owner, i, &pc, &g);
         if (pc->km2 >= LISTED_PIECE_KM2)
-            json_object_array_add(pieces, ps->props(ps->owner, pc));
+            fl_json_array_add(pieces, ps->props(ps->owner, pc));
         else
             small++;
     }
-    json_object_object_add(doc, "pieces", pieces); /* those of 0.01 km² or more */
-    json_object_object_add(doc, "pieces_below_0_01_km2", json_object_new_int(small));
-    json_object_object_add(doc, "pieces_total", json_object_new_int(ps->n));
+    fl_json_object_add(doc, "pieces", pieces); /* those of 0.01 km² or more */
+    fl_json_object_add(doc, "pieces_below_0_01_km2", json_object_new_int(small));
+    fl_json_object_add(doc, "pieces_total", json_object_new_int(ps->n));
 }
 
 int fl_pieces_write(fl_ctx *ctx, const fl_pieces *ps, fl_geojson_sink to)

@@ -104,14 +104,10 @@ static int end_run(fl_ctx *ctx, fl_distinct *d, unsigned int *k)
     *k = 0;
     if (n < 2)
         return FL_OK;
-    if (d->nlines == d->caplines) {
-        size_t cap = d->caplines ? 2 * d->caplines : 64;
-        GEOSGeometry **v = fl_realloc(ctx, d->lines, cap, sizeof *v);
-        if (!v)
-            return FL_ENOMEM;
-        d->lines = v;
-        d->caplines = cap;
-    }
+    GEOSGeometry **v = fl_grow(ctx, d->lines, &d->caplines, d->nlines + 1, sizeof *v);
+    if (!v)
+        return FL_ENOMEM;
+    d->lines = v;
     GEOSCoordSequence *cs = GEOSCoordSeq_copyFromBuffer_r(ctx->geos, d->run, n, 0, 0);
     GEOSGeometry *line = cs ? GEOSGeom_createLineString_r(ctx->geos, cs) : NULL;
     if (!line)

@@ -94,14 +94,10 @@ char *fl_shp_sibling(fl_ctx *ctx, const char *path, const char *ext)
 /* Room for one more feature. */
 static int grow(fl_ctx *ctx, fl_features *fs)
 {
-    if (fs->n < fs->cap)
-        return FL_OK;
-    size_t cap = fs->cap ? fs->cap * 2 : 64;
-    fl_feature *v = fl_realloc(ctx, fs->v, cap, sizeof *v);
+    fl_feature *v = fl_grow(ctx, fs->v, &fs->cap, fs->n + 1, sizeof *v);
     if (!v)
         return FL_ENOMEM;
     fs->v = v;
-    fs->cap = cap;
     return FL_OK;
 }
 
@@ -188,6 +184,8 @@ int fl_features_write(fl_ctx *ctx, const fl_features *fs, const char *path)
 
 int fl_convert(fl_ctx *ctx, const char *in, const char *out)
 {
+    if (!in || !out)
+        return fl_null_arg(ctx, __func__, !in ? "in" : "out");
     fl_features fs;
     fl_format f; /* refused before the input is read */
     int rc = fl_output_format(ctx, out, 1u << FL_FORMAT_GEOJSON | 1u << FL_FORMAT_SHP |

@@ -14,6 +14,7 @@
 #include <string.h>
 
 struct fl_front {
+    fl_ctx *ctx;        /* made with it; fl_front_free frees with it */
     GEOSGeometry *line; /* merged lines, lon/lat */
     double km;
     int n;
@@ -30,44 +31,57 @@ static PJ *local_projection(fl_ctx *ctx, const double bbox[4])
     return p;
 }
 
-/* The territory's boundary buffered by tolerance_km, in the regions' local projection:
- * the same for every snapshot, so it is kept with the regions (a cache). */
-static const GEOSGeometry *border_band(fl_ctx *ctx, const fl_regions *cr, double tolerance_km)
+struct fl_front_band {
+    fl_ctx *ctx;                      /* made with it; freed with it */
+    const fl_regions *r;
+    PJ *pj;                           /* a local projection of the territory (metres) */
+    GEOSGeometry *band;               /* the territory's boundary buffered, projected */
+    const GEOSPreparedGeometry *prep; /* band, prepared */
+};
+
+void fl_front_band_free(fl_front_band *b)
 {
-    fl_regions *r = (fl_regions *)cr;
-    if (r->front_band && r->front_band_km == tolerance_km)
-        return r->front_band;
-    if (!r->front_pj) {
-        double bbox[4];
-        fl_geom_bounds(ctx, r->territory, bbox);
-        if (!(r->front_pj = local_projection(ctx, bbox)))
-            return NULL;
-    }
-    GEOSGeometry *border = GEOSBoundary_r(ctx->geos, r->territory);
-    GEOSGeometry *border_m = border ? fl_transform(ctx, border, r->front_pj, PJ_FWD) : NULL;
-    GEOSGeometry *band = border_m ? GEOSBuffer_r(ctx->geos, border_m, tolerance_km * 1000, 8) : NULL;
-    if (!band && ctx->err != FL_EPROJ)
+    if (!b)
+        return;
+    if (b->prep)
+        GEOSPreparedGeom_destroy_r(b->ctx->geos, b->prep);
+    if (b->band)
+        GEOSGeom_destroy_r(b->ctx->geos, b->band);
+    if (b->pj)
+        proj_destroy(b->pj);
+    free(b);
+}
+
+int fl_front_band_new(fl_ctx *ctx, const fl_regions *r, double tolerance_km,
+                      fl_front_band **out)
+{
+    *out = NULL;
+    if (!(tolerance_km >= 0))
+        return fl_error(ctx, FL_EARG, "frontline tolerance %g km is not >= 0", tolerance_km);
+    fl_front_band *b = fl_calloc(ctx, 1, sizeof *b);
+    if (!b)
+        return FL_ENOMEM;
+    *b = (fl_front_band){.ctx = ctx, .r = r};
+    double bbox[4];
+    fl_geom_bounds(ctx, r->territory, bbox);
+    GEOSGeometry *border = (b->pj = local_projection(ctx, bbox))
+                               ? GEOSBoundary_r(ctx->geos, r->territory) : NULL;
+    GEOSGeometry *border_m = border ? fl_transform(ctx, border, b->pj, PJ_FWD) : NULL;
+    b->band = border_m ? GEOSBuffer_r(ctx->geos, border_m, tolerance_km * 1000, 8) : NULL;
+    if (b->pj && !b->band && ctx->err != FL_EPROJ)
         fl_geos_error(ctx, "buffering the territory's boundary");
     if (border)
         GEOSGeom_destroy_r(ctx->geos, border);
     if (border_m)
         GEOSGeom_destroy_r(ctx->geos, border_m);
-    const GEOSPreparedGeometry *prep = band ? GEOSPrepare_r(ctx->geos, band) : NULL;
-    if (band && !prep) {
+    if (b->band && !(b->prep = GEOSPrepare_r(ctx->geos, b->band)))
         fl_geos_error(ctx, "preparing the border band");
-        GEOSGeom_destroy_r(ctx->geos, band);
-        return NULL;
+    if (!b->prep) {
+        fl_front_band_free(b);
+        return ctx->err ? ctx->err : FL_ENOMEM;
     }
-    if (band) {
-        if (r->front_band_prep)
-            GEOSPreparedGeom_destroy_r(ctx->geos, r->front_band_prep);
-        if (r->front_band)
-            GEOSGeom_destroy_r(ctx->geos, r->front_band);
-        r->front_band = band;
-        r->front_band_prep = prep;
-        r->front_band_km = tolerance_km;
-    }
-    return band;
+    *out = b;
+    return FL_OK;
 }
 
 /* A growing list of line strings. */
@@ -108,11 +122,12 @@ static int add_lines(fl_ctx *ctx, lines *l, GEOSGeometry *g)
 /* line (projected) less the border band. The band runs around the whole territory: it is
  * first clipped to the line's bounds (plus a metre, so that no cut runs along the line),
  * which spares the overlay from noding all of it. */
-static GEOSGeometry *minus_band(fl_ctx *ctx, const fl_regions *r, const GEOSGeometry *line)
+static GEOSGeometry *minus_band(fl_ctx *ctx, const fl_front_band *b,
+                                const GEOSGeometry *line)
 {
-    double b[4];
-    fl_geom_bounds(ctx, line, b);
-    GEOSGeometry *near = fl_clip_around(ctx, r->front_band, b, 1 /* metre */);
+    double bbox[4];
+    fl_geom_bounds(ctx, line, bbox);
+    GEOSGeometry *near = fl_clip_around(ctx, b->band, bbox, 1 /* metre */);
     GEOSGeometry *out = near ? GEOSDifference_r(ctx->geos, line, near) : NULL;
     if (near)
         GEOSGeom_destroy_r(ctx->geos, near);
@@ -122,27 +137,28 @@ static GEOSGeometry *minus_band(fl_ctx *ctx, const fl_regions *r, const GEOSGeom
 /* Whether line (projected, clear of the border band) lies in the territory: a line that
  * stays more than the band's width from the territory's border lies wholly inside or wholly
  * outside it, so its first vertex tells. 1, 0, or 2 on error. */
-static char line_in_territory(fl_ctx *ctx, const fl_regions *r, const GEOSGeometry *line)
+static char line_in_territory(fl_ctx *ctx, const fl_front_band *b,
+                              const GEOSGeometry *line)
 {
     GEOSContextHandle_t h = ctx->geos;
     const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, line);
     double x, y;
     if (!cs || !GEOSCoordSeq_getXY_r(h, cs, 0, &x, &y))
         return 2;
-    PJ_COORD c = proj_trans(r->front_pj, PJ_INV, proj_coord(x, y, 0, 0));
+    PJ_COORD c = proj_trans(b->pj, PJ_INV, proj_coord(x, y, 0, 0));
     GEOSGeometry *pt = fl_point(ctx, c.xy.x, c.xy.y);
-    char in = pt ? GEOSPreparedIntersects_r(h, r->territory_prep, pt) : 2;
+    char in = pt ? GEOSPreparedIntersects_r(h, b->r->territory_prep, pt) : 2;
     if (pt)
         GEOSGeom_destroy_r(h, pt);
     return in;
 }
 
 /* Keeps the lines of l that lie in the territory (see line_in_territory). */
-static int keep_inside(fl_ctx *ctx, const fl_regions *r, lines *l)
+static int keep_inside(fl_ctx *ctx, const fl_front_band *b, lines *l)
 {
     int kept = 0;
     for (int i = 0; i < l->n; i++) {
-        char in = line_in_territory(ctx, r, l->v[i]);
+        char in = line_in_territory(ctx, b, l->v[i]);
         if (in == 2) { /* the rest stays in l, for the caller to free */
             memmove(l->v + kept, l->v + i, (size_t)(l->n - i) * sizeof *l->v);
             l->n = kept + l->n - i;
@@ -163,7 +179,7 @@ static int keep_inside(fl_ctx *ctx, const fl_regions *r, lines *l)
  * whose index is built once with the band: a line that does not touch the band is kept
  * whole, one the band covers is dropped, and only those crossing its edge are overlaid (an
  * overlay locates every line that crosses nothing by indexing the whole band again). */
-static GEOSGeometry *outside_band(fl_ctx *ctx, const fl_regions *r, const GEOSGeometry *m,
+static GEOSGeometry *outside_band(fl_ctx *ctx, const fl_front_band *b, const GEOSGeometry *m,
                                   bool inside_only)
 {
     GEOSContextHandle_t h = ctx->geos;
@@ -171,15 +187,15 @@ static GEOSGeometry *outside_band(fl_ctx *ctx, const fl_regions *r, const GEOSGe
     int n = GEOSGetNumGeometries_r(h, m), rc = n < 0 ? fl_geos_error(ctx, "a front") : FL_OK;
     for (int i = 0; i < n && !rc; i++) {
         const GEOSGeometry *line = GEOSGetGeometryN_r(h, m, i);
-        char away = GEOSPreparedDisjoint_r(h, r->front_band_prep, line);
-        char within = away == 0 ? GEOSPreparedCovers_r(h, r->front_band_prep, line) : 0;
+        char away = GEOSPreparedDisjoint_r(h, b->prep, line);
+        char within = away == 0 ? GEOSPreparedCovers_r(h, b->prep, line) : 0;
         GEOSGeometry *out = away == 2 || within ? NULL
-                          : away ? GEOSGeom_clone_r(h, line) : minus_band(ctx, r, line);
+                          : away ? GEOSGeom_clone_r(h, line) : minus_band(ctx, b, line);
         if (within != 1)
             rc = out ? add_lines(ctx, &l, out) : fl_geos_error(ctx, "cutting the border band");
     }
     if (!rc && inside_only)
-        rc = keep_inside(ctx, r, &l);
+        rc = keep_inside(ctx, b, &l);
     GEOSGeometry *all = rc ? NULL : fl_collect(ctx, l.v, (size_t)l.n);
     for (int i = 0; rc && i < l.n; i++)
         GEOSGeom_destroy_r(h, l.v[i]);
@@ -192,7 +208,7 @@ static GEOSGeometry *outside_band(fl_ctx *ctx, const fl_regions *r, const GEOSGe
  * the territory's boundary, computed in projected metres, back in longitude/latitude.
  * With clip, held may also reach outside the territory when inside_only is set: the lines
  * outside are dropped (the boundary of held ∩ territory, less the band, is the same). */
-static GEOSGeometry *front_of(fl_ctx *ctx, const GEOSGeometry *held, const fl_regions *r,
+static GEOSGeometry *front_of(fl_ctx *ctx, const GEOSGeometry *held, const fl_front_band *b,
                               const double *clip, bool inside_only)
 {
     GEOSContextHandle_t h = ctx->geos;
@@ -200,15 +216,15 @@ static GEOSGeometry *front_of(fl_ctx *ctx, const GEOSGeometry *held, const fl_re
     GEOSGeometry *part = edge && clip ? GEOSClipByRect_r(h, edge, clip[0], clip[1], clip[2],
                                                          clip[3]) : NULL;
     const GEOSGeometry *lines = clip ? part : edge;
-    GEOSGeometry *edge_m = lines ? fl_transform(ctx, lines, r->front_pj, PJ_FWD) : NULL;
+    GEOSGeometry *edge_m = lines ? fl_transform(ctx, lines, b->pj, PJ_FWD) : NULL;
     GEOSGeometry *line_m = !edge_m ? NULL
-        : clip ? outside_band(ctx, r, edge_m, inside_only) /* a window's: only its length */
-        : GEOSPreparedDisjoint_r(h, r->front_band_prep, edge_m) == 1
+        : clip ? outside_band(ctx, b, edge_m, inside_only) /* a window's: only its length */
+        : GEOSPreparedDisjoint_r(h, b->prep, edge_m) == 1
             ? GEOSGeom_clone_r(h, edge_m) /* most lines are far from the border */
-            : GEOSDifference_r(h, edge_m, r->front_band); /* noded together: the pieces split
+            : GEOSDifference_r(h, edge_m, b->band); /* noded together: the pieces split
                                                             where two rings touch */
     GEOSGeometry *merged = line_m ? GEOSLineMerge_r(h, line_m) : NULL;
-    GEOSGeometry *line = merged ? fl_transform(ctx, merged, r->front_pj, PJ_INV) : NULL;
+    GEOSGeometry *line = merged ? fl_transform(ctx, merged, b->pj, PJ_INV) : NULL;
     if (!line && ctx->err != FL_EPROJ)
         fl_geos_error(ctx, "computing the frontline");
     GEOSGeometry *tmp[] = {edge, part, edge_m, line_m, merged};
@@ -219,13 +235,11 @@ static GEOSGeometry *front_of(fl_ctx *ctx, const GEOSGeometry *held, const fl_re
 }
 
 /* The whole frontline of a snapshot. */
-static GEOSGeometry *front_line(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
-                                double tolerance_km)
+static GEOSGeometry *front_line(fl_ctx *ctx, const fl_snapshot *s, const fl_front_band *b)
 {
-    const GEOSGeometry *band = border_band(ctx, r, tolerance_km);
-    GEOSGeometry *held = band ? fl_intersection(ctx, s->layer[fl_profile_front_status(s->profile)],
-                                                r->territory) : NULL;
-    GEOSGeometry *line = held ? front_of(ctx, held, r, NULL, false) : NULL;
+    GEOSGeometry *held = fl_intersection(ctx, s->layer[fl_profile_front_status(s->profile)],
+                                         b->r->territory);
+    GEOSGeometry *line = held ? front_of(ctx, held, b, NULL, false) : NULL;
     if (held)
         GEOSGeom_destroy_r(ctx->geos, held);
     return line;
@@ -233,10 +247,10 @@ static GEOSGeometry *front_line(fl_ctx *ctx, const fl_snapshot *s, const fl_regi
 
 /* Length of the front of side (0: a, 1: b) within a window's core. */
 static int window_front_km(fl_ctx *ctx, const fl_window *w, int side, int status,
-                           const fl_regions *r, double *km)
+                           const fl_front_band *b, double *km)
 {
     GEOSGeometry *drawn = fl_window_layer(ctx, w, side, status);
-    GEOSGeometry *line = drawn ? front_of(ctx, drawn, r, w->core, !w->in_territory) : NULL;
+    GEOSGeometry *line = drawn ? front_of(ctx, drawn, b, w->core, !w->in_territory) : NULL;
     *km = line ? fl_geom_length_km(ctx, line) : 0;
     if (drawn)
         GEOSGeom_destroy_r(ctx->geos, drawn);
@@ -247,18 +261,16 @@ static int window_front_km(fl_ctx *ctx, const fl_window *w, int side, int status
 }
 
 int fl_front_change_km(fl_ctx *ctx, const fl_window *w, int nwin, const fl_profile *p,
-                       const fl_regions *r, double tolerance_km, double *delta)
+                       const fl_front_band *b, double *delta)
 {
     *delta = 0;
-    if (!border_band(ctx, r, tolerance_km)) /* made once, kept with the regions */
-        return ctx->err;
     int front = fl_profile_front_status(p);
     for (int i = 0; i < nwin; i++) {
         if (fl_window_layer_same(&w[i], front)) /* the front did not move there */
             continue;
         for (int side = 0; side < 2; side++) {
             double km;
-            int rc = window_front_km(ctx, &w[i], side, front, r, &km);
+            int rc = window_front_km(ctx, &w[i], side, front, b, &km);
             if (rc)
                 return rc;
             *delta += side ? km : -km;
@@ -276,12 +288,25 @@ static int cmp_desc(const void *x, const void *y)
 int fl_front_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double tolerance_km,
                  fl_front **out)
 {
+    fl_front_band *b;
     *out = NULL;
     if (!(tolerance_km >= 0 && tolerance_km <= FL_FRONT_MAX_TOLERANCE_KM))
         return fl_error(ctx, FL_EARG, "frontline tolerance %g km is not within 0 .. %d km",
                         tolerance_km, FL_FRONT_MAX_TOLERANCE_KM);
+    int rc = fl_front_band_new(ctx, r, tolerance_km, &b);
+    if (!rc)
+        rc = fl_front_with(ctx, s, b, out);
+    fl_front_band_free(b);
+    return rc;
+}
+
+int fl_front_with(fl_ctx *ctx, const fl_snapshot *s, const fl_front_band *b, fl_front **out)
+{
+    *out = NULL;
     fl_front *f = fl_calloc(ctx, 1, sizeof *f);
-    if (f && (f->line = front_line(ctx, s, r, tolerance_km))) {
+    if (f)
+        f->ctx = ctx;
+    if (f && (f->line = front_line(ctx, s, b))) {
         f->snap = s;
         f->n = GEOSisEmpty_r(ctx->geos, f->line) ? 0 : GEOSGetNumGeometries_r(ctx->geos, f->line);
         f->piece_km = fl_calloc(ctx, (size_t)(f->n + 1), sizeof *f->piece_km);
@@ -291,19 +316,19 @@ int fl_front_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double 
             qsort(f->piece_km, (size_t)f->n, sizeof *f->piece_km, cmp_desc);
     }
     if (!f || !f->line || !f->piece_km) {
-        fl_front_free(ctx, f);
+        fl_front_free(f);
         return ctx->err ? ctx->err : FL_ENOMEM;
     }
     *out = f;
     return FL_OK;
 }
 
-void fl_front_free(fl_ctx *ctx, fl_front *f)
+void fl_front_free(fl_front *f)
 {
     if (!f)
         return;
     if (f->line)
-        GEOSGeom_destroy_r(ctx->geos, f->line);
+        GEOSGeom_destroy_r(f->ctx->geos, f->line);
     free(f->piece_km);
     free(f);
 }
@@ -320,12 +345,12 @@ int fl_front_json(fl_ctx *ctx, const fl_front *f, char **json)
         json_object_put(doc);
         return fl_error(ctx, FL_ENOMEM, "out of memory building JSON");
     }
-    json_object_object_add(doc, "status", json_object_new_string(
-        fl_status_name(f->snap->profile, fl_profile_front_status(f->snap->profile))));
-    json_object_object_add(doc, "front_km", fl_json_num(f->km, 3));
+    fl_json_object_add(doc, "status", json_object_new_string(
+        fl_profile_status_name(f->snap->profile, fl_profile_front_status(f->snap->profile))));
+    fl_json_object_add(doc, "front_km", fl_json_num(f->km, 3));
     for (int i = 0; i < f->n; i++)
-        json_object_array_add(pieces, fl_json_num(f->piece_km[i], 3));
-    json_object_object_add(doc, "pieces_km", pieces);
+        fl_json_array_add(pieces, fl_json_num(f->piece_km[i], 3));
+    fl_json_object_add(doc, "pieces_km", pieces);
     return fl_json_out(ctx, doc, json);
 }
 
@@ -333,8 +358,8 @@ int fl_front_json(fl_ctx *ctx, const fl_front *f, char **json)
 static int front_geojson(fl_ctx *ctx, const fl_front *f, fl_geojson_sink to)
 {
     json_object *props = json_object_new_object();
-    json_object_object_add(props, "front_km", fl_json_num(f->km, 3));
-    json_object_object_add(props, "pieces_total", json_object_new_int(f->n));
+    fl_json_object_add(props, "front_km", fl_json_num(f->km, 3));
+    fl_json_object_add(props, "pieces_total", json_object_new_int(f->n));
     int rc = fl_write_geojson_layers(ctx, to, 1, &f->line, &props);
     json_object_put(props);
     return rc;

@@ -5,6 +5,14 @@
 #include <math.h>
 #include <stdlib.h>
 
+GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double b[4])
+{
+    GEOSGeometry *g = GEOSGeom_createRectangle_r(ctx->geos, b[0], b[1], b[2], b[3]);
+    if (!g)
+        fl_geos_error(ctx, "creating a rectangle");
+    return g;
+}
+
 GEOSGeometry *fl_empty_polygon(fl_ctx *ctx)
 {
     GEOSGeometry *g = GEOSGeom_createEmptyPolygon_r(ctx->geos);
@@ -21,14 +29,10 @@ static int collect_polygons(fl_ctx *ctx, const GEOSGeometry *g, GEOSGeometry ***
     if (type == GEOS_POLYGON) {
         if (GEOSisEmpty_r(ctx->geos, g))
             return FL_OK;
-        if (*n == *cap) {
-            size_t ncap = *cap ? *cap * 2 : 8;
-            GEOSGeometry **p = fl_realloc(ctx, *parts, ncap, sizeof *p);
-            if (!p)
-                return FL_ENOMEM;
-            *parts = p;
-            *cap = ncap;
-        }
+        GEOSGeometry **p = fl_grow(ctx, *parts, cap, *n + 1, sizeof *p);
+        if (!p)
+            return FL_ENOMEM;
+        *parts = p;
         GEOSGeometry *c = GEOSGeom_clone_r(ctx->geos, g);
         if (!c)
             return fl_geos_error(ctx, "copying a polygon");

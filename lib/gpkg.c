@@ -277,7 +277,7 @@ int fl_gpkg_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
     fl_gpkg *g = fl_calloc(ctx, 1, sizeof *g);
     if (!g)
         return FL_ENOMEM;
-    *g = (fl_gpkg){.profile = profile, .regions = regions, .places = places,
+    *g = (fl_gpkg){.ctx = ctx, .profile = profile, .regions = regions, .places = places,
                    .newest = FL_TIME_UNKNOWN};
     g->path = fl_strdup(ctx, path);
     g->wkb = GEOSWKBWriter_create_r(ctx->geos);
@@ -301,7 +301,7 @@ int fl_gpkg_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
     if (!rc)
         rc = load_state(ctx, g);
     if (rc) {
-        fl_gpkg_close(ctx, g);
+        fl_gpkg_close(g);
         return rc;
     }
     *out = g;
@@ -315,14 +315,15 @@ static void free_paths(char **v, size_t n)
     free(v);
 }
 
-void fl_gpkg_close(fl_ctx *ctx, fl_gpkg *g)
+void fl_gpkg_close(fl_gpkg *g)
 {
     if (!g)
         return;
+    fl_ctx *ctx = g->ctx;
     sqlite3_close(g->db);
     if (g->wkb)
         GEOSWKBWriter_destroy_r(ctx->geos, g->wkb);
-    fl_snapshot_close(ctx, g->prev);
+    fl_snapshot_close(g->prev);
     free_paths(g->newest_paths, g->newest_n);
     for (int i = 0; g->open_status && i < fl_places_count(g->places); i++)
         free(g->open_status[i]);
@@ -440,10 +441,10 @@ int fl_gpkg_add(fl_ctx *ctx, fl_gpkg *g, const char *const *paths, size_t n, int
     if (!rc)
         rc = fl_gpkg_add_version(ctx, g, paths, n, sha, s);
     if (rc) {
-        fl_snapshot_close(ctx, s);
+        fl_snapshot_close(s);
         return rc;
     }
-    fl_snapshot_close(ctx, g->prev);
+    fl_snapshot_close(g->prev);
     g->prev = s;
     g->nversions++;
     g->newest = fl_snapshot_time(s);

@@ -15,6 +15,7 @@ int fl_gpkg_blob(fl_ctx *ctx, GEOSWKBWriter *w, const GEOSGeometry *g, unsigned 
 int fl_gpkg_register_functions(sqlite3 *db);
 
 struct fl_gpkg {
+    fl_ctx *ctx; /* made with it; fl_gpkg_close frees with it */
     sqlite3 *db;
     char *path;
     const fl_profile *profile;

@@ -152,10 +152,12 @@ static int write_areas(fl_ctx *ctx, fl_gpkg *g, sqlite3_int64 id, const fl_snaps
     int ns = fl_profile_status_count(g->profile);
     for (int i = 0; !rc && i < ns - 1; i++)
         rc = area_row(ctx, g, st, "drawn", i, fl_snapshot_status_km2(s, i));
-    for (int r = -1; !rc && r < fl_regions_count(g->regions); r++)
+    for (size_t row = 0; !rc && row <= (size_t)fl_regions_count(g->regions); row++) {
+        int r = fl_row_region(row);
         for (int i = 0; !rc && i < ns; i++)
-            rc = area_row(ctx, g, st, r < 0 ? "territory" : fl_regions_code(g->regions, r), i,
+            rc = area_row(ctx, g, st, row ? fl_regions_code(g->regions, r) : "territory", i,
                           fl_areas_km2(a, r, i));
+    }
     sqlite3_finalize(st);
     fl_areas_free(a);
     return rc;
@@ -189,7 +191,7 @@ static int write_changes(fl_ctx *ctx, fl_gpkg *g, sqlite3_int64 id, const fl_sna
         rc = insert(ctx, g, st, 1, as_multi(ctx, d->piece_geom[i]));
     }
     sqlite3_finalize(st);
-    fl_diff_free(ctx, d);
+    fl_diff_free(d);
     return rc;
 }
 

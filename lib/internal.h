@@ -4,6 +4,7 @@
 
 #include "frontline.h"
 
+#include <assert.h>
 #include <geodesic.h>
 #include <geos_c.h>
 #include <json-c/json.h>
@@ -28,8 +29,19 @@ struct fl_ctx {
                        * noder fails (a test compares both) */
 };
 
+/* Tables by region (areas, diff matrices, charts) keep the territory in row 0 and region k in
+ * row k + 1: the row of FL_REGION_ALL or of a region index, and back. */
+static inline size_t fl_region_row(int region)
+{
+    assert(region == FL_REGION_ALL || region >= 0);
+    return region == FL_REGION_ALL ? 0 : (size_t)region + 1;
+}
+static inline int fl_row_region(size_t row) { return row ? (int)row - 1 : FL_REGION_ALL; }
+
 /* context.c: records an error on ctx and returns code. */
 int fl_error(fl_ctx *ctx, int code, const char *fmt, ...) FL_PRINTF(3, 4);
+/* FL_EARG: "fn: arg is NULL" (a required argument of a public function). */
+int fl_null_arg(fl_ctx *ctx, const char *fn, const char *arg);
 /* Records a GEOS failure during `what` (GEOS' own message appended). */
 int fl_geos_error(fl_ctx *ctx, const char *what);
 /* Whether GEOS' last error message says it ran out of memory (std::bad_alloc). */
@@ -41,6 +53,11 @@ void *fl_malloc(fl_ctx *ctx, size_t size);
 void *fl_calloc(fl_ctx *ctx, size_t n, size_t size);
 void *fl_realloc(fl_ctx *ctx, void *p, size_t n, size_t size);
 char *fl_strdup(fl_ctx *ctx, const char *s);
+/* Room for need elements of elem bytes in array p of capacity *cap: p itself when it has the
+ * room, else p reallocated to twice its capacity or more (at least need, at least 16) with
+ * *cap updated. NULL, p untouched, when out of memory or the size overflows (FL_ENOMEM
+ * recorded). The one growth rule of lib/: arrays double, so n appends cost O(n). */
+void *fl_grow(fl_ctx *ctx, void *p, size_t *cap, size_t need, size_t elem);
 /* Stores a json-c document as an allocated string in *json. */
 int fl_json_out(fl_ctx *ctx, json_object *doc, char **json);
 /* o as compact JSON text (owned by o), or NULL when json-c ran out of memory. */
@@ -53,8 +70,6 @@ const char *fl_json_string(json_object *o);
 int fl_json_object_add(json_object *o, const char *key, json_object *v);
 int fl_json_array_add(json_object *a, json_object *v);
 bool fl_json_failed(json_object *doc);
-#define json_object_object_add(o, key, v) fl_json_object_add(o, key, v)
-#define json_object_array_add(a, v) fl_json_array_add(a, v)
 /* JSON numbers printed with a fixed number of decimals, 0..9 (km²: 6, i.e. 1 m²; degrees:
  * 6 or 7, 10 cm or 1 cm); NaN and infinities, which JSON cannot hold, become null. */
 json_object *fl_json_num(double v, int decimals);
@@ -230,6 +245,8 @@ GEOSGeometry *fl_collect(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
  * given back as it is. */
 GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
 GEOSGeometry *fl_empty_polygon(fl_ctx *ctx);
+/* A rectangle polygon W, S, E, N; NULL on error. */
+GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double bbox[4]);
 /* Union of n polygons (consumed) that form a coverage: they do not overlap and share edges
  * vertex for vertex (faces of one polygonize, pieces cut from them). GEOS' coverage union,
  * or a full union should they not be a clean coverage. */
@@ -274,10 +291,17 @@ GEOSGeometry *fl_transform(fl_ctx *ctx, const GEOSGeometry *g, PJ *pj, PJ_DIRECT
 
 /* profile.c */
 typedef struct fl_status_def fl_status_def;
-/* Classifies a feature: a status index, -1 for ignore, -2 when no rule matches,
- * FL_CLASSIFY_FAILED when out of memory. origin may be NULL (no pseudo-fields). */
-int fl_profile_classify(const fl_profile *p, json_object *props, const fl_origin *origin);
-#define FL_CLASSIFY_FAILED (-4)
+/* What a feature is besides a status index. */
+typedef enum {
+    FL_CLASS_IGNORED = -1,      /* a rule says "ignore" */
+    FL_CLASS_UNCLASSIFIED = -2, /* no rule matches */
+    FL_CLASS_NO_POLYGON = -3    /* (snapshot.c) it has no polygonal geometry */
+} fl_class_special;
+/* Classifies a feature into *cls: a status index, FL_CLASS_IGNORED or
+ * FL_CLASS_UNCLASSIFIED. origin may be NULL (no pseudo-fields). FL_OK, or FL_ENOMEM when
+ * matching ran out of memory. */
+int fl_profile_classify(const fl_profile *p, json_object *props, const fl_origin *origin,
+                        int *cls);
 /* A profile of statuses alone, from profile lines ("status NAME side=S colour=#RRGGBB", the
  * last one "default ..."), without rules: it classifies nothing. For maps made from other
  * maps' layers (sides.c); label names it in messages. */
@@ -302,16 +326,16 @@ typedef struct fl_feat {
 /* What classifying one feature read gave, kept so the next version can copy it for a
  * feature of the very same text. */
 typedef struct fl_outcome {
-    int status;      /* a status (kept), -1 ignored, -2 unclassified, FL_NO_POLYGON */
+    int status;      /* a status (kept), or FL_CLASS_IGNORED, _UNCLASSIFIED, _NO_POLYGON */
     bool repaired;   /* made valid */
     bool styled;     /* properties carry a DeepStateMap "#poly-" style */
     bool bare;       /* properties are empty */
     uint64_t hash;   /* kept: the fl_feat's hash and raw hash */
     uint64_t raw;
 } fl_outcome;
-#define FL_NO_POLYGON (-3)
 
 struct fl_snapshot {
+    fl_ctx *ctx;          /* made with it (or moved to it, timeline_threads.c); closed with it */
     char *path;
     const char *kind;
     int64_t time;
@@ -327,18 +351,23 @@ struct fl_snapshot {
      * for the next version's load; empty after fl_snapshot_open */
     fl_source src;
     fl_outcome *outcome;
-    /* the layers, from fl_snapshot_normalise (NULL until then) */
-    GEOSGeometry **layer; /* per status but the default: exclusive after precedence */
+    /* What is computed from the features when first asked and then kept (a cache), filled
+     * in through const snapshots: the snapshot's content never changes, these only add to
+     * it. The arrays are allocated with the snapshot, the rest lies behind `cache`. */
+    GEOSGeometry **layer; /* per status but the default: exclusive after precedence (NULL
+                           * until fl_snapshot_normalise) */
     const GEOSPreparedGeometry **prep;
-    GEOSGeometry *cover;  /* union of every layer */
     double *km2;          /* drawn area per status: from the layers, or carried by a diff */
-    bool km2_known;
-    /* cache: km² of each status in the territory and regions numbered region_serial (see
-     * fl_snapshot_region_km2) */
-    uint64_t region_serial;
-    double *region_km2;
-    /* cache: the conflation of the drawing with the regions' boundary (conflate.c) */
-    struct fl_conflation *conf;
+    struct fl_snapshot_cache {
+        GEOSGeometry *cover;    /* union of every layer (NULL until fl_snapshot_normalise) */
+        bool km2_known;         /* km2 is filled in */
+        /* km² of each status in the territory and regions numbered region_serial (see
+         * fl_snapshot_region_km2) */
+        uint64_t region_serial;
+        double *region_km2;
+        /* the conflation of the drawing with the regions' boundary (conflate.c) */
+        struct fl_conflation *conf;
+    } *cache;
 };
 /* Reads and classifies a snapshot without normalising it (fl_snapshot_open does both).
  * Features prev (may be NULL) has too, the very same, are copied from it, not made valid and
@@ -405,8 +434,6 @@ GEOSGeometry *fl_window_area(fl_ctx *ctx, const fl_window *w, int a, int b, bool
 /* Updates status[i] (statuses in a) to the statuses in b of the n points inside a core. */
 int fl_windows_status(fl_ctx *ctx, const fl_window *w, int nwin, const fl_regions *r, size_t n,
                       const double *lat, const double *lon, int *status);
-/* A rectangle polygon W, S, E, N. */
-GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double bbox[4]);
 
 /* odd_edges.c: bounds (W, S, E, N) within which ⋃r △ ⋃n lies, for valid polygonal
  * geometries r[0 .. nr) and n[0 .. nn): those of the groups of segments left once each r_i
@@ -473,6 +500,7 @@ int fl_sides_snapshot(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
 
 /* regions.c */
 struct fl_regions {
+    fl_ctx *ctx;     /* made with it; fl_regions_close frees with it */
     uint64_t serial; /* unique within the context: caches key on it, not on the address */
     int n;
     int level; /* fl_level: the deepest "level" attribute */
@@ -486,16 +514,13 @@ struct fl_regions {
     const GEOSPreparedGeometry *territory_prep;
     double territory_km2;
     GEOSSTRtree *tree;
-    /* cache for the frontline: a local projection and the territory's boundary buffered by
-     * band_km in it (front.c) */
-    PJ *front_pj;
-    GEOSGeometry *front_band;
-    const GEOSPreparedGeometry *front_band_prep;
-    double front_band_km;
-    /* the coast and border conflation (conflate.c): its tolerance and, for it, the tiles
-     * along the territory's boundary (a cache) */
-    double snap_km;
-    struct fl_coast *coast;
+    double snap_km; /* the coast and border conflation's tolerance (conflate.c) */
+    /* What is computed from the regions when first asked and then kept, filled in through
+     * const regions (allocated with the regions): the conflation's tiles along the
+     * territory's boundary (conflate.c). */
+    struct fl_regions_cache {
+        struct fl_coast *coast;
+    } *cache;
     struct fl_water *water; /* water.c: the water in the territory, or NULL */
 };
 /* A copy of src in ctx, for another thread (the caches are not copied). */
@@ -548,17 +573,25 @@ int fl_chart_append(fl_ctx *ctx, fl_chart *c, const fl_chart *from, int first);
 
 /* Timestamps and names for reports. */
 json_object *fl_json_time(int64_t t);
-/* Status name, with "none"/"invalid" for the pseudo statuses. */
-const char *fl_status_name(const fl_profile *p, int status);
 
 /* Clips every layer of s to the territory: out[i] for each status, the default status being
  * territory − cover. Caller destroys each. */
 int fl_snapshot_clip(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r,
                      GEOSGeometry **out);
-/* front.c: the change of the frontline's length (km) from a to b, given their windows:
- * outside the windows' cores both fronts are the same. */
+/* front.c: the border band, the territory's boundary buffered by tolerance_km in a local
+ * projection, within which the frontline is not counted (fl_front_new). The same for every
+ * snapshot over the same regions: a timeline makes it once and hands it to each call below.
+ * The regions must outlive it. */
+typedef struct fl_front_band fl_front_band;
+int fl_front_band_new(fl_ctx *ctx, const fl_regions *r, double tolerance_km,
+                      fl_front_band **out);
+void fl_front_band_free(fl_front_band *b);
+/* fl_front_new with the band of its regions and tolerance already made. */
+int fl_front_with(fl_ctx *ctx, const fl_snapshot *s, const fl_front_band *b, fl_front **out);
+/* The change of the frontline's length (km) from a to b, given their windows: outside the
+ * windows' cores both fronts are the same. */
 int fl_front_change_km(fl_ctx *ctx, const fl_window *w, int nwin, const fl_profile *p,
-                       const fl_regions *r, double tolerance_km, double *delta);
+                       const fl_front_band *b, double *delta);
 /* front.c: the frontline's merged lines (lon/lat), owned by the front. */
 const GEOSGeometry *fl_front_line(const fl_front *f);
 

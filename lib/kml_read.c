@@ -151,7 +151,7 @@ static int add_fill(kml *k, const xmlNode *pm, const char *url, json_object *pro
     char hex[8] = "#";
     for (int i = 0; i < 6; i++)
         hex[i + 1] = (char)toupper((unsigned char)fill[i]);
-    return json_object_object_add(props, "fill", json_object_new_string(hex));
+    return fl_json_object_add(props, "fill", json_object_new_string(hex));
 }
 
 /* Adds the text of element n (may be NULL: nothing) as property key. */
@@ -162,7 +162,7 @@ static int add_text(json_object *props, const char *key, const xmlNode *n)
     char *t = text_of(n);
     if (!t)
         return FL_ENOMEM;
-    int rc = json_object_object_add(props, key, json_object_new_string(t));
+    int rc = fl_json_object_add(props, key, json_object_new_string(t));
     free(t);
     return rc;
 }
@@ -193,9 +193,9 @@ static json_object *placemark_props(kml *k, const xmlNode *pm, const char *folde
     if (!rc)
         rc = add_text(props, "name", child(pm, "name"));
     if (!rc)
-        rc = json_object_object_add(props, "folder", json_object_new_string(folder));
+        rc = fl_json_object_add(props, "folder", json_object_new_string(folder));
     if (!rc && url[0])
-        rc = json_object_object_add(props, "styleUrl", json_object_new_string(url));
+        rc = fl_json_object_add(props, "styleUrl", json_object_new_string(url));
     if (!rc)
         rc = add_fill(k, pm, url[0] ? url : NULL, props);
     if (!rc)

@@ -76,6 +76,8 @@ static int add_place(fl_ctx *ctx, fl_places *p, const fl_csv_row *row, const int
 
 int fl_places_open(fl_ctx *ctx, const char *path, fl_places **out)
 {
+    if (!path || !out)
+        return fl_null_arg(ctx, __func__, !path ? "path" : "out");
     *out = NULL;
     FILE *f;
     int orc = fl_input_open(ctx, path, "places", &f);
@@ -178,12 +180,16 @@ int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r
     ctx->geos_msg[0] = 0; /* a failed GEOS predicate (out of memory) answers neither yes nor
                            * no: its message is the only sign */
     for (size_t i = 0; i < n; i++) {
-        int st = FL_STATUS_INVALID, rg = -1;
+        int st = FL_STATUS_INVALID, rg = FL_REGION_NONE;
         if (lat[i] >= -90 && lat[i] <= 90 && lon[i] >= -180 && lon[i] <= 180) {
             GEOSGeometry *pt = fl_point(ctx, lon[i], lat[i]);
             if (!pt)
                 return ctx->err;
-            rg = fl_regions_locate(ctx, r, lat[i], lon[i]);
+            int rc = fl_regions_locate(ctx, r, lat[i], lon[i], &rg);
+            if (rc) {
+                GEOSGeom_destroy_r(ctx->geos, pt);
+                return rc;
+            }
             st = fl_snapshot_layer_at(ctx, s, pt);
             if (st < 0) /* covered by nothing: the default status within the territory */
                 st = rg >= 0 || GEOSPreparedIntersects_r(ctx->geos, r->territory_prep, pt) == 1
@@ -220,10 +226,10 @@ int fl_places_status(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, con
 json_object *fl_place_json(const fl_places *p, int i)
 {
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "id", json_object_new_string(p->id[i]));
-    json_object_object_add(o, "name", json_object_new_string(p->name[i]));
-    json_object_object_add(o, "lat", fl_json_num(p->lat[i], 6));
-    json_object_object_add(o, "lon", fl_json_num(p->lon[i], 6));
+    fl_json_object_add(o, "id", json_object_new_string(p->id[i]));
+    fl_json_object_add(o, "name", json_object_new_string(p->name[i]));
+    fl_json_object_add(o, "lat", fl_json_num(p->lat[i], 6));
+    fl_json_object_add(o, "lon", fl_json_num(p->lon[i], 6));
     return o;
 }
 
@@ -239,14 +245,14 @@ int fl_status_json(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, const
     json_object *doc = fl_snapshot_head_json(s), *arr = json_object_new_array();
     for (int i = 0; i < p->n; i++) {
         json_object *o = fl_place_json(p, i);
-        json_object_object_add(o, "status", json_object_new_string(fl_status_name(s->profile,
+        fl_json_object_add(o, "status", json_object_new_string(fl_profile_status_name(s->profile,
                                                                                   status[i])));
-        json_object_object_add(o, "region", region[i] >= 0
+        fl_json_object_add(o, "region", region[i] >= 0
                                                 ? json_object_new_string(r->code[region[i]])
                                                 : NULL);
-        json_object_array_add(arr, o);
+        fl_json_array_add(arr, o);
     }
-    json_object_object_add(doc, "places", arr);
+    fl_json_object_add(doc, "places", arr);
     free(status);
     free(region);
     return fl_json_out(ctx, doc, json);

@@ -37,7 +37,7 @@ typedef struct cond {
 } cond;
 
 typedef struct rule {
-    int action; /* status index, or -1 = ignore */
+    int action; /* status index, or FL_CLASS_IGNORED */
     bool empty; /* matches only features without properties */
     int ncond;
     cond conds[MAX_CONDS];
@@ -128,7 +128,7 @@ static int find_status(const fl_profile *p, const char *name)
     for (int i = 0; i < p->nstatus; i++)
         if (strcmp(p->status[i].name, name) == 0)
             return i;
-    return -3;
+    return FL_STATUS_UNKNOWN;
 }
 
 static bool valid_colour(const char *c)
@@ -376,7 +376,7 @@ static int add_rule(fl_ctx *ctx, fl_profile *p, char **tok, int n, int line)
         return fl_error(ctx, FL_EPROFILE, "%s:%d: 'rule' needs an action", p->path, line);
     rule r = {.line = line};
     if (strcmp(tok[1], "ignore") == 0)
-        r.action = -1;
+        r.action = FL_CLASS_IGNORED;
     else if ((r.action = find_status(p, tok[1])) < 0)
         return fl_error(ctx, FL_EPROFILE, "%s:%d: unknown status '%s' (declare it with "
                         "'status' first, or use 'ignore')", p->path, line, tok[1]);
@@ -570,6 +570,8 @@ static long next_line(FILE *f, char **line, size_t *cap)
 
 int fl_profile_open(fl_ctx *ctx, const char *path, fl_profile **out)
 {
+    if (!path || !out)
+        return fl_null_arg(ctx, __func__, !path ? "path" : "out");
     *out = NULL;
     FILE *f;
     int orc = fl_input_open(ctx, path, "profile", &f);
@@ -642,8 +644,6 @@ const char *fl_profile_status_name(const fl_profile *p, int i)
         return "invalid";
     return p->status[i].name;
 }
-
-const char *fl_status_name(const fl_profile *p, int i) { return fl_profile_status_name(p, i); }
 
 const char *fl_profile_status_side(const fl_profile *p, int i)
 {
@@ -729,14 +729,20 @@ static int rule_matches(const rule *r, json_object *props, const char *fill,
     return 1;
 }
 
-int fl_profile_classify(const fl_profile *p, json_object *props, const fl_origin *origin)
+int fl_profile_classify(const fl_profile *p, json_object *props, const fl_origin *origin,
+                        int *cls)
 {
     char fill[7];
     feature_fill(props, fill);
+    *cls = FL_CLASS_UNCLASSIFIED;
     for (int i = 0; i < p->nrule; i++) {
         int m = rule_matches(&p->rules[i], props, fill, origin);
-        if (m)
-            return m > 0 ? p->rules[i].action : FL_CLASSIFY_FAILED;
+        if (m < 0)
+            return FL_ENOMEM;
+        if (m) {
+            *cls = p->rules[i].action;
+            break;
+        }
     }
-    return -2;
+    return FL_OK;
 }

@@ -116,6 +116,7 @@ static fl_regions *regions_alloc(fl_ctx *ctx, size_t n)
     fl_regions *r = fl_calloc(ctx, 1, sizeof *r);
     if (!r)
         return NULL;
+    r->ctx = ctx;
     r->code = fl_calloc(ctx, n, sizeof *r->code);
     r->name = fl_calloc(ctx, n, sizeof *r->name);
     r->props = fl_calloc(ctx, n, sizeof *r->props);
@@ -125,9 +126,11 @@ static fl_regions *regions_alloc(fl_ctx *ctx, size_t n)
     r->bbox = fl_calloc(ctx, n, sizeof *r->bbox);
     r->tree = GEOSSTRtree_create_r(ctx->geos, 10);
     r->serial = ++ctx->serial;
-    if (r->code && r->name && r->props && r->geom && r->prep && r->km2 && r->bbox && r->tree)
+    r->cache = fl_calloc(ctx, 1, sizeof *r->cache); /* snap_km 0: the conflation is off */
+    if (r->code && r->name && r->props && r->geom && r->prep && r->km2 && r->bbox && r->tree &&
+        r->cache)
         return r;
-    fl_regions_close(ctx, r);
+    fl_regions_close(r);
     fl_error(ctx, FL_ENOMEM, "out of memory");
     return NULL;
 }
@@ -135,6 +138,8 @@ static fl_regions *regions_alloc(fl_ctx *ctx, size_t n)
 int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
                     const char *name_field, fl_regions **out)
 {
+    if (!path || !out)
+        return fl_null_arg(ctx, __func__, !path ? "path" : "out");
     *out = NULL;
     fl_features fs;
     int rc = fl_features_read(ctx, path, &fs, NULL, NULL);
@@ -153,7 +158,7 @@ int fl_regions_open(fl_ctx *ctx, const char *path, const char *code_field,
     if (!rc)
         rc = make_territory(ctx, r);
     if (rc) {
-        fl_regions_close(ctx, r);
+        fl_regions_close(r);
         return rc;
     }
     *out = r;
@@ -198,17 +203,18 @@ int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out)
     if (!rc && src->water) /* read again: the copy is for another thread's context */
         rc = fl_regions_set_water(ctx, r, fl_water_path(src->water));
     if (rc) {
-        fl_regions_close(ctx, r);
+        fl_regions_close(r);
         return rc;
     }
     *out = r;
     return FL_OK;
 }
 
-void fl_regions_close(fl_ctx *ctx, fl_regions *r)
+void fl_regions_close(fl_regions *r)
 {
     if (!r)
         return;
+    fl_ctx *ctx = r->ctx;
     if (r->tree)
         GEOSSTRtree_destroy_r(ctx->geos, r->tree);
     for (int i = 0; i < r->n; i++) { /* a failed load counts the region it failed on */
@@ -220,12 +226,9 @@ void fl_regions_close(fl_ctx *ctx, fl_regions *r)
         free(r->name[i]);
         json_object_put(r->props[i]);
     }
-    if (r->front_band_prep)
-        GEOSPreparedGeom_destroy_r(ctx->geos, r->front_band_prep);
-    if (r->front_band)
-        GEOSGeom_destroy_r(ctx->geos, r->front_band);
-    proj_destroy(r->front_pj);
-    fl_coast_free(ctx, r->coast);
+    if (r->cache)
+        fl_coast_free(ctx, r->cache->coast);
+    free(r->cache);
     fl_water_free(ctx, r->water);
     if (r->territory_prep)
         GEOSPreparedGeom_destroy_r(ctx->geos, r->territory_prep);
@@ -306,7 +309,7 @@ int fl_regions_open_level(fl_ctx *ctx, const char *datadir, int level, fl_region
     if (!rc && (*out)->level != level) {
         rc = fl_error(ctx, FL_EFORMAT, "%s: regions of level '%s', not '%s'", path,
                       fl_level_name((*out)->level), level_names[level]);
-        fl_regions_close(ctx, *out);
+        fl_regions_close(*out);
         *out = NULL;
     }
     return rc;
@@ -315,12 +318,12 @@ int fl_regions_open_level(fl_ctx *ctx, const char *datadir, int level, fl_region
 json_object *fl_region_json(const fl_regions *r, int i)
 {
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "code", json_object_new_string(r->code[i]));
-    json_object_object_add(o, "name", json_object_new_string(r->name[i]));
-    json_object_object_add(o, "name_uk", json_object_new_string(fl_regions_attr(r, i, "name_uk")));
+    fl_json_object_add(o, "code", json_object_new_string(r->code[i]));
+    fl_json_object_add(o, "name", json_object_new_string(r->name[i]));
+    fl_json_object_add(o, "name_uk", json_object_new_string(fl_regions_attr(r, i, "name_uk")));
     const char *level = fl_regions_attr(r, i, "level");
-    json_object_object_add(o, "level", *level ? json_object_new_string(level) : NULL);
-    json_object_object_add(o, "parent", json_object_new_string(fl_regions_parent(r, i)));
+    fl_json_object_add(o, "level", *level ? json_object_new_string(level) : NULL);
+    fl_json_object_add(o, "parent", json_object_new_string(fl_regions_parent(r, i)));
     return o;
 }
 
@@ -344,23 +347,23 @@ static void locate_visit(void *item, void *userdata)
     q->failed |= in == 2;
 }
 
-int fl_regions_locate(fl_ctx *ctx, const fl_regions *r, double lat, double lon)
+int fl_regions_locate(fl_ctx *ctx, const fl_regions *r, double lat, double lon, int *region)
 {
+    *region = FL_REGION_NONE;
     if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
-        return -1;
+        return FL_OK;
     GEOSGeometry *pt = fl_point(ctx, lon, lat);
     if (!pt)
-        return -2;
-    locate_query q = {ctx, r, pt, -1, false};
+        return ctx->err;
+    locate_query q = {ctx, r, pt, FL_REGION_NONE, false};
     ctx->geos_msg[0] = 0; /* the query returns nothing: a message tells that it failed */
     GEOSSTRtree_query_r(ctx->geos, r->tree, pt, locate_visit, &q);
     GEOSGeom_destroy_r(ctx->geos, pt);
-    if (q.failed || ctx->geos_msg[0]) { /* a failed predicate or query answered neither yes
-                                         * nor no */
-        fl_geos_error(ctx, "locating a point in the regions");
-        return -2;
-    }
-    return q.found;
+    if (q.failed || ctx->geos_msg[0]) /* a failed predicate or query answered neither yes
+                                       * nor no */
+        return fl_geos_error(ctx, "locating a point in the regions");
+    *region = q.found;
+    return FL_OK;
 }
 
 int *fl_regions_near(const fl_regions *r, const double bbox[4], int *count)

@@ -270,7 +270,7 @@ static json_object *record_props(fl_ctx *ctx, DBFHandle dbf, int i, const char *
             }
             v = json_object_new_string(s);
         }
-        json_object_object_add(o, name, v);
+        fl_json_object_add(o, name, v);
     }
     if (!o)
         fl_error(ctx, FL_ENOMEM, "out of memory");

@@ -13,7 +13,8 @@
 typedef struct parts {
     double *x, *y;
     int *start;
-    int nv, np, capv, capp;
+    int nv, np, capv;
+    size_t capp;
 } parts;
 
 static int add_ring(fl_ctx *ctx, parts *p, const GEOSGeometry *ring)
@@ -33,14 +34,10 @@ static int add_ring(fl_ctx *ctx, parts *p, const GEOSGeometry *ring)
         p->y = y;
         p->capv = cap;
     }
-    if (p->np == p->capp) {
-        int cap = p->capp ? p->capp * 2 : 8;
-        int *s = fl_realloc(ctx, p->start, (size_t)cap, sizeof *s);
-        if (!s)
-            return FL_ENOMEM;
-        p->start = s;
-        p->capp = cap;
-    }
+    int *s = fl_grow(ctx, p->start, &p->capp, (size_t)p->np + 1, sizeof *s);
+    if (!s)
+        return FL_ENOMEM;
+    p->start = s;
     p->start[p->np++] = p->nv;
     GEOSCoordSeq_copyToArrays_r(ctx->geos, cs, p->x + p->nv, p->y + p->nv, NULL, NULL);
     p->nv += (int)n;

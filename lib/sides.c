@@ -54,7 +54,7 @@ int fl_sides_check(fl_ctx *ctx, const fl_snapshot *s)
         if (fl_profile_side(s->profile, st) < 0)
             return fl_error(ctx, FL_EPROFILE, "%s: status '%s' has side '%s': sides are RU, UA "
                             "or none (side= left empty)", s->path,
-                            fl_status_name(s->profile, st), fl_profile_status_side(s->profile, st));
+                            fl_profile_status_name(s->profile, st), fl_profile_status_side(s->profile, st));
     return FL_OK;
 }
 
@@ -77,7 +77,7 @@ static GEOSGeometry *side_union(fl_ctx *ctx, const fl_snapshot *s, const fl_regi
         if (fl_profile_side(s->profile, st) != side)
             continue;
         g[n] = st < last ? GEOSGeom_clone_r(ctx->geos, s->layer[st])
-                         : fl_difference(ctx, r->territory, s->cover);
+                         : fl_difference(ctx, r->territory, s->cache->cover);
         if (!g[n++])
             rc = st < last ? fl_geos_error(ctx, "copying a layer") : ctx->err;
     }

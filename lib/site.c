@@ -160,20 +160,20 @@ int fl_site_new(fl_ctx *ctx, const char *dir, const fl_profile *profile,
     if (!rc)
         fputs("FL.rows([", site->rows);
     if (rc) {
-        fl_site_free(ctx, site);
+        fl_site_free(site);
         return rc;
     }
     *out = site;
     return FL_OK;
 }
 
-void fl_site_free(fl_ctx *ctx, fl_site *site)
+void fl_site_free(fl_site *site)
 {
     if (!site)
         return;
     if (site->rows)
         fclose(site->rows);
-    fl_timeline_free(ctx, site->tl);
+    fl_timeline_free(site->tl);
     free(site->dir);
     free(site);
 }
@@ -220,15 +220,15 @@ static int write_meta(fl_ctx *ctx, fl_site *site)
     json_object *doc = json_object_new_object(), *st = json_object_new_array();
     for (int i = 0; i < fl_profile_status_count(p); i++) {
         json_object *s = json_object_new_object();
-        json_object_object_add(s, "name", json_object_new_string(fl_profile_status_name(p, i)));
-        json_object_object_add(s, "colour",
+        fl_json_object_add(s, "name", json_object_new_string(fl_profile_status_name(p, i)));
+        fl_json_object_add(s, "colour",
                                json_object_new_string(fl_profile_status_colour(p, i)));
-        json_object_object_add(s, "side", json_object_new_string(fl_profile_status_side(p, i)));
-        json_object_array_add(st, s);
+        fl_json_object_add(s, "side", json_object_new_string(fl_profile_status_side(p, i)));
+        fl_json_array_add(st, s);
     }
-    json_object_object_add(doc, "statuses", st);
-    json_object_object_add(doc, "front", json_object_new_int(fl_profile_front_status(p)));
-    json_object_object_add(doc, "versions", json_object_new_int(site->nversions));
+    fl_json_object_add(doc, "statuses", st);
+    fl_json_object_add(doc, "front", json_object_new_int(fl_profile_front_status(p)));
+    fl_json_object_add(doc, "versions", json_object_new_int(site->nversions));
     FILE *f = open_file(ctx, site, "meta.js");
     const char *text = fl_json_failed(doc) ? NULL : fl_json_string(doc);
     int rc = !f ? ctx->err : text ? FL_OK : fl_error(ctx, FL_ENOMEM, "out of memory");
@@ -285,7 +285,7 @@ static int write_places(fl_ctx *ctx, fl_site *site)
         if (pop < 20000)
             continue;
         json_object *o = fl_place_json(site->places, i);
-        json_object_object_add(o, "population", json_object_new_int64(pop));
+        fl_json_object_add(o, "population", json_object_new_int64(pop));
         fprintf(f, "%s%s", k++ ? ",\n" : "", fl_json_string(o));
         json_object_put(o);
     }

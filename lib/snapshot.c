@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void drop_layers(fl_ctx *ctx, fl_snapshot *s);
+static void drop_layers(fl_ctx *ctx, const fl_snapshot *s);
 
 static bool has_style(json_object *props)
 {
@@ -53,16 +53,12 @@ static uint64_t feature_hash(fl_ctx *ctx, const GEOSGeometry *g, int status)
 /* Keeps a classified feature's polygon (taking it), with its status, bounds and hashes. */
 static int keep_feature(fl_ctx *ctx, fl_snapshot *s, GEOSGeometry *poly, const fl_outcome *o)
 {
-    if (s->nfeat == s->capfeat) {
-        size_t cap = s->capfeat ? 2 * s->capfeat : 64;
-        fl_feat *v = fl_realloc(ctx, s->feat, cap, sizeof *v);
-        if (!v) {
-            GEOSGeom_destroy_r(ctx->geos, poly);
-            return FL_ENOMEM;
-        }
-        s->feat = v;
-        s->capfeat = cap;
+    fl_feat *v = fl_grow(ctx, s->feat, &s->capfeat, s->nfeat + 1, sizeof *v);
+    if (!v) {
+        GEOSGeom_destroy_r(ctx->geos, poly);
+        return FL_ENOMEM;
     }
+    s->feat = v;
     fl_feat *f = &s->feat[s->nfeat++];
     *f = (fl_feat){.geom = poly, .status = o->status, .hash = o->hash, .raw = o->raw,
                    .repaired = o->repaired};
@@ -130,14 +126,14 @@ static int outcome_of(fl_ctx *ctx, const fl_snapshot *s, const fl_feature *f,
                       const fl_origin *origin, const fl_feat *known, size_t nknown,
                       fl_outcome *o, GEOSGeometry **poly)
 {
-    int status = fl_profile_classify(s->profile, f->props, origin);
-    if (status == FL_CLASSIFY_FAILED)
+    int status;
+    if (fl_profile_classify(s->profile, f->props, origin, &status))
         return fl_error(ctx, FL_ENOMEM, "out of memory matching the profile's rules");
     *o = (fl_outcome){.status = status, .styled = has_style(f->props),
                       .bare = json_object_object_length(f->props) == 0};
     *poly = NULL;
     if (!f->geom) {
-        o->status = FL_NO_POLYGON;
+        o->status = FL_CLASS_NO_POLYGON;
         return FL_OK;
     }
     o->raw = status >= 0 ? raw_hash(ctx, f->geom, status) : 0;
@@ -150,7 +146,7 @@ static int outcome_of(fl_ctx *ctx, const fl_snapshot *s, const fl_feature *f,
     if (!*poly) /* never FL_OK without a polygon, whatever failed */
         return ctx->err ? ctx->err : fl_error(ctx, FL_ENOMEM, "making its polygon failed");
     if (GEOSisEmpty_r(ctx->geos, *poly))
-        o->status = FL_NO_POLYGON;
+        o->status = FL_CLASS_NO_POLYGON;
     else if (status >= 0)
         o->hash = feature_hash(ctx, *poly, status);
     return FL_OK;
@@ -160,7 +156,7 @@ static int outcome_of(fl_ctx *ctx, const fl_snapshot *s, const fl_feature *f,
 static int count(fl_ctx *ctx, fl_snapshot *s, const fl_outcome *o, GEOSGeometry *poly,
                  bool *styled, bool *bare)
 {
-    if (o->status == FL_NO_POLYGON) {
+    if (o->status == FL_CLASS_NO_POLYGON) {
         s->counts.no_polygon++;
         if (poly)
             GEOSGeom_destroy_r(ctx->geos, poly);
@@ -170,7 +166,7 @@ static int count(fl_ctx *ctx, fl_snapshot *s, const fl_outcome *o, GEOSGeometry 
     *bare &= o->bare;
     s->counts.repaired += o->repaired;
     if (o->status < 0) {
-        *(o->status == -1 ? &s->counts.ignored : &s->counts.unclassified) += 1;
+        *(o->status == FL_CLASS_IGNORED ? &s->counts.ignored : &s->counts.unclassified) += 1;
         GEOSGeom_destroy_r(ctx->geos, poly);
         return FL_OK;
     }
@@ -267,11 +263,10 @@ static GEOSGeometry *status_union(fl_ctx *ctx, const fl_snapshot *s, int status)
     return u;
 }
 
-int fl_snapshot_normalise(fl_ctx *ctx, const fl_snapshot *cs)
+int fl_snapshot_normalise(fl_ctx *ctx, const fl_snapshot *s)
 {
-    fl_snapshot *s = (fl_snapshot *)cs; /* the layers are a cache of the features */
     int drawn = s->nstatus - 1;
-    if (s->cover)
+    if (s->cache->cover)
         return FL_OK;
     GEOSGeometry *cover = NULL;
     for (int i = 0; i < drawn; i++) {
@@ -304,8 +299,8 @@ int fl_snapshot_normalise(fl_ctx *ctx, const fl_snapshot *cs)
         drop_layers(ctx, s);
         return rc;
     }
-    s->cover = cover;
-    s->km2_known = true;
+    s->cache->cover = cover;
+    s->cache->km2_known = true;
     return FL_OK;
 }
 
@@ -327,6 +322,7 @@ static int snapshot_alloc(fl_ctx *ctx, fl_snapshot **out, const char *const *pat
     fl_snapshot *s = fl_calloc(ctx, 1, sizeof *s);
     if (!s)
         return FL_ENOMEM;
+    s->ctx = ctx;
     *out = s;
     s->profile = p;
     s->nstatus = fl_profile_status_count(p);
@@ -335,13 +331,15 @@ static int snapshot_alloc(fl_ctx *ctx, fl_snapshot **out, const char *const *pat
     s->layer = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->layer);
     s->prep = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->prep);
     s->km2 = fl_calloc(ctx, (size_t)s->nstatus, sizeof *s->km2);
+    s->cache = fl_calloc(ctx, 1, sizeof *s->cache);
     s->time = FL_TIME_UNKNOWN;
     for (size_t i = 0; i < n; i++) { /* one version: the latest time its files name */
         int64_t t = fl_time_parse(paths[i]);
         if (t != FL_TIME_UNKNOWN && (s->time == FL_TIME_UNKNOWN || t > s->time))
             s->time = t;
     }
-    return s->path && s->status_features && s->layer && s->prep && s->km2 ? FL_OK : FL_ENOMEM;
+    return s->path && s->status_features && s->layer && s->prep && s->km2 && s->cache
+               ? FL_OK : FL_ENOMEM;
 }
 
 /* The time a property gives (the profile's "time property="): the latest that a feature's
@@ -416,7 +414,7 @@ int fl_snapshot_load_files(fl_ctx *ctx, const char *const *paths, size_t n,
         rc = load_file(ctx, s, paths[i], &l);
     free(l.known);
     if (rc) {
-        fl_snapshot_close(ctx, s);
+        fl_snapshot_close(s);
         return rc;
     }
     classified(s, &l);
@@ -435,9 +433,14 @@ int fl_snapshot_load(fl_ctx *ctx, const char *path, const fl_profile *profile,
 int fl_snapshot_open_files(fl_ctx *ctx, const char *const *paths, size_t n,
                            const fl_profile *profile, fl_snapshot **out)
 {
+    if (!paths || !profile || !out)
+        return fl_null_arg(ctx, __func__, !paths ? "paths" : !profile ? "profile" : "out");
+    for (size_t i = 0; i < n; i++)
+        if (!paths[i])
+            return fl_null_arg(ctx, __func__, "paths[i]");
     int rc = fl_snapshot_load_files(ctx, paths, n, profile, NULL, out);
     if (!rc && (rc = fl_snapshot_normalise(ctx, *out))) {
-        fl_snapshot_close(ctx, *out);
+        fl_snapshot_close(*out);
         *out = NULL;
     }
     if (!rc)
@@ -474,7 +477,7 @@ int fl_snapshot_of_polygons(fl_ctx *ctx, const char *path, const fl_profile *pro
         rc = fl_snapshot_normalise(ctx, s);
     }
     if (rc) {
-        fl_snapshot_close(ctx, s);
+        fl_snapshot_close(s);
         return rc;
     }
     *out = s;
@@ -484,6 +487,8 @@ int fl_snapshot_of_polygons(fl_ctx *ctx, const char *path, const fl_profile *pro
 int fl_snapshot_open(fl_ctx *ctx, const char *path, const fl_profile *profile,
                      fl_snapshot **out)
 {
+    if (!path || !profile || !out)
+        return fl_null_arg(ctx, __func__, !path ? "path" : !profile ? "profile" : "out");
     return fl_snapshot_open_files(ctx, &path, 1, profile, out);
 }
 
@@ -495,7 +500,7 @@ void fl_snapshot_forget_source(fl_snapshot *s)
 }
 
 /* Frees the layers (they can be computed again from the features). */
-static void drop_layers(fl_ctx *ctx, fl_snapshot *s)
+static void drop_layers(fl_ctx *ctx, const fl_snapshot *s)
 {
     for (int i = 0; s->prep && i < s->nstatus; i++) { /* either array may be missing */
         if (s->prep[i])
@@ -507,15 +512,17 @@ static void drop_layers(fl_ctx *ctx, fl_snapshot *s)
             GEOSGeom_destroy_r(ctx->geos, s->layer[i]);
         s->layer[i] = NULL;
     }
-    if (s->cover)
-        GEOSGeom_destroy_r(ctx->geos, s->cover);
-    s->cover = NULL;
+    if (s->cache && s->cache->cover)
+        GEOSGeom_destroy_r(ctx->geos, s->cache->cover);
+    if (s->cache)
+        s->cache->cover = NULL;
 }
 
-void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
+void fl_snapshot_close(fl_snapshot *s)
 {
     if (!s)
         return;
+    fl_ctx *ctx = s->ctx;
     drop_layers(ctx, s);
     for (size_t i = 0; i < s->nfeat; i++)
         GEOSGeom_destroy_r(ctx->geos, s->feat[i].geom);
@@ -524,8 +531,11 @@ void fl_snapshot_close(fl_ctx *ctx, fl_snapshot *s)
     free(s->layer);
     free(s->prep);
     free(s->km2);
-    free(s->region_km2);
-    fl_conflation_free(ctx, s->conf);
+    if (s->cache) {
+        free(s->cache->region_km2);
+        fl_conflation_free(ctx, s->cache->conf);
+    }
+    free(s->cache);
     free(s->status_features);
     free(s->path);
     free(s);
@@ -572,8 +582,8 @@ int fl_snapshot_write(fl_ctx *ctx, const fl_snapshot *s, const char *path)
     for (int i = 0; i < s->nstatus - 1 && !rc; i++) {
         json_object *props = json_object_new_object();
         if (props)
-            json_object_object_add(props, "status",
-                                   json_object_new_string(fl_status_name(s->profile, i)));
+            fl_json_object_add(props, "status",
+                                   json_object_new_string(fl_profile_status_name(s->profile, i)));
         GEOSGeometry *g = GEOSGeom_clone_r(ctx->geos, s->layer[i]);
         rc = g ? fl_features_push(ctx, &fs, props, g) : fl_geos_error(ctx, "copying a layer");
         if (!g)
@@ -595,8 +605,8 @@ int fl_snapshot_geojson(fl_ctx *ctx, const fl_snapshot *s, char **geojson)
         if (!props[i])
             rc = fl_error(ctx, FL_ENOMEM, "out of memory building GeoJSON properties");
         else
-            json_object_object_add(props[i], "status",
-                                   json_object_new_string(fl_status_name(s->profile, i)));
+            fl_json_object_add(props[i], "status",
+                                   json_object_new_string(fl_profile_status_name(s->profile, i)));
     }
     if (!rc) /* the layers as they are: the writer only reads them */
         rc = fl_write_geojson_layers(ctx, (fl_geojson_sink){.text = geojson}, (size_t)n,

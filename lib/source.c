@@ -84,13 +84,10 @@ static uint64_t text_hash(const char *p, size_t n)
 
 static int push_span(fl_ctx *ctx, fl_source *src, size_t at, size_t end, size_t *cap)
 {
-    if (src->n == *cap) {
-        *cap = *cap ? 2 * *cap : 256;
-        fl_span *v = fl_realloc(ctx, src->span, *cap, sizeof *v);
-        if (!v)
-            return FL_ENOMEM;
-        src->span = v;
-    }
+    fl_span *v = fl_grow(ctx, src->span, cap, src->n + 1, sizeof *v);
+    if (!v)
+        return FL_ENOMEM;
+    src->span = v;
     src->span[src->n++] = (fl_span){.at = at, .len = end - at,
                                     .hash = text_hash(src->text + at, end - at)};
     return FL_OK;

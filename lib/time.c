@@ -261,9 +261,3 @@ char *fl_time_format(int64_t t, char *buf, size_t size)
         strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
 }
-
-json_object *fl_json_time(int64_t t)
-{
-    char buf[32];
-    return t == FL_TIME_UNKNOWN ? NULL : json_object_new_string(fl_time_format(t, buf, sizeof buf));
-}

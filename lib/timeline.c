@@ -23,11 +23,12 @@ int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *r,
     return rc;
 }
 
-void fl_timeline_free(fl_ctx *ctx, fl_timeline *tl)
+void fl_timeline_free(fl_timeline *tl)
 {
     if (!tl)
         return;
-    fl_snapshot_close(ctx, tl->prev);
+    fl_snapshot_close(tl->prev);
+    fl_front_band_free(tl->band);
     free(tl->prev_status);
     free(tl->first_status);
     free(tl->changes);
@@ -100,18 +101,20 @@ static int log_places(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, const 
 /* The frontline's length: whole for the first snapshot, then changed window by window. */
 static int front_km(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, const fl_diff *d)
 {
+    int rc = tl->band ? FL_OK : fl_front_band_new(ctx, tl->r, tl->tolerance_km, &tl->band);
+    if (rc)
+        return rc;
     if (d) {
         double delta;
-        int rc = fl_front_change_km(ctx, d->win, d->nwin, s->profile, tl->r, tl->tolerance_km,
-                                    &delta);
+        rc = fl_front_change_km(ctx, d->win, d->nwin, s->profile, tl->band, &delta);
         tl->front_km += rc ? 0 : delta;
         return rc;
     }
     fl_front *f;
-    int rc = fl_front_new(ctx, s, tl->r, tl->tolerance_km, &f);
+    rc = fl_front_with(ctx, s, tl->band, &f);
     if (!rc)
         tl->front_km = fl_front_km(f);
-    fl_front_free(ctx, f);
+    fl_front_free(f);
     return rc;
 }
 
@@ -120,7 +123,7 @@ static json_object *km2_object(const fl_profile *p, int n, double (*get)(const v
 {
     json_object *o = json_object_new_object();
     for (int i = 0; i < n; i++)
-        json_object_object_add(o, fl_status_name(p, i), fl_json_km2(get(obj, region, i)));
+        fl_json_object_add(o, fl_profile_status_name(p, i), fl_json_km2(get(obj, region, i)));
     return o;
 }
 
@@ -146,22 +149,22 @@ static json_object *row_json(fl_timeline *tl, const fl_snapshot *s, const fl_are
 {
     int n = s->nstatus;
     json_object *row = fl_snapshot_head_json(s);
-    json_object_object_add(row, "status_km2", km2_object(s->profile, n - 1, drawn_get, s, 0));
-    json_object_object_add(row, "territory_km2", km2_object(s->profile, n, area_get, a, -1));
+    fl_json_object_add(row, "status_km2", km2_object(s->profile, n - 1, drawn_get, s, 0));
+    fl_json_object_add(row, "territory_km2", km2_object(s->profile, n, area_get, a, FL_REGION_ALL));
     /* the conflation's and the water's share of those figures (docs/geography.md) */
-    json_object_object_add(row, "moved_km2", km2_object(s->profile, n, moved_get, a, -1));
-    json_object_object_add(row, "water_km2", fl_json_km2(fl_areas_water_km2(a, -1)));
+    fl_json_object_add(row, "moved_km2", km2_object(s->profile, n, moved_get, a, FL_REGION_ALL));
+    fl_json_object_add(row, "water_km2", fl_json_km2(fl_areas_water_km2(a, FL_REGION_ALL)));
     json_object *regions = json_object_new_array();
     for (int k = 0; k < tl->r->n; k++) {
         json_object *o = fl_region_json(tl->r, k);
-        json_object_object_add(o, "status_km2", km2_object(s->profile, n, area_get, a, k));
-        json_object_array_add(regions, o);
+        fl_json_object_add(o, "status_km2", km2_object(s->profile, n, area_get, a, k));
+        fl_json_array_add(regions, o);
     }
-    json_object_object_add(row, "regions", regions);
-    json_object_object_add(row, "transitions", d ? fl_diff_transitions_json(d, -1) : NULL);
-    json_object_object_add(row, "front_km", fl_json_num(tl->front_km, 3));
-    json_object_object_add(row, "place_changes", json_object_new_int(changes));
-    json_object_object_add(row, "features", fl_counts_json(&s->counts));
+    fl_json_object_add(row, "regions", regions);
+    fl_json_object_add(row, "transitions", d ? fl_diff_transitions_json(d, FL_REGION_ALL) : NULL);
+    fl_json_object_add(row, "front_km", fl_json_num(tl->front_km, 3));
+    fl_json_object_add(row, "place_changes", json_object_new_int(changes));
+    fl_json_object_add(row, "features", fl_counts_json(&s->counts));
     return row;
 }
 
@@ -219,13 +222,13 @@ int fl_timeline_add_files(fl_ctx *ctx, fl_timeline *tl, const char *const *paths
         rc = fl_chart_add(ctx, tl->chart, s->time, a);
     if (!rc && row_json_out)
         rc = fl_json_out(ctx, row_json(tl, s, a, d, changes), row_json_out);
-    fl_diff_free(ctx, d);
+    fl_diff_free(d);
     fl_areas_free(a);
     if (rc) {
-        fl_snapshot_close(ctx, s);
+        fl_snapshot_close(s);
         return rc;
     }
-    fl_snapshot_close(ctx, tl->prev);
+    fl_snapshot_close(tl->prev);
     tl->prev = s;
     lap(tl, 5, &t);
     tl->added++;
@@ -257,11 +260,11 @@ int fl_timeline_changes_json(fl_ctx *ctx, const fl_timeline *tl, char **json)
     for (int i = 0; i < tl->nchanges; i++) {
         const place_change *c = &tl->changes[i];
         json_object *o = fl_place_json(tl->places, c->place);
-        json_object_object_add(o, "status_from", json_object_new_string(fl_status_name(tl->profile, c->from)));
-        json_object_object_add(o, "status_to", json_object_new_string(fl_status_name(tl->profile, c->to)));
-        json_object_object_add(o, "before", json_object_new_string(fl_time_format(c->before, t, sizeof t)));
-        json_object_object_add(o, "after", json_object_new_string(fl_time_format(c->after, t, sizeof t)));
-        json_object_array_add(arr, o);
+        fl_json_object_add(o, "status_from", json_object_new_string(fl_profile_status_name(tl->profile, c->from)));
+        fl_json_object_add(o, "status_to", json_object_new_string(fl_profile_status_name(tl->profile, c->to)));
+        fl_json_object_add(o, "before", json_object_new_string(fl_time_format(c->before, t, sizeof t)));
+        fl_json_object_add(o, "after", json_object_new_string(fl_time_format(c->after, t, sizeof t)));
+        fl_json_array_add(arr, o);
     }
     return fl_json_out(ctx, arr, json);
 }
@@ -274,21 +277,21 @@ int fl_timeline_place_json(fl_ctx *ctx, const fl_timeline *tl, int place, char *
     char t[32];
     if (tl->first_status) {
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "time", json_object_new_string(fl_time_format(tl->first_time, t, sizeof t)));
-        json_object_object_add(o, "status", json_object_new_string(fl_status_name(tl->profile, tl->first_status[place])));
-        json_object_array_add(hist, o);
+        fl_json_object_add(o, "time", json_object_new_string(fl_time_format(tl->first_time, t, sizeof t)));
+        fl_json_object_add(o, "status", json_object_new_string(fl_profile_status_name(tl->profile, tl->first_status[place])));
+        fl_json_array_add(hist, o);
     }
     for (int i = 0; i < tl->nchanges; i++) {
         const place_change *c = &tl->changes[i];
         if (c->place != place)
             continue;
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "time", json_object_new_string(fl_time_format(c->after, t, sizeof t)));
-        json_object_object_add(o, "status", json_object_new_string(fl_status_name(tl->profile, c->to)));
-        json_object_object_add(o, "previous_time", json_object_new_string(fl_time_format(c->before, t, sizeof t)));
-        json_object_array_add(hist, o);
+        fl_json_object_add(o, "time", json_object_new_string(fl_time_format(c->after, t, sizeof t)));
+        fl_json_object_add(o, "status", json_object_new_string(fl_profile_status_name(tl->profile, c->to)));
+        fl_json_object_add(o, "previous_time", json_object_new_string(fl_time_format(c->before, t, sizeof t)));
+        fl_json_array_add(hist, o);
     }
-    json_object_object_add(doc, "history", hist);
+    fl_json_object_add(doc, "history", hist);
     return fl_json_out(ctx, doc, json);
 }
 

@@ -25,6 +25,8 @@ struct fl_timeline {
     place_change *changes;
     fl_chart *chart; /* areas over time, for fl_timeline_chart */
     double front_km; /* of prev */
+    fl_front_band *band; /* the regions' border band for the frontline, made when first
+                          * needed */
     double cpu[FL_STAGES]; /* CPU seconds per stage (fl_timeline_stage) */
     size_t added;          /* snapshots added */
     fl_progress_fn progress; /* fl_timeline_set_progress, or NULL */

@@ -88,8 +88,8 @@ static void run_close(run *r)
 {
     if (!r->ctx)
         return;
-    fl_timeline_free(r->ctx, r->tl);
-    fl_regions_close(r->ctx, r->regions);
+    fl_timeline_free(r->tl);
+    fl_regions_close(r->regions);
     fl_ctx_free(r->ctx);
 }
 
@@ -110,11 +110,12 @@ static int append(fl_ctx *ctx, fl_timeline *tl, run *r)
     int rc = fl_chart_append(ctx, tl->chart, fl_timeline_chart(t), 1);
     if (rc)
         return rc;
-    fl_snapshot_close(ctx, tl->prev); /* geometries belong to no context: they move */
+    fl_snapshot_close(tl->prev); /* geometries belong to no context: they move */
     tl->prev = t->prev;
+    tl->prev->ctx = ctx;
     t->prev = NULL;
-    if (tl->prev->region_serial == r->regions->serial) /* areas in the copy: the same */
-        tl->prev->region_serial = tl->r->serial;
+    if (tl->prev->cache->region_serial == r->regions->serial) /* areas in the copy: the same */
+        tl->prev->cache->region_serial = tl->r->serial;
     free(tl->prev_status);
     tl->prev_status = t->prev_status;
     t->prev_status = NULL;

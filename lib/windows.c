@@ -37,8 +37,11 @@ static size_t missing(const fl_snapshot *a, const fl_snapshot *b, int status,
 {
     size_t j = 0, n = 0;
     for (size_t i = 0; i < a->nfeat; i++) {
-        while (j < b->nfeat && b->feat[j].hash < a->feat[i].hash)
+        assert(i == 0 || a->feat[i - 1].hash <= a->feat[i].hash);
+        while (j < b->nfeat && b->feat[j].hash < a->feat[i].hash) {
+            assert(j + 1 == b->nfeat || b->feat[j].hash <= b->feat[j + 1].hash);
             j++;
+        }
         if (a->feat[i].status != status || (j < b->nfeat && b->feat[j].hash == a->feat[i].hash))
             continue;
         out[n++] = a->feat[i].geom;
@@ -55,16 +58,12 @@ static void grow(double out[4], const double in[4], double margin)
 }
 
 /* Appends a window around bounds b. */
-static int add_window(fl_ctx *ctx, const double b[4], fl_window **w, int *n, int *cap)
+static int add_window(fl_ctx *ctx, const double b[4], fl_window **w, int *n, size_t *cap)
 {
-    if (*n == *cap) {
-        int c = *cap ? 2 * *cap : 16;
-        fl_window *v = fl_realloc(ctx, *w, (size_t)c, sizeof *v);
-        if (!v)
-            return FL_ENOMEM;
-        *w = v;
-        *cap = c;
-    }
+    fl_window *v = fl_grow(ctx, *w, cap, (size_t)*n + 1, sizeof *v);
+    if (!v)
+        return FL_ENOMEM;
+    *w = v;
     fl_window *x = &(*w)[(*n)++];
     memset(x, 0, sizeof *x);
     grow(x->core, b, CORE_MARGIN);
@@ -75,7 +74,7 @@ static int add_window(fl_ctx *ctx, const double b[4], fl_window **w, int *n, int
 /* Appends windows around where status s differs between a and b, found from the edges of
  * the features that changed (odd_edges.c). */
 static int add_status_windows(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, int s,
-                              fl_window **w, int *n, int *cap)
+                              fl_window **w, int *n, size_t *cap)
 {
     const GEOSGeometry **r = fl_calloc(ctx, a->nfeat + 1, sizeof *r);
     const GEOSGeometry **m = r ? fl_calloc(ctx, b->nfeat + 1, sizeof *m) : NULL;
@@ -112,14 +111,9 @@ static void merge_windows(fl_window *w, int *n)
                 merged = true;
             }
     }
-}
-
-GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double b[4])
-{
-    GEOSGeometry *g = GEOSGeom_createRectangle_r(ctx->geos, b[0], b[1], b[2], b[3]);
-    if (!g)
-        fl_geos_error(ctx, "creating a rectangle");
-    return g;
+    for (int i = 0; i < *n; i++) /* what the windows promise: disjoint envelopes */
+        for (int j = i + 1; j < *n; j++)
+            assert(!fl_bounds_overlap(w[i].env, w[j].env));
 }
 
 /* Feature g (bounds bbox) within w's envelope: a copy when it lies inside. */
@@ -346,7 +340,8 @@ int fl_windows_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
                    const fl_regions *r, fl_window **out, int *count)
 {
     fl_window *w = NULL;
-    int n = 0, cap = 0, rc = FL_OK;
+    int n = 0, rc = FL_OK;
+    size_t cap = 0;
     for (int s = 0; s < a->nstatus - 1 && !rc; s++)
         rc = add_status_windows(ctx, a, b, s, &w, &n, &cap);
     if (!rc)

@@ -119,7 +119,7 @@ static int read_line(fl_ctx *ctx, GEOSWKTReader *r, char *text, const char *path
             json_object_put(props);
             return fl_error(ctx, FL_EPARSE, "%s:%d: the status is not valid UTF-8", path, line);
         }
-        json_object_object_add(props, "status", json_object_new_string(s));
+        fl_json_object_add(props, "status", json_object_new_string(s));
         s = semi + 1;
     }
     const char *rest = geometry_end(s);

@@ -87,8 +87,8 @@ static void square(void)
     CHECK(t1 && t2 && *t1 && !strcmp(t1, t2), "WKT written, read back and written again differs");
     free(t1);
     free(t2);
-    fl_snapshot_close(ctx, back);
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(back);
+    fl_snapshot_close(s);
 }
 
 /* Every loaded feature of s is valid and make-valid leaves it alone. */
@@ -140,11 +140,11 @@ static void series(char **paths, int n)
         if (prev) {
             conservation(prev, s);
             conservation(s, prev);
-            fl_snapshot_close(ctx, prev);
+            fl_snapshot_close(prev);
         }
         prev = s;
     }
-    fl_snapshot_close(ctx, prev);
+    fl_snapshot_close(prev);
 }
 
 /* A random valid polygon of 3 to 8 vertices on the integer grid 0..10, or NULL. */

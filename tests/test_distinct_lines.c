@@ -181,8 +181,8 @@ static void both_nodings(const fl_snapshot *a, const fl_snapshot *b, const char 
     }
     CHECK(off == 0, "%s: %zu of %zu cells differ between the nodings by more than 1e-5 km² "
           "(worst %g)", what, off, cells, worst);
-    fl_diff_free(ctx, d[0]);
-    fl_diff_free(ctx, d[1]);
+    fl_diff_free(d[0]);
+    fl_diff_free(d[1]);
 }
 
 static void pair(const fl_snapshot *a, const fl_snapshot *b)
@@ -212,12 +212,12 @@ static void series(const char *dir, int max)
                 pair(prev, s);
         }
         if (prev)
-            fl_snapshot_close(ctx, prev);
+            fl_snapshot_close(prev);
         prev = s;
         free(paths[k]);
     }
     if (prev)
-        fl_snapshot_close(ctx, prev);
+        fl_snapshot_close(prev);
 }
 
 int main(void)
@@ -231,7 +231,7 @@ int main(void)
     series(raw, 12); /* the first dozen pairs: the format change and September-October */
     printf("%ld consecutive pairs checked%s\n", pairs_checked,
            raw ? "" : " (no shared data: samples only)");
-    fl_regions_close(ctx, regions);
+    fl_regions_close(regions);
     fl_profile_close(profile);
     fl_ctx_free(ctx);
     return check_done("distinct_lines");

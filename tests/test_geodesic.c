@@ -46,7 +46,7 @@ static void quadrangles(fl_ctx *ctx, const fl_profile *p)
         double want = quadrangle_km2(c[0], c[1], c[3] - c[2]);
         /* 0.01 % is the bound the issue sets; densified edges agree far better */
         CHECK_REL(fl_snapshot_status_km2(s, 0), want, 1e-6);
-        fl_snapshot_close(ctx, s);
+        fl_snapshot_close(s);
     }
     remove(path);
 }
@@ -110,13 +110,13 @@ int main(void)
     fl_regions *raions;
     CHECK_OK(ctx, fl_regions_open_level(ctx, getenv("FRONTLINE_DATA"), FL_LEVEL_RAION, &raions));
     planimeter(ctx, raions);
-    fl_regions_close(ctx, raions);
+    fl_regions_close(raions);
     /* the territory is the union of the regions: its area is their sum */
     double sum = 0;
     for (int i = 0; i < fl_regions_count(r); i++)
         sum += fl_regions_area_km2(r, i);
     CHECK_REL(fl_regions_territory_km2(r), sum, 1e-6);
-    fl_regions_close(ctx, r);
+    fl_regions_close(r);
     fl_profile_close(p);
     fl_ctx_free(ctx);
     temp_cleanup();

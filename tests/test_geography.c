@@ -88,10 +88,10 @@ static void strips(void)
               fl_profile_status_name(profile, st));
         fl_areas_free(raw);
         fl_areas_free(snapped);
-        fl_snapshot_close(ctx, s);
+        fl_snapshot_close(s);
     }
     CHECK(fl_regions_set_snap_km(ctx, r, -1) == FL_EARG, "negative tolerance");
-    fl_regions_close(ctx, r);
+    fl_regions_close(r);
 }
 
 static void swapped(void)
@@ -101,7 +101,7 @@ static void swapped(void)
     CHECK_OK(ctx, fl_regions_open_level(ctx, data_file(""), FL_LEVEL_OBLAST, &r));
     CHECK_OK(ctx, fl_snapshot_open(ctx, data_file("sample/20220930.geojson"), profile, &s));
     CHECK(fl_snapshot_outside(ctx, s, r) == 0, "the sample lies in the territory");
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(s);
     /* the sample's first polygon with latitude and longitude swapped, by hand */
     const char *path = temp_file("swapped.geojson",
         "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
@@ -111,8 +111,8 @@ static void swapped(void)
     CHECK_OK(ctx, fl_snapshot_open(ctx, path, profile, &s));
     CHECK(fl_snapshot_outside(ctx, s, r) == 1, "swapped: %ld outside",
           fl_snapshot_outside(ctx, s, r));
-    fl_snapshot_close(ctx, s);
-    fl_regions_close(ctx, r);
+    fl_snapshot_close(s);
+    fl_regions_close(r);
 }
 
 /* One shared version: Crimea, Sevastopol, Kherson city, the Kakhovka point. */
@@ -141,7 +141,7 @@ static void version(const fl_regions *r, const char *path, bool occupied_only)
         CHECK(!strcmp(fl_profile_status_side(profile, st[0]), "UA"), "%s: Kherson city %s", path,
               fl_profile_status_name(profile, st[0]));
     fl_areas_free(a);
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(s);
 }
 
 static int real(void)
@@ -162,7 +162,7 @@ static int real(void)
             free(paths[i]);
         }
     }
-    fl_regions_close(ctx, r);
+    fl_regions_close(r);
     return 0;
 }
 

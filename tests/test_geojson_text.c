@@ -89,13 +89,13 @@ int main(void)
           "claims with other regions: %s", fl_ctx_errmsg(ctx));
 
     free(json);
-    fl_regions_close(ctx, other);
+    fl_regions_close(other);
     fl_claims_close(c);
-    fl_front_free(ctx, f);
-    fl_diff_free(ctx, d);
-    fl_snapshot_close(ctx, a);
-    fl_snapshot_close(ctx, b);
-    fl_regions_close(ctx, r);
+    fl_front_free(f);
+    fl_diff_free(d);
+    fl_snapshot_close(a);
+    fl_snapshot_close(b);
+    fl_regions_close(r);
     fl_profile_close(p);
     fl_ctx_free(ctx);
     temp_cleanup();

@@ -88,11 +88,19 @@ static void no_gap_no_overlap(int l)
     CHECK_REL(sum, fl_regions_territory_km2(lv[l]), 1e-9);
 }
 
+/* The region of lv's level containing the point, or FL_REGION_NONE. */
+static int locate(const fl_regions *r, double lat, double lon)
+{
+    int k = FL_REGION_NONE;
+    CHECK_OK(ctx, fl_regions_locate(ctx, r, lat, lon, &k));
+    return k;
+}
+
 static void points(void)
 {
     /* Kherson city centre */
     for (int l = FL_LEVEL_OBLAST; l <= FL_LEVEL_HROMADA; l++) {
-        int k = fl_regions_locate(ctx, lv[l], 46.6354, 32.6169);
+        int k = locate(lv[l], 46.6354, 32.6169);
         const char *ob = k >= 0 ? fl_regions_attr(lv[l], k, "oblast") : "";
         CHECK(!strcmp(ob, "UA-65"), "Kherson city at level %d: %s", l, ob);
     }
@@ -100,7 +108,7 @@ static void points(void)
      * Natural Earth's Sevastopol leaves out, and the city */
     const double sev[][2] = {{44.5792, 33.7511}, {44.60795, 33.52134}}; /* GeoNames */
     for (int i = 0; i < 2; i++) {
-        int k = fl_regions_locate(ctx, lv[FL_LEVEL_OBLAST], sev[i][0], sev[i][1]);
+        int k = locate(lv[FL_LEVEL_OBLAST], sev[i][0], sev[i][1]);
         CHECK(k >= 0 && !strcmp(fl_regions_code(lv[FL_LEVEL_OBLAST], k), "UA-40"),
               "%.4f N %.4f E in %s", sev[i][0], sev[i][1],
               k >= 0 ? fl_regions_code(lv[FL_LEVEL_OBLAST], k) : "none");
@@ -111,12 +119,12 @@ static void points(void)
     int inside = 0;
     for (int i = 0; i < fl_places_count(p); i++) {
         double lat = fl_places_lat(p, i), lon = fl_places_lon(p, i);
-        int k = fl_regions_locate(ctx, lv[FL_LEVEL_OBLAST], lat, lon);
+        int k = locate(lv[FL_LEVEL_OBLAST], lat, lon);
         if (k < 0)
             continue;
         inside++;
         for (int l = FL_LEVEL_RAION; l <= FL_LEVEL_HROMADA; l++) {
-            int j = fl_regions_locate(ctx, lv[l], lat, lon);
+            int j = locate(lv[l], lat, lon);
             CHECK(j >= 0 && !strcmp(fl_regions_attr(lv[l], j, "oblast"),
                                     fl_regions_code(lv[FL_LEVEL_OBLAST], k)),
                   "%s: level %d gives %s", fl_places_name(p, i), l,
@@ -145,7 +153,7 @@ int main(void)
         no_gap_no_overlap(l);
     points();
     for (int l = FL_LEVEL_OBLAST; l <= FL_LEVEL_HROMADA; l++)
-        fl_regions_close(ctx, lv[l]);
+        fl_regions_close(lv[l]);
     fl_ctx_free(ctx);
     return check_done("levels");
 }

@@ -151,7 +151,7 @@ static void compare(const char *name, const fl_snapshot *s, const points *p)
         inside += st[i] >= 0;
     /* the points reach every kind of answer */
     CHECK(inside > RANDOM_POINTS / 4, "%s: %d points with a status", name, inside);
-    CHECK(st[n - 10] == FL_STATUS_INVALID && rg[n - 10] == -1, "%s: NaN latitude: %d %d", name,
+    CHECK(st[n - 10] == FL_STATUS_INVALID && rg[n - 10] == FL_REGION_NONE, "%s: NaN latitude: %d %d", name,
           st[n - 10], rg[n - 10]);
     CHECK(st[n - 2] == FL_STATUS_NONE, "%s: (0, 0): %d", name, st[n - 2]);
     free(st), free(rg), free(lst), free(lrg), free(ost), free(org), free(bst), free(brg);
@@ -165,7 +165,7 @@ static void check_file(const char *path)
     collect(s, &p);
     compare(path, s, &p);
     free(p.lat), free(p.lon), free(p.kind);
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(s);
 }
 
 /* Every .geojson file of dir (absolute); returns how many. */
@@ -204,7 +204,7 @@ static void misuse(void)
     CHECK(fl_locator_status(ctx, loc, 1, NULL, &lon, &st, NULL) == FL_EARG, "no latitudes");
     fl_locator_free(loc);
     fl_locator_free(NULL);
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(s);
 }
 
 int main(int argc, char **argv)
@@ -225,7 +225,7 @@ int main(int argc, char **argv)
         misuse();
     }
     fl_places_close(places);
-    fl_regions_close(ctx, regions);
+    fl_regions_close(regions);
     fl_profile_close(profile);
     fl_ctx_free(ctx);
     return check_done(want_real ? "locate (real data)" : "locate (samples)");

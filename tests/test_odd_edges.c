@@ -168,12 +168,12 @@ static void series(const char *dir)
         CHECK_OK(ctx, fl_snapshot_load(ctx, paths[k], profile, prev, &s));
         if (prev) {
             pair(prev, s);
-            fl_snapshot_close(ctx, prev);
+            fl_snapshot_close(prev);
         }
         prev = s;
         free(paths[k]);
     }
-    fl_snapshot_close(ctx, prev);
+    fl_snapshot_close(prev);
 }
 
 int main(void)

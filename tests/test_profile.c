@@ -2,6 +2,9 @@
  * fill colour and name, first match wins; and broken profiles are rejected with reasons. */
 #include "check.h"
 
+/* What classify answers besides a status index. */
+enum { IGNORED = -1, UNCLASSIFIED = -2, NO_POLYGON = -3 };
+
 /* Classifies one feature with the given styleUrl and name through a one-feature file. */
 static int classify(fl_ctx *ctx, const fl_profile *p, const char *style, const char *name,
                     char *kind_out)
@@ -17,13 +20,13 @@ static int classify(fl_ctx *ctx, const fl_profile *p, const char *style, const c
     CHECK_OK(ctx, fl_snapshot_open(ctx, path, p, &s));
     fl_counts c;
     fl_snapshot_counts(s, &c);
-    int status = c.ignored ? -1 : c.unclassified ? -2 : -3;
+    int status = c.ignored ? IGNORED : c.unclassified ? UNCLASSIFIED : NO_POLYGON;
     for (int i = 0; i < fl_profile_status_count(p); i++)
         if (fl_snapshot_status_features(s, i))
             status = i;
     if (kind_out)
         strcpy(kind_out, fl_snapshot_kind(s));
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(s);
     remove(path);
     return status;
 }
@@ -34,6 +37,12 @@ static void table(fl_ctx *ctx, const fl_profile *p)
     int lib = fl_profile_status_index(p, "liberated");
     CHECK(occ == 0 && con == 1 && lib == 2, "precedence order %d %d %d", occ, con, lib);
     CHECK(!strcmp(fl_profile_status_name(p, fl_profile_status_count(p) - 1), "free"), "default");
+    /* the answers that are no status are distinct names, each named back */
+    CHECK(fl_profile_status_index(p, "none") == FL_STATUS_NONE &&
+          fl_profile_status_index(p, "invalid") == FL_STATUS_INVALID &&
+          fl_profile_status_index(p, "ocupied") == FL_STATUS_UNKNOWN, "special statuses");
+    CHECK(!strcmp(fl_profile_status_name(p, FL_STATUS_NONE), "none") &&
+          !strcmp(fl_profile_status_name(p, FL_STATUS_INVALID), "invalid"), "special names");
     const struct {
         const char *style, *name;
         int want;
@@ -41,7 +50,7 @@ static void table(fl_ctx *ctx, const fl_profile *p)
         {"#poly-A52714-1200-77-nodesc", "Окуповано", 0},
         {"#poly-a52714", "", 0},
         {"#poly-880E4F-2000-77", "Окупований Крим /// Occupied Crimea", 0},
-        {"#poly-880E4F-2000-77", "Придністров'я/// Transnistria", -1},
+        {"#poly-880E4F-2000-77", "Придністров'я/// Transnistria", IGNORED},
         {"#poly-000000", "ОРДЛО", 0},
         {"#poly-000000", "Crimea", 0},
         {"#poly-000000", "Tuzla", 0},
@@ -53,11 +62,11 @@ static void table(fl_ctx *ctx, const fl_profile *p)
         {"#poly-0288D1", "", 2},
         {"#poly-01579B", "", 2},
         {"#poly-0097A7", "", 2},
-        {"#poly-FF5252", "Occupied Petsamo", -1},
-        {"#poly-CE93D8", "", -1},
-        {"#poly-FBC02D", "", -1},
-        {"#poly-123456", "", -2},
-        {"#icon-ci-3", "a city drawn as a polygon", -2},
+        {"#poly-FF5252", "Occupied Petsamo", IGNORED},
+        {"#poly-CE93D8", "", IGNORED},
+        {"#poly-FBC02D", "", IGNORED},
+        {"#poly-123456", "", UNCLASSIFIED},
+        {"#icon-ci-3", "a city drawn as a polygon", UNCLASSIFIED},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         int got = classify(ctx, p, rows[i].style, rows[i].name, NULL);
@@ -107,6 +116,11 @@ int main(void)
     bad_profile(ctx, buf, "unknown directive 'frobnicate'");
     bad_profile(ctx, "status occupied colour=red\n", "is not #RRGGBB");
     bad_profile(ctx, "status occupied\nstatus occupied\n", "declared twice");
+    /* a NULL path is a misuse named as such (not errno's "Bad address") */
+    p = NULL;
+    CHECK(fl_profile_open(ctx, NULL, &p) == FL_EARG && !p, "NULL path: %s", fl_ctx_errmsg(ctx));
+    CHECK(!strcmp(fl_ctx_errmsg(ctx), "fl_profile_open: path is NULL"), "message '%s'",
+          fl_ctx_errmsg(ctx));
     fl_ctx_free(ctx);
     temp_cleanup();
     return check_done("profile");

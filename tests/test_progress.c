@@ -67,7 +67,7 @@ int main(void)
     fl_timeline_set_progress(tl, NULL, &one);
     CHECK_OK(ctx, fl_timeline_add(ctx, tl, paths[3], NULL));
     CHECK(one.calls == 3, "%zu calls after removing the function", one.calls);
-    fl_timeline_free(ctx, tl);
+    fl_timeline_free(tl);
 
     /* on 3 threads: every snapshot once, one call at a time, done 1..n of total n */
     for (int jobs = 1; jobs <= 3; jobs += 2) {
@@ -85,11 +85,11 @@ int main(void)
         CHECK(all.calls == (size_t)n + 1 && all.last_done == (size_t)n + 1 && all.total == 0,
               "jobs %d, then one more: %zu calls, last done %zu, total %zu", jobs, all.calls,
               all.last_done, all.total);
-        fl_timeline_free(ctx, tl);
+        fl_timeline_free(tl);
     }
     for (int i = 0; i <= n; i++)
         free(paths[i]);
-    fl_regions_close(ctx, r);
+    fl_regions_close(r);
     fl_profile_close(p);
     fl_ctx_free(ctx);
     temp_cleanup();

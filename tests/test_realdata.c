@@ -47,10 +47,10 @@ static void annexation_day(void)
     /* the statuses partition the territory */
     double sum = 0;
     for (int st = 0; st < fl_profile_status_count(profile); st++)
-        sum += fl_areas_km2(a, -1, st);
+        sum += fl_areas_km2(a, FL_REGION_ALL, st);
     CHECK_REL(sum, fl_regions_territory_km2(regions), 1e-9);
     fl_areas_free(a);
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(s);
 }
 
 /* Row sums are the areas in A, column sums the areas in B (everywhere and per region); the
@@ -59,15 +59,16 @@ static void conservation(const fl_diff *d, const fl_snapshot *a, const fl_snapsh
                          fl_areas *aa, fl_areas *ab)
 {
     int n = fl_profile_status_count(profile);
-    for (int k = -1; k < fl_regions_count(regions); k++)
+    for (int row = 0; row <= fl_regions_count(regions); row++)
         for (int s = 0; s < n; s++) {
+            int k = row ? row - 1 : FL_REGION_ALL;
             double row = 0, col = 0;
             for (int t = FL_STATUS_NONE; t < n; t++) {
                 row += fl_diff_km2(d, k, s, t);
                 col += fl_diff_km2(d, k, t, s);
             }
-            double in_a = k < 0 && s < n - 1 ? fl_snapshot_status_km2(a, s) : fl_areas_km2(aa, k, s);
-            double in_b = k < 0 && s < n - 1 ? fl_snapshot_status_km2(b, s) : fl_areas_km2(ab, k, s);
+            double in_a = k == FL_REGION_ALL && s < n - 1 ? fl_snapshot_status_km2(a, s) : fl_areas_km2(aa, k, s);
+            double in_b = k == FL_REGION_ALL && s < n - 1 ? fl_snapshot_status_km2(b, s) : fl_areas_km2(ab, k, s);
             CHECK(fabs(row - in_a) <= 1e-6 * fmax(in_a, 1), "region %d status %d row %.9f vs %.9f", k, s, row, in_a);
             CHECK(fabs(col - in_b) <= 1e-6 * fmax(in_b, 1), "region %d status %d column %.9f vs %.9f", k, s, col, in_b);
         }
@@ -80,7 +81,7 @@ static double left(const fl_diff *d, int s)
 {
     double sum = 0;
     for (int t = FL_STATUS_NONE; t < fl_profile_status_count(profile); t++)
-        sum += t != s ? fl_diff_km2(d, -1, s, t) : 0;
+        sum += t != s ? fl_diff_km2(d, FL_REGION_ALL, s, t) : 0;
     return sum;
 }
 
@@ -118,9 +119,9 @@ static void diff_case(const char *from, const char *to, double left_km2, double 
         CHECK(strstr(json, key), "%s not among the changed places", place);
     }
     free(json);
-    fl_diff_free(ctx, d);
-    fl_snapshot_close(ctx, a);
-    fl_snapshot_close(ctx, b);
+    fl_diff_free(d);
+    fl_snapshot_close(a);
+    fl_snapshot_close(b);
 }
 
 /* Every shared file loads and classifies all its polygons. */
@@ -142,7 +143,7 @@ static void every_file(const char *dir)
         CHECK(c.unclassified == 0, "%s: %ld unclassified", e->d_name, c.unclassified);
         CHECK(c.total == c.classified + c.ignored + c.unclassified + c.no_polygon, "%s: counts", e->d_name);
         CHECK(c.classified > 0 && fl_snapshot_time(s) != FL_TIME_UNKNOWN, "%s: nothing", e->d_name);
-        fl_snapshot_close(ctx, s);
+        fl_snapshot_close(s);
         files++;
     }
     if (d)
@@ -165,7 +166,7 @@ int main(void)
     every_file("deepstate/raw");
     every_file("deepstate/occupied");
     fl_places_close(places);
-    fl_regions_close(ctx, regions);
+    fl_regions_close(regions);
     fl_profile_close(profile);
     fl_ctx_free(ctx);
     return check_done("realdata");

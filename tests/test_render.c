@@ -34,7 +34,7 @@ static void inputs_open(inputs *in)
 static void inputs_close(inputs *in)
 {
     fl_places_close(in->places);
-    fl_regions_close(in->ctx, in->regions);
+    fl_regions_close(in->regions);
     fl_profile_close(in->profile);
     fl_ctx_free(in->ctx);
 }
@@ -141,9 +141,9 @@ static void check_legend(inputs *in, const fl_snapshot *b, json_object *render, 
         json_object *s = json_object_array_get_idx(st, i);
         const char *name = json_object_get_string(get(s, "status"));
         double km2 = json_object_get_double(get(s, "km2"));
-        double want = fl_areas_km2(areas, -1, fl_profile_status_index(in->profile, name));
+        double want = fl_areas_km2(areas, FL_REGION_ALL, fl_profile_status_index(in->profile, name));
         CHECK(fabs(km2 - want) < 1e-6, "legend %s %.6f, areas %.6f", name, km2, want);
-        double direct = fl_areas_km2(direct_areas, -1, fl_profile_status_index(in->profile, name));
+        double direct = fl_areas_km2(direct_areas, FL_REGION_ALL, fl_profile_status_index(in->profile, name));
         CHECK(fabs(km2 - direct) <= 1e-6 * fmax(1, direct), "legend %s %.6f, areas computed "
               "directly %.6f", name, km2, direct);
         double column = 0;
@@ -160,7 +160,7 @@ static void check_legend(inputs *in, const fl_snapshot *b, json_object *render, 
     }
     fl_areas_free(areas);
     fl_areas_free(direct_areas);
-    fl_snapshot_close(in->ctx, fresh);
+    fl_snapshot_close(fresh);
     json_object_put(diff);
 }
 
@@ -217,7 +217,7 @@ static json_object *map_diff(inputs *in, const char *pa, const char *pb, const c
                 fabs(json_object_get_double(get(p, "y")) - y) < 0.01;
     }
     CHECK(lyman, "Lyman is listed, labelled, leaving occupation, at its projected position");
-    fl_render_free(ctx, r);
+    fl_render_free(r);
 
     /* the fills themselves: no places, no labels, so nothing is drawn over the test points;
      * twice the default width, as Lyman lies about a kilometre inside the ground it left
@@ -232,10 +232,10 @@ static json_object *map_diff(inputs *in, const char *pa, const char *pb, const c
     check_pixel(ctx, r, img, "Crimea, occupied", 45.3, 34.4,
                 colour_of(doc, "statuses", "status", "occupied"));
     cairo_surface_destroy(img);
-    fl_render_free(ctx, r);
-    fl_diff_free(ctx, d);
-    fl_snapshot_close(ctx, a);
-    fl_snapshot_close(ctx, b);
+    fl_render_free(r);
+    fl_diff_free(d);
+    fl_snapshot_close(a);
+    fl_snapshot_close(b);
     return doc;
 }
 
@@ -303,12 +303,12 @@ static void samples(inputs *in)
     CHECK(fl_render_write(ctx, r, bad) == FL_EARG && strstr(fl_ctx_errmsg(ctx), ".png"),
           "a .jpg is refused: %s", fl_ctx_errmsg(ctx));
     CHECK(access(bad, F_OK) != 0, "nothing left behind");
-    fl_render_free(ctx, r);
+    fl_render_free(r);
 
     /* a bbox view and bad options */
     fl_render_options ob = {.bbox = {32.5, 46.5, 35.0, 48.0}, .width = 640};
     CHECK_OK(ctx, fl_render_new(ctx, a, NULL, in->regions, &ob, &r));
-    fl_render_free(ctx, r);
+    fl_render_free(r);
     fl_render_options bad1 = {.region = "UA-XX"};
     CHECK(fl_render_new(ctx, a, NULL, in->regions, &bad1, &r) == FL_EARG && !r, "unknown region");
     fl_render_options bad2 = {.bbox = {35, 46, 32, 48}};
@@ -357,9 +357,9 @@ static void samples(inputs *in)
     CHECK(fl_chart_count(fl_timeline_chart(tl)) == 2, "timeline chart points");
     snprintf(chart, sizeof chart, "%s/timeline.png", temp_dir());
     CHECK_OK(ctx, fl_chart_write(ctx, fl_timeline_chart(tl), NULL, chart));
-    fl_timeline_free(ctx, tl);
-    fl_snapshot_close(ctx, a);
-    fl_snapshot_close(ctx, b);
+    fl_timeline_free(tl);
+    fl_snapshot_close(a);
+    fl_snapshot_close(b);
 }
 
 static void real(inputs *in, const char *pa, const char *pb)

@@ -22,9 +22,9 @@ static void snapshot_roundtrip(fl_ctx *ctx, const fl_profile *p)
         fl_snapshot_counts(back, &c);
         CHECK(c.unclassified == 0 && c.classified == fl_profile_status_count(p) - 1,
               "%s: %ld classified, %ld unclassified", exts[e], c.classified, c.unclassified);
-        fl_snapshot_close(ctx, back);
+        fl_snapshot_close(back);
     }
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(s);
 }
 
 static void regions_roundtrip(fl_ctx *ctx, const fl_regions *r)
@@ -45,7 +45,7 @@ static void regions_roundtrip(fl_ctx *ctx, const fl_regions *r)
             /* GeoJSON coordinates have 7 decimals (1 cm): Kyiv's 735 km² move by 4e-5 km² */
             CHECK_REL(fl_regions_area_km2(back, i), fl_regions_area_km2(r, i), e == 0 ? 1e-6 : 1e-9);
         }
-        fl_regions_close(ctx, back);
+        fl_regions_close(back);
     }
 }
 
@@ -57,7 +57,7 @@ int main(void)
     open_embedded(ctx, &p, &r);
     snapshot_roundtrip(ctx, p);
     regions_roundtrip(ctx, r);
-    fl_regions_close(ctx, r);
+    fl_regions_close(r);
     fl_profile_close(p);
     fl_ctx_free(ctx);
     temp_cleanup();

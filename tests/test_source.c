@@ -127,7 +127,7 @@ static fl_snapshot *pair(fl_snapshot *a, const char *b, const char *what)
         taken += fs.v[i].same >= 0;
     features += (long)fs.n;
     fl_features_clear(ctx, &fs);
-    fl_snapshot_close(ctx, alone);
+    fl_snapshot_close(alone);
     return after;
 }
 
@@ -149,7 +149,7 @@ static void versions(void)
     CHECK(first->src.n == 6 && first->outcome, "the first version keeps its %zu spans",
           first->src.n);
     long before = taken;
-    fl_snapshot_close(ctx, pair(first, write_file("b.geojson", b), "hand-made"));
+    fl_snapshot_close(pair(first, write_file("b.geojson", b), "hand-made"));
     CHECK(taken - before == 5, "%ld of 6 features taken by text, want 5", taken - before);
 
     /* a JSON error in a changed feature: where json-c puts it in the whole text */
@@ -182,8 +182,8 @@ static void versions(void)
     fl_ctx_set_limit(ctx, FL_LIMIT_VERTICES, 30);
     CHECK_OK(ctx, fl_snapshot_load(ctx, write_file("many.geojson", b), profile, first, &s));
     fl_ctx_set_limit(ctx, FL_LIMIT_VERTICES, limit);
-    fl_snapshot_close(ctx, s);
-    fl_snapshot_close(ctx, first);
+    fl_snapshot_close(s);
+    fl_snapshot_close(first);
 }
 
 static void series(const char *path)
@@ -195,12 +195,12 @@ static void series(const char *path)
         CHECK_OK(ctx, fl_snapshot_load(ctx, paths[0], profile, NULL, &prev));
     for (int k = 1; k < n; k++) {
         fl_snapshot *s = pair(prev, paths[k], paths[k]);
-        fl_snapshot_close(ctx, prev);
+        fl_snapshot_close(prev);
         prev = s;
     }
     for (int k = 0; k < n; k++)
         free(paths[k]);
-    fl_snapshot_close(ctx, prev);
+    fl_snapshot_close(prev);
 }
 
 int main(void)

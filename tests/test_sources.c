@@ -86,7 +86,7 @@ static void kml_and_kmz(fl_ctx *ctx, const fl_profile *p, const fl_snapshot *twi
     counts_are(s, 9, 4, 1, 1, 3);
     CHECK(!strcmp(fl_snapshot_kind(s), "kml"), "kind %s", fl_snapshot_kind(s));
     same_areas(s, twin, "shapes.kml");
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(s);
     char kmz[4200];
     const char *names[] = {"doc.kml", "files/layer.kml"}; /* doc.kml, or the first .kml */
     for (int i = 0; i < 2; i++) {
@@ -97,7 +97,7 @@ static void kml_and_kmz(fl_ctx *ctx, const fl_profile *p, const fl_snapshot *twi
         counts_are(s, 9, 4, 1, 1, 3);
         CHECK(!strcmp(fl_snapshot_kind(s), "kmz"), "kind %s", fl_snapshot_kind(s));
         same_areas(s, twin, names[i]);
-        fl_snapshot_close(ctx, s);
+        fl_snapshot_close(s);
     }
 }
 
@@ -110,8 +110,8 @@ static void esri(fl_ctx *ctx, const fl_profile *p)
     counts_are(s, 5, 2, 0, 0, 3);
     CHECK(!strcmp(fl_snapshot_kind(s), "esri"), "kind %s", fl_snapshot_kind(s));
     same_areas(s, twin, "esri.json");
-    fl_snapshot_close(ctx, s);
-    fl_snapshot_close(ctx, twin);
+    fl_snapshot_close(s);
+    fl_snapshot_close(twin);
 }
 
 static void wrapped(fl_ctx *ctx, const fl_profile *p, const fl_snapshot *twin)
@@ -122,7 +122,7 @@ static void wrapped(fl_ctx *ctx, const fl_profile *p, const fl_snapshot *twin)
         fl_snapshot *s = open_files(ctx, p, &path, 1);
         counts_are(s, 4, 4, 0, 0, 0);
         same_areas(s, twin, names[i]);
-        fl_snapshot_close(ctx, s);
+        fl_snapshot_close(s);
     }
     const char *two = in_dir("wrapped_two.json");
     fl_snapshot *s = NULL;
@@ -137,7 +137,7 @@ static void wrapped(fl_ctx *ctx, const fl_profile *p, const fl_snapshot *twin)
     CHECK(fl_snapshot_time(s) == 1722506400, "time %lld, not 2024-08-01T10:00:00Z",
           (long long)fl_snapshot_time(s));
     same_areas(s, twin, "wrapped_map.json (wrapped map)");
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(s);
     const char *value = in_dir("wrapped_value.json");
     CHECK(fl_snapshot_open_files(ctx, &value, 1, timed, &s) == FL_EFORMAT &&
               strstr(fl_ctx_errmsg(ctx), "member 'map'"),
@@ -187,7 +187,7 @@ static void layers_as_one_version(fl_ctx *ctx)
     CHECK(fl_snapshot_time(s) == 1664496000, "time %lld", (long long)fl_snapshot_time(s));
     CHECK(strstr(fl_snapshot_path(s), "RussianAssessedCoTinUkraine.geojson,"),
           "path %s", fl_snapshot_path(s));
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(s);
     fl_profile_close(isw);
 }
 
@@ -201,7 +201,7 @@ static int hand(void)
     esri(ctx, p);
     wrapped(ctx, p, twin);
     layers_as_one_version(ctx);
-    fl_snapshot_close(ctx, twin);
+    fl_snapshot_close(twin);
     fl_profile_close(p);
     fl_ctx_free(ctx);
     return check_done("sources (hand-made)");
@@ -225,9 +225,9 @@ static loaded shipped(fl_ctx *ctx, const char *profile, const char *const *paths
     return l;
 }
 
-static void unload(fl_ctx *ctx, loaded l)
+static void unload(loaded l)
 {
-    fl_snapshot_close(ctx, l.s);
+    fl_snapshot_close(l.s);
     fl_profile_close(l.p);
 }
 
@@ -263,7 +263,7 @@ static void isw_2022(fl_ctx *ctx, const char *date, double occupied, double *oth
         figure(l.s, "claimed_ru", others[1]);
         figure(l.s, "claimed_ua", others[2]);
     }
-    unload(ctx, l);
+    unload(l);
 }
 
 /* Every file of a shared folder loads with the profile. */
@@ -278,7 +278,7 @@ static void every_file(fl_ctx *ctx, const char *sub, const char *profile)
         char path[4400];
         snprintf(path, sizeof path, "%s/%s", d, e->d_name);
         const char *one = path;
-        unload(ctx, shipped(ctx, profile, &one, 1));
+        unload(shipped(ctx, profile, &one, 1));
         n++;
     }
     if (dd)
@@ -304,7 +304,7 @@ static int shared(void)
     fl_snapshot_counts(l.s, &c);
     CHECK(c.no_polygon == 5 && c.total == 108, "20230501: %ld without polygon of %ld",
           c.no_polygon, c.total);
-    unload(ctx, l);
+    unload(l);
     double others[] = {3685.9, 580.7, 14491.2};
     isw_2022(ctx, "20220930", 111657.7, others);
     isw_2022(ctx, "20221004", 109539.0, NULL);
@@ -314,12 +314,12 @@ static int shared(void)
     figure(l.s, "lost", 2375.0);
     CHECK(fl_snapshot_time(l.s) == 1664755200, "the map's date is _dateto, 2022-10-03: %lld",
           (long long)fl_snapshot_time(l.s));
-    unload(ctx, l);
+    unload(l);
     const char *amk = shared_file("amk/2026-08-22.kml");
     l = shipped(ctx, "profiles/amk.profile", &amk, 1);
     figure(l.s, "occupied", 209836.4);
     figure(l.s, "contested", 4872.9);
-    unload(ctx, l);
+    unload(l);
     fl_ctx_free(ctx);
     return check_done("sources (shared samples)");
 }

@@ -50,11 +50,11 @@ static int one_file(job *j, fl_ctx *ctx, fl_profile *p, fl_regions *r, int i)
         rc = fl_front_json(ctx, f, &j->docs[3 * i + 2]);
     if (rc)
         fail(j, ctx, files[i]);
-    fl_front_free(ctx, f);
-    fl_diff_free(ctx, d);
+    fl_front_free(f);
+    fl_diff_free(d);
     fl_areas_free(areas);
-    fl_snapshot_close(ctx, b);
-    fl_snapshot_close(ctx, a);
+    fl_snapshot_close(b);
+    fl_snapshot_close(a);
     return rc;
 }
 
@@ -71,7 +71,7 @@ static void *worker(void *arg)
         fail(j, ctx, "profile or regions");
     for (int i = j->first; !j->rc && i < nfiles; i += j->step)
         one_file(j, ctx, p, r, i);
-    fl_regions_close(ctx, r);
+    fl_regions_close(r);
     fl_profile_close(p);
     fl_ctx_free(ctx);
     return NULL;
@@ -135,9 +135,9 @@ static char *timeline_log(int jobs)
         free(rows[i]);
     }
     free(rows);
-    fl_timeline_free(ctx, tl);
+    fl_timeline_free(tl);
     fl_places_close(pl);
-    fl_regions_close(ctx, r);
+    fl_regions_close(r);
     fl_profile_close(p);
     fl_ctx_free(ctx);
     return log;

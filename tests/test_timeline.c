@@ -84,9 +84,9 @@ static void check_row(fl_ctx *ctx, const fl_profile *p, const fl_regions *r,
     free(lat);
     free(lon);
     json_object_put(doc);
-    fl_front_free(ctx, f);
+    fl_front_free(f);
     fl_areas_free(a);
-    fl_snapshot_close(ctx, s);
+    fl_snapshot_close(s);
 }
 
 /* The change of a place in the change log JSON: from, to, before and after. */
@@ -161,7 +161,7 @@ static void check_threads(fl_ctx *ctx, const fl_profile *p, const fl_regions *r,
     }
     free(threaded);
     free(log3);
-    fl_timeline_free(ctx, tl);
+    fl_timeline_free(tl);
 }
 
 int main(void)
@@ -225,9 +225,9 @@ int main(void)
     /* an out-of-order snapshot is refused */
     int rc = fl_timeline_add(ctx, tl, shared_file("deepstate/raw/1648989208.geojson"), NULL);
     CHECK(rc == FL_EARG && strstr(fl_ctx_errmsg(ctx), "earlier than"), "%s", fl_ctx_errmsg(ctx));
-    fl_timeline_free(ctx, tl);
+    fl_timeline_free(tl);
     fl_places_close(pl);
-    fl_regions_close(ctx, r);
+    fl_regions_close(r);
     fl_profile_close(p);
     fl_ctx_free(ctx);
     return check_done("timeline");

@@ -27,6 +27,7 @@ __all__ = [
     "Profile", "Regions", "Places", "Claims", "Snapshot", "AreaReport", "ClaimsReport",
     "Diff", "Front", "Region", "Place", "Status", "load", "convert", "parse_time",
     "format_time", "version", "TIME_UNKNOWN", "STATUS_NONE", "STATUS_INVALID",
+    "STATUS_UNKNOWN", "REGION_NONE", "REGION_ALL",
 ]
 
 PathLike = Union[str, bytes, "os.PathLike[str]"]
@@ -36,6 +37,9 @@ TIME_MIN = -2208988800     #: FL_TIME_MIN, 1900-01-01T00:00:00Z
 TIME_MAX = 7258118399      #: FL_TIME_MAX, 2199-12-31T23:59:59Z
 STATUS_NONE = -1           #: FL_STATUS_NONE: outside the territory, covered by nothing
 STATUS_INVALID = -2        #: FL_STATUS_INVALID: not a valid WGS84 position
+STATUS_UNKNOWN = -3        #: FL_STATUS_UNKNOWN: the profile has no such status
+REGION_NONE = -1           #: FL_REGION_NONE: in no region
+REGION_ALL = -2            #: FL_REGION_ALL: the whole territory
 
 
 Region = collections.namedtuple("Region", "index code name area_km2")
@@ -158,10 +162,16 @@ def _out_path(path):
     return None if path is None else fspath(path, "geojson path")
 
 
+def _region_row(regions, region):
+    """Row of a region argument in the tables by region: 0 everywhere, then k + 1."""
+    i = _region_index(regions, region)
+    return 0 if i == REGION_ALL else i + 1
+
+
 def _region_index(regions, region):
-    """Region argument (None, an index or a code) as a C index (-1: everywhere)."""
+    """Region argument (None, an index or a code) as a C index (REGION_ALL: everywhere)."""
     if region is None:
-        return -1
+        return REGION_ALL
     if isinstance(region, str):
         i = regions._by_code.get(region)
         if i is None and not regions.closed:
@@ -300,7 +310,7 @@ class Regions(GeoMixin, _Object):
     ``r.__geo_interface__``, ``r.to_geodataframe()``; EPSG:4326), ``r.write(path)``.
     """
 
-    _closer = staticmethod(lambda ctx, p: lib.fl_regions_close(ctx, p))
+    _closer = staticmethod(lambda ctx, p: lib.fl_regions_close(p))
 
     def __init__(self, path=None, code_field=None, name_field=None, level=None):
         lv = 0
@@ -390,9 +400,10 @@ class Regions(GeoMixin, _Object):
     def locate(self, lat, lon):
         """Code of the region holding the point (boundary included), or None."""
         lat, lon = _as_float(lat, "lat"), _as_float(lon, "lon")
+        i = ctypes.c_int()
         with self._call() as c:
-            i = lib.fl_regions_locate(c.ctx, c.ptrs[0], lat, lon)
-        return self._rows[i].code if i >= 0 else None
+            c.check(lib.fl_regions_locate(c.ctx, c.ptrs[0], lat, lon, ctypes.byref(i)))
+        return self._rows[i.value].code if i.value != REGION_NONE else None
 
     def write(self, path):
         """Writes the regions as GeoJSON (.geojson/.json) or a shapefile (.shp)."""
@@ -521,7 +532,7 @@ class AreaReport(dict):
         i = self._profile.index(status) if isinstance(status, str) else status
         if not 0 <= i < len(self._profile):
             raise ArgumentError("no status %r" % (status,))
-        return self._km2[_region_index(self._regions, region) + 1][i]
+        return self._km2[_region_row(self._regions, region)][i]
 
 
 class ClaimsReport(GeoMixin, dict):
@@ -559,7 +570,7 @@ class Diff(GeoMixin, _Object, dict):
     The geometry needs the C object: ``close()`` (or ``with``) frees it; the dict, matrix
     and pieces stay usable."""
 
-    _closer = staticmethod(lambda ctx, p: lib.fl_diff_free(ctx, p))
+    _closer = staticmethod(lambda ctx, p: lib.fl_diff_free(p))
 
     def __init__(self, *args, **kwargs):
         raise TypeError("use Snapshot.diff()")
@@ -572,7 +583,7 @@ class Diff(GeoMixin, _Object, dict):
     def km2(self, from_status: str, to_status: str, region=None) -> float:
         """km² that was from_status in A and is to_status in B ("none": outside the
         territory, covered by nothing), everywhere (region None) or in one region."""
-        r = _region_index(self._regions, region) + 1
+        r = _region_row(self._regions, region)
         try:
             return self._matrix[r][self._pos[from_status]][self._pos[to_status]]
         except (KeyError, TypeError):
@@ -581,7 +592,7 @@ class Diff(GeoMixin, _Object, dict):
 
     def matrix(self, region=None) -> Dict[str, Dict[str, float]]:
         """The transition matrix {from: {to: km²}}, everywhere or in one region."""
-        m = self._matrix[_region_index(self._regions, region) + 1]
+        m = self._matrix[_region_row(self._regions, region)]
         return {a: {b: m[i][k] for k, b in enumerate(self.statuses)}
                 for i, a in enumerate(self.statuses)}
 
@@ -629,7 +640,7 @@ class Front(GeoMixin, _Object, dict):
     ``shapely.geometry.shape(f)`` takes it; ``f.to_geodataframe()`` gives one row.
     ``close()`` frees the geometry."""
 
-    _closer = staticmethod(lambda ctx, p: lib.fl_front_free(ctx, p))
+    _closer = staticmethod(lambda ctx, p: lib.fl_front_free(p))
 
     def __init__(self, *args, **kwargs):
         raise TypeError("use Snapshot.front()")
@@ -687,7 +698,7 @@ class Snapshot(GeoMixin, _Object):
     notebook a snapshot shows its map (``_repr_png_``).
     """
 
-    _closer = staticmethod(lambda ctx, p: lib.fl_snapshot_close(ctx, p))
+    _closer = staticmethod(lambda ctx, p: lib.fl_snapshot_close(p))
 
     def __init__(self, path, profile=None, regions=None, time=None):
         many = isinstance(path, (list, tuple))  # one version published as several files
@@ -795,10 +806,11 @@ class Snapshot(GeoMixin, _Object):
     @property
     def info(self):
         """The dict of ``frontline info --json``: file, kind, time, bounds, features,
-        by_status (bounds rounded to 6 decimals, as the CLI prints degrees)."""
-        return {"file": self.path, "kind": self.kind, "time": self.time_iso,
-                "bounds": [round(v, 6) for v in self.bounds], "features": self.counts,
-                "by_status": self.by_status}
+        by_status, outside_territory (the classified features that do not meet the territory
+        of the snapshot's regions); made by the C library, as the CLI's."""
+        with self._call(self.regions) as c:
+            return json.loads(c.json(lib.fl_snapshot_info_json, c.ptrs[0], None, True,
+                                     c.ptrs[1]))
 
     # -- geometry ---------------------------------------------------------------------
 
@@ -854,7 +866,7 @@ class Snapshot(GeoMixin, _Object):
                 text_ = c.json(lib.fl_areas_json, out)
                 n = len(prof)
                 km2 = [[lib.fl_areas_km2(out, k, i) for i in range(n)]
-                       for k in range(-1, len(reg))]
+                       for k in [REGION_ALL] + list(range(len(reg)))]
             finally:
                 lib.fl_areas_free(out)
         rep = AreaReport(json.loads(text_))
@@ -887,7 +899,7 @@ class Snapshot(GeoMixin, _Object):
             names = self.profile.statuses + ["none"]
             idx = list(range(len(self.profile))) + [STATUS_NONE]
             d._matrix = [[[lib.fl_diff_km2(out.value, k, f, t) for t in idx] for f in idx]
-                         for k in range(-1, len(reg))]
+                         for k in [REGION_ALL] + list(range(len(reg)))]
             pieces = []
             pc = Piece()
             for i in range(lib.fl_diff_piece_count(out.value)):
@@ -930,7 +942,7 @@ class Snapshot(GeoMixin, _Object):
                     c.check(lib.fl_compare_write(c.ctx, out.value, gj))
                 text_ = c.json(lib.fl_compare_json, out.value)
             finally:
-                lib.fl_compare_free(c.ctx, out.value)
+                lib.fl_compare_free(out.value)
         return json.loads(text_)
 
     def _status_at(self, lats, lons, regions, want_region):

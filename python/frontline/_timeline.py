@@ -107,7 +107,7 @@ class Timeline(_Object):
       km2); ``changes_dataframe()``: the change log as a DataFrame;
     * in a notebook a timeline shows its chart (``_repr_png_``)."""
 
-    _closer = staticmethod(lambda ctx, p: lib.fl_timeline_free(ctx, p))
+    _closer = staticmethod(lambda ctx, p: lib.fl_timeline_free(p))
 
     def __init__(self, paths, profile=None, regions=None, places=None,
                  tolerance_km: float = 2.0, jobs: int = 1,

@@ -400,11 +400,11 @@ static char claims_out[4300], ref_path[4300];
 
 static void world_close(world *w)
 {
-    fl_snapshot_close(w->ctx, w->a);
-    fl_snapshot_close(w->ctx, w->b);
+    fl_snapshot_close(w->a);
+    fl_snapshot_close(w->b);
     fl_claims_close(w->claims);
     fl_places_close(w->places);
-    fl_regions_close(w->ctx, w->regions);
+    fl_regions_close(w->regions);
     fl_profile_close(w->profile);
     fl_ctx_free(w->ctx);
     free(w->json);
@@ -447,7 +447,7 @@ static int step_diff(world *w)
     int rc = fl_diff_new(w->ctx, w->a, w->b, w->regions, w->places, &d);
     if (!rc)
         rc = fl_diff_json(w->ctx, d, &w->json);
-    fl_diff_free(w->ctx, d);
+    fl_diff_free(d);
     return rc;
 }
 
@@ -467,7 +467,7 @@ static int step_front(world *w)
     int rc = fl_front_new(w->ctx, w->a, w->regions, 2.0, &f);
     if (!rc)
         rc = fl_front_json(w->ctx, f, &w->json);
-    fl_front_free(w->ctx, f);
+    fl_front_free(f);
     return rc;
 }
 
@@ -480,7 +480,7 @@ static int step_timeline(world *w)
         rc = fl_timeline_add(w->ctx, tl, path_a, NULL);
     if (!rc)
         rc = fl_timeline_add(w->ctx, tl, path_b, &w->json);
-    fl_timeline_free(w->ctx, tl);
+    fl_timeline_free(tl);
     return rc;
 }
 

@@ -790,9 +790,9 @@ static void run_case(const tcase *c, const char *path)
 
     if (rc == FL_OK) {
         if (is_snapshot)
-            fl_snapshot_close(ctx, obj);
+            fl_snapshot_close(obj);
         else if (!strcmp(api, "regions"))
-            fl_regions_close(ctx, obj);
+            fl_regions_close(obj);
         else if (!strcmp(api, "profile"))
             fl_profile_close(obj);
         else if (!strcmp(api, "claims"))
@@ -801,7 +801,7 @@ static void run_case(const tcase *c, const char *path)
             fl_places_close(obj);
     }
     fl_profile_close(profile);
-    fl_regions_close(ctx, regions);
+    fl_regions_close(regions);
     fl_ctx_free(ctx);
 }
 

@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int i = 0; i < fl_profile_status_count(fuzz_profile()); i++)
             if (!(fl_snapshot_status_km2(s, i) >= 0))
                 abort();
-        fl_snapshot_close(ctx, s);
+        fl_snapshot_close(s);
     } else if (s || !fl_ctx_errmsg(ctx)[0]) {
         abort();
     }

@@ -19,8 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int n = fl_regions_count(r);
         if (n <= 0 || fl_regions_find(r, fl_regions_code(r, n - 1)) < 0)
             abort();
-        (void)fl_regions_locate(ctx, r, 48.5, 30.5);
-        fl_regions_close(ctx, r);
+        int region;
+        (void)fl_regions_locate(ctx, r, 48.5, 30.5, &region);
+        fl_regions_close(r);
     } else if (r || !fl_ctx_errmsg(ctx)[0]) {
         abort();
     }

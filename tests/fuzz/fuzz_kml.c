@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int i = 0; i < fl_profile_status_count(amk); i++)
             if (!(fl_snapshot_status_km2(s, i) >= 0))
                 abort();
-        fl_snapshot_close(ctx, s);
+        fl_snapshot_close(s);
     } else if (s || !fl_ctx_errmsg(ctx)[0] || !strstr(fl_ctx_errmsg(ctx), "input.kml")) {
         abort(); /* a failure leaves *out NULL and names the file */
     }

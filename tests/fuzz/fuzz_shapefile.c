@@ -89,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *path = rings_shapefile(data, size);
         fl_snapshot *s = NULL;
         if (path && fl_snapshot_open(ctx, path, fuzz_profile(), &s) == FL_OK)
-            fl_snapshot_close(ctx, s);
+            fl_snapshot_close(s);
         else if (path && (s || !fl_ctx_errmsg(ctx)[0]))
             abort();
         return 0;
@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (flags & 1) {
         fl_regions *r = NULL;
         if (fl_regions_open(ctx, path, NULL, NULL, &r) == FL_OK)
-            fl_regions_close(ctx, r);
+            fl_regions_close(r);
         else if (r || !fl_ctx_errmsg(ctx)[0])
             abort();
     } else {
@@ -117,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fl_snapshot_counts(s, &c);
             if (c.classified + c.ignored + c.unclassified + c.no_polygon != c.total)
                 abort();
-            fl_snapshot_close(ctx, s);
+            fl_snapshot_close(s);
         } else if (s || !fl_ctx_errmsg(ctx)[0]) {
             abort();
         }

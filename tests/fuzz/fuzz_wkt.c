@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fl_snapshot_counts(s, &c);
         if (c.classified + c.ignored + c.unclassified + c.no_polygon != c.total)
             abort();
-        fl_snapshot_close(ctx, s);
+        fl_snapshot_close(s);
     } else if (s || !fl_ctx_errmsg(ctx)[0]) {
         abort();
     }
