@@ -205,6 +205,10 @@ int fl_timeline_add_files(fl_ctx *ctx, fl_timeline *tl, const char *const *paths
     if (!rc && tl->prev && s->time < tl->prev->time)
         rc = fl_error(ctx, FL_EARG, "%s: earlier than the previous snapshot %s (add snapshots "
                       "in time order)", s->path, tl->prev->path);
+    /* an anchor's areas are measured, not carried (see FL_TIMELINE_ANCHOR) */
+    bool anchor = tl->prev && tl->added % FL_TIMELINE_ANCHOR == 0;
+    if (!rc && anchor && !fl_snapshot_region_km2(ctx, s, tl->r))
+        rc = ctx->err;
     lap(tl, 0, &t);
     if (!rc && tl->prev)
         rc = fl_diff_compute(ctx, tl->prev, s, tl->r, NULL, false, &d);
@@ -213,7 +217,7 @@ int fl_timeline_add_files(fl_ctx *ctx, fl_timeline *tl, const char *const *paths
         rc = fl_areas_new(ctx, s, tl->r, &a);
     lap(tl, 2, &t);
     if (!rc)
-        rc = front_km(ctx, tl, s, d);
+        rc = front_km(ctx, tl, s, anchor ? NULL : d);
     lap(tl, 3, &t);
     if (!rc)
         rc = log_places(ctx, tl, s, d, &changes);

@@ -5,6 +5,14 @@
 
 #include "diff.h"
 
+/* Every FL_TIMELINE_ANCHOR-th snapshot added (the first is the 0th) is an anchor: its areas
+ * per status and region and its front length are measured whole, not carried over from the
+ * previous snapshot through the diff. A carried value differs from a measured one in the
+ * last bits (the diff's windows add up in another order), so a value depends on where its
+ * carrying started; the threads (timeline_threads.c) start their runs only at anchors, so
+ * every row is the same whatever the number of threads. */
+#define FL_TIMELINE_ANCHOR 16
+
 #define FL_STAGES 6 /* load+classify, diff, areas, front, places, rows */
 
 typedef struct place_change {

@@ -150,16 +150,19 @@ static void costs(const fl_ctx *caller, char *const *paths, size_t n, double *co
     fl_ctx_free(ctx);
 }
 
-/* Cuts the snapshots into runs in order, each as long as it costs at most cap (a run of one
- * snapshot may cost more); returns the number of runs, start[k] the first snapshot of run k
- * and start[runs] = n. */
-static int cut(const double *cost, const double *whole, size_t n, double cap, size_t *start)
+/* Cuts the snapshots into runs in order, each as long as it costs at most cap (a run may
+ * cost more where no cut is allowed); returns the number of runs, start[k] the first snapshot
+ * of run k and start[runs] = n. A run starts only after an anchor (FL_TIMELINE_ANCHOR): the
+ * snapshot it starts from is then measured whole by every run, whatever the cut; added is the
+ * number of snapshots the timeline had before paths[0]. */
+static int cut(const double *cost, const double *whole, size_t n, size_t added, double cap,
+               size_t *start)
 {
     int k = 0;
     double run_cost = whole[0];
     start[0] = 0;
     for (size_t i = 1; i < n; i++) {
-        if (run_cost + cost[i] > cap) {
+        if (run_cost + cost[i] > cap && (added + i - 1) % FL_TIMELINE_ANCHOR == 0) {
             start[++k] = i;
             run_cost = whole[i - 1];
         }
@@ -171,8 +174,8 @@ static int cut(const double *cost, const double *whole, size_t n, double cap, si
 
 /* Cuts n >= 2 snapshots into at most jobs runs whose costliest costs least: the least cap
  * (by bisection) at which the greedy cut needs no more runs than that. */
-static int cut_even(fl_ctx *ctx, char *const *paths, size_t n, int jobs, size_t *start,
-                    int *runs)
+static int cut_even(fl_ctx *ctx, char *const *paths, size_t n, size_t added, int jobs,
+                    size_t *start, int *runs)
 {
     double *cost = fl_calloc(ctx, 2 * n, sizeof *cost);
     if (!cost)
@@ -184,12 +187,12 @@ static int cut_even(fl_ctx *ctx, char *const *paths, size_t n, int jobs, size_t 
         hi += cost[i];
     for (int step = 0; step < 50; step++) {
         double mid = (lo + hi) / 2;
-        if (cut(cost, whole, n, mid, start) <= jobs)
+        if (cut(cost, whole, n, added, mid, start) <= jobs)
             hi = mid;
         else
             lo = mid;
     }
-    *runs = cut(cost, whole, n, hi, start);
+    *runs = cut(cost, whole, n, added, hi, start);
     free(cost);
     return FL_OK;
 }
@@ -203,7 +206,7 @@ int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t
         return FL_ENOMEM;
     start[1] = n;
     if (jobs > 1 && n >= 2)
-        rc = cut_even(ctx, paths, n, jobs, start, &runs);
+        rc = cut_even(ctx, paths, n, tl->added, jobs, start, &runs);
     run *r = rc ? NULL : fl_calloc(ctx, (size_t)runs, sizeof *r);
     if (!r) {
         free(start);
