@@ -296,6 +296,9 @@ class Profile(_Object):
 # Regions
 # ---------------------------------------------------------------------------------------
 
+SNAP_KM_DEFAULT = 2.0  # FL_SNAP_KM_DEFAULT: the CLI's --snap-km
+
+
 class Regions(GeoMixin, _Object):
     """Administrative regions; their union is the territory.
 
@@ -308,11 +311,16 @@ class Regions(GeoMixin, _Object):
     ``r.find(code)`` an index or -1, ``r.locate(lat, lon)`` the code holding a point,
     ``r.attr(i, field)`` any attribute, ``r.territory_km2``, ``r.to_geojson()`` (also
     ``r.__geo_interface__``, ``r.to_geodataframe()``; EPSG:4326), ``r.write(path)``.
+    As the CLI's, areas and statuses with these regions apply the coast and border
+    conflation (``snap_km``, default 2 km; 0 disables) and count undrawn inland water as
+    ``water`` (``water``: a file, the embedded water by default, or None);
+    docs/geography.md.
     """
 
     _closer = staticmethod(lambda ctx, p: lib.fl_regions_close(p))
 
-    def __init__(self, path=None, code_field=None, name_field=None, level=None):
+    def __init__(self, path=None, code_field=None, name_field=None, level=None,
+                 snap_km=SNAP_KM_DEFAULT, water="embedded"):
         lv = 0
         if level is not None:
             lv = lib.fl_level_parse(text(level, "level"))
@@ -335,6 +343,10 @@ class Regions(GeoMixin, _Object):
                 c.check(lib.fl_regions_open(c.ctx, b, cf, nf, ctypes.byref(out)))
             self._adopt(st, out.value)
             r = out.value
+            c.check(lib.fl_regions_set_snap_km(c.ctx, r, float(snap_km)))
+            if water is not None:
+                w = data_path("water/ua_water.geojson") if water == "embedded" else water
+                c.check(lib.fl_regions_set_water(c.ctx, r, fspath(w, "water path")))
             self._rows = [Region(i, decode(lib.fl_regions_code(r, i)),
                                  decode(lib.fl_regions_name(r, i)),
                                  lib.fl_regions_area_km2(r, i))

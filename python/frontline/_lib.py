@@ -201,6 +201,8 @@ _PROTOTYPES = {
     "fl_regions_territory_km2": (_D, [_P]),
     "fl_regions_find": (_I, [_P, _S]),
     "fl_regions_open_level": (_I, [_P, _S, _I, _PP]),
+    "fl_regions_set_snap_km": (_I, [_P, _P, _D]),
+    "fl_regions_set_water": (_I, [_P, _P, _S]),
     "fl_regions_level": (_I, [_P]),
     "fl_regions_parent": (_S, [_P, _I]),
     "fl_level_name": (_S, [_I]),
