@@ -76,7 +76,7 @@ from ._geo import CRS
 from ._api import (
     Profile, Regions, Places, Claims, Snapshot, AreaReport, ClaimsReport, Diff, Front,
     Region, Place, Status, load, convert, parse_time, format_time, version, TIME_UNKNOWN,
-    STATUS_NONE, STATUS_INVALID, STATUS_UNKNOWN, REGION_NONE, REGION_ALL,
+    STATUS_NONE, STATUS_INVALID, STATUS_UNKNOWN, STATUS_WATER, REGION_NONE, REGION_ALL,
 )
 from ._timeline import Timeline, timeline, sort_paths
 
@@ -89,7 +89,7 @@ __all__ = [
     # helpers
     "CRS", "sort_paths", "parse_time", "format_time", "data_dir", "data_path",
     "DATA_FILES", "version", "library_path", "context", "Context", "strerror",
-    "TIME_UNKNOWN", "STATUS_NONE", "STATUS_INVALID", "STATUS_UNKNOWN", "REGION_NONE", "REGION_ALL",
+    "TIME_UNKNOWN", "STATUS_NONE", "STATUS_INVALID", "STATUS_UNKNOWN", "STATUS_WATER", "REGION_NONE", "REGION_ALL",
     # errors
     "Error", "FileError", "ParseError", "FormatError", "GeometryError", "ProfileError",
     "LimitError", "NoMemoryError", "ArgumentError", "GEOSError", "PROJError",

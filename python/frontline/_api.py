@@ -38,6 +38,7 @@ TIME_MAX = 7258118399      #: FL_TIME_MAX, 2199-12-31T23:59:59Z
 STATUS_NONE = -1           #: FL_STATUS_NONE: outside the territory, covered by nothing
 STATUS_INVALID = -2        #: FL_STATUS_INVALID: not a valid WGS84 position
 STATUS_UNKNOWN = -3        #: FL_STATUS_UNKNOWN: the profile has no such status
+STATUS_WATER = -4          #: FL_STATUS_WATER: inland water no status covers
 REGION_NONE = -1           #: FL_REGION_NONE: in no region
 REGION_ALL = -2            #: FL_REGION_ALL: the whole territory
 
@@ -221,7 +222,7 @@ class Profile(_Object):
                               for i in range(n)]
             self._front = lib.fl_profile_front_status(p)
         self.path = os.fsdecode(b)
-        self._names = {STATUS_NONE: "none", STATUS_INVALID: "invalid"}
+        self._names = {STATUS_NONE: "none", STATUS_INVALID: "invalid", STATUS_WATER: "water"}
         self._names.update((s.index, s.name) for s in self._statuses)
         self._index = {v: k for k, v in self._names.items()}
 
@@ -277,7 +278,7 @@ class Profile(_Object):
                                 % (name, self.path, ", ".join(self.statuses))) from None
 
     def name(self, index):
-        """Name of a status index, including -1 "none" and -2 "invalid"."""
+        """Name of a status index, including -1 "none", -2 "invalid" and -4 "water"."""
         try:
             return self._names[index]
         except (KeyError, TypeError):
