@@ -312,16 +312,15 @@ class Regions(GeoMixin, _Object):
     ``r.find(code)`` an index or -1, ``r.locate(lat, lon)`` the code holding a point,
     ``r.attr(i, field)`` any attribute, ``r.territory_km2``, ``r.to_geojson()`` (also
     ``r.__geo_interface__``, ``r.to_geodataframe()``; EPSG:4326), ``r.write(path)``.
-    As the CLI's, areas and statuses with these regions apply the coast and border
-    conflation (``snap_km``, default 2 km; 0 disables) and count undrawn inland water as
-    ``water`` (``water``: a file, the embedded water by default, or None);
-    docs/geography.md.
+    ``snap_km`` applies the coast and border conflation (the CLI's default is
+    ``SNAP_KM_DEFAULT``, 2 km; here 0: the drawing as it is) and ``water`` counts undrawn
+    inland water as ``water`` (a file, or "embedded"; None: none), as docs/geography.md says.
     """
 
     _closer = staticmethod(lambda ctx, p: lib.fl_regions_close(p))
 
     def __init__(self, path=None, code_field=None, name_field=None, level=None,
-                 snap_km=SNAP_KM_DEFAULT, water="embedded"):
+                 snap_km=0.0, water=None):
         lv = 0
         if level is not None:
             lv = lib.fl_level_parse(text(level, "level"))
