@@ -121,8 +121,11 @@ int main(int argc, char **argv)
     }
     catch_signals();
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return close_stdout(commands[i].run(argc - 1, argv + 1));
+        if (!strcmp(argv[1], commands[i].name)) {
+            int rc = commands[i].run(argc - 1, argv + 1);
+            fl_shutdown();
+            return close_stdout(rc);
+        }
     fprintf(stderr, "frontline: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

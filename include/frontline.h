@@ -69,6 +69,11 @@ const char *fl_strerror(int code);
 /* Library version string, e.g. "0.1.0". */
 const char *fl_version(void);
 
+/* Releases what cairo, fontconfig and libxml2 keep for the whole process (fonts, parser
+ * globals), so that memory checkers see no leak. Optional; call it once, last, when no
+ * frontline object is left and no other thread uses these libraries. */
+void fl_shutdown(void);
+
 /* ---------------------------------------------------------------------------------------
  * Context
  * ------------------------------------------------------------------------------------- */

@@ -148,6 +148,8 @@ int fl_claims_open(fl_ctx *ctx, const char *path, const fl_regions *r, fl_claims
             rc = add_claim(ctx, c, &row, col, r, path, line);
     fl_csv_free(&row);
     fclose(f);
+    if (rc == -1 && c->n == 0)
+        rc = fl_error(ctx, FL_EFORMAT, "%s: no claims (a header and no rows)", path);
     if (rc == -1 && group_claims(ctx, c, r, path))
         rc = ctx->err;
     if (rc != -1) {

@@ -90,6 +90,12 @@ int fl_csv_next(fl_ctx *ctx, FILE *f, const char *path, int *line, fl_csv_row *r
             break;
         } else if (c != '\r') {
             ok = put(&buf, &len, &cap, (char)c);
+        } else if ((c = fgetc(f)) != '\n') { /* a lone CR would join two rows silently */
+            free(buf);
+            return fl_error(ctx, FL_EPARSE, "%s:%d: a carriage return without a line feed "
+                            "(rows end in LF or CRLF)", path, *line);
+        } else {
+            break;
         }
     }
     if (ok && quoted) {
