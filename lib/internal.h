@@ -551,7 +551,18 @@ struct fl_places {
     char **col;  /* header names */
     char **cell; /* n × ncol texts */
 };
-/* Status and region of every place (arrays of n, caller frees). */
+/* Status (and region) of n points as the snapshot draws them: fl_snapshot_status_at without
+ * the conflation and the water. */
+int fl_snapshot_status_drawn(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,
+                             const double *lat, const double *lon, int *status, int *region);
+/* Turns drawn statuses into published ones, in place: the conflation's slivers (see
+ * fl_regions_set_snap_km), then, if water, the undrawn water (fl_regions_set_water). A
+ * function of the drawn status, the point and the snapshot alone. */
+int fl_status_conflate(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,
+                       const double *lat, const double *lon, bool water, int *status);
+/* Status and region of every place (arrays of n, caller frees). A place is a settlement, on
+ * land: undrawn water is not a status of it (Nova Odesa's point lies in the Southern Bug's
+ * polygon; that is the point's precision, not a town in the water), the conflation is. */
 int fl_places_status(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, const fl_places *p,
                      int **status, int **region);
 /* {"id","name","lat","lon"} of place i. */

@@ -151,18 +151,16 @@ const char *fl_places_attr(const fl_places *p, int i, const char *field)
  * build and saves 0.9 µs a point (break-even 36,000 points on average over the 37 exports). */
 #define LOCATOR_POINTS 36000
 
-/* The statuses of points as the conflation and the water change them (see
- * fl_regions_set_snap_km, fl_regions_set_water). */
-static int conflated(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,
-                     const double *lat, const double *lon, int *status)
+int fl_status_conflate(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,
+                       const double *lat, const double *lon, bool water, int *status)
 {
     const fl_conflation *c = fl_snapshot_conflation(ctx, s, r);
     int rc = c ? fl_conflation_points(ctx, c, n, lat, lon, status) : ctx->err;
-    return rc ? rc : fl_water_points(ctx, r, s->nstatus - 1, n, lat, lon, status);
+    return rc || !water ? rc : fl_water_points(ctx, r, s->nstatus - 1, n, lat, lon, status);
 }
 
-int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,
-                          const double *lat, const double *lon, int *status, int *region)
+int fl_snapshot_status_drawn(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,
+                             const double *lat, const double *lon, int *status, int *region)
 {
     if (!s || !r || (n && (!lat || !lon)))
         return fl_error(ctx, FL_EARG, "status: a snapshot, regions and coordinates are needed");
@@ -175,7 +173,7 @@ int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r
         if (!rc)
             rc = fl_locator_status(ctx, loc, n, lat, lon, status, region);
         fl_locator_free(loc);
-        return rc || !status ? rc : conflated(ctx, s, r, n, lat, lon, status);
+        return rc;
     }
     ctx->geos_msg[0] = 0; /* a failed GEOS predicate (out of memory) answers neither yes nor
                            * no: its message is the only sign */
@@ -203,7 +201,14 @@ int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r
         if (region)
             region[i] = rg;
     }
-    return status ? conflated(ctx, s, r, n, lat, lon, status) : FL_OK;
+    return FL_OK;
+}
+
+int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, size_t n,
+                          const double *lat, const double *lon, int *status, int *region)
+{
+    int rc = fl_snapshot_status_drawn(ctx, s, r, n, lat, lon, status, region);
+    return rc || !status ? rc : fl_status_conflate(ctx, s, r, n, lat, lon, true, status);
 }
 
 /* Status (and region) of every place: two arrays of p->n the caller frees. */
@@ -212,9 +217,11 @@ int fl_places_status(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, con
 {
     *status = fl_calloc(ctx, (size_t)p->n, sizeof **status);
     *region = *status ? fl_calloc(ctx, (size_t)p->n, sizeof **region) : NULL;
-    int rc = *region ? fl_snapshot_status_at(ctx, s, r, (size_t)p->n, p->lat, p->lon, *status,
-                                             *region)
+    int rc = *region ? fl_snapshot_status_drawn(ctx, s, r, (size_t)p->n, p->lat, p->lon,
+                                                *status, *region)
                      : FL_ENOMEM;
+    if (!rc)
+        rc = fl_status_conflate(ctx, s, r, (size_t)p->n, p->lat, p->lon, false, *status);
     if (rc) {
         free(*status);
         free(*region);

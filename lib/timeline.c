@@ -30,31 +30,46 @@ void fl_timeline_free(fl_timeline *tl)
     fl_snapshot_close(tl->prev);
     fl_front_band_free(tl->band);
     free(tl->prev_status);
+    free(tl->prev_drawn);
     free(tl->first_status);
     free(tl->changes);
     fl_chart_free(tl->chart);
     free(tl);
 }
 
-/* Status of every place in s: all of them for the first snapshot, afterwards those of the
- * previous snapshot changed where the diff d has windows. Caller frees. */
+/* Status of every place in s, as drawn (into tl->prev_drawn, for the next snapshot) and as
+ * published (*status, which the caller frees; as fl_places_status gives them). The drawn ones are measured for the first
+ * snapshot, afterwards they are the previous snapshot's changed where the diff d has windows;
+ * the published ones are made from them for each snapshot (fl_status_conflate), so that a
+ * place's status is the same whether its run started at s or long before (the conflation
+ * of a point can change where nothing was drawn anew: the slivers are the snapshot's). */
 static int place_statuses(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, const fl_diff *d,
                           int **status)
 {
     const fl_places *p = tl->places;
-    if (!d) {
-        int *region, rc = fl_places_status(ctx, s, tl->r, p, status, &region);
-        free(region);
-        return rc;
+    size_t n = (size_t)p->n;
+    int rc = FL_OK;
+    if (!d || !tl->prev_drawn) {
+        free(tl->prev_drawn);
+        tl->prev_drawn = fl_calloc(ctx, n + 1, sizeof *tl->prev_drawn);
+        rc = tl->prev_drawn ? fl_snapshot_status_drawn(ctx, s, tl->r, n, p->lat, p->lon,
+                                                       tl->prev_drawn, NULL)
+                            : FL_ENOMEM;
+    } else {
+        rc = fl_windows_status(ctx, d->win, d->nwin, tl->r, n, p->lat, p->lon, tl->prev_drawn);
     }
-    if (!(*status = fl_calloc(ctx, (size_t)p->n + 1, sizeof **status)))
-        return FL_ENOMEM;
-    memcpy(*status, tl->prev_status, (size_t)p->n * sizeof **status);
-    int rc = fl_windows_status(ctx, d->win, d->nwin, tl->r, (size_t)p->n, p->lat, p->lon,
-                               *status);
+    *status = rc ? NULL : fl_calloc(ctx, n + 1, sizeof **status);
+    if (!rc && !*status)
+        rc = FL_ENOMEM;
+    if (!rc) {
+        memcpy(*status, tl->prev_drawn, n * sizeof **status);
+        rc = fl_status_conflate(ctx, s, tl->r, n, p->lat, p->lon, false, *status);
+    }
     if (rc) {
         free(*status);
         *status = NULL;
+        free(tl->prev_drawn); /* a half-updated state must not be carried on */
+        tl->prev_drawn = NULL;
     }
     return rc;
 }

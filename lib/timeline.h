@@ -27,6 +27,7 @@ struct fl_timeline {
     double tolerance_km;
     fl_snapshot *prev;
     int *prev_status;  /* per place, in prev */
+    int *prev_drawn;   /* per place, in prev as drawn (without the conflation, the water) */
     int *first_status; /* per place, in the first snapshot */
     int64_t first_time;
     int nchanges;

@@ -119,6 +119,9 @@ static int append(fl_ctx *ctx, fl_timeline *tl, run *r)
     free(tl->prev_status);
     tl->prev_status = t->prev_status;
     t->prev_status = NULL;
+    free(tl->prev_drawn);
+    tl->prev_drawn = t->prev_drawn;
+    t->prev_drawn = NULL;
     tl->front_km = t->front_km;
     tl->added += r->n;
     for (int i = 0; i < FL_STAGES; i++)

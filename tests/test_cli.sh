@@ -237,6 +237,12 @@ check "--place by an alternate name" json "$tmp/kyiv.json" "d['place']['id'] == 
 # the water (docs/geography.md): a point in the Kakhovka reservoir that no status covers
 "$fl" status "$a" --point 47.45,34.0 --json >"$tmp/water.json"
 check "Kakhovka reservoir is water" json "$tmp/water.json" "'water' in json.dumps(d)"
+# ... and Nova Odesa's point, which lies in the Southern Bug's polygon, at the place's own
+# coordinates: a place is on land, its status is the drawing's
+"$fl" status "$a" --point 47.31268,31.76972 --json >"$tmp/river.json"
+check "Nova Odesa's point is in the river" json "$tmp/river.json" "'water' in json.dumps(d)"
+"$fl" status "$a" --json >"$tmp/places.json"
+check "no place is water" json "$tmp/places.json" "all(p['status'] != 'water' for p in d['places']) and any(p['id'] == '699811' and p['status'] == 'free' for p in d['places'])"
 
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0

@@ -2,7 +2,9 @@
 # test_jobs.sh FRONTLINE — the timeline is the same byte for byte whatever the number of
 # threads (issue 21): --jobs 1, 2 and 3 on each shared DeepStateMap archive give identical
 # JSON rows and CSV. The threads split an archive only after an anchor (lib/timeline.h), so
-# no row depends on where a thread started. Skipped (77) without ../shared.
+# no row depends on where a thread started. And the place changes the timeline carries from
+# version to version are those of `frontline status` asked of each version whole (the
+# conflation and the water included). Skipped (77) without ../shared.
 set -u
 fl=$1
 shared=${FRONTLINE_SHARED:-${FRONTLINE_DATA:?}/../../shared/data}/deepstate
@@ -25,4 +27,32 @@ for a in raw occupied; do
   rows=$(($(wc -l <"$tmp/${a}1.csv") - 1))
   [ "$rows" -eq "$n" ] || { echo "FAIL: $a: $rows CSV rows for $n versions"; fail=1; }
 done
+
+# the change log against the statuses of each version, measured whole
+for f in "$shared"/raw/*.geojson; do
+  "$fl" status --json "$f" || { echo "FAIL: status $f exited $?"; fail=1; }
+done >"$tmp/status.jsonl"
+python3 - "$tmp/raw1.json" "$tmp/status.jsonl" <<'PY' || fail=1
+import json, sys
+timeline = json.load(open(sys.argv[1]))
+versions = []
+dec = json.JSONDecoder()
+text, at = open(sys.argv[2]).read(), 0
+while text[at:].strip():
+    doc, at = dec.raw_decode(text, at + len(text[at:]) - len(text[at:].lstrip()))
+    versions.append(doc)
+want = []
+for a, b in zip(versions, versions[1:]):
+    for p, q in zip(a["places"], b["places"]):
+        if p["status"] != q["status"]:
+            want.append((p["id"], p["status"], q["status"], a["time"], b["time"]))
+got = [(c["id"], c["status_from"], c["status_to"], c["before"], c["after"])
+       for c in timeline["changes"]]
+if sorted(got) != sorted(want):
+    print("FAIL: the timeline's place changes are not those of status, version by version:",
+          "only in the timeline", sorted(set(got) - set(want))[:5],
+          "only in status", sorted(set(want) - set(got))[:5])
+    sys.exit(1)
+print(len(got), "place changes, as status finds them")
+PY
 exit $fail
