@@ -69,8 +69,10 @@ static bool is_number(json_object *v)
 /* Point p as x, y: FL_OK, or the error (not [x, y] numbers, out of range, vertex limit). */
 static int point_xy(esri *e, json_object *p, double *x, double *y)
 {
-    json_object *jx = json_object_array_get_idx(p, 0), *jy = json_object_array_get_idx(p, 1);
-    if (!json_object_is_type(p, json_type_array) || !is_number(jx) || !is_number(jy))
+    bool array = json_object_is_type(p, json_type_array); /* json-c asserts it */
+    json_object *jx = array ? json_object_array_get_idx(p, 0) : NULL;
+    json_object *jy = array ? json_object_array_get_idx(p, 1) : NULL;
+    if (!is_number(jx) || !is_number(jy))
         return bad(e, FL_EGEOM, "a point is not [x, y] numbers");
     *x = json_object_get_double(jx);
     *y = json_object_get_double(jy);
