@@ -20,6 +20,7 @@ typedef struct claim {
 
 struct fl_claims {
     int n;
+    size_t cap; /* claims allocated */
     claim *v;
     uint64_t regions_serial; /* the regions the claims' indices refer to */
 };
@@ -57,7 +58,7 @@ static int add_claim(fl_ctx *ctx, fl_claims *c, const fl_csv_row *row, const int
                         "regions loaded)", path, line, code);
     if (!*who)
         return fl_error(ctx, FL_EPARSE, "%s:%d: empty claimant", path, line);
-    claim *v = fl_realloc(ctx, c->v, (size_t)c->n + 1, sizeof *v);
+    claim *v = fl_grow(ctx, c->v, &c->cap, (size_t)c->n + 1, sizeof *v);
     if (!v)
         return FL_ENOMEM;
     c->v = v;

@@ -56,6 +56,7 @@ struct fl_profile {
     char *front_name;
     int front;
     int nrule;
+    size_t caprule; /* rules allocated */
     rule *rules;
     char *wrapped;       /* "wrapped" directive, or NULL */
     char *time_property; /* "time property=NAME", or NULL */
@@ -422,7 +423,8 @@ static int add_rule(fl_ctx *ctx, fl_profile *p, char **tok, int n, int line)
         else
             rc = parse_cond(ctx, p, &r, tok[i], line);
     }
-    rule *rs = rc ? NULL : fl_realloc(ctx, p->rules, (size_t)p->nrule + 1, sizeof *rs);
+    rule *rs = rc ? NULL
+                  : fl_grow(ctx, p->rules, &p->caprule, (size_t)p->nrule + 1, sizeof *rs);
     if (!rs) {
         rule_free(&r);
         return rc ? rc : FL_ENOMEM;
