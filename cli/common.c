@@ -66,6 +66,17 @@ static bool decimal(const char *s, char stop, double *v, const char **next)
 }
 
 /* W,S,E,N in degrees */
+/* A whole number in lo .. hi and nothing else, into *v. */
+static bool whole_number(const char *s, long lo, long hi, int *v)
+{
+    char *end;
+    long n = strtol(s, &end, 10);
+    if (*end || end == s || n < lo || n > hi)
+        return false;
+    *v = (int)n;
+    return true;
+}
+
 static bool parse_bbox(const char *s, double b[4])
 {
     for (int i = 0; i < 4; i++)
@@ -111,30 +122,22 @@ static int checked_option(int c, const char *cmd, options *o)
             return fail_msg("%s: more than %d --source options", cmd, MAX_SOURCES) + 1;
         o->source[o->nsources++] = optarg;
         break;
-    case O_DELAY: {
-        char *end;
-        long ms = strtol(optarg, &end, 10);
-        if (*end || end == optarg || ms < 20 || ms > 60000)
+    case O_DELAY:
+        if (!whole_number(optarg, 20, 60000, &o->delay_ms))
             return fail_msg("%s: --delay wants a whole number of milliseconds in 20 .. "
                             "60000, not '%s'", cmd, optarg) + 1;
-        o->delay_ms = (int)ms;
         break;
-    }
     case O_BBOX:
         if (!parse_bbox(optarg, o->bbox))
             return fail_msg("%s: --bbox wants WEST,SOUTH,EAST,NORTH in degrees (west < east, "
                             "south < north), not '%s'", cmd, optarg) + 1;
         o->has_bbox = true;
         break;
-    case O_WIDTH: {
-        char *end;
-        long w = strtol(optarg, &end, 10);
-        if (*end || end == optarg || w < 640 || w > 16000)
+    case O_WIDTH:
+        if (!whole_number(optarg, 640, 16000, &o->width))
             return fail_msg("%s: --width wants a whole number of pixels in 640 .. 16000, "
                             "not '%s'", cmd, optarg) + 1;
-        o->width = (int)w;
         break;
-    }
     case O_TOL: {
         const char *end;
         if (!decimal(optarg, '\0', &o->tolerance_km, &end) || o->tolerance_km < 0 ||
@@ -156,15 +159,11 @@ static int checked_option(int c, const char *cmd, options *o)
             return fail_msg("%s: --level wants oblast, raion or hromada, not '%s'", cmd,
                             optarg) + 1;
         break;
-    case O_JOBS: {
-        char *end;
-        long jobs = strtol(optarg, &end, 10);
-        if (*end || jobs < 1 || jobs > 256)
+    case O_JOBS:
+        if (!whole_number(optarg, 1, 256, &o->jobs))
             return fail_msg("%s: --jobs wants a number of threads from 1 to 256, not '%s'",
                             cmd, optarg) + 1;
-        o->jobs = (int)jobs;
         break;
-    }
     case O_POINT:
         if (o->npoints == MAX_POINTS)
             return fail_msg("%s: more than %d --point options", cmd, MAX_POINTS) + 1;

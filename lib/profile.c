@@ -375,9 +375,10 @@ static int parse_cond(fl_ctx *ctx, fl_profile *p, rule *r, const char *tok, int 
         free(c->pattern);
         return FL_EPROFILE;
     }
-    if (stacked_quantifier(c->pattern) || repeated_anchor(c->pattern) ||
+    bool anchor = false;
+    if (stacked_quantifier(c->pattern) || (anchor = repeated_anchor(c->pattern)) ||
         (size = expanded_size(c->pattern)) > MAX_EXPANDED) {
-        if (repeated_anchor(c->pattern))
+        if (anchor)
             fl_error(ctx, FL_EPROFILE, "%s:%d: regular expression '%s' repeats an anchor (^ or $ "
                      "in a group with a quantifier): not supported (compiling it could take "
                      "gigabytes)", p->path, line, c->pattern);
