@@ -28,7 +28,7 @@
 
 #define CORE_MARGIN 0.001 /* degrees (~100 m) */
 #define ENV_MARGIN 0.01   /* degrees (~1 km) */
-#define NODING_GRID 1e-9  /* degrees (~0.1 mm) */
+#define NODING_GRID 1e-12 /* degrees (~0.1 µm) */
 
 /* The features of a of one status whose hash b lacks (a, b sorted by hash), into out; their
  * count. */
@@ -223,10 +223,11 @@ static int side_status(fl_ctx *ctx, const fl_window_side *sd, const GEOSGeometry
 
 /* Lines noded, each edge once: by GEOS' floating noder (GEOSNode_r: noding repeated until no
  * two lines cross but at a shared vertex; equal edges kept once), else, where that fails to
- * converge, snap-rounded to NODING_GRID, which cannot fail and moves no vertex by more than
- * half the grid. The floating noder takes 20-28 % fewer instructions per window; the faces
- * differ from the snap-rounded ones only by slivers narrower than the grid (at most 5e-6 km²
- * over the raw archive's figures). Running out of memory is not retried. */
+ * converge or ctx->snap_noding asks (a comparison of two sources, compare.c), snap-rounded to
+ * NODING_GRID, which cannot fail and moves no vertex by more than half the grid. The floating
+ * noder takes 20-28 % fewer instructions per window; on the versions of one source its faces
+ * differ from the snap-rounded ones by at most 5e-6 km² over the raw archive's figures.
+ * Running out of memory is not retried. */
 static GEOSGeometry *node(fl_ctx *ctx, const GEOSGeometry *lines)
 {
     ctx->geos_msg[0] = 0;

@@ -12,7 +12,7 @@
  *    sorted lists), and snap-rounded on windows.c's grid, they and the rings give equal
  *    (GEOSEquals) line networks. The diff of each pair (as a timeline computes it, with the
  *    27 regions) with the floating noder and with every window snap-rounded: every cell of
- *    every matrix within 1e-5 km² (slivers narrower than the 1e-9° grid).
+ *    every matrix within 1e-5 km² (slivers narrower than the 1e-12° grid).
  * Links the library statically with its internal header. */
 #include "check.h"
 #include "internal.h"
