@@ -377,16 +377,19 @@ int fl_snapshot_status_at(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions
                           size_t n, const double *lat, const double *lon, int *status,
                           int *region);
 /* A point locator: the status and region of many points against one snapshot and regions,
- * at about ten million points a second. Building one takes about 35 ms for a DeepStateMap
+ * at about thirty million points a second. Building one takes about 35 ms for a DeepStateMap
  * export (a quadtree whose cells inside or outside every polygon carry their answer); it pays
- * from about 36,000 points on, and fl_snapshot_status_at builds one itself from there. The
- * snapshot and the regions must outlive the locator. */
+ * from about 36,000 points on, and fl_snapshot_status_at builds one itself from there and
+ * keeps it with the snapshot for its later calls. The snapshot and the regions must outlive
+ * the locator. */
 typedef struct fl_locator fl_locator;
 
 int fl_locator_new(fl_ctx *ctx, const fl_snapshot *snap, const fl_regions *regions,
                    fl_locator **out);
-/* Status and region of n points, exactly as fl_snapshot_status_at answers them (boundaries
- * included). Either output array may be NULL. */
+/* Status and region of n points as drawn, exactly as fl_snapshot_status_at answers them
+ * before the coast and border conflation and the water (the same answers with regions whose
+ * fl_regions_set_snap_km is 0 and that have no water); boundaries included. Either output
+ * array may be NULL. */
 int fl_locator_status(fl_ctx *ctx, const fl_locator *loc, size_t n, const double *lat,
                       const double *lon, int *status, int *region);
 void fl_locator_free(fl_locator *loc);

@@ -35,7 +35,9 @@
  * (not beyond) is the one approximation: a sliver running through several cells is decided
  * cell by cell. The tiles (the territory clipped to each, its boundary, the regions in it)
  * are built once per regions and tolerance; a snapshot then costs what its features near the
- * boundary cost, whether it was normalised or only loaded (a timeline's). */
+ * boundary cost, whether it was normalised or only loaded (a timeline's). A tile whose clips
+ * are those it had for the last snapshot (by hash) gives its last slivers again, so on a
+ * timeline only the tiles the front reaches are computed (tile_slivers). */
 #include "internal.h"
 
 #include <math.h>
@@ -47,6 +49,14 @@
 #define MIN_PIECE_M2 100. /* pieces smaller than this are rounding residue of the opening */
 #define QUADSEGS 4        /* buffer arcs: segments per quarter circle */
 
+/* A sliver a tile gave a status, kept for the next snapshot (see tile_slivers). */
+typedef struct kept_sliver {
+    int status;
+    GEOSGeometry *geom;                 /* clipped to the cell, lon/lat */
+    double km2;
+    double *reg_km2;                    /* of it in each of the tile's regions */
+} kept_sliver;
+
 typedef struct coast_tile {
     double core[4], env[4];             /* the cell and the cell grown by the margin */
     GEOSGeometry *land;                 /* T ∩ env, metres */
@@ -55,6 +65,12 @@ typedef struct coast_tile {
     int nreg;
     int *reg;                           /* regions meeting the cell */
     GEOSGeometry **reg_core;            /* each clipped to the cell, lon/lat */
+    /* the last snapshot's answer, valid when known: the key of its clips (tile_slivers) and
+     * the slivers they gave */
+    bool known;
+    uint64_t key;
+    int nkept;
+    kept_sliver *kept;
 } coast_tile;
 
 struct fl_coast {
@@ -69,13 +85,28 @@ struct fl_conflation {
     double km;
     int nstatus;
     GEOSGeometry **piece;                /* per drawn status, what it took (lon/lat) */
-    const GEOSPreparedGeometry **prep;
+    fl_point_index *index;               /* the pieces of the drawn statuses, for points */
     double *km2;                         /* see fl_conflation_km2 */
 };
+
+/* Forgets the tile's last answer. */
+static void tile_forget(fl_ctx *ctx, coast_tile *t)
+{
+    for (int i = 0; i < t->nkept; i++) {
+        if (t->kept[i].geom)
+            GEOSGeom_destroy_r(ctx->geos, t->kept[i].geom);
+        free(t->kept[i].reg_km2);
+    }
+    free(t->kept);
+    t->kept = NULL;
+    t->nkept = 0;
+    t->known = false;
+}
 
 static void tile_free(fl_ctx *ctx, coast_tile *t)
 {
     GEOSContextHandle_t h = ctx->geos;
+    tile_forget(ctx, t);
     if (t->border_prep)
         GEOSPreparedGeom_destroy_r(h, t->border_prep);
     if (t->border)
@@ -198,22 +229,53 @@ static int coast_build(fl_ctx *ctx, const fl_regions *r, double km, fl_coast **o
     return FL_OK;
 }
 
-/* The union of the features of status st that meet env, clipped to it (lon/lat). */
-static GEOSGeometry *local_union(fl_ctx *ctx, const fl_snapshot *s, const double env[4], int st)
+/* The features meeting a tile's envelope, clipped to it (lon/lat), in the snapshot's order,
+ * with their statuses. */
+typedef struct clips {
+    size_t n;
+    GEOSGeometry **g;
+    int *status;
+} clips;
+
+static void clips_free(fl_ctx *ctx, clips *k)
 {
-    GEOSGeometry **g = fl_calloc(ctx, s->nfeat + 1, sizeof *g);
-    size_t n = 0;
-    for (size_t i = 0; g && i < s->nfeat; i++) {
-        if (s->feat[i].status != st || !fl_bounds_overlap(s->feat[i].bbox, env))
+    fl_destroy_all(ctx, k->g, k->n);
+    free(k->status);
+}
+
+/* The clips of s's features to env, and their key: a hash of their statuses and geometries
+ * in order, from seed. */
+static int clip_features(fl_ctx *ctx, const fl_snapshot *s, const double env[4], clips *k,
+                         uint64_t *key)
+{
+    *k = (clips){0};
+    k->g = fl_calloc(ctx, s->nfeat + 1, sizeof *k->g);
+    k->status = fl_calloc(ctx, s->nfeat + 1, sizeof *k->status);
+    if (!k->g || !k->status)
+        return FL_ENOMEM;
+    for (size_t i = 0; i < s->nfeat; i++) {
+        if (!fl_bounds_overlap(s->feat[i].bbox, env))
             continue;
-        if (!(g[n] = fl_clip(ctx, s->feat[i].geom, env))) {
-            while (n)
-                GEOSGeom_destroy_r(ctx->geos, g[--n]);
-            free(g);
-            return NULL;
-        }
-        n++;
+        if (!(k->g[k->n] = fl_clip(ctx, s->feat[i].geom, env)))
+            return ctx->err;
+        k->status[k->n] = s->feat[i].status;
+        *key = fl_geom_hash(ctx, k->g[k->n], fl_hash_bytes(*key, &k->status[k->n],
+                                                           sizeof *k->status));
+        k->n++;
     }
+    return FL_OK;
+}
+
+/* The union of the clips of status st, taken from k. */
+static GEOSGeometry *local_union(fl_ctx *ctx, clips *k, int st)
+{
+    GEOSGeometry **g = fl_calloc(ctx, k->n + 1, sizeof *g);
+    size_t n = 0;
+    for (size_t i = 0; g && i < k->n; i++)
+        if (k->status[i] == st && k->g[i]) {
+            g[n++] = k->g[i];
+            k->g[i] = NULL;
+        }
     GEOSGeometry *u = g ? fl_union_all(ctx, g, n) : NULL;
     free(g);
     return u;
@@ -228,31 +290,26 @@ typedef struct tile_work {
 
 static void work_free(fl_ctx *ctx, tile_work *w)
 {
-    for (int i = 0; w->layer && i < w->ndrawn; i++)
-        if (w->layer[i])
-            GEOSGeom_destroy_r(ctx->geos, w->layer[i]);
-    free(w->layer);
+    fl_destroy_all(ctx, w->layer, (size_t)w->ndrawn);
     if (w->uncovered)
         GEOSGeom_destroy_r(ctx->geos, w->uncovered);
 }
 
-/* The tile's layers (exclusive, metres) and uncovered land; *none when no feature meets it. */
-static int work_init(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, const fl_snapshot *s,
+/* The tile's layers (exclusive, metres) and uncovered land from its clips (taken); *none
+ * when no feature meets it. */
+static int work_init(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, int ndrawn, clips *k,
                      tile_work *w, bool *none)
 {
     GEOSContextHandle_t h = ctx->geos;
-    *w = (tile_work){.ndrawn = s->nstatus - 1};
-    *none = true;
-    for (size_t i = 0; i < s->nfeat && *none; i++)
-        *none = !fl_bounds_overlap(s->feat[i].bbox, t->env);
-    if (*none)
+    *w = (tile_work){.ndrawn = ndrawn};
+    if ((*none = k->n == 0))
         return FL_OK;
     if (!(w->layer = fl_calloc(ctx, (size_t)w->ndrawn + 1, sizeof *w->layer)))
         return FL_ENOMEM;
     GEOSGeometry *cover = NULL;
     bool failed = false;
     for (int i = 0; i < w->ndrawn && !failed; i++) {
-        GEOSGeometry *u = local_union(ctx, s, t->env, i);
+        GEOSGeometry *u = local_union(ctx, k, i);
         GEOSGeometry *m = u ? fl_transform(ctx, u, c->pj, PJ_FWD) : NULL;
         if (u)
             GEOSGeom_destroy_r(h, u);
@@ -322,53 +379,61 @@ static int piece_status(fl_ctx *ctx, const coast_tile *t, const tile_work *w,
     return best;
 }
 
-/* Records piece p (metres) as taken by status st: clipped to the cell, in lon/lat, into the
- * pieces of st and the moved km² of the tile's regions. */
-static int take(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, fl_conflation *f,
-                GEOSGeometry ***got, size_t *ngot, int st, const GEOSGeometry *p)
+/* Piece p (metres) as taken by status st: clipped to the cell, in lon/lat, measured in all
+ * and in each of the tile's regions, into *k. */
+static int measure(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, int st,
+                   const GEOSGeometry *p, kept_sliver *k)
 {
     GEOSGeometry *back = fl_transform(ctx, p, c->pj, PJ_INV);
     bool repaired; /* a thin sliver may cross itself once its vertices are rounded back */
     GEOSGeometry *geo = back ? fl_polygonal(ctx, back, false, &repaired) : NULL;
-    GEOSGeometry *in = geo ? fl_clip(ctx, geo, t->core) : NULL;
+    *k = (kept_sliver){.status = st, .geom = geo ? fl_clip(ctx, geo, t->core) : NULL};
     if (back)
         GEOSGeom_destroy_r(ctx->geos, back);
     if (geo)
         GEOSGeom_destroy_r(ctx->geos, geo);
-    if (!in)
+    if (!k->geom || !(k->reg_km2 = fl_calloc(ctx, (size_t)t->nreg + 1, sizeof *k->reg_km2)))
         return ctx->err;
-    int ns = f->nstatus, rc = FL_OK;
-    for (int k = 0; k < t->nreg && !rc; k++) {
-        GEOSGeometry *x = fl_intersection(ctx, in, t->reg_core[k]);
-        double km2 = x ? fl_geom_km2(ctx, x) : 0;
-        f->km2[fl_region_row(t->reg[k]) * ns + st] += km2;
-        f->km2[fl_region_row(t->reg[k]) * ns + ns - 1] -= km2;
-        rc = x ? FL_OK : ctx->err;
-        if (x)
-            GEOSGeom_destroy_r(ctx->geos, x);
+    for (int i = 0; i < t->nreg; i++) {
+        GEOSGeometry *x = fl_intersection(ctx, k->geom, t->reg_core[i]);
+        if (!x)
+            return ctx->err;
+        k->reg_km2[i] = fl_geom_km2(ctx, x);
+        GEOSGeom_destroy_r(ctx->geos, x);
     }
-    double km2 = fl_geom_km2(ctx, in);
-    f->km2[st] += km2;
-    f->km2[ns - 1] -= km2;
-    GEOSGeometry **v = rc ? NULL : fl_realloc(ctx, got[st], ngot[st] + 1, sizeof *v);
-    if (!v) {
-        GEOSGeom_destroy_r(ctx->geos, in);
-        return rc ? rc : FL_ENOMEM;
-    }
-    got[st] = v;
-    v[ngot[st]++] = in;
+    k->km2 = fl_geom_km2(ctx, k->geom);
     return FL_OK;
 }
 
-/* The slivers of one tile: each piece of the narrow uncovered land that touches the
- * boundary and a status goes to that status. */
-static int tile_slivers(fl_ctx *ctx, const fl_coast *c, const coast_tile *t,
-                        const fl_snapshot *s, fl_conflation *f, GEOSGeometry ***got,
-                        size_t *ngot)
+/* Gives sliver k to its status: a copy into its pieces, its km² into the moved km² of the
+ * tile's regions and the territory. */
+static int give(fl_ctx *ctx, const coast_tile *t, const kept_sliver *k, fl_conflation *f,
+                GEOSGeometry ***got, size_t *ngot)
+{
+    int ns = f->nstatus, st = k->status;
+    for (int i = 0; i < t->nreg; i++) {
+        f->km2[fl_region_row(t->reg[i]) * ns + st] += k->reg_km2[i];
+        f->km2[fl_region_row(t->reg[i]) * ns + ns - 1] -= k->reg_km2[i];
+    }
+    f->km2[st] += k->km2;
+    f->km2[ns - 1] -= k->km2;
+    GEOSGeometry **v = fl_realloc(ctx, got[st], ngot[st] + 1, sizeof *v);
+    if (!v)
+        return FL_ENOMEM;
+    got[st] = v;
+    if (!(v[ngot[st]] = GEOSGeom_clone_r(ctx->geos, k->geom)))
+        return fl_geos_error(ctx, "copying a sliver");
+    ngot[st]++;
+    return FL_OK;
+}
+
+/* The slivers of one tile from its clips (taken), into t->kept: each piece of the narrow
+ * uncovered land that touches the boundary and a status goes to that status. */
+static int tile_compute(fl_ctx *ctx, const fl_coast *c, coast_tile *t, int ndrawn, clips *k)
 {
     tile_work w;
     bool none;
-    int rc = work_init(ctx, c, t, s, &w, &none);
+    int rc = work_init(ctx, c, t, ndrawn, k, &w, &none);
     GEOSGeometry *n = !rc && !none ? narrow_part(ctx, c, w.uncovered) : NULL;
     if (!rc && !none && !n)
         rc = ctx->err;
@@ -380,7 +445,17 @@ static int tile_slivers(fl_ctx *ctx, const fl_coast *c, const coast_tile *t,
         if (GEOSArea_r(ctx->geos, p, &a) != 1 || a < MIN_PIECE_M2)
             continue;
         int st = piece_status(ctx, t, &w, p);
-        rc = st == -2 ? ctx->err : st >= 0 ? take(ctx, c, t, f, got, ngot, st, p) : FL_OK;
+        if (st == -2)
+            rc = ctx->err;
+        if (st < 0)
+            continue;
+        kept_sliver *v = fl_realloc(ctx, t->kept, (size_t)t->nkept + 1, sizeof *v);
+        if (!v) {
+            rc = FL_ENOMEM;
+            break;
+        }
+        t->kept = v;
+        rc = measure(ctx, c, t, st, p, &t->kept[t->nkept++]);
     }
     if (n)
         GEOSGeom_destroy_r(ctx->geos, n);
@@ -388,25 +463,47 @@ static int tile_slivers(fl_ctx *ctx, const fl_coast *c, const coast_tile *t,
     return rc;
 }
 
+/* The slivers of one tile, given to their statuses. They depend only on the tile's clips (the
+ * features meeting its envelope, clipped to it), so when a snapshot's clips are those the
+ * last one had there (by hash; consecutive versions of a timeline mostly have them, away
+ * from the front), the last answer is given again: the same slivers and the same km², added
+ * in the same order, so the sums are the same to the last bit as if computed afresh. The
+ * answers are kept with the regions' tiles (a cache; a timeline's thread has its own copy). */
+static int tile_slivers(fl_ctx *ctx, const fl_coast *c, coast_tile *t, const fl_snapshot *s,
+                        fl_conflation *f, GEOSGeometry ***got, size_t *ngot)
+{
+    clips k;
+    uint64_t key = fl_hash_bytes(FL_HASH_SEED, &s->nstatus, sizeof s->nstatus);
+    int rc = clip_features(ctx, s, t->env, &k, &key);
+    if (!rc && (!t->known || t->key != key)) {
+        tile_forget(ctx, t);
+        rc = tile_compute(ctx, c, t, s->nstatus - 1, &k);
+        t->known = !rc;
+        t->key = key;
+    }
+    clips_free(ctx, &k);
+    for (int i = 0; i < t->nkept && !rc; i++)
+        rc = give(ctx, t, &t->kept[i], f, got, ngot);
+    if (rc)
+        tile_forget(ctx, t);
+    return rc;
+}
+
 void fl_conflation_free(fl_ctx *ctx, fl_conflation *f)
 {
     if (!f)
         return;
-    for (int i = 0; f->piece && i < f->nstatus; i++) {
-        if (f->prep && f->prep[i])
-            GEOSPreparedGeom_destroy_r(ctx->geos, f->prep[i]);
+    fl_point_index_free(ctx, f->index);
+    for (int i = 0; f->piece && i < f->nstatus; i++)
         if (f->piece[i])
             GEOSGeom_destroy_r(ctx->geos, f->piece[i]);
-    }
     free(f->piece);
-    free(f->prep);
     free(f->km2);
     free(f);
 }
 
 /* The polygons of the n polygonal geometries gs (consumed) as one MultiPolygon: the pieces
- * of different cells share at most edges, and a prepared MultiPolygon indexes its parts for
- * point queries (a collection of collections would not). */
+ * of different cells share at most edges. */
 static GEOSGeometry *flatten(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
 {
     size_t total = 0, k = 0;
@@ -436,7 +533,7 @@ static GEOSGeometry *flatten(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
     return m;
 }
 
-/* Collects each status' pieces into one MultiPolygon, prepared for point queries. */
+/* Collects each status' pieces into one MultiPolygon, and indexes them for point queries. */
 static int collect_pieces(fl_ctx *ctx, fl_conflation *f, GEOSGeometry ***got, size_t *ngot)
 {
     int rc = FL_OK;
@@ -449,10 +546,11 @@ static int collect_pieces(fl_ctx *ctx, fl_conflation *f, GEOSGeometry ***got, si
         }
         f->piece[i] = flatten(ctx, got[i], ngot[i]);
         free(got[i]);
-        if (!f->piece[i] || !(f->prep[i] = GEOSPrepare_r(ctx->geos, f->piece[i])))
-            rc = ctx->err ? ctx->err : fl_geos_error(ctx, "preparing the slivers");
+        if (!f->piece[i])
+            rc = ctx->err;
     }
-    return rc;
+    return rc ? rc : fl_point_index_new(ctx, (const GEOSGeometry *const *)f->piece,
+                                        f->nstatus - 1, &f->index);
 }
 
 static int conflate(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_conflation *f)
@@ -492,9 +590,8 @@ const fl_conflation *fl_snapshot_conflation(fl_ctx *ctx, const fl_snapshot *cs,
         return NULL;
     *f = (fl_conflation){.serial = r->serial, .km = r->snap_km, .nstatus = s->nstatus};
     f->piece = fl_calloc(ctx, (size_t)s->nstatus, sizeof *f->piece);
-    f->prep = fl_calloc(ctx, (size_t)s->nstatus, sizeof *f->prep);
     f->km2 = fl_calloc(ctx, (size_t)(r->n + 1) * (size_t)s->nstatus, sizeof *f->km2);
-    int rc = f->piece && f->prep && f->km2 ? conflate(ctx, s, r, f) : FL_ENOMEM;
+    int rc = f->piece && f->km2 ? conflate(ctx, s, r, f) : FL_ENOMEM;
     if (rc) {
         fl_conflation_free(ctx, f);
         return NULL;
@@ -514,28 +611,14 @@ const GEOSGeometry *fl_conflation_piece(const fl_conflation *f, int status)
 int fl_conflation_points(fl_ctx *ctx, const fl_conflation *f, size_t n, const double *lat,
                          const double *lon, int *status)
 {
-    int last = f->nstatus - 1;
-    for (size_t i = 0; i < n; i++) {
-        if (status[i] != last)
+    for (size_t i = 0; f->index && i < n; i++) {
+        if (status[i] != f->nstatus - 1)
             continue;
-        GEOSGeometry *pt = NULL;
-        for (int st = 0; st < last; st++) {
-            if (!f->prep[st])
-                continue;
-            if (!pt && !(pt = fl_point(ctx, lon[i], lat[i])))
-                return ctx->err;
-            char in = GEOSPreparedIntersects_r(ctx->geos, f->prep[st], pt);
-            if (in == 2) {
-                GEOSGeom_destroy_r(ctx->geos, pt);
-                return fl_geos_error(ctx, "placing a point in the slivers");
-            }
-            if (in) {
-                status[i] = st;
-                break;
-            }
-        }
-        if (pt)
-            GEOSGeom_destroy_r(ctx->geos, pt);
+        int st = fl_point_index_find(ctx, f->index, lat[i], lon[i]);
+        if (st == -2)
+            return ctx->err;
+        if (st >= 0)
+            status[i] = st;
     }
     return FL_OK;
 }

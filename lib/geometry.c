@@ -204,6 +204,57 @@ GEOSGeometry *fl_keep_polygons(fl_ctx *ctx, GEOSGeometry *g)
     return out;
 }
 
+void fl_destroy_all(fl_ctx *ctx, GEOSGeometry **g, size_t n)
+{
+    for (size_t i = 0; g && i < n; i++)
+        if (g[i])
+            GEOSGeom_destroy_r(ctx->geos, g[i]);
+    free(g);
+}
+
+uint64_t fl_hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ULL;
+    return h;
+}
+
+uint64_t fl_geom_hash(fl_ctx *ctx, const GEOSGeometry *g, uint64_t h)
+{
+    GEOSContextHandle_t x = ctx->geos;
+    int type = GEOSGeomTypeId_r(x, g), n = 0;
+    h = fl_hash_bytes(h, &type, sizeof type);
+    if (type == GEOS_POINT || type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
+        const GEOSCoordSequence *cs = GEOSisEmpty_r(x, g) ? NULL : GEOSGeom_getCoordSeq_r(x, g);
+        unsigned int m = 0;
+        if (cs)
+            GEOSCoordSeq_getSize_r(x, cs, &m);
+        for (unsigned int i = 0; i < m; i++) {
+            double xy[2];
+            GEOSCoordSeq_getXY_r(x, cs, i, &xy[0], &xy[1]);
+            h = fl_hash_bytes(h, xy, sizeof xy);
+        }
+        return fl_hash_bytes(h, &m, sizeof m);
+    }
+    if (type == GEOS_POLYGON) {
+        n = GEOSisEmpty_r(x, g) ? 0 : 1 + GEOSGetNumInteriorRings_r(x, g);
+        for (int k = 0; k < n; k++)
+            h = fl_geom_hash(ctx, k ? GEOSGetInteriorRingN_r(x, g, k - 1)
+                                    : GEOSGetExteriorRing_r(x, g), h);
+        return fl_hash_bytes(h, &n, sizeof n);
+    }
+    n = GEOSGetNumGeometries_r(x, g);
+    for (int i = 0; i < n; i++)
+        h = fl_geom_hash(ctx, GEOSGetGeometryN_r(x, g, i), h);
+    return fl_hash_bytes(h, &n, sizeof n);
+}
+
+uint64_t fl_polygon_hash(fl_ctx *ctx, const GEOSGeometry *g, int status)
+{
+    return fl_geom_hash(ctx, g, fl_hash_bytes(FL_HASH_SEED, &status, sizeof status));
+}
+
 void fl_geom_bounds(fl_ctx *ctx, const GEOSGeometry *g, double bbox[4])
 {
     bbox[0] = bbox[1] = bbox[2] = bbox[3] = 0;

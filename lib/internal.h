@@ -26,7 +26,7 @@ struct fl_ctx {
     uint64_t serial; /* numbers the regions made with this context (cache keys) */
     struct fl_temp *temps; /* output.c: temporary files being written, for signal handlers */
     bool snap_noding; /* windows.c: snap-round every window's lines, as where the floating
-                       * noder fails (a test compares both) */
+                       * noder fails; set for a comparison of two sources (compare.c) */
 };
 
 /* Tables by region (areas, diff matrices, charts) keep the territory in row 0 and region k in
@@ -275,6 +275,16 @@ GEOSGeometry *fl_point(fl_ctx *ctx, double lon, double lat);
  * failed (out of memory). */
 int fl_inner_point(fl_ctx *ctx, const GEOSGeometry *g, double *lat, double *lon);
 void fl_geom_bounds(fl_ctx *ctx, const GEOSGeometry *g, double bbox[4]);
+/* FNV-1a over a geometry's types, part and ring counts and every coordinate, continued from
+ * h (FL_HASH_SEED to start): equal hashes, the same geometry, as the caches take it. */
+/* Destroys the geometries of g[0..n) that are not NULL, then frees g (which may be NULL). */
+void fl_destroy_all(fl_ctx *ctx, GEOSGeometry **g, size_t n);
+#define FL_HASH_SEED 1469598103934665603ULL
+uint64_t fl_hash_bytes(uint64_t h, const void *p, size_t n);
+uint64_t fl_geom_hash(fl_ctx *ctx, const GEOSGeometry *g, uint64_t h);
+/* fl_geom_hash of a feature's polygon and its status: the feature's identity (the diff takes
+ * features of equal hashes as the same). */
+uint64_t fl_polygon_hash(fl_ctx *ctx, const GEOSGeometry *g, int status);
 bool fl_bounds_overlap(const double a[4], const double b[4]);
 
 /* geodesic.c: WGS84 measures through PROJ's geodesic routines (GeographicLib). */
@@ -367,6 +377,10 @@ struct fl_snapshot {
         double *region_km2;
         /* the conflation of the drawing with the regions' boundary (conflate.c) */
         struct fl_conflation *conf;
+        /* the point locator of the snapshot and the regions numbered locator_serial
+         * (fl_snapshot_locator), made for the first query of many points */
+        struct fl_locator *locator;
+        uint64_t locator_serial;
     } *cache;
 };
 /* Reads and classifies a snapshot without normalising it (fl_snapshot_open does both).
@@ -451,6 +465,20 @@ void fl_distinct_free(fl_ctx *ctx, fl_distinct *d);
 int fl_distinct_add(fl_ctx *ctx, fl_distinct *d, const GEOSGeometry *polygonal);
 /* The lines so far, as a collection the caller owns (d has none left); NULL on error. */
 GEOSGeometry *fl_distinct_lines(fl_ctx *ctx, fl_distinct *d);
+
+/* point_index.c: which of n geometries (any may be NULL) holds a point, for many points. */
+typedef struct fl_point_index fl_point_index;
+int fl_point_index_new(fl_ctx *ctx, const GEOSGeometry *const *geom, int n,
+                       fl_point_index **out);
+void fl_point_index_free(fl_ctx *ctx, fl_point_index *x);
+/* The first geometry (lowest index) holding the point, its boundary included; -1 when none
+ * does or the point is NaN or out of range; -2 on a GEOS error (recorded). The geometries must
+ * outlive the index. */
+int fl_point_index_find(fl_ctx *ctx, const fl_point_index *x, double lat, double lon);
+
+/* locate.c: the locator of s and r, made on first use and kept with the snapshot (as the
+ * conflation is) until it is closed or asked with other regions; NULL on error. */
+const fl_locator *fl_snapshot_locator(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r);
 
 /* conflate.c: the coast and border conflation, a normalisation against the regions. */
 typedef struct fl_coast fl_coast;

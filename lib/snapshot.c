@@ -20,36 +20,6 @@ static bool has_style(json_object *props)
            !strncmp(json_object_get_string(v), "#poly-", 6);
 }
 
-/* FNV-1a over the status and every coordinate of a feature's polygon. */
-static uint64_t feature_hash(fl_ctx *ctx, const GEOSGeometry *g, int status)
-{
-    uint64_t h = 1469598103934665603ULL;
-    h = (h ^ (uint64_t)status) * 1099511628211ULL;
-    const GEOSCoordSequence *cs;
-    int type = GEOSGeomTypeId_r(ctx->geos, g), nparts = GEOSGetNumGeometries_r(ctx->geos, g);
-    for (int p = 0; p < nparts; p++) {
-        const GEOSGeometry *poly = type == GEOS_POLYGON ? g : GEOSGetGeometryN_r(ctx->geos, g, p);
-        int nrings = 1 + GEOSGetNumInteriorRings_r(ctx->geos, poly);
-        for (int k = 0; k < nrings; k++) {
-            const GEOSGeometry *ring = k ? GEOSGetInteriorRingN_r(ctx->geos, poly, k - 1)
-                                         : GEOSGetExteriorRing_r(ctx->geos, poly);
-            unsigned int n = 0;
-            if (!ring || !(cs = GEOSGeom_getCoordSeq_r(ctx->geos, ring)))
-                continue;
-            GEOSCoordSeq_getSize_r(ctx->geos, cs, &n);
-            for (unsigned int i = 0; i < n; i++) {
-                double xy[2];
-                GEOSCoordSeq_getXY_r(ctx->geos, cs, i, &xy[0], &xy[1]);
-                const unsigned char *b = (const unsigned char *)xy;
-                for (size_t j = 0; j < sizeof xy; j++)
-                    h = (h ^ b[j]) * 1099511628211ULL;
-            }
-            h = (h ^ 0xFF) * 1099511628211ULL; /* ring separator */
-        }
-    }
-    return h;
-}
-
 /* Keeps a classified feature's polygon (taking it), with its status, bounds and hashes. */
 static int keep_feature(fl_ctx *ctx, fl_snapshot *s, GEOSGeometry *poly, const fl_outcome *o)
 {
@@ -91,7 +61,7 @@ static void features_bounds(fl_snapshot *s)
 static uint64_t raw_hash(fl_ctx *ctx, const GEOSGeometry *g, int status)
 {
     int type = GEOSGeomTypeId_r(ctx->geos, g);
-    return type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON ? feature_hash(ctx, g, status) : 0;
+    return type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON ? fl_polygon_hash(ctx, g, status) : 0;
 }
 
 static int by_raw(const void *x, const void *y)
@@ -148,7 +118,7 @@ static int outcome_of(fl_ctx *ctx, const fl_snapshot *s, const fl_feature *f,
     if (GEOSisEmpty_r(ctx->geos, *poly))
         o->status = FL_CLASS_NO_POLYGON;
     else if (status >= 0)
-        o->hash = feature_hash(ctx, *poly, status);
+        o->hash = fl_polygon_hash(ctx, *poly, status);
     return FL_OK;
 }
 
@@ -463,7 +433,7 @@ int fl_snapshot_of_polygons(fl_ctx *ctx, const char *path, const fl_profile *pro
             continue;
         }
         assert(status[i] >= 0 && status[i] < s->nstatus - 1); /* a drawn status */
-        fl_outcome o = {.status = status[i], .hash = feature_hash(ctx, g, status[i])};
+        fl_outcome o = {.status = status[i], .hash = fl_polygon_hash(ctx, g, status[i])};
         s->counts.total++;
         s->counts.classified++;
         s->status_features[status[i]]++;
@@ -534,6 +504,7 @@ void fl_snapshot_close(fl_snapshot *s)
     if (s->cache) {
         free(s->cache->region_km2);
         fl_conflation_free(ctx, s->cache->conf);
+        fl_locator_free(s->cache->locator);
     }
     free(s->cache);
     free(s->status_features);

@@ -11,9 +11,12 @@
  * figures are given) can be made too.
  *
  * Method. The water is cut into the cells of a 0.5° grid; per snapshot and cell, the
- * features meeting the cell are clipped to it and unioned (the cover), and the cell's water
- * less the cover and less the conflation's pieces is measured per region. Points: a point of
- * the default status that lies in the water is `water` (FL_STATUS_WATER). */
+ * features meeting the cell are clipped to it and unioned with the conflation's pieces there
+ * (the cover), and the cell's water less the cover is measured per region. A cell whose
+ * cover is made of the very clips it had for the last snapshot gives its last answer again
+ * (fl_snapshot_water_km2): on a timeline most cells lie away from the front. Points: a point
+ * of the default status that lies in the water is `water` (FL_STATUS_WATER), found through
+ * an index of the water's polygons (point_index.c). */
 #include "internal.h"
 
 #include <math.h>
@@ -27,12 +30,17 @@ typedef struct water_cell {
     int nreg;
     int *reg;              /* regions whose water meets the cell */
     GEOSGeometry **water;  /* each region's water in the cell, lon/lat */
+    /* the last snapshot's answer (fl_snapshot_water_km2), valid when known: the key of what
+     * covered the cell and each region's water left open */
+    bool known;
+    uint64_t key;
+    double *open;
 } water_cell;
 
 struct fl_water {
     char *path;            /* the file read, for copies of the regions */
     GEOSGeometry *all;     /* the water in the territory, lon/lat */
-    const GEOSPreparedGeometry *prep;
+    fl_point_index *index; /* its polygons, for points */
     double *km2;           /* per region */
     int ncell;
     water_cell *cell;
@@ -47,10 +55,10 @@ void fl_water_free(fl_ctx *ctx, fl_water *w)
             GEOSGeom_destroy_r(ctx->geos, w->cell[i].water[k]);
         free(w->cell[i].reg);
         free(w->cell[i].water);
+        free(w->cell[i].open);
     }
     free(w->cell);
-    if (w->prep)
-        GEOSPreparedGeom_destroy_r(ctx->geos, w->prep);
+    fl_point_index_free(ctx, w->index);
     if (w->all)
         GEOSGeom_destroy_r(ctx->geos, w->all);
     free(w->km2);
@@ -94,7 +102,8 @@ static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_water *w, const GEOSGeo
     water_cell c = {.box = {box[0], box[1], box[2], box[3]}};
     c.reg = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.reg);
     c.water = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.water);
-    int rc = c.reg && c.water ? FL_OK : FL_ENOMEM;
+    c.open = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.open);
+    int rc = c.reg && c.water && c.open ? FL_OK : FL_ENOMEM;
     for (int k = 0; k < r->n && !rc; k++) {
         if (!rw[k] || !fl_bounds_overlap(r->bbox[k], box))
             continue;
@@ -119,6 +128,7 @@ static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_water *w, const GEOSGeo
         GEOSGeom_destroy_r(ctx->geos, c.water[k]);
     free(c.reg);
     free(c.water);
+    free(c.open);
     return rc ? rc : c.nreg ? FL_ENOMEM : FL_OK;
 }
 
@@ -161,8 +171,8 @@ int fl_regions_set_water(fl_ctx *ctx, fl_regions *r, const char *path)
     w->path = path ? fl_strdup(ctx, path) : NULL;
     int rc = !path ? FL_OK : !w->all ? ctx->err : !w->km2 || !w->path ? FL_ENOMEM
                                                                          : build(ctx, r, w);
-    if (!rc && w->all && !(w->prep = GEOSPrepare_r(ctx->geos, w->all)))
-        rc = fl_geos_error(ctx, "preparing the water");
+    if (!rc && w->all)
+        rc = fl_point_index_new(ctx, (const GEOSGeometry *const[]){w->all}, 1, &w->index);
     if (rc || !path) {
         fl_water_free(ctx, w);
         w = NULL;
@@ -187,73 +197,138 @@ double fl_regions_water_km2(const fl_regions *r, int i)
     return i < 0 ? sum : r->water->km2[i];
 }
 
-/* What covers the cell in s: its features clipped to the cell and the conflation's pieces. */
-static GEOSGeometry *cell_cover(fl_ctx *ctx, const fl_snapshot *s, const fl_conflation *conf,
-                                const double box[4])
+/* A polygon of the conflation's pieces and its bounds. */
+typedef struct sliver {
+    double bbox[4];
+    const GEOSGeometry *geom;
+} sliver;
+
+/* The polygons of the conflation's pieces, into *out (*n of them). */
+static int slivers_of(fl_ctx *ctx, const fl_snapshot *s, const fl_conflation *conf,
+                      sliver **out, size_t *n)
 {
-    size_t cap = s->nfeat + (size_t)s->nstatus + 1, n = 0;
-    GEOSGeometry **g = fl_calloc(ctx, cap, sizeof *g);
-    bool failed = !g;
-    for (size_t i = 0; !failed && i < s->nfeat; i++)
-        if (fl_bounds_overlap(s->feat[i].bbox, box))
-            failed = !(g[n++] = fl_clip(ctx, s->feat[i].geom, box));
-    for (int st = 0; !failed && st < s->nstatus; st++) {
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    for (int st = 0; st < s->nstatus; st++) {
         const GEOSGeometry *p = fl_conflation_piece(conf, st);
-        if (p)
-            failed = !(g[n++] = fl_clip(ctx, p, box));
+        for (int i = 0; p && i < GEOSGetNumGeometries_r(ctx->geos, p); i++) {
+            sliver *v = fl_grow(ctx, *out, &cap, *n + 1, sizeof *v);
+            if (!v)
+                return FL_ENOMEM;
+            *out = v;
+            v[*n].geom = GEOSGetGeometryN_r(ctx->geos, p, i);
+            fl_geom_bounds(ctx, v[*n].geom, v[*n].bbox);
+            ++*n;
+        }
     }
-    if (failed) {
-        for (size_t i = 0; g && i < n; i++)
-            if (g[i])
-                GEOSGeom_destroy_r(ctx->geos, g[i]);
-        free(g);
-        return NULL;
-    }
-    GEOSGeometry *u = fl_union_all(ctx, g, n);
-    free(g);
-    return u;
+    return FL_OK;
 }
 
+/* Whether bounds a and b share more than an edge or a corner. */
+static bool overlap_inside(const double a[4], const double b[4])
+{
+    return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+/* What covers the cell in s, clipped to it, into g (*n of them): the features meeting it and
+ * the conflation's polygons. Each of those lies in one tile of the conflation (conflate.c),
+ * whose cells are these: it is taken whole in its own cell and left out of the others, which
+ * it meets on an edge at most (clipping it there would take GEOS' overlay, since its vertices
+ * lie on the cell's lines, for nothing: no area). */
+static int cell_clips(fl_ctx *ctx, const fl_snapshot *s, const sliver *sl, size_t nsl,
+                      const double box[4], GEOSGeometry ***g, size_t *n)
+{
+    *n = 0;
+    *g = fl_calloc(ctx, s->nfeat + nsl + 1, sizeof **g);
+    bool failed = !*g;
+    for (size_t i = 0; !failed && i < s->nfeat; i++)
+        if (fl_bounds_overlap(s->feat[i].bbox, box))
+            failed = !((*g)[(*n)++] = fl_clip(ctx, s->feat[i].geom, box));
+    for (size_t i = 0; !failed && i < nsl; i++) {
+        const double *b = sl[i].bbox;
+        if (!overlap_inside(b, box))
+            continue;
+        bool within = b[0] >= box[0] && b[1] >= box[1] && b[2] <= box[2] && b[3] <= box[3];
+        const GEOSGeometry *p = sl[i].geom;
+        (*g)[*n] = within ? GEOSGeom_clone_r(ctx->geos, p) : fl_clip(ctx, p, box);
+        failed = !(*g)[(*n)++];
+    }
+    return failed ? (ctx->err ? ctx->err : fl_geos_error(ctx, "copying a sliver")) : FL_OK;
+}
+
+/* Each region's water in the cell that the cover (the n clips g, consumed) leaves open, into
+ * c->open. */
+static int cell_open(fl_ctx *ctx, water_cell *c, GEOSGeometry **g, size_t n)
+{
+    GEOSGeometry *cover = fl_union_all(ctx, g, n);
+    free(g);
+    if (!cover)
+        return ctx->err;
+    int rc = FL_OK;
+    for (int k = 0; k < c->nreg && !rc; k++) {
+        GEOSGeometry *open = fl_difference(ctx, c->water[k], cover);
+        if (!open) {
+            rc = ctx->err;
+            break;
+        }
+        c->open[k] = fl_geom_km2(ctx, open);
+        GEOSGeom_destroy_r(ctx->geos, open);
+    }
+    GEOSGeom_destroy_r(ctx->geos, cover);
+    return rc;
+}
+
+/* A cell's open water depends only on what covers it there: the clips of the features and
+ * of the conflation's pieces, in order. A cell whose clips are those it had for the last
+ * snapshot (by hash; a timeline's consecutive versions mostly are, away from the front) gives
+ * its last answer again, the same numbers added in the same order, so the sums do not depend
+ * on it. The answers are kept with the regions (a cache; a timeline's thread has its own
+ * copy of them). */
 int fl_snapshot_water_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double *km2)
 {
     memset(km2, 0, (size_t)(r->n + 1) * sizeof *km2);
-    const fl_conflation *conf = r->water ? fl_snapshot_conflation(ctx, s, r) : NULL;
-    if (r->water && !conf)
-        return ctx->err;
-    for (int i = 0; r->water && i < r->water->ncell; i++) {
-        const water_cell *c = &r->water->cell[i];
-        GEOSGeometry *cover = cell_cover(ctx, s, conf, c->box);
-        if (!cover)
-            return ctx->err;
-        for (int k = 0; k < c->nreg; k++) {
-            GEOSGeometry *open = fl_difference(ctx, c->water[k], cover);
-            if (!open) {
-                GEOSGeom_destroy_r(ctx->geos, cover);
-                return ctx->err;
-            }
-            double a = fl_geom_km2(ctx, open);
-            km2[c->reg[k] + 1] += a;
-            km2[0] += a;
-            GEOSGeom_destroy_r(ctx->geos, open);
+    if (!r->water)
+        return FL_OK;
+    const fl_conflation *conf = fl_snapshot_conflation(ctx, s, r);
+    sliver *sl = NULL;
+    size_t nsl = 0;
+    int rc = conf ? slivers_of(ctx, s, conf, &sl, &nsl) : ctx->err;
+    for (int i = 0; i < r->water->ncell && !rc; i++) {
+        water_cell *c = &r->water->cell[i];
+        GEOSGeometry **g;
+        size_t n;
+        rc = cell_clips(ctx, s, sl, nsl, c->box, &g, &n);
+        uint64_t key = FL_HASH_SEED;
+        for (size_t k = 0; k < n && !rc; k++)
+            key = fl_geom_hash(ctx, g[k], key);
+        if (rc || (c->known && c->key == key))
+            fl_destroy_all(ctx, g, n);
+        else {
+            c->known = false;
+            rc = cell_open(ctx, c, g, n);
+            c->known = !rc;
+            c->key = key;
         }
-        GEOSGeom_destroy_r(ctx->geos, cover);
+        for (int k = 0; k < c->nreg && !rc; k++) {
+            km2[c->reg[k] + 1] += c->open[k];
+            km2[0] += c->open[k];
+        }
     }
-    return FL_OK;
+    free(sl);
+    return rc;
 }
 
 int fl_water_points(fl_ctx *ctx, const fl_regions *r, int default_status, size_t n,
                     const double *lat, const double *lon, int *status)
 {
-    for (size_t i = 0; r->water && i < n; i++) {
+    for (size_t i = 0; r->water && r->water->index && i < n; i++) {
         if (status[i] != default_status)
             continue;
-        GEOSGeometry *pt = fl_point(ctx, lon[i], lat[i]);
-        char in = pt ? GEOSPreparedIntersects_r(ctx->geos, r->water->prep, pt) : 2;
-        if (pt)
-            GEOSGeom_destroy_r(ctx->geos, pt);
-        if (in == 2)
-            return ctx->err ? ctx->err : fl_geos_error(ctx, "placing a point in the water");
-        if (in)
+        int in = fl_point_index_find(ctx, r->water->index, lat[i], lon[i]);
+        if (in == -2)
+            return ctx->err;
+        if (in == 0)
             status[i] = FL_STATUS_WATER;
     }
     return FL_OK;
