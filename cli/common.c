@@ -147,9 +147,9 @@ static int checked_option(int c, const char *cmd, options *o)
         break;
     }
     case O_SNAP: {
-        char *end;
-        o->snap_km = strtod(optarg, &end);
-        if (*end || end == optarg || !(o->snap_km >= 0 && o->snap_km <= FL_SNAP_KM_MAX))
+        const char *end;
+        if (!decimal(optarg, '\0', &o->snap_km, &end) ||
+            !(o->snap_km >= 0 && o->snap_km <= FL_SNAP_KM_MAX))
             return fail_msg("%s: --snap-km wants a distance in km from 0 to %d, not '%s'",
                             cmd, FL_SNAP_KM_MAX, optarg) + 1;
         break;
@@ -330,10 +330,19 @@ int check_outputs(const options *o, char *const *extra, size_t nextra)
     return rc;
 }
 
+/* Whether path names something other than a directory. */
+static bool not_a_directory(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
 const char *profile_path(const char *profile, char *buf, size_t size)
 {
-    if (profile && (strchr(profile, '/') || !strcmp(profile, "-") || access(profile, F_OK) == 0))
-        return profile; /* a file, or standard input */
+    /* a file, or standard input; a bare name that is a folder here (a folder isw/ of ISW's
+     * layers) is the shipped profile's name */
+    if (profile && (strchr(profile, '/') || !strcmp(profile, "-") || not_a_directory(profile)))
+        return profile;
     char rel[256];
     snprintf(rel, sizeof rel, "profiles/%.200s.profile", profile ? profile : "deepstate");
     return data_path(rel, buf, size);

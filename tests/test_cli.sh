@@ -86,6 +86,9 @@ for t in -1 1e999 nan 0x2 2km; do
   refused "--tolerance '$t' refused" "^frontline: front: --tolerance wants" "$fl" front "$a" --tolerance "$t"
 done
 refused "--bbox hex refused" "^frontline: render: --bbox wants" "$fl" render "$a" --bbox 0x1,44,40,50 -o "$tmp/x.png"
+for k in -1 1e999 nan 0x1 1km " 1"; do
+  refused "--snap-km '$k' refused" "^frontline: area: --snap-km wants" "$fl" area "$a" --snap-km "$k"
+done
 "$fl" status "$a" --json >"$tmp/places.json"
 check "status of embedded places" json "$tmp/places.json" \
   "len(d['places']) == 2853 and set(d['places'][0]) >= {'id','name','lat','lon','status','region'}"
@@ -137,6 +140,10 @@ check "broken JSON exits 1" test $rc -eq 1
 check "broken JSON message names the file" grep -q "broken.geojson:1:.*invalid JSON" "$tmp/err.txt"
 "$fl" area "$a" --profile "$tmp/nosuch.profile" 2>"$tmp/err.txt"; rc=$?
 check "missing profile" test $rc -eq 1 -a "$(wc -l <"$tmp/err.txt")" -eq 1
+# a bare name is the shipped profile even where a folder of that name lies (isw/ of ISW's layers)
+mkdir -p "$tmp/here/deepstate"
+(cd "$tmp/here" && "$fl" area "$a" --profile deepstate --json) >"$tmp/named.json" 2>"$tmp/err.txt"
+check "--profile NAME beside a folder NAME" json "$tmp/named.json" "d['file'].endswith('20220930.geojson')"
 
 # times (docs/times.md): offsets applied, invalid dates, trailing text, out of range refused
 "$fl" info "$a" --time 2022-09-30T13:26:05+05:00 --json >"$tmp/t.json"
