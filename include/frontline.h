@@ -532,14 +532,19 @@ typedef void (*fl_progress_fn)(void *userdata, size_t done, size_t total, const 
 void fl_timeline_set_progress(fl_timeline *tl, fl_progress_fn fn, void *userdata);
 /* Adds n snapshots (in time order), as n calls of fl_timeline_add would, on up to jobs threads:
  * the snapshots are cut into contiguous runs of about equal cost (a first pass reads their
- * texts and counts the bytes each would parse after the one before it), each run after the
- * first computed on a thread with its own context and copy of the regions, starting from the
- * snapshot before it (which that thread also loads); the results are appended in order, the
- * same as one thread gives. rows, when not NULL, is an array of n NULL pointers that receives
+ * texts and counts the bytes each would parse after the one before it, plus a fixed part per
+ * snapshot), each run after the first computed on a thread with its own context and copy of
+ * the regions, starting from the snapshot before it (which that thread also loads); a thread
+ * costs its start (fl_timeline_set_thread_cost), so a short archive stays on one. The results
+ * are appended in order, the same as one thread gives. rows, when not NULL, is an array of n NULL pointers that receives
  * the rows' JSON (free each, also on error). On error the timeline holds the runs before the
  * failing one. */
 int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t n, int jobs,
                         char **rows);
+/* What fl_timeline_add_all counts a thread's start as, in bytes of snapshot text (default
+ * 3e6, about 1.5 s: the regions copied, the coast tiles and border band built); 0 cuts any
+ * archive into jobs runs where anchors allow (the tests use it to exercise the threads). */
+void fl_timeline_set_thread_cost(fl_timeline *tl, double bytes);
 /* Where a timeline's CPU time went: stage i (from 0) is named (load+classify, diff, areas,
  * front, places, rows) and its CPU seconds so far stored in *cpu_seconds, summed over the
  * threads of fl_timeline_add_all; NULL past the last stage. */

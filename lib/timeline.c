@@ -14,7 +14,7 @@ int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *r,
     if (!*out)
         return FL_ENOMEM;
     **out = (fl_timeline){.profile = profile, .r = r, .places = places,
-                          .tolerance_km = tolerance_km};
+                          .tolerance_km = tolerance_km, .thread_bytes = FL_THREAD_BYTES};
     int rc = fl_chart_new(ctx, profile, r, &(*out)->chart);
     if (rc) {
         free(*out);

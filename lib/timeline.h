@@ -20,6 +20,9 @@ typedef struct place_change {
     int64_t before, after;
 } place_change;
 
+/* A thread's start in fl_timeline_add_all, in bytes of snapshot text (timeline_threads.c). */
+#define FL_THREAD_BYTES 3e6
+
 struct fl_timeline {
     const fl_profile *profile;
     const fl_regions *r;
@@ -38,6 +41,7 @@ struct fl_timeline {
                           * needed */
     double cpu[FL_STAGES]; /* CPU seconds per stage (fl_timeline_stage) */
     size_t added;          /* snapshots added */
+    double thread_bytes;     /* fl_timeline_set_thread_cost */
     fl_progress_fn progress; /* fl_timeline_set_progress, or NULL */
     void *progress_data;
 };

@@ -16,11 +16,15 @@ for a in raw occupied; do
   n=$(ls "$shared/$a"/*.geojson | wc -l)
   # more versions than an anchor's period, so that 2 and 3 threads really split the archive
   [ "$n" -gt 17 ] || { echo "FAIL: $a has only $n versions"; fail=1; continue; }
+  # FRONTLINE_THREAD_BYTES=0: threads are free to start, so that these short archives are
+  # split (by default they stay on one thread, where a thread's start would not pay)
   for j in 1 2 3; do
-    "$fl" timeline --jobs $j --json --csv "$tmp/$a$j.csv" "$shared/$a" >"$tmp/$a$j.json" \
-      || { echo "FAIL: $a --jobs $j exited $?"; fail=1; }
+    FRONTLINE_THREAD_BYTES=0 "$fl" timeline --jobs $j --json --csv "$tmp/$a$j.csv" "$shared/$a" \
+      >"$tmp/$a$j.json" || { echo "FAIL: $a --jobs $j exited $?"; fail=1; }
   done
-  for j in 2 3; do
+  "$fl" timeline --jobs 2 --json --csv "$tmp/${a}d.csv" "$shared/$a" >"$tmp/${a}d.json" \
+    || { echo "FAIL: $a --jobs 2 (default thread cost) exited $?"; fail=1; }
+  for j in 2 3 d; do
     cmp "$tmp/${a}1.json" "$tmp/$a$j.json" || { echo "FAIL: $a JSON, --jobs $j"; fail=1; }
     cmp "$tmp/${a}1.csv" "$tmp/$a$j.csv" || { echo "FAIL: $a CSV, --jobs $j"; fail=1; }
   done

@@ -128,6 +128,7 @@ static char *timeline_log(int jobs)
     CHECK_OK(ctx, fl_regions_open(ctx, regions_path, NULL, NULL, &r));
     CHECK_OK(ctx, fl_places_open(ctx, data_file("places/ua_places.csv"), &pl));
     CHECK_OK(ctx, fl_timeline_new(ctx, p, r, pl, 2.0, &tl));
+    fl_timeline_set_thread_cost(tl, 0); /* the few samples are split all the same */
     CHECK_OK(ctx, fl_timeline_add_all(ctx, tl, files, (size_t)nfiles, jobs, rows));
     CHECK_OK(ctx, fl_timeline_changes_json(ctx, tl, &log));
     for (int i = 0; i < nfiles; i++) {
