@@ -15,9 +15,9 @@ machine) and wall time of R runs (default 5; 1 for the loop), per million points
 ratios; checks that every way gives the same answers. SNAPSHOT defaults to the embedded
 2022-09-30 sample; the shared DeepStateMap exports are the real workload.
 
-Every way ends in the same C call (fl_snapshot_status_at: it builds a point locator, then
-answers each point), so the numpy path costs that call and nothing more, and the others
-add what they do in Python around it.
+Every way ends in the same C call (fl_snapshot_status_at: it answers each point with the
+point locator it built on the first call and keeps with the snapshot), so the numpy path
+costs that call and nothing more, and the others add what they do in Python around it.
 """
 
 import argparse
