@@ -50,6 +50,15 @@ if [ -d "$shared/isw" ] && [ -d "$shared/amk" ] && [ -d "$shared/nzz" ]; then
     "$cli" timeline --json --profile nzz "$shared/nzz" > "$tmp/nzz.json"
     check "NZZ: each file dated by _dateto" json_is "$tmp/nzz.json" \
         "[s['time'][:10] for s in d['snapshots']] == ['2022-09-30'] * 3 + ['2022-10-03'] * 3 + ['2023-06-14']"
+    # the newspaper's published series, by its method (docs/sources.md): occupied + lost as
+    # drawn + 26,689.32 km² for Crimea; the shared README's independent figures for the map of
+    # 2022-10-03 give 88,739.4 + 2,375.0 + 26,689.32
+    "$cli" timeline --profile nzz --csv "$tmp/nzz.csv" "$shared/nzz" > /dev/null
+    check "NZZ: the published series' 2022-10-03 value" python3 -c "
+import csv, sys
+row = [r for r in csv.DictReader(open(sys.argv[1])) if r['file'].endswith('2022-10-03.json')][0]
+series = float(row['drawn_occupied_km2']) + float(row['drawn_lost_km2']) + 26689.32
+sys.exit(0 if abs(series - (88739.4 + 2375.0 + 26689.32)) <= 0.001 * series else 1)" "$tmp/nzz.csv"
 else
     echo "no ../shared/data: the shared samples are not checked"
 fi
