@@ -603,10 +603,7 @@ const fl_conflation *fl_snapshot_conflation(fl_ctx *ctx, const fl_snapshot *cs,
 
 const double *fl_conflation_km2(const fl_conflation *f) { return f->km2; }
 
-const GEOSGeometry *fl_conflation_piece(const fl_conflation *f, int status)
-{
-    return status >= 0 && status < f->nstatus ? f->piece[status] : NULL;
-}
+const fl_point_index *fl_conflation_index(const fl_conflation *f) { return f->index; }
 
 int fl_conflation_points(fl_ctx *ctx, const fl_conflation *f, size_t n, const double *lat,
                          const double *lon, int *status)

@@ -475,10 +475,16 @@ void fl_point_index_free(fl_ctx *ctx, fl_point_index *x);
  * does or the point is NaN or out of range; -2 on a GEOS error (recorded). The geometries must
  * outlive the index. */
 int fl_point_index_find(fl_ctx *ctx, const fl_point_index *x, double lat, double lon);
+/* The polygons indexed, in the geometries' order: their count, and polygon i with its bounds. */
+size_t fl_point_index_count(const fl_point_index *x);
+const GEOSGeometry *fl_point_index_polygon(const fl_point_index *x, size_t i,
+                                           const double **bbox);
 
-/* locate.c: the locator of s and r, made on first use and kept with the snapshot (as the
- * conflation is) until it is closed or asked with other regions; NULL on error. */
-const fl_locator *fl_snapshot_locator(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r);
+/* locate.c: the locator of s and r kept with the snapshot (as the conflation is) until it is
+ * closed or asked with other regions, into *out; when none is kept, one is made and kept if
+ * make is true, else *out is NULL. */
+int fl_snapshot_locator(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, bool make,
+                        const fl_locator **out);
 
 /* conflate.c: the coast and border conflation, a normalisation against the regions. */
 typedef struct fl_coast fl_coast;
@@ -497,8 +503,9 @@ const double *fl_conflation_km2(const fl_conflation *c);
 int fl_conflation_points(fl_ctx *ctx, const fl_conflation *c, size_t n, const double *lat,
                          const double *lon, int *status);
 
-/* What the conflation gave status (lon/lat), or NULL. */
-const GEOSGeometry *fl_conflation_piece(const fl_conflation *c, int status);
+/* The polygons the conflation gave the drawn statuses (lon/lat), indexed; NULL when it is off
+ * (a tolerance of 0). */
+const fl_point_index *fl_conflation_index(const fl_conflation *c);
 
 /* water.c: inland water, a class of its own where no status covers it. */
 typedef struct fl_water fl_water;

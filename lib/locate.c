@@ -446,18 +446,23 @@ int fl_locator_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_lo
     return FL_OK;
 }
 
-const fl_locator *fl_snapshot_locator(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r)
+int fl_snapshot_locator(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, bool make,
+                        const fl_locator **out)
 {
     struct fl_snapshot_cache *cache = s->cache; /* the snapshot's content does not change */
-    if (cache->locator && cache->locator_serial == r->serial)
-        return cache->locator;
+    bool kept = cache->locator && cache->locator_serial == r->serial;
+    *out = kept ? cache->locator : NULL;
+    if (kept || !make)
+        return FL_OK;
     fl_locator *l;
-    if (fl_locator_new(ctx, s, r, &l))
-        return NULL;
+    int rc = fl_locator_new(ctx, s, r, &l);
+    if (rc)
+        return rc;
     fl_locator_free(cache->locator);
     cache->locator = l;
     cache->locator_serial = r->serial;
-    return l;
+    *out = l;
+    return FL_OK;
 }
 
 void fl_locator_free(fl_locator *l)

@@ -168,11 +168,10 @@ int fl_snapshot_status_drawn(fl_ctx *ctx, const fl_snapshot *s, const fl_regions
     int rc = fl_snapshot_normalise(ctx, s); /* the layers, once */
     if (rc)
         return rc;
-    const struct fl_snapshot_cache *cache = s->cache;
-    if (n >= LOCATOR_POINTS || (cache->locator && cache->locator_serial == r->serial)) {
-        const fl_locator *loc = fl_snapshot_locator(ctx, s, r);
-        return loc ? fl_locator_status(ctx, loc, n, lat, lon, status, region) : ctx->err;
-    }
+    const fl_locator *loc;
+    rc = fl_snapshot_locator(ctx, s, r, n >= LOCATOR_POINTS, &loc);
+    if (rc || loc) /* a kept locator answers any number of points */
+        return rc ? rc : fl_locator_status(ctx, loc, n, lat, lon, status, region);
     ctx->geos_msg[0] = 0; /* a failed GEOS predicate (out of memory) answers neither yes nor
                            * no: its message is the only sign */
     for (size_t i = 0; i < n; i++) {

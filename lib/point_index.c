@@ -20,6 +20,7 @@
 typedef struct part {
     double bbox[4];
     int geom; /* index of the geometry it belongs to */
+    const GEOSGeometry *poly;
     const GEOSPreparedGeometry *prep;
 } part;
 
@@ -50,7 +51,7 @@ static int add_parts(fl_ctx *ctx, fl_point_index *x, const GEOSGeometry *g, int 
         return FL_ENOMEM;
     x->part = v;
     part *p = &x->part[x->npart];
-    *p = (part){.geom = k};
+    *p = (part){.geom = k, .poly = g};
     fl_geom_bounds(ctx, g, p->bbox);
     if (!(p->prep = GEOSPrepare_r(h, g)))
         return fl_geos_error(ctx, "preparing a polygon for point queries");
@@ -171,4 +172,14 @@ int fl_point_index_find(fl_ctx *ctx, const fl_point_index *x, double lat, double
     if (in == 2)
         return fl_geos_error(ctx, "locating a point"), -2;
     return in ? x->part[x->id[j - 1]].geom : -1;
+}
+
+size_t fl_point_index_count(const fl_point_index *x) { return (size_t)x->npart; }
+
+const GEOSGeometry *fl_point_index_polygon(const fl_point_index *x, size_t i,
+                                           const double **bbox)
+{
+    assert(i < (size_t)x->npart);
+    *bbox = x->part[i].bbox;
+    return x->part[i].poly;
 }

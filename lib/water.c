@@ -197,34 +197,6 @@ double fl_regions_water_km2(const fl_regions *r, int i)
     return i < 0 ? sum : r->water->km2[i];
 }
 
-/* A polygon of the conflation's pieces and its bounds. */
-typedef struct sliver {
-    double bbox[4];
-    const GEOSGeometry *geom;
-} sliver;
-
-/* The polygons of the conflation's pieces, into *out (*n of them). */
-static int slivers_of(fl_ctx *ctx, const fl_snapshot *s, const fl_conflation *conf,
-                      sliver **out, size_t *n)
-{
-    size_t cap = 0;
-    *out = NULL;
-    *n = 0;
-    for (int st = 0; st < s->nstatus; st++) {
-        const GEOSGeometry *p = fl_conflation_piece(conf, st);
-        for (int i = 0; p && i < GEOSGetNumGeometries_r(ctx->geos, p); i++) {
-            sliver *v = fl_grow(ctx, *out, &cap, *n + 1, sizeof *v);
-            if (!v)
-                return FL_ENOMEM;
-            *out = v;
-            v[*n].geom = GEOSGetGeometryN_r(ctx->geos, p, i);
-            fl_geom_bounds(ctx, v[*n].geom, v[*n].bbox);
-            ++*n;
-        }
-    }
-    return FL_OK;
-}
-
 /* Whether bounds a and b share more than an edge or a corner. */
 static bool overlap_inside(const double a[4], const double b[4])
 {
@@ -236,9 +208,10 @@ static bool overlap_inside(const double a[4], const double b[4])
  * whose cells are these: it is taken whole in its own cell and left out of the others, which
  * it meets on an edge at most (clipping it there would take GEOS' overlay, since its vertices
  * lie on the cell's lines, for nothing: no area). */
-static int cell_clips(fl_ctx *ctx, const fl_snapshot *s, const sliver *sl, size_t nsl,
+static int cell_clips(fl_ctx *ctx, const fl_snapshot *s, const fl_point_index *sl,
                       const double box[4], GEOSGeometry ***g, size_t *n)
 {
+    size_t nsl = sl ? fl_point_index_count(sl) : 0;
     *n = 0;
     *g = fl_calloc(ctx, s->nfeat + nsl + 1, sizeof **g);
     bool failed = !*g;
@@ -246,11 +219,11 @@ static int cell_clips(fl_ctx *ctx, const fl_snapshot *s, const sliver *sl, size_
         if (fl_bounds_overlap(s->feat[i].bbox, box))
             failed = !((*g)[(*n)++] = fl_clip(ctx, s->feat[i].geom, box));
     for (size_t i = 0; !failed && i < nsl; i++) {
-        const double *b = sl[i].bbox;
+        const double *b;
+        const GEOSGeometry *p = fl_point_index_polygon(sl, i, &b);
         if (!overlap_inside(b, box))
             continue;
         bool within = b[0] >= box[0] && b[1] >= box[1] && b[2] <= box[2] && b[3] <= box[3];
-        const GEOSGeometry *p = sl[i].geom;
         (*g)[*n] = within ? GEOSGeom_clone_r(ctx->geos, p) : fl_clip(ctx, p, box);
         failed = !(*g)[(*n)++];
     }
@@ -291,14 +264,12 @@ int fl_snapshot_water_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r
     if (!r->water)
         return FL_OK;
     const fl_conflation *conf = fl_snapshot_conflation(ctx, s, r);
-    sliver *sl = NULL;
-    size_t nsl = 0;
-    int rc = conf ? slivers_of(ctx, s, conf, &sl, &nsl) : ctx->err;
+    int rc = conf ? FL_OK : ctx->err;
     for (int i = 0; i < r->water->ncell && !rc; i++) {
         water_cell *c = &r->water->cell[i];
         GEOSGeometry **g;
         size_t n;
-        rc = cell_clips(ctx, s, sl, nsl, c->box, &g, &n);
+        rc = cell_clips(ctx, s, fl_conflation_index(conf), c->box, &g, &n);
         uint64_t key = FL_HASH_SEED;
         for (size_t k = 0; k < n && !rc; k++)
             key = fl_geom_hash(ctx, g[k], key);
@@ -315,7 +286,6 @@ int fl_snapshot_water_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r
             km2[0] += c->open[k];
         }
     }
-    free(sl);
     return rc;
 }
 
