@@ -11,9 +11,9 @@ shift 2
 jobs=("$@")
 [ ${#jobs[@]} -gt 0 ] || jobs=(1 2)
 [ -x /usr/bin/time ] || { echo "bench/archive.sh: needs /usr/bin/time (GNU time)" >&2; exit 1; }
-mb=$(find "$dir" -type f \( -name '*.geojson' -o -name '*.json' \) -printf '%s\n' |
+mb=$(find -L "$dir" -type f \( -name '*.geojson' -o -name '*.json' \) -printf '%s\n' |
      awk '{s += $1} END {printf "%.1f", s / 1e6}')
-n=$(find "$dir" -type f \( -name '*.geojson' -o -name '*.json' \) | wc -l)
+n=$(find -L "$dir" -type f \( -name '*.geojson' -o -name '*.json' \) | wc -l)
 echo "archive $dir: $n files, $mb MB; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-6s %8s %8s %8s %8s %9s\n' jobs wall_s user_s sys_s MB/s peak_MB
 tmp=$(mktemp)
