@@ -65,6 +65,7 @@ typedef struct coast_tile {
     int nreg;
     int *reg;                           /* regions meeting the cell */
     GEOSGeometry **reg_core;            /* each clipped to the cell, lon/lat */
+    fl_clip_cache clips;                /* the last snapshot's features clipped to env */
     /* the last snapshot's answer, valid when known: the key of its clips (tile_slivers) and
      * the slivers they gave */
     bool known;
@@ -107,6 +108,7 @@ static void tile_free(fl_ctx *ctx, coast_tile *t)
 {
     GEOSContextHandle_t h = ctx->geos;
     tile_forget(ctx, t);
+    fl_clip_cache_clear(ctx, &t->clips);
     if (t->border_prep)
         GEOSPreparedGeom_destroy_r(h, t->border_prep);
     if (t->border)
@@ -243,27 +245,20 @@ static void clips_free(fl_ctx *ctx, clips *k)
     free(k->status);
 }
 
-/* The clips of s's features to env, and their key: a hash of their statuses and geometries
- * in order, from seed. */
-static int clip_features(fl_ctx *ctx, const fl_snapshot *s, const double env[4], clips *k,
-                         uint64_t *key)
+/* Copies of the tile's clips, to be consumed by tile_compute. */
+static int clips_copy(fl_ctx *ctx, const fl_clip_cache *c, clips *k)
 {
     *k = (clips){0};
-    k->g = fl_calloc(ctx, s->nfeat + 1, sizeof *k->g);
-    k->status = fl_calloc(ctx, s->nfeat + 1, sizeof *k->status);
+    k->g = fl_calloc(ctx, c->n + 1, sizeof *k->g);
+    k->status = fl_calloc(ctx, c->n + 1, sizeof *k->status);
     if (!k->g || !k->status)
         return FL_ENOMEM;
-    for (size_t i = 0; i < s->nfeat; i++) {
-        if (!fl_bounds_overlap(s->feat[i].bbox, env))
-            continue;
-        if (!(k->g[k->n] = fl_clip(ctx, s->feat[i].geom, env)))
-            return ctx->err;
-        k->status[k->n] = s->feat[i].status;
-        *key = fl_geom_hash(ctx, k->g[k->n], fl_hash_bytes(*key, &k->status[k->n],
-                                                           sizeof *k->status));
-        k->n++;
+    int rc = fl_clip_cache_copies(ctx, c, k->g);
+    if (!rc) {
+        memcpy(k->status, c->status, c->n * sizeof *k->status);
+        k->n = c->n;
     }
-    return FL_OK;
+    return rc;
 }
 
 /* The union of the clips of status st, taken from k. */
@@ -285,11 +280,16 @@ static GEOSGeometry *local_union(fl_ctx *ctx, clips *k, int st)
 typedef struct tile_work {
     int ndrawn;
     GEOSGeometry **layer; /* exclusive by precedence, metres */
+    const GEOSPreparedGeometry **prep; /* each layer's, made when first asked (layer_prep) */
     GEOSGeometry *uncovered;
 } tile_work;
 
 static void work_free(fl_ctx *ctx, tile_work *w)
 {
+    for (int i = 0; w->prep && i < w->ndrawn; i++)
+        if (w->prep[i])
+            GEOSPreparedGeom_destroy_r(ctx->geos, w->prep[i]);
+    free(w->prep);
     fl_destroy_all(ctx, w->layer, (size_t)w->ndrawn);
     if (w->uncovered)
         GEOSGeom_destroy_r(ctx->geos, w->uncovered);
@@ -304,7 +304,9 @@ static int work_init(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, int nd
     *w = (tile_work){.ndrawn = ndrawn};
     if ((*none = k->n == 0))
         return FL_OK;
-    if (!(w->layer = fl_calloc(ctx, (size_t)w->ndrawn + 1, sizeof *w->layer)))
+    w->layer = fl_calloc(ctx, (size_t)w->ndrawn + 1, sizeof *w->layer);
+    w->prep = fl_calloc(ctx, (size_t)w->ndrawn + 1, sizeof *w->prep);
+    if (!w->layer || !w->prep)
         return FL_ENOMEM;
     GEOSGeometry *cover = NULL;
     bool failed = false;
@@ -348,11 +350,42 @@ static GEOSGeometry *narrow_part(fl_ctx *ctx, const fl_coast *c, const GEOSGeome
     return n;
 }
 
-/* The status piece p (metres) takes: the drawn status with the largest area within TOUCH_M of
- * it, or -1 when it touches no status or not the boundary; -2 on error. */
-static int piece_status(fl_ctx *ctx, const coast_tile *t, const tile_work *w,
-                        const GEOSGeometry *p)
+/* Whether layer i of w meets near: 1, 0, or 2 on error. */
+static char layer_meets(fl_ctx *ctx, tile_work *w, int i, const GEOSGeometry *near)
 {
+    if (!w->prep[i] && !(w->prep[i] = GEOSPrepare_r(ctx->geos, w->layer[i])))
+        return 2;
+    return GEOSPreparedIntersects_r(ctx->geos, w->prep[i], near);
+}
+
+/* The area of layer i of w within near, in m², or -1 on error. A layer that does not meet near
+ * (most, for most pieces) has none: that is asked of its prepared geometry, not an overlay. */
+static double layer_near_m2(fl_ctx *ctx, tile_work *w, int i, const GEOSGeometry *near)
+{
+    char meets = layer_meets(ctx, w, i, near);
+    if (meets != 1)
+        return meets ? -1 : 0;
+    GEOSGeometry *x = fl_intersection(ctx, w->layer[i], near);
+    double a = 0;
+    if (!x || GEOSArea_r(ctx->geos, x, &a) != 1)
+        a = -1;
+    if (x)
+        GEOSGeom_destroy_r(ctx->geos, x);
+    return a;
+}
+
+/* The status piece p (metres) takes: the drawn status with the largest area within TOUCH_M of
+ * it, or -1 when it touches no status or not the boundary; -2 on error. "Within TOUCH_M" is
+ * p's buffer by TOUCH_M, which lies within TOUCH_M of p but for rounding: a piece farther than
+ * TOUCH_M (and a centimetre) from the boundary cannot touch it, and is not buffered. */
+static int piece_status(fl_ctx *ctx, const coast_tile *t, tile_work *w, const GEOSGeometry *p)
+{
+    char close = GEOSPreparedDistanceWithin_r(ctx->geos, t->border_prep, p, TOUCH_M + 0.01);
+    if (close != 1) {
+        if (close == 2)
+            fl_geos_error(ctx, "placing a sliver");
+        return close ? -2 : -1;
+    }
     GEOSGeometry *near = GEOSBuffer_r(ctx->geos, p, TOUCH_M, 2);
     if (!near) {
         fl_geos_error(ctx, "a sliver's surroundings");
@@ -362,16 +395,13 @@ static int piece_status(fl_ctx *ctx, const coast_tile *t, const tile_work *w,
     int best = touches == 2 ? -2 : -1;
     double most = 0;
     for (int i = 0; touches == 1 && i < w->ndrawn && best > -2; i++) {
-        GEOSGeometry *x = fl_intersection(ctx, w->layer[i], near);
-        double a = 0;
-        if (!x || GEOSArea_r(ctx->geos, x, &a) != 1)
+        double a = layer_near_m2(ctx, w, i, near);
+        if (a < 0)
             best = -2;
         else if (a > most) {
             most = a;
             best = i;
         }
-        if (x)
-            GEOSGeom_destroy_r(ctx->geos, x);
     }
     GEOSGeom_destroy_r(ctx->geos, near);
     if (best == -2 && !ctx->err)
@@ -468,20 +498,23 @@ static int tile_compute(fl_ctx *ctx, const fl_coast *c, coast_tile *t, int ndraw
  * last one had there (by hash; consecutive versions of a timeline mostly have them, away
  * from the front), the last answer is given again: the same slivers and the same km², added
  * in the same order, so the sums are the same to the last bit as if computed afresh. The
- * answers are kept with the regions' tiles (a cache; a timeline's thread has its own copy). */
+ * answers, and the clips (clip_cache.c: only the features that changed are clipped), are kept
+ * with the regions' tiles (a cache; a timeline's thread has its own copy). */
 static int tile_slivers(fl_ctx *ctx, const fl_coast *c, coast_tile *t, const fl_snapshot *s,
                         fl_conflation *f, GEOSGeometry ***got, size_t *ngot)
 {
-    clips k;
     uint64_t key = fl_hash_bytes(FL_HASH_SEED, &s->nstatus, sizeof s->nstatus);
-    int rc = clip_features(ctx, s, t->env, &k, &key);
+    int rc = fl_clip_cache_update(ctx, &t->clips, s, t->env, &key);
     if (!rc && (!t->known || t->key != key)) {
         tile_forget(ctx, t);
-        rc = tile_compute(ctx, c, t, s->nstatus - 1, &k);
+        clips k;
+        rc = clips_copy(ctx, &t->clips, &k);
+        if (!rc)
+            rc = tile_compute(ctx, c, t, s->nstatus - 1, &k);
+        clips_free(ctx, &k);
         t->known = !rc;
         t->key = key;
     }
-    clips_free(ctx, &k);
     for (int i = 0; i < t->nkept && !rc; i++)
         rc = give(ctx, t, &t->kept[i], f, got, ngot);
     if (rc)

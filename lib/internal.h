@@ -486,6 +486,24 @@ const GEOSGeometry *fl_point_index_polygon(const fl_point_index *x, size_t i,
 int fl_snapshot_locator(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, bool make,
                         const fl_locator **out);
 
+/* clip_cache.c: a snapshot's features clipped to a fixed box, kept from one version to the
+ * next by feature hash (zero-initialised: empty). */
+typedef struct fl_clip_cache {
+    size_t n;
+    uint64_t *feat;     /* the feature's fl_feat.hash */
+    int *status;
+    uint64_t *hash;     /* the clip's fl_geom_hash */
+    GEOSGeometry **g;   /* the clip (possibly empty), lon/lat */
+} fl_clip_cache;
+/* Makes c the clips of s's features whose bounds meet box, in s's order, reusing c's clips of
+ * features of equal hash, and continues *key with each one's status and clip hash; on error c
+ * is left empty. */
+int fl_clip_cache_update(fl_ctx *ctx, fl_clip_cache *c, const fl_snapshot *s,
+                         const double box[4], uint64_t *key);
+/* Copies of c's n clips into g[0..n). */
+int fl_clip_cache_copies(fl_ctx *ctx, const fl_clip_cache *c, GEOSGeometry **g);
+void fl_clip_cache_clear(fl_ctx *ctx, fl_clip_cache *c);
+
 /* conflate.c: the coast and border conflation, a normalisation against the regions. */
 typedef struct fl_coast fl_coast;
 typedef struct fl_conflation fl_conflation;

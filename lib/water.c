@@ -24,9 +24,11 @@
 #include <string.h>
 
 #define CELL_DEG 0.5
+#define WATER_MARGIN_DEG 1e-6 /* keeps the cover's clip lines off the water's vertices */
 
 typedef struct water_cell {
-    double box[4];
+    double cell[4];        /* the grid's cell */
+    double box[4];         /* the bounds of the water in it, grown by WATER_MARGIN_DEG */
     int nreg;
     int *reg;              /* regions whose water meets the cell */
     GEOSGeometry **water;  /* each region's water in the cell, lon/lat */
@@ -35,6 +37,7 @@ typedef struct water_cell {
     bool known;
     uint64_t key;
     double *open;
+    fl_clip_cache clips;   /* the last snapshot's features clipped to box */
 } water_cell;
 
 struct fl_water {
@@ -56,6 +59,7 @@ void fl_water_free(fl_ctx *ctx, fl_water *w)
         free(w->cell[i].reg);
         free(w->cell[i].water);
         free(w->cell[i].open);
+        fl_clip_cache_clear(ctx, &w->cell[i].clips);
     }
     free(w->cell);
     fl_point_index_free(ctx, w->index);
@@ -95,11 +99,22 @@ static GEOSGeometry *read_water(fl_ctx *ctx, const char *path)
     return u;
 }
 
+/* Grows bounds b to take in g, and WATER_MARGIN_DEG around it, within cell. */
+static void grow(fl_ctx *ctx, const GEOSGeometry *g, const double cell[4], double b[4])
+{
+    double gb[4];
+    fl_geom_bounds(ctx, g, gb);
+    b[0] = fmin(b[0], fmax(cell[0], gb[0] - WATER_MARGIN_DEG));
+    b[1] = fmin(b[1], fmax(cell[1], gb[1] - WATER_MARGIN_DEG));
+    b[2] = fmax(b[2], fmin(cell[2], gb[2] + WATER_MARGIN_DEG));
+    b[3] = fmax(b[3], fmin(cell[3], gb[3] + WATER_MARGIN_DEG));
+}
+
 /* Adds the cell of box when water of some region meets it. */
 static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_water *w, const GEOSGeometry *const *rw,
                     const double box[4])
 {
-    water_cell c = {.box = {box[0], box[1], box[2], box[3]}};
+    water_cell c = {.cell = {box[0], box[1], box[2], box[3]}, .box = {INFINITY, INFINITY, -INFINITY, -INFINITY}};
     c.reg = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.reg);
     c.water = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.water);
     c.open = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.open);
@@ -115,6 +130,7 @@ static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_water *w, const GEOSGeo
         else {
             c.reg[c.nreg] = k;
             c.water[c.nreg++] = g;
+            grow(ctx, g, box, c.box);
         }
     }
     water_cell *v = !rc && c.nreg ? fl_realloc(ctx, w->cell, (size_t)w->ncell + 1, sizeof *v)
@@ -203,31 +219,24 @@ static bool overlap_inside(const double a[4], const double b[4])
     return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 }
 
-/* What covers the cell in s, clipped to it, into g (*n of them): the features meeting it and
- * the conflation's polygons. Each of those lies in one tile of the conflation (conflate.c),
- * whose cells are these: it is taken whole in its own cell and left out of the others, which
- * it meets on an edge at most (clipping it there would take GEOS' overlay, since its vertices
- * lie on the cell's lines, for nothing: no area). */
-static int cell_clips(fl_ctx *ctx, const fl_snapshot *s, const fl_point_index *sl,
-                      const double box[4], GEOSGeometry ***g, size_t *n)
+/* The conflation's polygons meeting the water's bounds in cell c: their indexes in sl into
+ * at[0..*n) (room for all), and *key continued with their hashes. They are taken whole: each
+ * lies in one cell (the conflation's tiles are these cells, conflate.c), and what lies beyond
+ * the water does not change the water left open; clipping them would take GEOS' overlay,
+ * since their vertices lie on the cell's lines. */
+static void cell_slivers(fl_ctx *ctx, const fl_point_index *sl, const water_cell *c, size_t *at,
+                         size_t *n, uint64_t *key)
 {
     size_t nsl = sl ? fl_point_index_count(sl) : 0;
     *n = 0;
-    *g = fl_calloc(ctx, s->nfeat + nsl + 1, sizeof **g);
-    bool failed = !*g;
-    for (size_t i = 0; !failed && i < s->nfeat; i++)
-        if (fl_bounds_overlap(s->feat[i].bbox, box))
-            failed = !((*g)[(*n)++] = fl_clip(ctx, s->feat[i].geom, box));
-    for (size_t i = 0; !failed && i < nsl; i++) {
+    for (size_t i = 0; i < nsl; i++) {
         const double *b;
         const GEOSGeometry *p = fl_point_index_polygon(sl, i, &b);
-        if (!overlap_inside(b, box))
+        if (!overlap_inside(b, c->box))
             continue;
-        bool within = b[0] >= box[0] && b[1] >= box[1] && b[2] <= box[2] && b[3] <= box[3];
-        (*g)[*n] = within ? GEOSGeom_clone_r(ctx->geos, p) : fl_clip(ctx, p, box);
-        failed = !(*g)[(*n)++];
+        at[(*n)++] = i;
+        *key = fl_geom_hash(ctx, p, *key);
     }
-    return failed ? (ctx->err ? ctx->err : fl_geos_error(ctx, "copying a sliver")) : FL_OK;
 }
 
 /* Each region's water in the cell that the cover (the n clips g, consumed) leaves open, into
@@ -252,12 +261,44 @@ static int cell_open(fl_ctx *ctx, water_cell *c, GEOSGeometry **g, size_t n)
     return rc;
 }
 
-/* A cell's open water depends only on what covers it there: the clips of the features and
- * of the conflation's pieces, in order. A cell whose clips are those it had for the last
- * snapshot (by hash; a timeline's consecutive versions mostly are, away from the front) gives
- * its last answer again, the same numbers added in the same order, so the sums do not depend
- * on it. The answers are kept with the regions (a cache; a timeline's thread has its own
- * copy of them). */
+/* A cell's open water depends only on what covers it there: the features meeting the water's
+ * bounds, clipped to them, and the conflation's pieces, in order. A cell whose cover is what
+ * it was for the last snapshot (by hash; a timeline's consecutive versions mostly are, away
+ * from the front) gives its last answer again, the same numbers added in the same order, so
+ * the sums do not depend on it. The answers, and the clips (clip_cache.c: only the features
+ * that changed are clipped), are kept with the regions (a cache; a timeline's thread has its
+ * own copy of them). */
+static int cell_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_point_index *sl, water_cell *c)
+{
+    uint64_t key = FL_HASH_SEED;
+    int rc = fl_clip_cache_update(ctx, &c->clips, s, c->box, &key);
+    size_t nf = c->clips.n, nsl = sl ? fl_point_index_count(sl) : 0, n = 0;
+    size_t *at = rc ? NULL : fl_calloc(ctx, nsl + 1, sizeof *at);
+    if (at)
+        cell_slivers(ctx, sl, c, at, &n, &key);
+    if (rc || !at || (c->known && c->key == key)) {
+        free(at);
+        return rc ? rc : at ? FL_OK : FL_ENOMEM;
+    }
+    c->known = false;
+    GEOSGeometry **g = fl_calloc(ctx, nf + n + 1, sizeof *g);
+    rc = g ? fl_clip_cache_copies(ctx, &c->clips, g) : FL_ENOMEM;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const double *b;
+        if (!(g[nf + i] = GEOSGeom_clone_r(ctx->geos, fl_point_index_polygon(sl, at[i], &b))))
+            rc = fl_geos_error(ctx, "copying a sliver");
+    }
+    free(at);
+    if (rc) {
+        fl_destroy_all(ctx, g, g ? nf + n : 0);
+        return rc;
+    }
+    rc = cell_open(ctx, c, g, nf + n);
+    c->known = !rc;
+    c->key = key;
+    return rc;
+}
+
 int fl_snapshot_water_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double *km2)
 {
     memset(km2, 0, (size_t)(r->n + 1) * sizeof *km2);
@@ -267,20 +308,7 @@ int fl_snapshot_water_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r
     int rc = conf ? FL_OK : ctx->err;
     for (int i = 0; i < r->water->ncell && !rc; i++) {
         water_cell *c = &r->water->cell[i];
-        GEOSGeometry **g;
-        size_t n;
-        rc = cell_clips(ctx, s, fl_conflation_index(conf), c->box, &g, &n);
-        uint64_t key = FL_HASH_SEED;
-        for (size_t k = 0; k < n && !rc; k++)
-            key = fl_geom_hash(ctx, g[k], key);
-        if (rc || (c->known && c->key == key))
-            fl_destroy_all(ctx, g, n);
-        else {
-            c->known = false;
-            rc = cell_open(ctx, c, g, n);
-            c->known = !rc;
-            c->key = key;
-        }
+        rc = cell_km2(ctx, s, fl_conflation_index(conf), c);
         for (int k = 0; k < c->nreg && !rc; k++) {
             km2[c->reg[k] + 1] += c->open[k];
             km2[0] += c->open[k];
