@@ -23,6 +23,7 @@ void fl_clip_cache_clear(fl_ctx *ctx, fl_clip_cache *c)
     free(c->feat);
     free(c->status);
     free(c->hash);
+    free(c->mark);
     *c = (fl_clip_cache){0};
 }
 
@@ -47,8 +48,10 @@ static int fill(fl_ctx *ctx, fl_clip_cache *c, size_t k, const fl_feat *f, const
         c->g[k] = old->g[j];
         old->g[j] = NULL;
         c->hash[k] = old->hash[j];
+        c->mark[k] = old->mark[j];
         return FL_OK;
     }
+    c->mark[k] = -1;
     if (!(c->g[k] = fl_clip(ctx, f->geom, box)))
         return ctx->err;
     c->hash[k] = fl_geom_hash(ctx, c->g[k], FL_HASH_SEED);
@@ -56,7 +59,7 @@ static int fill(fl_ctx *ctx, fl_clip_cache *c, size_t k, const fl_feat *f, const
 }
 
 int fl_clip_cache_update(fl_ctx *ctx, fl_clip_cache *c, const fl_snapshot *s,
-                         const double box[4], uint64_t *key)
+                         const double box[4])
 {
     size_t n = 0;
     for (size_t i = 0; i < s->nfeat; i++)
@@ -67,17 +70,14 @@ int fl_clip_cache_update(fl_ctx *ctx, fl_clip_cache *c, const fl_snapshot *s,
     c->status = fl_calloc(ctx, n + 1, sizeof *c->status);
     c->hash = fl_calloc(ctx, n + 1, sizeof *c->hash);
     c->g = fl_calloc(ctx, n + 1, sizeof *c->g);
+    c->mark = fl_calloc(ctx, n + 1, sizeof *c->mark);
     bool *taken = fl_calloc(ctx, old.n + 1, sizeof *taken);
-    int rc = c->feat && c->status && c->hash && c->g && taken ? FL_OK : FL_ENOMEM;
+    int rc = c->feat && c->status && c->hash && c->g && c->mark && taken ? FL_OK : FL_ENOMEM;
     for (size_t i = 0; i < s->nfeat && !rc; i++) {
         if (!fl_bounds_overlap(s->feat[i].bbox, box))
             continue;
         rc = fill(ctx, c, c->n, &s->feat[i], box, &old, taken);
-        if (!rc) {
-            *key = fl_hash_bytes(*key, &c->status[c->n], sizeof c->status[c->n]);
-            *key = fl_hash_bytes(*key, &c->hash[c->n], sizeof c->hash[c->n]);
-            c->n++;
-        }
+        c->n += !rc;
     }
     assert(rc || c->n == n);
     free(taken);
@@ -85,6 +85,13 @@ int fl_clip_cache_update(fl_ctx *ctx, fl_clip_cache *c, const fl_snapshot *s,
     if (rc)
         fl_clip_cache_clear(ctx, c);
     return rc;
+}
+
+uint64_t fl_clip_cache_key(const fl_clip_cache *c, size_t i, uint64_t h)
+{
+    assert(i < c->n);
+    h = fl_hash_bytes(h, &c->status[i], sizeof c->status[i]);
+    return fl_hash_bytes(h, &c->hash[i], sizeof c->hash[i]);
 }
 
 int fl_clip_cache_copies(fl_ctx *ctx, const fl_clip_cache *c, GEOSGeometry **g)

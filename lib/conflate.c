@@ -504,7 +504,9 @@ static int tile_slivers(fl_ctx *ctx, const fl_coast *c, coast_tile *t, const fl_
                         fl_conflation *f, GEOSGeometry ***got, size_t *ngot)
 {
     uint64_t key = fl_hash_bytes(FL_HASH_SEED, &s->nstatus, sizeof s->nstatus);
-    int rc = fl_clip_cache_update(ctx, &t->clips, s, t->env, &key);
+    int rc = fl_clip_cache_update(ctx, &t->clips, s, t->env);
+    for (size_t i = 0; i < t->clips.n && !rc; i++)
+        key = fl_clip_cache_key(&t->clips, i, key);
     if (!rc && (!t->known || t->key != key)) {
         tile_forget(ctx, t);
         clips k;

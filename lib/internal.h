@@ -494,12 +494,14 @@ typedef struct fl_clip_cache {
     int *status;
     uint64_t *hash;     /* the clip's fl_geom_hash */
     GEOSGeometry **g;   /* the clip (possibly empty), lon/lat */
+    signed char *mark;  /* the owner's note on the clip, kept with it: -1 on a new clip */
 } fl_clip_cache;
 /* Makes c the clips of s's features whose bounds meet box, in s's order, reusing c's clips of
- * features of equal hash, and continues *key with each one's status and clip hash; on error c
- * is left empty. */
+ * features of equal hash; on error c is left empty. */
 int fl_clip_cache_update(fl_ctx *ctx, fl_clip_cache *c, const fl_snapshot *s,
-                         const double box[4], uint64_t *key);
+                         const double box[4]);
+/* h continued with clip i's status and hash: equal keys, equal clips. */
+uint64_t fl_clip_cache_key(const fl_clip_cache *c, size_t i, uint64_t h);
 /* Copies of c's n clips into g[0..n). */
 int fl_clip_cache_copies(fl_ctx *ctx, const fl_clip_cache *c, GEOSGeometry **g);
 void fl_clip_cache_clear(fl_ctx *ctx, fl_clip_cache *c);

@@ -11,10 +11,11 @@
  * figures are given) can be made too.
  *
  * Method. The water is cut into the cells of a 0.5° grid; per snapshot and cell, the
- * features meeting the cell are clipped to it and unioned with the conflation's pieces there
- * (the cover), and the cell's water less the cover is measured per region. A cell whose
- * cover is made of the very clips it had for the last snapshot gives its last answer again
- * (fl_snapshot_water_km2): on a timeline most cells lie away from the front. Points: a point
+ * features meeting the water's bounds there are clipped to them, those that meet the water
+ * are unioned with the conflation's pieces that do (the cover), and the cell's water less the
+ * cover is measured per region. A cell whose cover is made of the very clips it had for the
+ * last snapshot gives its last answer again (fl_snapshot_water_km2): on a timeline most cells
+ * lie away from the front. Points: a point
  * of the default status that lies in the water is `water` (FL_STATUS_WATER), found through
  * an index of the water's polygons (point_index.c). */
 #include "internal.h"
@@ -32,6 +33,7 @@ typedef struct water_cell {
     int nreg;
     int *reg;              /* regions whose water meets the cell */
     GEOSGeometry **water;  /* each region's water in the cell, lon/lat */
+    const GEOSPreparedGeometry **prep; /* of each */
     /* the last snapshot's answer (fl_snapshot_water_km2), valid when known: the key of what
      * covered the cell and each region's water left open */
     bool known;
@@ -54,8 +56,12 @@ void fl_water_free(fl_ctx *ctx, fl_water *w)
     if (!w)
         return;
     for (int i = 0; i < w->ncell; i++) {
-        for (int k = 0; k < w->cell[i].nreg; k++)
+        for (int k = 0; k < w->cell[i].nreg; k++) {
+            if (w->cell[i].prep[k])
+                GEOSPreparedGeom_destroy_r(ctx->geos, w->cell[i].prep[k]);
             GEOSGeom_destroy_r(ctx->geos, w->cell[i].water[k]);
+        }
+        free(w->cell[i].prep);
         free(w->cell[i].reg);
         free(w->cell[i].water);
         free(w->cell[i].open);
@@ -118,7 +124,8 @@ static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_water *w, const GEOSGeo
     c.reg = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.reg);
     c.water = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.water);
     c.open = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.open);
-    int rc = c.reg && c.water && c.open ? FL_OK : FL_ENOMEM;
+    c.prep = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.prep);
+    int rc = c.reg && c.water && c.open && c.prep ? FL_OK : FL_ENOMEM;
     for (int k = 0; k < r->n && !rc; k++) {
         if (!rw[k] || !fl_bounds_overlap(r->bbox[k], box))
             continue;
@@ -129,7 +136,9 @@ static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_water *w, const GEOSGeo
             GEOSGeom_destroy_r(ctx->geos, g);
         else {
             c.reg[c.nreg] = k;
-            c.water[c.nreg++] = g;
+            c.water[c.nreg] = g;
+            if (!(c.prep[c.nreg++] = GEOSPrepare_r(ctx->geos, g)))
+                rc = fl_geos_error(ctx, "preparing the water");
             grow(ctx, g, box, c.box);
         }
     }
@@ -140,11 +149,15 @@ static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_water *w, const GEOSGeo
         v[w->ncell++] = c;
         return FL_OK;
     }
-    for (int k = 0; k < c.nreg; k++)
+    for (int k = 0; k < c.nreg; k++) {
+        if (c.prep[k])
+            GEOSPreparedGeom_destroy_r(ctx->geos, c.prep[k]);
         GEOSGeom_destroy_r(ctx->geos, c.water[k]);
+    }
     free(c.reg);
     free(c.water);
     free(c.open);
+    free(c.prep);
     return rc ? rc : c.nreg ? FL_ENOMEM : FL_OK;
 }
 
@@ -219,24 +232,53 @@ static bool overlap_inside(const double a[4], const double b[4])
     return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 }
 
-/* The conflation's polygons meeting the water's bounds in cell c: their indexes in sl into
- * at[0..*n) (room for all), and *key continued with their hashes. They are taken whole: each
- * lies in one cell (the conflation's tiles are these cells, conflate.c), and what lies beyond
- * the water does not change the water left open; clipping them would take GEOS' overlay,
- * since their vertices lie on the cell's lines. */
-static void cell_slivers(fl_ctx *ctx, const fl_point_index *sl, const water_cell *c, size_t *at,
-                         size_t *n, uint64_t *key)
+/* Whether g meets the water of cell c: 1, 0, or 2 on error. */
+static char meets_water(fl_ctx *ctx, const water_cell *c, const GEOSGeometry *g)
 {
+    char meets = 0;
+    for (int k = 0; k < c->nreg && !meets; k++)
+        meets = GEOSPreparedIntersects_r(ctx->geos, c->prep[k], g);
+    if (meets == 2)
+        fl_geos_error(ctx, "placing a feature against the water");
+    return meets;
+}
+
+/* What may cover the water of cell c in s, as indexes into at[0..*n) (room for the clips' and
+ * sl's count): clip i of c->clips as i, polygon j of the conflation's (sl) as c->clips.n + j;
+ * and *key continued with their hashes. Only what meets the water is taken: the water left
+ * open is the same without the rest, and a change away from the water (most of the front's,
+ * in a cell the water crosses) leaves the key as it was. Whether a clip meets the water is
+ * kept with it (its mark). The conflation's polygons are taken whole: each lies in one cell
+ * (the conflation's tiles are these cells, conflate.c), and clipping them would take GEOS'
+ * overlay, since their vertices lie on the cell's lines. */
+static int cell_cover(fl_ctx *ctx, const fl_point_index *sl, water_cell *c, size_t *at,
+                      size_t *n, uint64_t *key)
+{
+    fl_clip_cache *k = &c->clips;
     size_t nsl = sl ? fl_point_index_count(sl) : 0;
     *n = 0;
-    for (size_t i = 0; i < nsl; i++) {
-        const double *b;
-        const GEOSGeometry *p = fl_point_index_polygon(sl, i, &b);
-        if (!overlap_inside(b, c->box))
-            continue;
-        at[(*n)++] = i;
-        *key = fl_geom_hash(ctx, p, *key);
+    for (size_t i = 0; i < k->n; i++) {
+        if (k->mark[i] < 0 && (k->mark[i] = (signed char)meets_water(ctx, c, k->g[i])) == 2)
+            k->mark[i] = -1;
+        if (k->mark[i] < 0)
+            return ctx->err;
+        if (k->mark[i]) {
+            at[(*n)++] = i;
+            *key = fl_clip_cache_key(k, i, *key);
+        }
     }
+    for (size_t j = 0; j < nsl; j++) {
+        const double *b;
+        const GEOSGeometry *p = fl_point_index_polygon(sl, j, &b);
+        char meets = overlap_inside(b, c->box) ? meets_water(ctx, c, p) : 0;
+        if (meets == 2)
+            return ctx->err;
+        if (meets) {
+            at[(*n)++] = k->n + j;
+            *key = fl_geom_hash(ctx, p, *key);
+        }
+    }
+    return FL_OK;
 }
 
 /* Each region's water in the cell that the cover (the n clips g, consumed) leaves open, into
@@ -261,8 +303,8 @@ static int cell_open(fl_ctx *ctx, water_cell *c, GEOSGeometry **g, size_t n)
     return rc;
 }
 
-/* A cell's open water depends only on what covers it there: the features meeting the water's
- * bounds, clipped to them, and the conflation's pieces, in order. A cell whose cover is what
+/* A cell's open water depends only on what covers it there: the clips and the conflation's
+ * pieces that meet its water (cell_cover), in order. A cell whose cover is what
  * it was for the last snapshot (by hash; a timeline's consecutive versions mostly are, away
  * from the front) gives its last answer again, the same numbers added in the same order, so
  * the sums do not depend on it. The answers, and the clips (clip_cache.c: only the features
@@ -270,30 +312,31 @@ static int cell_open(fl_ctx *ctx, water_cell *c, GEOSGeometry **g, size_t n)
  * own copy of them). */
 static int cell_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_point_index *sl, water_cell *c)
 {
-    uint64_t key = FL_HASH_SEED;
-    int rc = fl_clip_cache_update(ctx, &c->clips, s, c->box, &key);
+    int rc = fl_clip_cache_update(ctx, &c->clips, s, c->box);
     size_t nf = c->clips.n, nsl = sl ? fl_point_index_count(sl) : 0, n = 0;
-    size_t *at = rc ? NULL : fl_calloc(ctx, nsl + 1, sizeof *at);
-    if (at)
-        cell_slivers(ctx, sl, c, at, &n, &key);
-    if (rc || !at || (c->known && c->key == key)) {
+    size_t *at = rc ? NULL : fl_calloc(ctx, nf + nsl + 1, sizeof *at);
+    uint64_t key = FL_HASH_SEED;
+    if (!rc)
+        rc = at ? cell_cover(ctx, sl, c, at, &n, &key) : FL_ENOMEM;
+    if (rc || (c->known && c->key == key)) {
         free(at);
-        return rc ? rc : at ? FL_OK : FL_ENOMEM;
-    }
-    c->known = false;
-    GEOSGeometry **g = fl_calloc(ctx, nf + n + 1, sizeof *g);
-    rc = g ? fl_clip_cache_copies(ctx, &c->clips, g) : FL_ENOMEM;
-    for (size_t i = 0; i < n && !rc; i++) {
-        const double *b;
-        if (!(g[nf + i] = GEOSGeom_clone_r(ctx->geos, fl_point_index_polygon(sl, at[i], &b))))
-            rc = fl_geos_error(ctx, "copying a sliver");
-    }
-    free(at);
-    if (rc) {
-        fl_destroy_all(ctx, g, g ? nf + n : 0);
         return rc;
     }
-    rc = cell_open(ctx, c, g, nf + n);
+    c->known = false;
+    GEOSGeometry **g = fl_calloc(ctx, n + 1, sizeof *g);
+    for (size_t i = 0; g && i < n && !rc; i++) {
+        const double *b;
+        const GEOSGeometry *p = at[i] < nf ? c->clips.g[at[i]]
+                                           : fl_point_index_polygon(sl, at[i] - nf, &b);
+        if (!(g[i] = GEOSGeom_clone_r(ctx->geos, p)))
+            rc = fl_geos_error(ctx, "copying the water's cover");
+    }
+    free(at);
+    if (rc || !g) {
+        fl_destroy_all(ctx, g, n);
+        return rc ? rc : FL_ENOMEM;
+    }
+    rc = cell_open(ctx, c, g, n);
     c->known = !rc;
     c->key = key;
     return rc;
