@@ -65,6 +65,7 @@ typedef struct coast_tile {
     int nreg;
     int *reg;                           /* regions meeting the cell */
     GEOSGeometry **reg_core;            /* each clipped to the cell, lon/lat */
+    const GEOSPreparedGeometry **reg_prep; /* of each */
     fl_clip_cache clips;                /* the last snapshot's features clipped to env */
     /* the last snapshot's answer, valid when known: the key of its clips (tile_slivers) and
      * the slivers they gave */
@@ -115,11 +116,15 @@ static void tile_free(fl_ctx *ctx, coast_tile *t)
         GEOSGeom_destroy_r(h, t->border);
     if (t->land)
         GEOSGeom_destroy_r(h, t->land);
-    for (int k = 0; k < t->nreg; k++)
+    for (int k = 0; k < t->nreg; k++) {
+        if (t->reg_prep[k])
+            GEOSPreparedGeom_destroy_r(h, t->reg_prep[k]);
         if (t->reg_core[k])
             GEOSGeom_destroy_r(h, t->reg_core[k]);
+    }
     free(t->reg);
     free(t->reg_core);
+    free(t->reg_prep);
 }
 
 void fl_coast_free(fl_ctx *ctx, fl_coast *c)
@@ -139,7 +144,8 @@ static int tile_regions(fl_ctx *ctx, const fl_regions *r, coast_tile *t)
     int n, *near = fl_regions_near(r, t->core, &n);
     t->reg = near;
     t->reg_core = near ? fl_calloc(ctx, (size_t)n + 1, sizeof *t->reg_core) : NULL;
-    if (!t->reg_core)
+    t->reg_prep = near ? fl_calloc(ctx, (size_t)n + 1, sizeof *t->reg_prep) : NULL;
+    if (!t->reg_core || !t->reg_prep)
         return FL_ENOMEM;
     for (int i = 0; i < n; i++) {
         GEOSGeometry *g = fl_clip(ctx, r->geom[near[i]], t->core);
@@ -150,7 +156,9 @@ static int tile_regions(fl_ctx *ctx, const fl_regions *r, coast_tile *t)
             continue;
         }
         t->reg[t->nreg] = near[i];
-        t->reg_core[t->nreg++] = g;
+        t->reg_core[t->nreg] = g;
+        if (!(t->reg_prep[t->nreg++] = GEOSPrepare_r(ctx->geos, g)))
+            return fl_geos_error(ctx, "preparing a tile's region");
     }
     return FL_OK;
 }
@@ -358,13 +366,9 @@ static char layer_meets(fl_ctx *ctx, tile_work *w, int i, const GEOSGeometry *ne
     return GEOSPreparedIntersects_r(ctx->geos, w->prep[i], near);
 }
 
-/* The area of layer i of w within near, in m², or -1 on error. A layer that does not meet near
- * (most, for most pieces) has none: that is asked of its prepared geometry, not an overlay. */
+/* The area of layer i of w within near, in m², or -1 on error. */
 static double layer_near_m2(fl_ctx *ctx, tile_work *w, int i, const GEOSGeometry *near)
 {
-    char meets = layer_meets(ctx, w, i, near);
-    if (meets != 1)
-        return meets ? -1 : 0;
     GEOSGeometry *x = fl_intersection(ctx, w->layer[i], near);
     double a = 0;
     if (!x || GEOSArea_r(ctx->geos, x, &a) != 1)
@@ -372,6 +376,36 @@ static double layer_near_m2(fl_ctx *ctx, tile_work *w, int i, const GEOSGeometry
     if (x)
         GEOSGeom_destroy_r(ctx->geos, x);
     return a;
+}
+
+/* The drawn status sharing the most ground with near (p's surroundings): -1 when none meets
+ * it, -2 on error. Which layers meet near is asked of their prepared geometries; most pieces
+ * meet one, which is then the answer without an overlay (a layer meeting the surroundings of
+ * a polygon shares ground with them: a contact of a point or a line alone is degenerate). */
+static int nearest_status(fl_ctx *ctx, tile_work *w, const GEOSGeometry *near)
+{
+    int first = -1, count = 0;
+    for (int i = 0; i < w->ndrawn; i++) {
+        char meets = layer_meets(ctx, w, i, near);
+        if (meets == 2)
+            return -2;
+        if (meets && !count++)
+            first = i;
+    }
+    if (count < 2)
+        return first;
+    int best = -1;
+    double most = 0;
+    for (int i = 0; i < w->ndrawn; i++) {
+        double a = layer_meets(ctx, w, i, near) == 1 ? layer_near_m2(ctx, w, i, near) : 0;
+        if (a < 0)
+            return -2;
+        if (a > most) {
+            most = a;
+            best = i;
+        }
+    }
+    return best;
 }
 
 /* The status piece p (metres) takes: the drawn status with the largest area within TOUCH_M of
@@ -392,25 +426,27 @@ static int piece_status(fl_ctx *ctx, const coast_tile *t, tile_work *w, const GE
         return -2;
     }
     char touches = GEOSPreparedIntersects_r(ctx->geos, t->border_prep, near);
-    int best = touches == 2 ? -2 : -1;
-    double most = 0;
-    for (int i = 0; touches == 1 && i < w->ndrawn && best > -2; i++) {
-        double a = layer_near_m2(ctx, w, i, near);
-        if (a < 0)
-            best = -2;
-        else if (a > most) {
-            most = a;
-            best = i;
-        }
-    }
+    int best = touches == 1 ? nearest_status(ctx, w, near) : touches == 2 ? -2 : -1;
     GEOSGeom_destroy_r(ctx->geos, near);
     if (best == -2 && !ctx->err)
         fl_geos_error(ctx, "placing a sliver");
     return best;
 }
 
+/* The one region of tile t that contains g, or -1 (g straddles regions), or -2 on error. */
+static int region_of(fl_ctx *ctx, const coast_tile *t, const GEOSGeometry *g)
+{
+    for (int i = 0; i < t->nreg; i++) {
+        char in = GEOSPreparedContains_r(ctx->geos, t->reg_prep[i], g);
+        if (in)
+            return in == 1 ? i : (fl_geos_error(ctx, "placing a sliver in a region"), -2);
+    }
+    return -1;
+}
+
 /* Piece p (metres) as taken by status st: clipped to the cell, in lon/lat, measured in all
- * and in each of the tile's regions, into *k. */
+ * and in each of the tile's regions, into *k. A piece within one region (most) is all of its
+ * km² there and none elsewhere, with no overlay. */
 static int measure(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, int st,
                    const GEOSGeometry *p, kept_sliver *k)
 {
@@ -424,15 +460,18 @@ static int measure(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, int st,
         GEOSGeom_destroy_r(ctx->geos, geo);
     if (!k->geom || !(k->reg_km2 = fl_calloc(ctx, (size_t)t->nreg + 1, sizeof *k->reg_km2)))
         return ctx->err;
-    for (int i = 0; i < t->nreg; i++) {
+    k->km2 = fl_geom_km2(ctx, k->geom);
+    int in = region_of(ctx, t, k->geom);
+    if (in >= 0)
+        k->reg_km2[in] = k->km2;
+    for (int i = 0; i < t->nreg && in == -1; i++) {
         GEOSGeometry *x = fl_intersection(ctx, k->geom, t->reg_core[i]);
         if (!x)
             return ctx->err;
         k->reg_km2[i] = fl_geom_km2(ctx, x);
         GEOSGeom_destroy_r(ctx->geos, x);
     }
-    k->km2 = fl_geom_km2(ctx, k->geom);
-    return FL_OK;
+    return in == -2 ? ctx->err : FL_OK;
 }
 
 /* Gives sliver k to its status: a copy into its pieces, its km² into the moved km² of the
