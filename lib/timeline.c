@@ -14,13 +14,23 @@ int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *r,
     if (!*out)
         return FL_ENOMEM;
     **out = (fl_timeline){.profile = profile, .r = r, .places = places,
-                          .tolerance_km = tolerance_km, .thread_bytes = FL_THREAD_BYTES};
+                          .tolerance_km = tolerance_km, .thread_bytes = FL_THREAD_BYTES,
+                          .anchor = FL_TIMELINE_ANCHOR};
     int rc = fl_chart_new(ctx, profile, r, &(*out)->chart);
     if (rc) {
         free(*out);
         *out = NULL;
     }
     return rc;
+}
+
+void fl_timeline_set_length(fl_timeline *tl, size_t n)
+{
+    if (!tl || tl->added)
+        return;
+    tl->anchor = FL_TIMELINE_ANCHOR;
+    while (n / (2 * tl->anchor) >= FL_TIMELINE_ANCHORS)
+        tl->anchor *= 2;
 }
 
 void fl_timeline_free(fl_timeline *tl)
@@ -221,7 +231,7 @@ int fl_timeline_add_files(fl_ctx *ctx, fl_timeline *tl, const char *const *paths
         rc = fl_error(ctx, FL_EARG, "%s: earlier than the previous snapshot %s (add snapshots "
                       "in time order)", s->path, tl->prev->path);
     /* an anchor's areas are measured, not carried (see FL_TIMELINE_ANCHOR) */
-    bool anchor = tl->prev && tl->added % FL_TIMELINE_ANCHOR == 0;
+    bool anchor = tl->prev && tl->added % tl->anchor == 0;
     if (!rc && anchor && !fl_snapshot_region_km2(ctx, s, tl->r))
         rc = ctx->err;
     lap(tl, 0, &t);

@@ -5,13 +5,17 @@
 
 #include "diff.h"
 
-/* Every FL_TIMELINE_ANCHOR-th snapshot added (the first is the 0th) is an anchor: its areas
- * per status and region and its front length are measured whole, not carried over from the
- * previous snapshot through the diff. A carried value differs from a measured one in the
- * last bits (the diff's windows add up in another order), so a value depends on where its
- * carrying started; the threads (timeline_threads.c) start their runs only at anchors, so
- * every row is the same whatever the number of threads. */
+/* Every anchor-th snapshot added (the first is the 0th) is an anchor: its areas per status
+ * and region and its front length are measured whole, not carried over from the previous
+ * snapshot through the diff. A carried value differs from a measured one in the last bits
+ * (the diff's windows add up in another order), so a value depends on where its carrying
+ * started; the threads (timeline_threads.c) start their runs only at anchors, so every row is
+ * the same whatever the number of threads. The period is FL_TIMELINE_ANCHOR, doubled while
+ * the length the caller announced (fl_timeline_set_length) still gives at least
+ * FL_TIMELINE_ANCHORS anchors: measuring whole costs (a tenth of a long archive's CPU at 16),
+ * and a long archive needs no more anchors than a short one to be cut evenly. */
 #define FL_TIMELINE_ANCHOR 16
+#define FL_TIMELINE_ANCHORS 32
 
 #define FL_STAGES 6 /* load+classify, diff, areas, front, places, rows */
 
@@ -41,6 +45,7 @@ struct fl_timeline {
                           * needed */
     double cpu[FL_STAGES]; /* CPU seconds per stage (fl_timeline_stage) */
     size_t added;          /* snapshots added */
+    size_t anchor;         /* the anchors' period (see FL_TIMELINE_ANCHOR) */
     double thread_bytes;     /* fl_timeline_set_thread_cost */
     fl_progress_fn progress; /* fl_timeline_set_progress, or NULL */
     void *progress_data;

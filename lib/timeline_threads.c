@@ -79,6 +79,8 @@ static int run_open(fl_ctx *ctx, const fl_timeline *tl, run *r)
     if (!rc)
         rc = fl_timeline_new(r->ctx, tl->profile, r->regions, tl->places, tl->tolerance_km,
                              &r->tl);
+    if (!rc)
+        r->tl->anchor = tl->anchor; /* its runs start at anchors: the same ones */
     if (rc)
         fl_error(ctx, rc, "%s", fl_ctx_errmsg(r->ctx));
     return rc;
@@ -169,10 +171,11 @@ void fl_timeline_set_thread_cost(fl_timeline *tl, double bytes)
 /* Cuts the snapshots into runs in order, each as long as it costs at most cap (a run may
  * cost more where no cut is allowed; a run after the first starts at thread, a thread's
  * start); returns the number of runs, start[k] the first snapshot of run k, start[runs] = n
- * and *most the cost of the costliest run. A run starts only after an anchor
- * (FL_TIMELINE_ANCHOR): the snapshot it starts from is then measured whole by every run,
- * whatever the cut; added is the number of snapshots the timeline had before paths[0]. */
-static int cut(const double *cost, const double *whole, size_t n, size_t added,
+ * and *most the cost of the costliest run. A run starts only after an anchor (one of every
+ * anchor snapshots, FL_TIMELINE_ANCHOR): the snapshot it starts from is then measured whole
+ * by every run, whatever the cut; added is the number of snapshots the timeline had before
+ * paths[0]. */
+static int cut(const double *cost, const double *whole, size_t n, size_t added, size_t anchor,
                double thread, double cap, size_t *start, double *most)
 {
     int k = 0;
@@ -180,7 +183,7 @@ static int cut(const double *cost, const double *whole, size_t n, size_t added,
     start[0] = 0;
     *most = 0;
     for (size_t i = 1; i < n; i++) {
-        if (run_cost + cost[i] > cap && (added + i - 1) % FL_TIMELINE_ANCHOR == 0) {
+        if (run_cost + cost[i] > cap && (added + i - 1) % anchor == 0) {
             start[++k] = i;
             *most = run_cost > *most ? run_cost : *most;
             run_cost = thread + whole[i - 1];
@@ -209,12 +212,14 @@ static int cut_even(fl_ctx *ctx, const fl_timeline *tl, char *const *paths, size
     const double one = hi; /* one run: the whole */
     for (int step = 0; step < 50; step++) {
         double mid = (lo + hi) / 2;
-        if (cut(cost, whole, n, tl->added, tl->thread_bytes, mid, start, &most) <= jobs)
+        int runs_at_mid = cut(cost, whole, n, tl->added, tl->anchor, tl->thread_bytes, mid,
+                              start, &most);
+        if (runs_at_mid <= jobs)
             hi = mid;
         else
             lo = mid;
     }
-    *runs = cut(cost, whole, n, tl->added, tl->thread_bytes, hi, start, &most);
+    *runs = cut(cost, whole, n, tl->added, tl->anchor, tl->thread_bytes, hi, start, &most);
     if (tl->thread_bytes > 0 && most >= one) { /* the threads' start outweighs their share */
         *runs = 1;
         start[1] = n;

@@ -164,6 +164,34 @@ static void check_threads(fl_ctx *ctx, const fl_profile *p, const fl_regions *r,
     fl_timeline_free(tl);
 }
 
+/* A timeline told it will be long (fl_timeline_set_length) spaces its anchors farther apart:
+ * at 1,024 snapshots every 32nd, so that two threads can only cut these n (< 64) after the
+ * 32nd; its rows are the same to the byte on one thread and on two. */
+static void check_spacing(fl_ctx *ctx, const fl_profile *p, const fl_regions *r,
+                          const fl_places *pl, char **paths, size_t n)
+{
+    CHECK(n > 33 && n < 64, "%zu versions: a cut after the 32nd is the only one", n);
+    fl_timeline *one, *two;
+    char **split = calloc(n, sizeof *split);
+    CHECK_OK(ctx, fl_timeline_new(ctx, p, r, pl, 2.0, &one));
+    CHECK_OK(ctx, fl_timeline_new(ctx, p, r, pl, 2.0, &two));
+    fl_timeline_set_length(one, 1024);
+    fl_timeline_set_length(two, 1024);
+    fl_timeline_set_thread_cost(two, 0);
+    CHECK_OK(ctx, fl_timeline_add_all(ctx, two, paths, n, 2, split));
+    for (size_t i = 0; i < n; i++) {
+        char *row;
+        CHECK_OK(ctx, fl_timeline_add(ctx, one, paths[i], &row));
+        CHECK(!strcmp(row, split[i]), "%s: the row differs on 2 threads, anchors every 32nd",
+              paths[i]);
+        free(row);
+        free(split[i]);
+    }
+    free(split);
+    fl_timeline_free(one);
+    fl_timeline_free(two);
+}
+
 int main(void)
 {
     const char *dir = shared_file("deepstate/raw");
@@ -211,6 +239,7 @@ int main(void)
     char *log;
     CHECK_OK(ctx, fl_timeline_changes_json(ctx, tl, &log));
     check_threads(ctx, p, r, pl, paths, n, rows, log);
+    check_spacing(ctx, p, r, pl, paths, n);
     for (size_t i = 0; i < n; i++) {
         free(rows[i]);
         free(paths[i]);
