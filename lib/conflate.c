@@ -288,7 +288,7 @@ static GEOSGeometry *local_union(fl_ctx *ctx, clips *k, int st)
 typedef struct tile_work {
     int ndrawn;
     GEOSGeometry **layer; /* exclusive by precedence, metres */
-    const GEOSPreparedGeometry **prep; /* each layer's, made when first asked (layer_prep) */
+    const GEOSPreparedGeometry **prep; /* each layer's, made when first asked (layer_meets) */
     GEOSGeometry *uncovered;
 } tile_work;
 

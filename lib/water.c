@@ -15,9 +15,8 @@
  * are unioned with the conflation's pieces that do (the cover), and the cell's water less the
  * cover is measured per region. A cell whose cover is made of the very clips it had for the
  * last snapshot gives its last answer again (fl_snapshot_water_km2): on a timeline most cells
- * lie away from the front. Points: a point
- * of the default status that lies in the water is `water` (FL_STATUS_WATER), found through
- * an index of the water's polygons (point_index.c). */
+ * lie away from the front. Points: a point of the default status that lies in the water is
+ * `water` (FL_STATUS_WATER), found through an index of the water's polygons (point_index.c). */
 #include "internal.h"
 
 #include <math.h>
@@ -120,7 +119,8 @@ static void grow(fl_ctx *ctx, const GEOSGeometry *g, const double cell[4], doubl
 static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_water *w, const GEOSGeometry *const *rw,
                     const double box[4])
 {
-    water_cell c = {.cell = {box[0], box[1], box[2], box[3]}, .box = {INFINITY, INFINITY, -INFINITY, -INFINITY}};
+    water_cell c = {.cell = {box[0], box[1], box[2], box[3]},
+                    .box = {INFINITY, INFINITY, -INFINITY, -INFINITY}};
     c.reg = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.reg);
     c.water = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.water);
     c.open = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.open);
@@ -304,12 +304,12 @@ static int cell_open(fl_ctx *ctx, water_cell *c, GEOSGeometry **g, size_t n)
 }
 
 /* A cell's open water depends only on what covers it there: the clips and the conflation's
- * pieces that meet its water (cell_cover), in order. A cell whose cover is what
- * it was for the last snapshot (by hash; a timeline's consecutive versions mostly are, away
- * from the front) gives its last answer again, the same numbers added in the same order, so
- * the sums do not depend on it. The answers, and the clips (clip_cache.c: only the features
- * that changed are clipped), are kept with the regions (a cache; a timeline's thread has its
- * own copy of them). */
+ * pieces that meet its water (cell_cover), in order. A cell whose cover is what it was for
+ * the last snapshot (by hash; a timeline's consecutive versions mostly are, away from the
+ * front) gives its last answer again, the same numbers added in the same order, so the sums
+ * do not depend on it. The answers, and the clips (clip_cache.c: only the features that
+ * changed are clipped), are kept with the regions (a cache; a timeline's thread has its own
+ * copy of them). */
 static int cell_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_point_index *sl, water_cell *c)
 {
     int rc = fl_clip_cache_update(ctx, &c->clips, s, c->box);
