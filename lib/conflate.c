@@ -289,6 +289,7 @@ typedef struct tile_work {
     int ndrawn;
     GEOSGeometry **layer; /* exclusive by precedence, metres */
     const GEOSPreparedGeometry **prep; /* each layer's, made when first asked (layer_meets) */
+    char *met;            /* nearest_status: whether each layer meets the sliver's surroundings */
     GEOSGeometry *uncovered;
 } tile_work;
 
@@ -298,6 +299,7 @@ static void work_free(fl_ctx *ctx, tile_work *w)
         if (w->prep[i])
             GEOSPreparedGeom_destroy_r(ctx->geos, w->prep[i]);
     free(w->prep);
+    free(w->met);
     fl_destroy_all(ctx, w->layer, (size_t)w->ndrawn);
     if (w->uncovered)
         GEOSGeom_destroy_r(ctx->geos, w->uncovered);
@@ -314,7 +316,8 @@ static int work_init(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, int nd
         return FL_OK;
     w->layer = fl_calloc(ctx, (size_t)w->ndrawn + 1, sizeof *w->layer);
     w->prep = fl_calloc(ctx, (size_t)w->ndrawn + 1, sizeof *w->prep);
-    if (!w->layer || !w->prep)
+    w->met = fl_calloc(ctx, (size_t)w->ndrawn + 1, sizeof *w->met);
+    if (!w->layer || !w->prep || !w->met)
         return FL_ENOMEM;
     GEOSGeometry *cover = NULL;
     bool failed = false;
@@ -386,10 +389,9 @@ static int nearest_status(fl_ctx *ctx, tile_work *w, const GEOSGeometry *near)
 {
     int first = -1, count = 0;
     for (int i = 0; i < w->ndrawn; i++) {
-        char meets = layer_meets(ctx, w, i, near);
-        if (meets == 2)
+        if ((w->met[i] = layer_meets(ctx, w, i, near)) == 2)
             return -2;
-        if (meets && !count++)
+        if (w->met[i] && !count++)
             first = i;
     }
     if (count < 2)
@@ -397,7 +399,7 @@ static int nearest_status(fl_ctx *ctx, tile_work *w, const GEOSGeometry *near)
     int best = -1;
     double most = 0;
     for (int i = 0; i < w->ndrawn; i++) {
-        double a = layer_meets(ctx, w, i, near) == 1 ? layer_near_m2(ctx, w, i, near) : 0;
+        double a = w->met[i] ? layer_near_m2(ctx, w, i, near) : 0;
         if (a < 0)
             return -2;
         if (a > most) {
