@@ -530,8 +530,9 @@ const fl_point_index *fl_conflation_index(const fl_conflation *c);
 /* water.c: inland water, a class of its own where no status covers it. */
 typedef struct fl_water fl_water;
 void fl_water_free(fl_ctx *ctx, fl_water *w);
-/* The file the water was read from (NULL for none). */
-const char *fl_water_path(const fl_water *w);
+/* A copy of src (the water of nregions regions) in ctx, for a copy of its regions: the same
+ * water and cells, cloned, without the last snapshot's answers. */
+int fl_water_copy(fl_ctx *ctx, const fl_water *src, int nregions, fl_water **out);
 /* km² of undrawn water (after the conflation) in the territory (km2[0]) and each region
  * (km2[k + 1]); zeros without water. */
 int fl_snapshot_water_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double *km2);

@@ -42,7 +42,6 @@ typedef struct water_cell {
 } water_cell;
 
 struct fl_water {
-    char *path;            /* the file read, for copies of the regions */
     GEOSGeometry *all;     /* the water in the territory, lon/lat */
     fl_point_index *index; /* its polygons, for points */
     double *km2;           /* per region */
@@ -50,28 +49,31 @@ struct fl_water {
     water_cell *cell;
 };
 
+static void cell_free(fl_ctx *ctx, water_cell *c)
+{
+    for (int k = 0; k < c->nreg; k++) {
+        if (c->prep[k])
+            GEOSPreparedGeom_destroy_r(ctx->geos, c->prep[k]);
+        GEOSGeom_destroy_r(ctx->geos, c->water[k]);
+    }
+    free(c->prep);
+    free(c->reg);
+    free(c->water);
+    free(c->open);
+    fl_clip_cache_clear(ctx, &c->clips);
+}
+
 void fl_water_free(fl_ctx *ctx, fl_water *w)
 {
     if (!w)
         return;
-    for (int i = 0; i < w->ncell; i++) {
-        for (int k = 0; k < w->cell[i].nreg; k++) {
-            if (w->cell[i].prep[k])
-                GEOSPreparedGeom_destroy_r(ctx->geos, w->cell[i].prep[k]);
-            GEOSGeom_destroy_r(ctx->geos, w->cell[i].water[k]);
-        }
-        free(w->cell[i].prep);
-        free(w->cell[i].reg);
-        free(w->cell[i].water);
-        free(w->cell[i].open);
-        fl_clip_cache_clear(ctx, &w->cell[i].clips);
-    }
+    for (int i = 0; i < w->ncell; i++)
+        cell_free(ctx, &w->cell[i]);
     free(w->cell);
     fl_point_index_free(ctx, w->index);
     if (w->all)
         GEOSGeom_destroy_r(ctx->geos, w->all);
     free(w->km2);
-    free(w->path);
     free(w);
 }
 
@@ -149,16 +151,9 @@ static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_water *w, const GEOSGeo
         v[w->ncell++] = c;
         return FL_OK;
     }
-    for (int k = 0; k < c.nreg; k++) {
-        if (c.prep[k])
-            GEOSPreparedGeom_destroy_r(ctx->geos, c.prep[k]);
-        GEOSGeom_destroy_r(ctx->geos, c.water[k]);
-    }
-    free(c.reg);
-    free(c.water);
-    free(c.open);
-    free(c.prep);
-    return rc ? rc : c.nreg ? FL_ENOMEM : FL_OK;
+    int nreg = c.nreg;
+    cell_free(ctx, &c);
+    return rc ? rc : nreg ? FL_ENOMEM : FL_OK;
 }
 
 /* Each region's water (regions without water: NULL) and its km², then the cells. */
@@ -197,9 +192,7 @@ int fl_regions_set_water(fl_ctx *ctx, fl_regions *r, const char *path)
     if (u)
         GEOSGeom_destroy_r(ctx->geos, u);
     w->km2 = fl_calloc(ctx, (size_t)r->n + 1, sizeof *w->km2);
-    w->path = path ? fl_strdup(ctx, path) : NULL;
-    int rc = !path ? FL_OK : !w->all ? ctx->err : !w->km2 || !w->path ? FL_ENOMEM
-                                                                         : build(ctx, r, w);
+    int rc = !path ? FL_OK : !w->all ? ctx->err : !w->km2 ? FL_ENOMEM : build(ctx, r, w);
     if (!rc && w->all)
         rc = fl_point_index_new(ctx, (const GEOSGeometry *const[]){w->all}, 1, &w->index);
     if (rc || !path) {
@@ -214,7 +207,60 @@ int fl_regions_set_water(fl_ctx *ctx, fl_regions *r, const char *path)
     return rc;
 }
 
-const char *fl_water_path(const fl_water *w) { return w ? w->path : NULL; }
+/* Cell c of src, cloned into *c: its water and the prepared tests, none of the last
+ * snapshot's answers. */
+static int cell_copy(fl_ctx *ctx, const water_cell *src, int nregions, water_cell *c)
+{
+    *c = (water_cell){.nreg = src->nreg};
+    memcpy(c->cell, src->cell, sizeof c->cell);
+    memcpy(c->box, src->box, sizeof c->box);
+    c->reg = fl_calloc(ctx, (size_t)nregions + 1, sizeof *c->reg);
+    c->water = fl_calloc(ctx, (size_t)nregions + 1, sizeof *c->water);
+    c->open = fl_calloc(ctx, (size_t)nregions + 1, sizeof *c->open);
+    c->prep = fl_calloc(ctx, (size_t)nregions + 1, sizeof *c->prep);
+    if (!c->reg || !c->water || !c->open || !c->prep) {
+        c->nreg = 0;
+        return FL_ENOMEM;
+    }
+    memcpy(c->reg, src->reg, (size_t)src->nreg * sizeof *c->reg);
+    for (int k = 0; k < src->nreg; k++) {
+        if (!(c->water[k] = GEOSGeom_clone_r(ctx->geos, src->water[k]))) {
+            c->nreg = k; /* what cell_free has to free */
+            return fl_geos_error(ctx, "copying the water");
+        }
+        if (!(c->prep[k] = GEOSPrepare_r(ctx->geos, c->water[k]))) {
+            c->nreg = k + 1;
+            return fl_geos_error(ctx, "preparing the water");
+        }
+    }
+    return FL_OK;
+}
+
+int fl_water_copy(fl_ctx *ctx, const fl_water *src, int nregions, fl_water **out)
+{
+    fl_water *w = fl_calloc(ctx, 1, sizeof *w);
+    *out = NULL;
+    if (!w)
+        return FL_ENOMEM;
+    w->km2 = fl_calloc(ctx, (size_t)nregions + 1, sizeof *w->km2);
+    w->cell = fl_calloc(ctx, (size_t)src->ncell + 1, sizeof *w->cell);
+    int rc = w->km2 && w->cell ? FL_OK : FL_ENOMEM;
+    if (!rc && !(w->all = GEOSGeom_clone_r(ctx->geos, src->all)))
+        rc = fl_geos_error(ctx, "copying the water");
+    if (!rc)
+        memcpy(w->km2, src->km2, (size_t)nregions * sizeof *w->km2);
+    for (int i = 0; i < src->ncell && !rc; i++, w->ncell++)
+        rc = cell_copy(ctx, &src->cell[i], nregions, &w->cell[i]);
+    if (!rc)
+        rc = fl_point_index_new(ctx, (const GEOSGeometry *const[]){w->all}, 1, &w->index);
+    if (rc) {
+        fl_water_free(ctx, w);
+        return rc;
+    }
+    *out = w;
+    return FL_OK;
+}
+
 
 double fl_regions_water_km2(const fl_regions *r, int i)
 {
