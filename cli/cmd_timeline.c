@@ -24,7 +24,7 @@ static const char timeline_help[] =
     "changed most. A file with no time in its name is an error (docs/times.md lists the\n"
     "forms read). Only two snapshots are in\n"
     "memory at any time (per thread). --jobs N spreads the snapshots over up to N threads\n"
-    "where that pays (a thread takes about 1.5 s to start: a short archive stays on one;\n"
+    "where that pays (a thread takes about 0.5 s to start: a short archive stays on one;\n"
     "the environment variable FRONTLINE_THREAD_BYTES=0 makes it split any); the\n"
     "results are the same, printed when all are done. --timing prints the CPU seconds spent\n"
     "per stage on stderr. Folders are searched recursively; files whose names give the same\n"

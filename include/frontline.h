@@ -531,14 +531,16 @@ typedef void (*fl_progress_fn)(void *userdata, size_t done, size_t total, const 
 /* Sets (fn NULL: removes) the timeline's progress function and its userdata. */
 void fl_timeline_set_progress(fl_timeline *tl, fl_progress_fn fn, void *userdata);
 /* Adds n snapshots (in time order), as n calls of fl_timeline_add would, on up to jobs threads:
- * the snapshots are cut into contiguous runs of about equal cost (a first pass reads their
- * texts and counts the bytes each would parse after the one before it, plus a fixed part per
- * snapshot), each run after the first computed on a thread with its own context and copy of
- * the regions, starting from the snapshot before it (which that thread also loads); a thread
- * costs its start (fl_timeline_set_thread_cost), so a short archive stays on one. The results
- * are appended in order, the same as one thread gives. rows, when not NULL, is an array of n NULL pointers that receives
- * the rows' JSON (free each, also on error). On error the timeline holds the runs before the
- * failing one. */
+ * the calling thread starts on them at once while a thread weighs them (a pass over their
+ * texts counting the bytes each would parse after the one before it, plus a fixed part per
+ * snapshot) and cuts what is left into contiguous runs of about equal cost, one per thread,
+ * each with its own context and copy of the regions, starting from the snapshot before its
+ * run (which that thread also loads); a thread costs its start (fl_timeline_set_thread_cost),
+ * so a short archive stays on one. A thread that finishes takes the tail of the run with most
+ * left, where that pays. The results are appended in order, the same as one thread gives.
+ * rows, when not NULL, is an array of n NULL pointers that receives the rows' JSON (free
+ * each, also on error). On error the timeline holds the runs before the failing one (at
+ * most). */
 int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t n, int jobs,
                         char **rows);
 /* Announces that n snapshots will be added in all (before the first is added; later calls do
@@ -549,7 +551,7 @@ int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t
  * the number of threads; a timeline never told keeps every 16th. */
 void fl_timeline_set_length(fl_timeline *tl, size_t n);
 /* What fl_timeline_add_all counts a thread's start as, in bytes of snapshot text (default
- * 3e6, about 1.5 s: the regions copied, the coast tiles and border band built); 0 cuts any
+ * 1e6, about 0.5 s: the coast tiles built, the first snapshot's caches filled); 0 cuts any
  * archive into jobs runs where anchors allow (the tests use it to exercise the threads). */
 void fl_timeline_set_thread_cost(fl_timeline *tl, double bytes);
 /* Where a timeline's CPU time went: stage i (from 0) is named (load+classify, diff, areas,

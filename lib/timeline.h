@@ -25,7 +25,7 @@ typedef struct place_change {
 } place_change;
 
 /* A thread's start in fl_timeline_add_all, in bytes of snapshot text (timeline_threads.c). */
-#define FL_THREAD_BYTES 3e6
+#define FL_THREAD_BYTES 1e6
 
 struct fl_timeline {
     const fl_profile *profile;

@@ -1,63 +1,143 @@
-/* timeline_threads.c — a timeline computed on several threads. The snapshots are cut into
- * contiguous runs of about equal cost (the bytes each would parse), one per thread. The first
- * run is added to the timeline itself, on the calling thread; every other run gets a thread
- * with its own context, its own copy of the regions and its own timeline, which starts from the
- * snapshot before the run (so that the run's first row has its diff, and the change log its
- * transitions). The runs' results are then appended in order: rows, change log, chart, and the
- * state the next snapshot needs. Progress (fl_timeline_set_progress) is reported from every
- * thread as its snapshots are done, through one mutex, so that the caller's function sees one
- * call at a time and a count that rises by one each call. */
+/* timeline_threads.c — a timeline computed on several threads.
+ *
+ * The snapshots are cut into contiguous runs. Each run is added to a timeline of its own,
+ * which starts from the snapshot before the run (loaded without a row, so that the run's first
+ * row has its diff and the change log its transitions); the first run is added to the
+ * caller's timeline. A run starts only after an anchor (timeline.h), so every row is the one a
+ * single thread gives. When all are done, the runs' results are appended in order: change
+ * log, chart, and the state the next snapshot needs (the rows go straight to their slots).
+ *
+ * The workers are the calling thread and up to jobs - 1 threads, each with its own context
+ * and copy of the regions (made on the calling thread, before any worker starts).
+ * The calling thread starts on the whole archive at once, while the first thread weighs the
+ * snapshots (a pass over their texts: the bytes each would parse) and cuts what the caller has
+ * left into runs of about equal cost, one per thread, if the threads' start pays. A byte is
+ * not a fixed time (0.4 to 1.3 µs, from the early versions of the public archive to the late
+ * ones), so a worker that finishes takes the tail of the run with most left, cut at the anchor
+ * that evens the two best, when that ends the pair sooner by more than the new run's start
+ * costs (its first snapshot loaded whole). A worker takes its snapshots one at a time under
+ * the pool's mutex, so a run's end can move while it runs, never behind the snapshot it is
+ * adding.
+ *
+ * Progress (fl_timeline_set_progress) is reported from every worker as its snapshots are
+ * done, through the same mutex, so that the caller's function sees one call at a time and a
+ * count that rises by one each call. */
 #include "timeline.h"
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The caller's progress function, shared by the runs of one fl_timeline_add_all. */
-typedef struct progress {
+typedef struct worker worker;
+
+typedef struct run {
+    size_t start, end; /* snapshots [start, end): end moves down when a worker takes the tail */
+    size_t next;       /* the first snapshot not begun */
+    fl_timeline *tl;   /* the caller's (the first run) or its own */
+    worker *w;         /* the worker adding it */
+    int rc;
+} run;
+
+typedef struct pool {
     pthread_mutex_t lock;
+    pthread_cond_t planned_cv; /* signalled when planned (or failed) */
+    fl_timeline *tl;           /* the caller's */
+    char *const *paths;
+    char **rows;     /* n rows, or NULL */
+    size_t n, added; /* added: the snapshots tl had before paths[0] */
+    int jobs;
+    worker *workers; /* jobs of them: the caller, then the threads */
+    double *cost, *whole; /* per snapshot (costs), once planned */
+    double *sum;          /* sum[i]: the cost of the snapshots before i (n + 1 of them) */
+    run *runs;            /* nruns, of at most cap */
+    size_t nruns, cap;
+    bool planned; /* the first cut is made */
+    bool failed;  /* a worker failed: the others stop */
     fl_progress_fn fn;
     void *data;
-    size_t done, total;
-} progress;
+    size_t done;
+} pool;
+
+struct worker {
+    pool *pool;
+    fl_ctx *ctx;         /* the caller's for worker 0 */
+    fl_regions *copy;    /* a thread's copy of the regions; NULL for worker 0 */
+    fl_front_band *band; /* the border band, kept from one of its runs to the next */
+    run *first;          /* its first run (a thread's: given by the plan, or none) */
+    int rc;
+    pthread_t th;
+    bool started; /* th runs it */
+};
 
 /* The runs' timelines report here (their own counts are left aside). */
 static void report(void *arg, size_t done, size_t total, const char *path)
 {
     (void)done, (void)total;
-    progress *p = arg;
+    pool *p = arg;
     pthread_mutex_lock(&p->lock);
     p->done++;
-    assert(p->done <= p->total);
-    p->fn(p->data, p->done, p->total, path);
+    assert(p->done <= p->n);
+    p->fn(p->data, p->done, p->n, path);
     pthread_mutex_unlock(&p->lock);
 }
 
-typedef struct run {
-    fl_timeline *tl;          /* the caller's (first run) or the thread's own */
-    fl_ctx *ctx;
-    fl_regions *regions;      /* the thread's copy */
-    char *const *paths;       /* the run's snapshots, after the starting one for threads */
-    size_t n;
-    char **rows;              /* n rows, or NULL */
-    bool warm;                /* a thread: paths[-1] starts the timeline, without a row */
-    progress *progress;       /* NULL: none wanted */
-    int rc;
-    pthread_t th;
-    bool started;             /* th runs it */
-} run;
-
-static void *run_main(void *arg)
+/* The next snapshot of r for its worker, or SIZE_MAX when the run is over (or a worker
+ * failed). */
+static size_t next_snapshot(pool *p, run *r)
 {
-    run *r = arg;
-    if (r->warm && (r->rc = fl_timeline_add(r->ctx, r->tl, r->paths[-1], NULL)))
-        return NULL;
-    if (r->progress) /* from here: the starting snapshot is not one of the run's */
-        fl_timeline_set_progress(r->tl, report, r->progress);
-    for (size_t i = 0; i < r->n && !r->rc; i++)
-        r->rc = fl_timeline_add(r->ctx, r->tl, r->paths[i], r->rows ? &r->rows[i] : NULL);
-    return NULL;
+    pthread_mutex_lock(&p->lock);
+    size_t i = !p->failed && r->next < r->end ? r->next++ : SIZE_MAX;
+    pthread_mutex_unlock(&p->lock);
+    return i;
+}
+
+/* A run's own timeline, started from the snapshot before the run. */
+static int run_timeline(worker *w, run *r)
+{
+    const fl_timeline *tl = w->pool->tl;
+    int rc = fl_timeline_new(w->ctx, tl->profile, w->copy ? w->copy : tl->r, tl->places,
+                             tl->tolerance_km, &r->tl);
+    if (rc)
+        return rc;
+    r->tl->anchor = tl->anchor; /* it starts at an anchor: the same ones follow */
+    r->tl->band = w->band;
+    w->band = NULL;
+    return fl_timeline_add(w->ctx, r->tl, w->pool->paths[r->start - 1], NULL);
+}
+
+/* What a run that does not end the archive no longer needs: the state the next snapshot
+ * would go on from (the next run has its own). Memory stays at a few snapshots per worker. */
+static void drop_state(fl_timeline *t)
+{
+    fl_snapshot_close(t->prev);
+    t->prev = NULL;
+    free(t->prev_status);
+    t->prev_status = NULL;
+    free(t->prev_drawn);
+    t->prev_drawn = NULL;
+}
+
+/* Adds run r's snapshots on worker w, one at a time as the pool gives them. */
+static int add_run(worker *w, run *r)
+{
+    pool *p = w->pool;
+    int rc = r->tl ? FL_OK : run_timeline(w, r);
+    if (!rc && p->fn) /* from here: the starting snapshot is not one of the run's */
+        fl_timeline_set_progress(r->tl, report, p);
+    for (size_t i; !rc && (i = next_snapshot(p, r)) != SIZE_MAX;)
+        rc = fl_timeline_add(w->ctx, r->tl, p->paths[i], p->rows ? &p->rows[i] : NULL);
+    if (!r->tl)
+        return rc;
+    w->band = r->tl->band;
+    r->tl->band = NULL;
+    pthread_mutex_lock(&p->lock);
+    bool last = r->end == p->n;
+    pthread_mutex_unlock(&p->lock);
+    if (!last && r->tl != p->tl)
+        drop_state(r->tl);
+    return rc;
 }
 
 /* A new context with ctx's limits, or NULL. */
@@ -67,68 +147,6 @@ static fl_ctx *ctx_like(const fl_ctx *ctx)
     if (c)
         memcpy(c->limits, ctx->limits, sizeof c->limits);
     return c;
-}
-
-/* A thread's run: a context (with the caller's limits), a copy of the regions and a
- * timeline of its own. */
-static int run_open(fl_ctx *ctx, const fl_timeline *tl, run *r)
-{
-    if (!(r->ctx = ctx_like(ctx)))
-        return fl_error(ctx, FL_ENOMEM, "creating a thread's context");
-    int rc = fl_regions_copy(r->ctx, tl->r, &r->regions);
-    if (!rc)
-        rc = fl_timeline_new(r->ctx, tl->profile, r->regions, tl->places, tl->tolerance_km,
-                             &r->tl);
-    if (!rc)
-        r->tl->anchor = tl->anchor; /* its runs start at anchors: the same ones */
-    if (rc)
-        fl_error(ctx, rc, "%s", fl_ctx_errmsg(r->ctx));
-    return rc;
-}
-
-static void run_close(run *r)
-{
-    if (!r->ctx)
-        return;
-    fl_timeline_free(r->tl);
-    fl_regions_close(r->regions);
-    fl_ctx_free(r->ctx);
-}
-
-/* Appends a thread's results to tl: its change log, its chart without the starting point,
- * and its last snapshot, place statuses and front length to go on from. */
-static int append(fl_ctx *ctx, fl_timeline *tl, run *r)
-{
-    fl_timeline *t = r->tl;
-    if (t->nchanges) {
-        place_change *v = fl_realloc(ctx, tl->changes, (size_t)(tl->nchanges + t->nchanges),
-                                     sizeof *v);
-        if (!v)
-            return FL_ENOMEM;
-        memcpy(v + tl->nchanges, t->changes, (size_t)t->nchanges * sizeof *v);
-        tl->changes = v;
-        tl->nchanges += t->nchanges;
-    }
-    int rc = fl_chart_append(ctx, tl->chart, fl_timeline_chart(t), 1);
-    if (rc)
-        return rc;
-    fl_snapshot_close(tl->prev); /* geometries belong to no context: they move */
-    tl->prev = t->prev;
-    tl->prev->ctx = ctx;
-    t->prev = NULL;
-    if (tl->prev->cache->region_serial == r->regions->serial) /* areas in the copy: the same */
-        tl->prev->cache->region_serial = tl->r->serial;
-    free(tl->prev_status);
-    tl->prev_status = t->prev_status;
-    t->prev_status = NULL;
-    free(tl->prev_drawn);
-    tl->prev_drawn = t->prev_drawn;
-    t->prev_drawn = NULL;
-    tl->front_km = t->front_km;
-    tl->added += r->n;
-    for (int i = 0; i < FL_STAGES; i++)
-        tl->cpu[i] += t->cpu[i];
-    return FL_OK;
 }
 
 /* What each snapshot costs a run, in bytes of text parsed (the timeline's costs follow them:
@@ -156,12 +174,12 @@ static void costs(const fl_ctx *caller, char *const *paths, size_t n, double *co
 }
 
 /* What a thread costs before its first snapshot, in the bytes above: FL_THREAD_BYTES unless
- * set. The calling thread copies the regions for it before its own run starts, and the thread
- * builds its coast tiles and border band: about 1.5 s, or 0.6 s wall and 1.0 s CPU more for
- * --jobs 2 than for --jobs 1 on two snapshots. A byte of cost took 0.3 to 0.8 µs on the
- * shared archives; at 3 MB a start keeps the 29 occupied exports (2.9 MB of cost, 1.8 s CPU),
- * which a second thread made slower, on one thread, and cuts the raw ones and the whole
- * public archive (98 MB). */
+ * set. The thread builds its coast tiles and fills its caches (its regions, water and border
+ * band are copies of the caller's, made in milliseconds); its first snapshot, loaded whole,
+ * is counted apart. A byte of cost took 0.4 to 1.3 µs on the public archive; at 1 MB the 29
+ * occupied exports (2.9 MB of cost) are cut, and ran in 1.44-1.51 s on two threads against
+ * 1.59-1.67 s on one (five alternated runs); the two snapshots of tests/test_cli.sh stay on
+ * one. */
 void fl_timeline_set_thread_cost(fl_timeline *tl, double bytes)
 {
     if (tl)
@@ -196,84 +214,307 @@ static int cut(const double *cost, const double *whole, size_t n, size_t added, 
 }
 
 /* Cuts n >= 2 snapshots into at most jobs runs whose costliest costs least: the least cap
- * (by bisection) at which the greedy cut needs no more runs than that. When its costliest run
- * (a thread's start included) costs no less than all of them on one thread, one run. */
-static int cut_even(fl_ctx *ctx, const fl_timeline *tl, char *const *paths, size_t n, int jobs,
-                    size_t *start, int *runs)
+ * (by bisection) at which the greedy cut needs no more runs than that; the number of runs.
+ * When its costliest run (a thread's start included) costs no less than all of them on one
+ * thread, one run. */
+static int cut_even(const fl_timeline *tl, const double *cost, const double *whole, size_t n,
+                    size_t added, int jobs, size_t *start)
 {
-    double *cost = fl_calloc(ctx, 2 * n, sizeof *cost);
-    if (!cost)
-        return FL_ENOMEM;
-    double *whole = cost + n;
-    costs(ctx, paths, n, cost, whole);
     double lo = 0, hi = whole[0], most;
     for (size_t i = 1; i < n; i++)
         hi += cost[i];
     const double one = hi; /* one run: the whole */
     for (int step = 0; step < 50; step++) {
         double mid = (lo + hi) / 2;
-        int runs_at_mid = cut(cost, whole, n, tl->added, tl->anchor, tl->thread_bytes, mid,
-                              start, &most);
-        if (runs_at_mid <= jobs)
+        if (cut(cost, whole, n, added, tl->anchor, tl->thread_bytes, mid, start, &most) <= jobs)
             hi = mid;
         else
             lo = mid;
     }
-    *runs = cut(cost, whole, n, tl->added, tl->anchor, tl->thread_bytes, hi, start, &most);
-    if (tl->thread_bytes > 0 && most >= one) { /* the threads' start outweighs their share */
-        *runs = 1;
-        start[1] = n;
+    int runs = cut(cost, whole, n, added, tl->anchor, tl->thread_bytes, hi, start, &most);
+    if (tl->thread_bytes > 0 && most >= one) /* the threads' start outweighs their share */
+        return 1;
+    return runs;
+}
+
+/* On the first thread: the snapshots' costs, then what the caller's run has left cut into up
+ * to jobs runs, the first kept by the caller and each other given to a thread (the threads
+ * left without one stop). */
+static int plan(worker *w)
+{
+    pool *p = w->pool;
+    size_t n = p->n;
+    double *cost = fl_calloc(w->ctx, 3 * n + 1, sizeof *cost);
+    size_t *start = fl_calloc(w->ctx, n + 2, sizeof *start);
+    if (!cost || !start) {
+        free(cost);
+        free(start);
+        return FL_ENOMEM;
     }
-    free(cost);
+    double *whole = cost + n, *sum = whole + n;
+    costs(w->ctx, p->paths, n, cost, whole);
+    for (size_t i = 0; i < n; i++)
+        sum[i + 1] = sum[i] + cost[i];
+    pthread_mutex_lock(&p->lock);
+    p->cost = cost, p->whole = whole, p->sum = sum;
+    run *r0 = &p->runs[0];
+    size_t from = r0->next;
+    int runs = from + 2 <= r0->end ? cut_even(p->tl, cost + from, whole + from, n - from,
+                                              p->added + from, p->jobs, start)
+                                   : 1;
+    for (int k = 1; k < runs; k++) {
+        run *r = &p->runs[p->nruns++];
+        *r = (run){.start = from + start[k], .end = from + start[k + 1],
+                   .next = from + start[k], .w = &p->workers[k]};
+        p->workers[k].first = r;
+    }
+    if (runs > 1)
+        r0->end = from + start[1];
+    p->planned = true;
+    pthread_cond_broadcast(&p->planned_cv);
+    pthread_mutex_unlock(&p->lock);
+    free(start);
     return FL_OK;
+}
+
+/* The first snapshot after `after` that a run may start at (one after an anchor). */
+static size_t first_start(const pool *p, size_t after)
+{
+    size_t s = after + 1, anchor = p->tl->anchor, off = (p->added + s - 1) % anchor;
+    return off ? s + anchor - off : s;
+}
+
+/* A run for worker w, which has finished its own: the tail of the run with most left, cut at
+ * the anchor where the two runs' larger cost is least, if that is less than the run's cost
+ * left by more than MIN_GAIN bytes (the new run costs its first snapshot whole besides, and
+ * the costs are a model: a margin of four snapshots' fixed part); NULL when none pays. */
+#define MIN_GAIN (4 * FIXED_BYTES)
+static run *take_tail(worker *w)
+{
+    pool *p = w->pool;
+    run *victim = NULL, *r = NULL;
+    size_t at = 0;
+    double best = MIN_GAIN;
+    pthread_mutex_lock(&p->lock);
+    for (size_t k = 0; p->sum && !p->failed && k < p->nruns; k++) {
+        run *v = &p->runs[k];
+        double left = v->next < v->end ? p->sum[v->end] - p->sum[v->next] : 0;
+        for (size_t s = first_start(p, v->next); s < v->end; s += p->tl->anchor) {
+            double owner = p->sum[s] - p->sum[v->next];
+            double thief = p->whole[s - 1] + p->sum[v->end] - p->sum[s];
+            double gain = left - (owner > thief ? owner : thief);
+            if (gain > best) {
+                best = gain;
+                victim = v;
+                at = s;
+            }
+        }
+    }
+    if (victim && p->nruns < p->cap) {
+        r = &p->runs[p->nruns++];
+        *r = (run){.start = at, .end = victim->end, .next = at, .w = w};
+        victim->end = at;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return r;
+}
+
+/* A thread's start: the plan (the first thread) or waiting for it. */
+static int thread_start(worker *w)
+{
+    pool *p = w->pool;
+    int rc = w == &p->workers[1] ? plan(w) : FL_OK;
+    pthread_mutex_lock(&p->lock);
+    if (rc) {
+        p->failed = true;
+        pthread_cond_broadcast(&p->planned_cv);
+    }
+    while (!p->planned && !p->failed)
+        pthread_cond_wait(&p->planned_cv, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+    return rc;
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    pool *p = w->pool;
+    if (w->copy)
+        w->rc = thread_start(w);
+    for (run *r = w->rc ? NULL : w->first; r && !w->rc; r = take_tail(w))
+        w->rc = r->rc = add_run(w, r);
+    if (w->rc) {
+        pthread_mutex_lock(&p->lock);
+        p->failed = true;
+        pthread_cond_broadcast(&p->planned_cv);
+        pthread_mutex_unlock(&p->lock);
+    }
+    return NULL;
+}
+
+/* Starts worker w on a thread: a context (with the caller's limits), a copy of the regions
+ * and of the border band. */
+static int start_thread(fl_ctx *ctx, worker *w)
+{
+    if (!(w->ctx = ctx_like(ctx)))
+        return fl_error(ctx, FL_ENOMEM, "creating a thread's context");
+    int rc = fl_regions_copy(w->ctx, w->pool->tl->r, &w->copy);
+    if (!rc)
+        rc = fl_front_band_copy(w->ctx, w->pool->tl->band, w->copy, &w->band);
+    if (rc)
+        return fl_error(ctx, rc, "%s", fl_ctx_errmsg(w->ctx));
+    if (pthread_create(&w->th, NULL, work, w))
+        return fl_error(ctx, FL_ENOMEM, "cannot start a thread");
+    w->started = true;
+    return FL_OK;
+}
+
+/* Appends run r (after the caller's) to tl: its change log, its chart without the starting
+ * point, and, if it ends the archive, its last snapshot, place statuses and front length to
+ * go on from. */
+static int append(fl_ctx *ctx, fl_timeline *tl, run *r)
+{
+    fl_timeline *t = r->tl;
+    if (t->nchanges) {
+        place_change *v = fl_realloc(ctx, tl->changes, (size_t)(tl->nchanges + t->nchanges),
+                                     sizeof *v);
+        if (!v)
+            return FL_ENOMEM;
+        memcpy(v + tl->nchanges, t->changes, (size_t)t->nchanges * sizeof *v);
+        tl->changes = v;
+        tl->nchanges += t->nchanges;
+    }
+    int rc = fl_chart_append(ctx, tl->chart, fl_timeline_chart(t), 1);
+    if (rc)
+        return rc;
+    if (t->prev) { /* geometries belong to no context: they move */
+        fl_snapshot_close(tl->prev);
+        tl->prev = t->prev;
+        tl->prev->ctx = ctx;
+        t->prev = NULL;
+        if (tl->prev->cache->region_serial == t->r->serial) /* areas in the copy: the same */
+            tl->prev->cache->region_serial = tl->r->serial;
+        free(tl->prev_status);
+        tl->prev_status = t->prev_status;
+        t->prev_status = NULL;
+        free(tl->prev_drawn);
+        tl->prev_drawn = t->prev_drawn;
+        t->prev_drawn = NULL;
+        tl->front_km = t->front_km;
+    }
+    tl->added += r->end - r->start;
+    for (int i = 0; i < FL_STAGES; i++)
+        tl->cpu[i] += t->cpu[i];
+    return FL_OK;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const run *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* The first error after the workers: of the earliest run that failed, else of a thread's
+ * start, else rc (starting the threads). */
+static int first_error(fl_ctx *ctx, const pool *p, int rc)
+{
+    for (size_t k = 0; k < p->nruns && !rc; k++) {
+        const run *r = &p->runs[k];
+        if (r->rc)
+            rc = r->w->ctx == ctx ? r->rc : fl_error(ctx, r->rc, "%s", fl_ctx_errmsg(r->w->ctx));
+    }
+    for (int k = 1; k < p->jobs && !rc; k++)
+        if (p->workers[k].rc)
+            rc = fl_error(ctx, p->workers[k].rc, "%s", fl_ctx_errmsg(p->workers[k].ctx));
+    return rc;
+}
+
+/* After the workers: the runs, in order, appended to tl up to the first that did not
+ * complete; the first error returned. */
+static int gather(fl_ctx *ctx, pool *p, int rc)
+{
+    qsort(p->runs, p->nruns, sizeof *p->runs, by_start);
+    rc = first_error(ctx, p, rc);
+    for (size_t k = 1; k < p->nruns; k++) {
+        run *r = &p->runs[k];
+        if (r->rc || r->next < r->end) /* failed, or stopped by another's failure */
+            break;
+        int arc = append(ctx, p->tl, r);
+        if (arc)
+            return rc ? rc : arc;
+    }
+    return rc;
+}
+
+static void close_workers(pool *p)
+{
+    for (size_t k = 0; k < p->nruns; k++)
+        if (p->runs[k].tl != p->tl)
+            fl_timeline_free(p->runs[k].tl);
+    if (!p->tl->band)
+        p->tl->band = p->workers[0].band;
+    else
+        fl_front_band_free(p->workers[0].band);
+    for (int k = 1; k < p->jobs; k++) {
+        worker *w = &p->workers[k];
+        fl_front_band_free(w->band);
+        fl_regions_close(w->copy);
+        fl_ctx_free(w->ctx);
+    }
+}
+
+/* Starts the threads (when jobs > 1; the caller's border band made first, for them to
+ * copy), runs the caller's worker, waits for the threads. */
+static int run_workers(fl_ctx *ctx, pool *p)
+{
+    fl_timeline *tl = p->tl;
+    int rc = p->jobs > 1 && !tl->band
+                 ? fl_front_band_new(ctx, tl->r, tl->tolerance_km, &tl->band) : FL_OK;
+    for (int k = 1; k < p->jobs && !rc; k++)
+        rc = start_thread(ctx, &p->workers[k]);
+    if (rc) { /* the threads started stop before their first snapshot */
+        pthread_mutex_lock(&p->lock);
+        p->failed = true;
+        pthread_cond_broadcast(&p->planned_cv);
+        pthread_mutex_unlock(&p->lock);
+    }
+    work(&p->workers[0]);
+    for (int k = 1; k < p->jobs; k++)
+        if (p->workers[k].started)
+            pthread_join(p->workers[k].th, NULL);
+    return rc;
 }
 
 int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t n, int jobs,
                         char **rows)
 {
-    int rc = FL_OK, runs = 1;
-    size_t *start = fl_calloc(ctx, n + 2, sizeof *start);
-    if (!start)
+    size_t most_runs = n / tl->anchor + 2; /* a run starts at 0 or after an anchor */
+    pool p = {.tl = tl, .paths = paths, .rows = rows, .n = n, .added = tl->added,
+              .jobs = n < 2 || jobs < 1 ? 1 : jobs, .cap = most_runs, .fn = tl->progress,
+              .data = tl->progress_data};
+    if ((size_t)p.jobs > most_runs)
+        p.jobs = (int)most_runs;
+    p.runs = fl_calloc(ctx, p.cap, sizeof *p.runs);
+    p.workers = p.runs ? fl_calloc(ctx, (size_t)p.jobs, sizeof *p.workers) : NULL;
+    if (!p.workers) {
+        free(p.runs);
         return FL_ENOMEM;
-    start[1] = n;
-    if (jobs > 1 && n >= 2)
-        rc = cut_even(ctx, tl, paths, n, jobs, start, &runs);
-    run *r = rc ? NULL : fl_calloc(ctx, (size_t)runs, sizeof *r);
-    if (!r) {
-        free(start);
-        return rc ? rc : FL_ENOMEM;
     }
-    fl_progress_fn caller_fn = tl->progress; /* run 0 reports through the mutex too */
-    void *caller_data = tl->progress_data;
-    progress pg = {.fn = caller_fn, .data = caller_data, .total = n};
-    if (caller_fn)
-        pthread_mutex_init(&pg.lock, NULL);
-    for (int k = 0; k < runs; k++) {
-        r[k] = (run){.tl = k ? NULL : tl, .ctx = k ? NULL : ctx, .paths = paths + start[k],
-                     .n = start[k + 1] - start[k], .rows = rows ? rows + start[k] : NULL,
-                     .warm = k > 0, .progress = caller_fn ? &pg : NULL};
-        if (k > 0 && !rc && !(rc = run_open(ctx, tl, &r[k])) &&
-            pthread_create(&r[k].th, NULL, run_main, &r[k]) == 0)
-            r[k].started = true;
-        else if (k > 0 && !rc)
-            rc = fl_error(ctx, FL_ENOMEM, "cannot start a thread");
-    }
-    if (!rc)
-        run_main(&r[0]);
-    rc = rc ? rc : r[0].rc;
-    fl_timeline_set_progress(tl, caller_fn, caller_data);
-    for (int k = 1; k < runs; k++) {
-        if (r[k].started)
-            pthread_join(r[k].th, NULL);
-        if (!rc && r[k].started && r[k].rc)
-            rc = fl_error(ctx, r[k].rc, "%s", fl_ctx_errmsg(r[k].ctx));
-        if (!rc && r[k].started)
-            rc = append(ctx, tl, &r[k]);
-        run_close(&r[k]);
-    }
-    if (caller_fn)
-        pthread_mutex_destroy(&pg.lock);
-    free(r);
-    free(start);
+    for (int k = 0; k < p.jobs; k++)
+        p.workers[k] = (worker){.pool = &p, .ctx = k ? NULL : ctx};
+    p.runs[0] = (run){.start = 0, .end = n, .next = 0, .tl = tl, .w = &p.workers[0]};
+    p.workers[0].first = &p.runs[0];
+    p.nruns = 1;
+    pthread_mutex_init(&p.lock, NULL);
+    pthread_cond_init(&p.planned_cv, NULL);
+    int rc = run_workers(ctx, &p);
+    fl_timeline_set_progress(tl, p.fn, p.data);
+    rc = gather(ctx, &p, rc);
+    close_workers(&p);
+    pthread_cond_destroy(&p.planned_cv);
+    pthread_mutex_destroy(&p.lock);
+    free(p.workers);
+    free(p.runs);
+    free(p.cost);
     return rc;
 }

@@ -17,7 +17,7 @@ for a in raw occupied; do
   # more versions than an anchor's period, so that 2 and 3 threads really split the archive
   [ "$n" -gt 17 ] || { echo "FAIL: $a has only $n versions"; fail=1; continue; }
   # FRONTLINE_THREAD_BYTES=0: threads are free to start, so that these short archives are
-  # split (by default they stay on one thread, where a thread's start would not pay)
+  # split wherever an anchor allows (by default only where a thread's start pays)
   for j in 1 2 3; do
     FRONTLINE_THREAD_BYTES=0 "$fl" timeline --jobs $j --json --csv "$tmp/$a$j.csv" "$shared/$a" \
       >"$tmp/$a$j.json" || { echo "FAIL: $a --jobs $j exited $?"; fail=1; }
