@@ -20,8 +20,9 @@
  * adding.
  *
  * Progress (fl_timeline_set_progress) is reported from every worker as its snapshots are
- * done, through the same mutex, so that the caller's function sees one call at a time and a
- * count that rises by one each call. */
+ * done, through a mutex of its own, so that the caller's function sees one call at a time and
+ * a count that rises by one each call, and a slow function (a Python one waiting for the
+ * interpreter's lock) keeps no worker from its next snapshot. */
 #include "timeline.h"
 
 #include <assert.h>
@@ -55,6 +56,7 @@ typedef struct pool {
     size_t nruns, cap;
     bool planned; /* the first cut is made */
     bool failed;  /* a worker failed: the others stop */
+    pthread_mutex_t report_lock; /* the progress calls: fn, data, done */
     fl_progress_fn fn;
     void *data;
     size_t done;
@@ -76,11 +78,11 @@ static void report(void *arg, size_t done, size_t total, const char *path)
 {
     (void)done, (void)total;
     pool *p = arg;
-    pthread_mutex_lock(&p->lock);
+    pthread_mutex_lock(&p->report_lock);
     p->done++;
     assert(p->done <= p->n);
     p->fn(p->data, p->done, p->n, path);
-    pthread_mutex_unlock(&p->lock);
+    pthread_mutex_unlock(&p->report_lock);
 }
 
 /* The next snapshot of r for its worker, or SIZE_MAX when the run is over (or a worker
@@ -506,6 +508,7 @@ int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t
     p.workers[0].first = &p.runs[0];
     p.nruns = 1;
     pthread_mutex_init(&p.lock, NULL);
+    pthread_mutex_init(&p.report_lock, NULL);
     pthread_cond_init(&p.planned_cv, NULL);
     int rc = run_workers(ctx, &p);
     fl_timeline_set_progress(tl, p.fn, p.data);
@@ -513,6 +516,7 @@ int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t
     close_workers(&p);
     pthread_cond_destroy(&p.planned_cv);
     pthread_mutex_destroy(&p.lock);
+    pthread_mutex_destroy(&p.report_lock);
     free(p.workers);
     free(p.runs);
     free(p.cost);

@@ -6,7 +6,6 @@
 #include "check.h"
 
 #include <dirent.h>
-#include <pthread.h>
 #include <json.h>
 
 static int statuses_differ(const int *a, const int *b, int n)
@@ -193,55 +192,6 @@ static void check_spacing(fl_ctx *ctx, const fl_profile *p, const fl_regions *r,
     fl_timeline_free(two);
 }
 
-/* Who reported which snapshot, in order (the progress calls come one at a time). */
-typedef struct reports {
-    pthread_t caller;
-    char **paths;
-    size_t n, last_other; /* the last snapshot another thread reported, n: none yet */
-    bool other_went_back; /* another thread reported a snapshot before one it had */
-} reports;
-
-/* Slows the calling thread (80 ms a snapshot), so that the other finishes its run first. */
-static void on_report(void *arg, size_t done, size_t total, const char *path)
-{
-    (void)done, (void)total;
-    reports *rp = arg;
-    if (pthread_equal(pthread_self(), rp->caller)) {
-        usleep(80000);
-        return;
-    }
-    size_t i = 0;
-    while (i < rp->n && strcmp(rp->paths[i], path))
-        i++;
-    CHECK(i < rp->n, "a report of %s, not one of the snapshots", path);
-    if (rp->last_other < rp->n && i < rp->last_other)
-        rp->other_went_back = true;
-    rp->last_other = i;
-}
-
-/* A thread that finishes before the caller takes the tail of the caller's run: made so by
- * slowing the caller, and seen when the thread reports a snapshot before one it reported
- * already. The rows are still those of one thread, to the byte. */
-static void check_tail_taken(fl_ctx *ctx, const fl_profile *p, const fl_regions *r,
-                             const fl_places *pl, char **paths, size_t n, char **rows)
-{
-    CHECK(n > 33, "%zu versions: the caller's run must have an anchor left to cut at", n);
-    fl_timeline *tl;
-    char **split = calloc(n, sizeof *split);
-    reports rp = {.caller = pthread_self(), .paths = paths, .n = n, .last_other = n};
-    CHECK_OK(ctx, fl_timeline_new(ctx, p, r, pl, 2.0, &tl));
-    fl_timeline_set_thread_cost(tl, 0);
-    fl_timeline_set_progress(tl, on_report, &rp);
-    CHECK_OK(ctx, fl_timeline_add_all(ctx, tl, paths, n, 2, split));
-    CHECK(rp.other_went_back, "the thread did not take the tail of the caller's run");
-    for (size_t i = 0; i < n; i++) {
-        CHECK(!strcmp(rows[i], split[i]), "%s: the row differs when a tail is taken", paths[i]);
-        free(split[i]);
-    }
-    free(split);
-    fl_timeline_free(tl);
-}
-
 int main(void)
 {
     const char *dir = shared_file("deepstate/raw");
@@ -290,7 +240,6 @@ int main(void)
     CHECK_OK(ctx, fl_timeline_changes_json(ctx, tl, &log));
     check_threads(ctx, p, r, pl, paths, n, rows, log);
     check_spacing(ctx, p, r, pl, paths, n);
-    check_tail_taken(ctx, p, r, pl, paths, n, rows);
     for (size_t i = 0; i < n; i++) {
         free(rows[i]);
         free(paths[i]);
