@@ -453,10 +453,8 @@ static void close_workers(pool *p)
     for (size_t k = 0; k < p->nruns; k++)
         if (p->runs[k].tl != p->tl)
             fl_timeline_free(p->runs[k].tl);
-    if (!p->tl->band)
-        p->tl->band = p->workers[0].band;
-    else
-        fl_front_band_free(p->workers[0].band);
+    assert(!p->tl->band); /* the caller's run handed it to worker 0 (add_run) */
+    p->tl->band = p->workers[0].band;
     for (int k = 1; k < p->jobs; k++) {
         worker *w = &p->workers[k];
         fl_front_band_free(w->band);
