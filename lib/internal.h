@@ -244,6 +244,10 @@ GEOSGeometry *fl_collect(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
 /* Union of n geometries (consumed), or an empty polygon when n == 0; one valid polygon is
  * given back as it is. */
 GEOSGeometry *fl_union_all(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
+/* Union of n valid polygonal geometries (consumed; n > 0) as a balanced tree of pairwise
+ * unions of whole geometries: for a few geometries of many polygons each (a water file's
+ * features), where fl_union_all overlays polygon by polygon. */
+GEOSGeometry *fl_union_tree(fl_ctx *ctx, GEOSGeometry **gs, size_t n);
 GEOSGeometry *fl_empty_polygon(fl_ctx *ctx);
 /* A rectangle polygon W, S, E, N; NULL on error. */
 GEOSGeometry *fl_rectangle(fl_ctx *ctx, const double bbox[4]);

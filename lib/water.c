@@ -77,7 +77,7 @@ void fl_water_free(fl_ctx *ctx, fl_water *w)
     free(w);
 }
 
-/* The union of the polygons of a water file, made valid. */
+/* The union of the polygons of a water file, made valid, feature by feature (fl_union_tree). */
 static GEOSGeometry *read_water(fl_ctx *ctx, const char *path)
 {
     fl_features fs = {0};
@@ -101,7 +101,7 @@ static GEOSGeometry *read_water(fl_ctx *ctx, const char *path)
         free(g);
         return NULL;
     }
-    GEOSGeometry *u = fl_union_all(ctx, g, n);
+    GEOSGeometry *u = n ? fl_union_tree(ctx, g, n) : fl_empty_polygon(ctx);
     free(g);
     return u;
 }
@@ -156,13 +156,52 @@ static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_water *w, const GEOSGeo
     return rc ? rc : nreg ? FL_ENOMEM : FL_OK;
 }
 
+/* The water of region k: the region intersected with the water's polygons whose bounds meet
+ * its own (pb, one row of four per polygon of w->all). An overlay reads every polygon it is
+ * given; the water has 5,271 and a region meets a few hundred (the 27 regions: 0.22 s
+ * against 0.05 s). NULL on error. */
+static GEOSGeometry *region_water(fl_ctx *ctx, const fl_regions *r, int k, const fl_water *w,
+                                  const double *pb)
+{
+    int n = GEOSGetNumGeometries_r(ctx->geos, w->all), m = 0;
+    GEOSGeometry **near = fl_calloc(ctx, (size_t)n + 1, sizeof *near);
+    for (int i = 0; near && i < n; i++)
+        if (fl_bounds_overlap(pb + 4 * i, r->bbox[k]) &&
+            !(near[m++] = GEOSGeom_clone_r(ctx->geos, GEOSGetGeometryN_r(ctx->geos, w->all, i)))) {
+            fl_destroy_all(ctx, near, (size_t)m - 1);
+            fl_geos_error(ctx, "copying the water");
+            return NULL;
+        }
+    GEOSGeometry *sub = !near ? NULL : m ? GEOSGeom_createCollection_r(ctx->geos,
+                                                 GEOS_MULTIPOLYGON, near, (unsigned)m)
+                                         : fl_empty_polygon(ctx);
+    if (near && !sub && m) /* GEOS took the polygons, even on failure */
+        fl_geos_error(ctx, "collecting the water");
+    free(near);
+    GEOSGeometry *x = sub ? fl_intersection(ctx, sub, r->geom[k]) : NULL;
+    if (sub)
+        GEOSGeom_destroy_r(ctx->geos, sub);
+    return x;
+}
+
+/* The bounds of each polygon of g, four numbers each; NULL on error. */
+static double *part_bounds(fl_ctx *ctx, const GEOSGeometry *g)
+{
+    int n = GEOSGetNumGeometries_r(ctx->geos, g);
+    double *b = fl_calloc(ctx, 4 * (size_t)n + 1, sizeof *b);
+    for (int i = 0; b && i < n; i++)
+        fl_geom_bounds(ctx, GEOSGetGeometryN_r(ctx->geos, g, i), b + 4 * i);
+    return b;
+}
+
 /* Each region's water (regions without water: NULL) and its km², then the cells. */
 static int build(fl_ctx *ctx, const fl_regions *r, fl_water *w)
 {
     GEOSGeometry **rw = fl_calloc(ctx, (size_t)r->n + 1, sizeof *rw);
-    int rc = rw ? FL_OK : FL_ENOMEM;
+    double *pb = rw ? part_bounds(ctx, w->all) : NULL;
+    int rc = pb ? FL_OK : FL_ENOMEM;
     for (int k = 0; k < r->n && !rc; k++) {
-        if (!(rw[k] = fl_intersection(ctx, w->all, r->geom[k])))
+        if (!(rw[k] = region_water(ctx, r, k, w, pb)))
             rc = ctx->err;
         else if ((w->km2[k] = fl_geom_km2(ctx, rw[k])) <= 0) {
             GEOSGeom_destroy_r(ctx->geos, rw[k]);
@@ -179,6 +218,7 @@ static int build(fl_ctx *ctx, const fl_regions *r, fl_water *w)
         if (rw[k])
             GEOSGeom_destroy_r(ctx->geos, rw[k]);
     free(rw);
+    free(pb);
     return rc;
 }
 
