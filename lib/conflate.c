@@ -448,7 +448,8 @@ static int region_of(fl_ctx *ctx, const coast_tile *t, const GEOSGeometry *g)
 
 /* Piece p (metres) as taken by status st: clipped to the cell, in lon/lat, measured in all
  * and in each of the tile's regions, into *k. A piece within one region (most) is all of its
- * km² there and none elsewhere, with no overlay. */
+ * km² there and none elsewhere, with no overlay; one across regions is overlaid with those it
+ * meets (prepared test) and has none of the others. */
 static int measure(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, int st,
                    const GEOSGeometry *p, kept_sliver *k)
 {
@@ -467,11 +468,15 @@ static int measure(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, int st,
     if (in >= 0)
         k->reg_km2[in] = k->km2;
     for (int i = 0; i < t->nreg && in == -1; i++) {
-        GEOSGeometry *x = fl_intersection(ctx, k->geom, t->reg_core[i]);
-        if (!x)
+        char meets = GEOSPreparedIntersects_r(ctx->geos, t->reg_prep[i], k->geom);
+        GEOSGeometry *x = meets == 1 ? fl_intersection(ctx, k->geom, t->reg_core[i]) : NULL;
+        if (meets == 2)
+            return fl_geos_error(ctx, "placing a sliver in a region");
+        if (meets && !x)
             return ctx->err;
-        k->reg_km2[i] = fl_geom_km2(ctx, x);
-        GEOSGeom_destroy_r(ctx->geos, x);
+        k->reg_km2[i] = x ? fl_geom_km2(ctx, x) : 0;
+        if (x)
+            GEOSGeom_destroy_r(ctx->geos, x);
     }
     return in == -2 ? ctx->err : FL_OK;
 }
