@@ -89,10 +89,10 @@ class TestThreads(unittest.TestCase):
         self.assertLess(spans[0][0], spans[1][1])
         self.assertLess(spans[1][0], spans[0][1])
 
-    def test_gil_released_during_c_calls(self):
-        # Count iterations of a pure-Python loop while another thread sits in one long C
-        # call (opening the regions: make-valid, union, index). If the call held the GIL,
-        # this thread would be stopped for its whole duration.
+    def loop_share_during_c_call(self):
+        """The speed of a pure-Python loop while another thread sits in one long C call
+        (opening the regions: make-valid, union, index), as a share of its speed alone; and
+        the call's seconds."""
         stop = threading.Event()
         threading.Timer(0.3, stop.set).start()
         n = 0
@@ -114,11 +114,22 @@ class TestThreads(unittest.TestCase):
         while not done.is_set():
             n += 1
         t.join()
-        expected = rate * took[0]
-        sys.stderr.write("[threads] C call %.2f s; Python loop ran at %.0f%% of its speed "
-                         "meanwhile\n" % (took[0], 100 * n / expected))
-        self.assertGreater(took[0], 0.05)
-        self.assertGreater(n, 0.10 * expected)  # holding the GIL: ~1 %
+        return n / (rate * took[0]), took[0]
+
+    def test_gil_released_during_c_calls(self):
+        # If the call held the GIL, the loop would be stopped for its whole duration (~1 % of
+        # its speed). Another process on the same cores can slow the loop too (6 % was seen
+        # once with the suite running two tests at a time), so the best of three tries counts.
+        best = 0
+        for _ in range(3):
+            share, took = self.loop_share_during_c_call()
+            sys.stderr.write("[threads] C call %.2f s; Python loop ran at %.0f%% of its speed "
+                             "meanwhile\n" % (took, 100 * share))
+            self.assertGreater(took, 0.05)
+            best = max(best, share)
+            if best > 0.10:
+                break
+        self.assertGreater(best, 0.10)
 
     def test_objects_stay_in_their_thread(self):
         a = frontline.load(SAMPLE_A)  # its default regions not resolved yet
