@@ -4,7 +4,9 @@
  * its south edge: the strip is narrower than the 2 km tolerance and must become occupied; one
  * that stops 0.05° (5.6 km) short: the strip is wider and must stay free but for its two
  * corners (its area is the strip's, measured independently with the tolerance 0). A snapshot with latitude and
- * longitude swapped lies outside the territory (fl_snapshot_outside).
+ * longitude swapped lies outside the territory (fl_snapshot_outside). Rectangle regions that
+ * partition a territory give it the sum of their occupied km²; two that overlap give it their
+ * sum less the overlap's (it is measured, not summed).
  *
  * Real data ("real", skipped without ../shared): Crimea (UA-43) and Sevastopol (UA-40) at
  * least 99.9 % occupied, as shares of their land, on every shared DeepStateMap version (the
@@ -166,6 +168,59 @@ static int real(void)
     return 0;
 }
 
+/* Regions of rectangles W..E, 48..49 N, as a GeoJSON file. */
+static const char *rect_regions(const char *name, int n, const double (*we)[2])
+{
+    char text[2048];
+    int len = snprintf(text, sizeof text, "{\"type\":\"FeatureCollection\",\"features\":[");
+    for (int i = 0; i < n; i++)
+        len += snprintf(text + len, sizeof text - (size_t)len,
+                        "%s{\"type\":\"Feature\",\"properties\":{\"code\":\"R%d\",\"name\":"
+                        "\"R%d\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%g,48],"
+                        "[%g,48],[%g,49],[%g,49],[%g,48]]]}}", i ? "," : "", i, i, we[i][0],
+                        we[i][1], we[i][1], we[i][0], we[i][0]);
+    snprintf(text + len, sizeof text - (size_t)len, "]}");
+    return temp_file(name, text);
+}
+
+/* The occupied km² of the square snapshot in the territory (row FL_REGION_ALL) and in each of
+ * the n rectangle regions (sum). */
+static double occupied_in(const char *name, int n, const double (*we)[2], double *sum)
+{
+    fl_regions *r;
+    fl_snapshot *s;
+    fl_areas *a;
+    CHECK_OK(ctx, fl_regions_open(ctx, rect_regions(name, n, we), NULL, NULL, &r));
+    CHECK_OK(ctx, fl_snapshot_open(ctx, square_snapshot("occupied.geojson", 48.01), profile, &s));
+    CHECK_OK(ctx, fl_areas_new(ctx, s, r, &a));
+    int occ = fl_profile_status_index(profile, "occupied");
+    *sum = 0;
+    for (int k = 0; k < n; k++)
+        *sum += fl_areas_km2(a, k, occ);
+    double all = fl_areas_km2(a, FL_REGION_ALL, occ);
+    fl_areas_free(a);
+    fl_snapshot_close(s);
+    fl_regions_close(r);
+    return all;
+}
+
+/* The territory's row is the sum of the regions' only where they partition the territory:
+ * regions that overlap count the overlap once in the territory, twice in their sum. */
+static void overlapping(void)
+{
+    const double parts[][2] = {{30, 30.5}, {30.5, 31.5}}, over[][2] = {{30, 31}, {30.5, 31.5}},
+                 both[][2] = {{30.5, 31}};
+    double parts_sum, over_sum, both_sum;
+    double all = occupied_in("parts.geojson", 2, parts, &parts_sum);
+    CHECK(all > 5000, "occupied %.1f km² in the territory", all);
+    CHECK_REL(all, parts_sum, 1e-12);
+    double all_over = occupied_in("over.geojson", 2, over, &over_sum);
+    occupied_in("both.geojson", 1, both, &both_sum);
+    CHECK(both_sum > 3000, "occupied %.1f km² in the overlap", both_sum);
+    CHECK_REL(all_over, all, 1e-9); /* the same territory, measured instead of summed */
+    CHECK_REL(all_over, over_sum - both_sum, 1e-9);
+}
+
 int main(int argc, char **argv)
 {
     ctx = fl_ctx_new();
@@ -176,6 +231,7 @@ int main(int argc, char **argv)
     } else {
         strips();
         swapped();
+        overlapping();
     }
     fl_profile_close(profile);
     fl_ctx_free(ctx);
