@@ -309,7 +309,6 @@ static int run_rows(session *s, const options *o, const paths *p, fl_timeline *t
     for (size_t i = 0; i < p->n; i++)
         if (version_files(p, i) > 1)
             return run_versions(s, o, p, tl, csv, b);
-    fl_timeline_set_length(tl, p->n); /* the anchors' spacing: the rows depend on it */
     char **rows = o->jobs > 1 ? calloc(p->n + 1, sizeof *rows) : NULL;
     int rc = 0;
     if (o->jobs > 1 && !rows)

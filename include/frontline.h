@@ -543,16 +543,9 @@ void fl_timeline_set_progress(fl_timeline *tl, fl_progress_fn fn, void *userdata
  * most). */
 int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t n, int jobs,
                         char **rows);
-/* Announces that n snapshots will be added in all (before the first is added; later calls do
- * nothing). Every 16th snapshot is measured whole rather than carried through the diff (an
- * anchor, where a thread may start, so that the rows do not depend on the number of
- * threads); an archive of 1,024 snapshots or more is given anchors farther apart (at least
- * 32 of them), which costs less. The rows depend on n, as on the first snapshot, never on
- * the number of threads; a timeline never told keeps every 16th. */
-void fl_timeline_set_length(fl_timeline *tl, size_t n);
 /* What fl_timeline_add_all counts a thread's start as, in bytes of snapshot text (default
  * 1e6, about 0.5 s: the coast tiles built, the first snapshot's caches filled); 0 cuts any
- * archive into jobs runs where anchors allow (the tests use it to exercise the threads). */
+ * archive into jobs runs (the tests use it to exercise the threads). */
 void fl_timeline_set_thread_cost(fl_timeline *tl, double bytes);
 /* Where a timeline's CPU time went: stage i (from 0) is named (load+classify, diff, areas,
  * front, places, rows) and its CPU seconds so far stored in *cpu_seconds, summed over the

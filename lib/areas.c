@@ -6,7 +6,7 @@
 #include <string.h>
 
 struct fl_areas {
-    const fl_snapshot *snap;
+    const fl_snapshot *snap; /* NULL when made by fl_areas_measure */
     const fl_regions *regions;
     int nstatus, nregions;
     double *km2; /* (nregions + 1) rows of nstatus: row 0 the territory, row k+1 region k */
@@ -105,37 +105,48 @@ const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *s, const fl
     return km2;
 }
 
-int fl_areas_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_areas **out)
+int fl_areas_measure(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_areas **out)
 {
     *out = NULL;
     fl_areas *a = fl_calloc(ctx, 1, sizeof *a);
     if (!a)
         return FL_ENOMEM;
-    a->snap = s;
-    a->regions = r;
-    a->nstatus = s->nstatus;
-    a->nregions = r->n;
-    a->km2 = fl_calloc(ctx, (size_t)(r->n + 1) * (size_t)s->nstatus, sizeof *a->km2);
-    a->moved = fl_calloc(ctx, (size_t)(r->n + 1) * (size_t)s->nstatus, sizeof *a->moved);
-    a->snap_km = r->snap_km;
-    const double *cached = a->km2 && a->moved ? fl_snapshot_region_km2(ctx, s, r) : NULL;
-    const fl_conflation *conf = cached ? fl_snapshot_conflation(ctx, s, r) : NULL;
+    *a = (fl_areas){.regions = r, .nstatus = s->nstatus, .nregions = r->n, .snap_km = r->snap_km};
+    size_t cells = (size_t)(r->n + 1) * (size_t)s->nstatus;
+    a->km2 = fl_calloc(ctx, cells, sizeof *a->km2);
+    a->moved = fl_calloc(ctx, cells, sizeof *a->moved);
     a->water = fl_calloc(ctx, (size_t)r->n + 1, sizeof *a->water);
+    const fl_conflation *conf = a->km2 && a->moved && a->water
+                                    ? fl_snapshot_conflation(ctx, s, r) : NULL;
     int rc = !a->km2 || !a->moved || !a->water ? FL_ENOMEM : !conf ? ctx->err : FL_OK;
     if (!rc)
         rc = fl_snapshot_water_km2(ctx, s, r, a->water);
-    size_t cells = (size_t)(r->n + 1) * s->nstatus;
-    if (!rc) {
-        memcpy(a->moved, fl_conflation_km2(conf), cells * sizeof *a->moved);
-        for (size_t i = 0; i < cells; i++)
-            a->km2[i] = fmax(0, cached[i] + a->moved[i] -
-                                    (i % s->nstatus == (size_t)s->nstatus - 1
-                                         ? a->water[i / s->nstatus] : 0));
-    }
     if (rc) {
         fl_areas_free(a);
         return rc;
     }
+    memcpy(a->moved, fl_conflation_km2(conf), cells * sizeof *a->moved);
+    *out = a;
+    return FL_OK;
+}
+
+void fl_areas_fill(fl_areas *a, const double *region_km2)
+{
+    size_t ns = (size_t)a->nstatus, cells = (size_t)(a->nregions + 1) * ns;
+    for (size_t i = 0; i < cells; i++)
+        a->km2[i] = fmax(0, region_km2[i] + a->moved[i] - (i % ns == ns - 1 ? a->water[i / ns] : 0));
+}
+
+int fl_areas_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_areas **out)
+{
+    *out = NULL;
+    const double *region_km2 = fl_snapshot_region_km2(ctx, s, r);
+    fl_areas *a = NULL;
+    int rc = !region_km2 ? ctx->err : fl_areas_measure(ctx, s, r, &a);
+    if (rc)
+        return rc;
+    a->snap = s;
+    fl_areas_fill(a, region_km2);
     *out = a;
     return FL_OK;
 }

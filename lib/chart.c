@@ -102,17 +102,6 @@ int fl_chart_add(fl_ctx *ctx, fl_chart *c, int64_t t, const fl_areas *areas)
     return FL_OK;
 }
 
-int fl_chart_append(fl_ctx *ctx, fl_chart *c, const fl_chart *from, int first)
-{
-    for (int i = first; i < from->n; i++) {
-        double *row = chart_row(ctx, c, from->t[i]);
-        if (!row)
-            return ctx->err;
-        memcpy(row, from->km2 + (size_t)i * row_size(from), row_size(c) * sizeof *row);
-    }
-    return FL_OK;
-}
-
 /* ---- axes ---------------------------------------------------------------------------- */
 
 /* A round step for about `want` intervals over span: 1, 2, 2.5 or 5 times a power of ten. */

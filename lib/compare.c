@@ -150,7 +150,7 @@ int fl_compare_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
     bool snap = ctx->snap_noding;
     ctx->snap_noding = true; /* two sources' lines: see the file's header */
     if (!rc)
-        rc = fl_diff_compute(ctx, c->sa, c->sb, r, NULL, true, &c->d);
+        rc = fl_diff_compute(ctx, c->sa, c->sb, r, NULL, FL_DIFF_WHOLE, &c->d);
     ctx->snap_noding = snap;
     assert(rc || c->d->n == FL_SIDES + 1); /* the sides, then none: index = side */
     if (!rc)

@@ -256,55 +256,31 @@ static int window_matrices(fl_ctx *ctx, fl_diff *d, const fl_window *w)
     return rc;
 }
 
-/* The diagonal: each row's area in A (everywhere and per region) minus its changes. */
-static int diagonal(fl_ctx *ctx, fl_diff *d)
+/* The diagonal and B's areas, carried from A's measured ones through the changes (carry.c).
+ * When B has none yet (a diff of a timeline's versions), they are filled in, sparing its
+ * normalisation and region overlays; the rows and columns add up to 1e-6
+ * (tests/test_realdata.c). */
+static int carry(fl_ctx *ctx, fl_diff *d)
 {
     if (!d->a->cache->km2_known && fl_snapshot_normalise(ctx, d->a))
         return ctx->err;
-    const double *region_km2 = fl_snapshot_region_km2(ctx, d->a, d->r);
-    if (!region_km2)
+    const double *a_region = fl_snapshot_region_km2(ctx, d->a, d->r);
+    if (!a_region)
         return ctx->err;
-    int last = d->n - 2;
-    for (int a = 0; a <= last; a++)
-        for (size_t row = 0; row <= (size_t)d->r->n; row++) {
-            int k = fl_row_region(row);
-            /* everywhere: drawn statuses as drawn (the plane), the default one in the territory */
-            double rest = k == FL_REGION_ALL && a < last ? d->a->km2[a]
-                                                         : region_km2[row * (d->n - 1) + a];
-            for (int b = 0; b < d->n; b++)
-                rest -= b != a ? *cell(d, k, a, b) : 0;
-            *cell(d, k, a, a) = rest > 0 ? rest : 0;
-        }
-    return FL_OK;
-}
-
-/* B's km² per status and region follow from A's and the per-region matrices: column sums
- * (the rows and columns add up to 1e-6, tests/test_realdata.c); so do its drawn areas, from
- * the matrix everywhere. When B has none yet (a timeline's next snapshot), they are filled in,
- * sparing its normalisation and region overlays. */
-static int carry_areas(fl_ctx *ctx, fl_diff *d)
-{
     const fl_snapshot *b = d->b; /* its cache is filled in */
     int ns = b->nstatus, nr = d->r->n;
-    for (int st = 0; st < ns - 1 && !b->cache->km2_known; st++) {
-        b->km2[st] = 0;
-        for (int a = 0; a < d->n; a++)
-            b->km2[st] += *cell(d, FL_REGION_ALL, a, st);
-    }
-    b->cache->km2_known = true;
-    if (b->cache->region_km2 && b->cache->region_serial == d->r->serial)
-        return FL_OK;
-    double *km2 = fl_calloc(ctx, (size_t)(nr + 1) * ns, sizeof *km2);
+    double *km2 = fl_calloc(ctx, (size_t)(nr + 1) * ns + (size_t)ns, sizeof *km2);
     if (!km2)
         return FL_ENOMEM;
-    for (int k = 0; k < nr; k++)
-        for (int st = 0; st < ns; st++) {
-            double col = 0;
-            for (int a = 0; a < d->n; a++)
-                col += *cell(d, k, a, st);
-            km2[(k + 1) * ns + st] = col;
-            km2[st] += col; /* the territory is the union of the regions */
-        }
+    double *drawn = km2 + (size_t)(nr + 1) * ns;
+    fl_carry(ns, nr, d->a->km2, a_region, d->km2, drawn, km2);
+    if (!b->cache->km2_known)
+        memcpy(b->km2, drawn, (size_t)(ns - 1) * sizeof *drawn);
+    b->cache->km2_known = true;
+    if (b->cache->region_km2 && b->cache->region_serial == d->r->serial) {
+        free(km2);
+        return FL_OK;
+    }
     free(b->cache->region_km2);
     b->cache->region_km2 = km2;
     b->cache->region_serial = d->r->serial;
@@ -316,9 +292,7 @@ static int matrices(fl_ctx *ctx, fl_diff *d)
     int rc = fl_windows_new(ctx, d->a, d->b, d->r, &d->win, &d->nwin);
     for (int i = 0; i < d->nwin && !rc; i++)
         rc = window_matrices(ctx, d, &d->win[i]);
-    if (!rc)
-        rc = diagonal(ctx, d);
-    return rc ? rc : carry_areas(ctx, d);
+    return rc || d->kind == FL_DIFF_CHANGES ? rc : carry(ctx, d);
 }
 
 static int places_changed(fl_ctx *ctx, fl_diff *d)
@@ -362,7 +336,8 @@ static bool same_statuses(const fl_profile *p, const fl_profile *q)
 }
 
 int fl_diff_compute(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
-                    const fl_regions *r, const fl_places *places, bool report, fl_diff **out)
+                    const fl_regions *r, const fl_places *places, fl_diff_kind kind,
+                    fl_diff **out)
 {
     *out = NULL;
     if (!same_statuses(a->profile, b->profile))
@@ -372,7 +347,7 @@ int fl_diff_compute(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
     if (!d)
         return FL_ENOMEM;
     *d = (fl_diff){.ctx = ctx, .a = a, .b = b, .r = r, .places = places, .n = a->nstatus + 1,
-                   .report = report};
+                   .kind = kind, .report = kind == FL_DIFF_WHOLE};
     size_t cells = (size_t)(r->n + 1) * (size_t)d->n * (size_t)d->n;
     d->km2 = fl_calloc(ctx, cells, sizeof *d->km2);
     d->changes = fl_calloc(ctx, (size_t)d->n, sizeof *d->changes);
@@ -394,7 +369,7 @@ int fl_diff_compute(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
 int fl_diff_new(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b, const fl_regions *r,
                 const fl_places *places, fl_diff **out)
 {
-    return fl_diff_compute(ctx, a, b, r, places, true, out);
+    return fl_diff_compute(ctx, a, b, r, places, FL_DIFF_WHOLE, out);
 }
 
 void fl_diff_free(fl_diff *d)

@@ -12,12 +12,19 @@ typedef struct change {
     int nlost, ngained;
 } change;
 
+/* What fl_diff_compute makes: the whole diff (fl_diff_new: the matrices with their diagonal,
+ * the pieces, what each status lost and gained, B's areas carried), or only the changes (a
+ * timeline's: the windows and the matrices' cells off the diagonal, which the timeline
+ * carries its areas through in order; carry.c). */
+typedef enum fl_diff_kind { FL_DIFF_WHOLE, FL_DIFF_CHANGES } fl_diff_kind;
+
 struct fl_diff {
     fl_ctx *ctx;               /* made with it; fl_diff_free frees with it */
     const fl_snapshot *a, *b;
     const fl_regions *r;
     const fl_places *places;
     int n;                     /* matrix side: the profile's statuses plus "none" (last) */
+    fl_diff_kind kind;
     bool report;               /* keep the pieces and what each status lost and gained */
     double *km2;               /* (regions + 1) matrices n × n: everywhere, then per region */
     int npieces, cap_pieces;
@@ -42,13 +49,15 @@ static inline int status_of(const fl_diff *d, int m) { return m == d->n - 1 ? FL
  * REGION_UNLOCATED until the diff locates it. */
 enum { FL_DIFF_ANY = -3, FL_REGION_UNLOCATED = -3 };
 
-/* fl_diff_new, with the pieces and the lost and gained report only when report is true (a
- * timeline needs the matrices alone). */
+/* fl_diff_new, whole or only its changes (kind). */
 int fl_diff_compute(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
-                    const fl_regions *r, const fl_places *places, bool report, fl_diff **out);
+                    const fl_regions *r, const fl_places *places, fl_diff_kind kind,
+                    fl_diff **out);
 
 /* [{from, to, km2}] of the nonzero cells, everywhere (FL_REGION_ALL) or in one region. */
 json_object *fl_diff_transitions_json(const fl_diff *d, int region);
+/* The same of one matrix m, n × n (statuses of p, then none). */
+json_object *fl_transitions_json(const fl_profile *p, int n, const double *m);
 
 /* Polygon p (bounds bbox) within area g (a region, the territory): g is first clipped to p's
  * bounds (plus a margin, so that no cut runs along p), which spares the overlay from noding

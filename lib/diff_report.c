@@ -13,22 +13,26 @@ static json_object *region_code(const fl_diff *d, int region)
     return region >= 0 ? json_object_new_string(d->r->code[region]) : NULL;
 }
 
-json_object *fl_diff_transitions_json(const fl_diff *d, int region)
+json_object *fl_transitions_json(const fl_profile *p, int n, const double *m)
 {
-    const fl_profile *p = d->a->profile;
-    const double *m = d->km2 + fl_region_row(region) * d->n * d->n;
     json_object *arr = json_object_new_array();
-    for (int a = 0; a < d->n; a++)
-        for (int b = 0; b < d->n; b++) {
-            if (m[a * d->n + b] <= 0)
+    for (int a = 0; a < n; a++)
+        for (int b = 0; b < n; b++) {
+            if (m[a * n + b] <= 0)
                 continue;
+            int from = a == n - 1 ? FL_STATUS_NONE : a, to = b == n - 1 ? FL_STATUS_NONE : b;
             json_object *t = json_object_new_object();
-            fl_json_object_add(t, "status_from", json_object_new_string(fl_profile_status_name(p, status_of(d, a))));
-            fl_json_object_add(t, "status_to", json_object_new_string(fl_profile_status_name(p, status_of(d, b))));
-            fl_json_object_add(t, "km2", fl_json_km2(m[a * d->n + b]));
+            fl_json_object_add(t, "status_from", json_object_new_string(fl_profile_status_name(p, from)));
+            fl_json_object_add(t, "status_to", json_object_new_string(fl_profile_status_name(p, to)));
+            fl_json_object_add(t, "km2", fl_json_km2(m[a * n + b]));
             fl_json_array_add(arr, t);
         }
     return arr;
+}
+
+json_object *fl_diff_transitions_json(const fl_diff *d, int region)
+{
+    return fl_transitions_json(d->a->profile, d->n, d->km2 + fl_region_row(region) * d->n * d->n);
 }
 
 static json_object *piece_json(const fl_diff *d, const fl_piece *pc)

@@ -169,7 +169,7 @@ static int write_changes(fl_ctx *ctx, fl_gpkg *g, sqlite3_int64 id, const fl_sna
     if (!g->prev)
         return FL_OK;
     fl_diff *d = NULL;
-    int rc = fl_diff_compute(ctx, g->prev, s, g->regions, NULL, true, &d);
+    int rc = fl_diff_compute(ctx, g->prev, s, g->regions, NULL, FL_DIFF_WHOLE, &d);
     sqlite3_stmt *st = rc ? NULL
                           : fl_gpkg_prepare(ctx, g, "INSERT INTO changed_pieces (geom, version,"
                                             " status_before, status_after, km2, region, "

@@ -635,12 +635,25 @@ int fl_status_km2_in(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *area
  * rows of nstatus; computed once per snapshot and regions, owned by the snapshot; NULL on
  * error. */
 const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r);
+/* areas.c: s's areas without what is carried: what the conflation moved and the water, its
+ * km² left 0 until fl_areas_fill. It does not refer to s (a timeline keeps it past s; only
+ * the getters below fl_areas_new in frontline.h apply to it). */
+int fl_areas_measure(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_areas **out);
+/* Fills a's km² from the km² of each status in the territory and regions, laid out as
+ * fl_snapshot_region_km2 gives them: those plus what the conflation moved, less the water. */
+void fl_areas_fill(fl_areas *a, const double *region_km2);
+/* carry.c: fills the diagonal of m, (nr + 1) matrices (ns + 1)² (everywhere, then each
+ * region) of A → B whose cells off the diagonal are the diff's changes, from A's km²
+ * (a_drawn: each drawn status as drawn; a_region: laid out as fl_snapshot_region_km2 gives
+ * them), and B's km² (b_drawn, b_region, the same) from m's columns. */
+void fl_carry(int ns, int nr, const double *a_drawn, const double *a_region, double *m,
+              double *b_drawn, double *b_region);
 /* Report pieces shared by the JSON reports. */
 json_object *fl_counts_json(const fl_counts *c);
 json_object *fl_snapshot_head_json(const fl_snapshot *s);
+/* {"file", "time"}: a report's head (fl_snapshot_head_json's, of a snapshot's path and time). */
+json_object *fl_head_json(const char *path, int64_t time);
 
-/* chart.c: appends the points of from, from index first on, to c (same profile, regions). */
-int fl_chart_append(fl_ctx *ctx, fl_chart *c, const fl_chart *from, int first);
 
 /* Timestamps and names for reports. */
 json_object *fl_json_time(int64_t t);

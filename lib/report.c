@@ -116,12 +116,17 @@ json_object *fl_counts_json(const fl_counts *c)
     return o;
 }
 
-json_object *fl_snapshot_head_json(const fl_snapshot *s)
+json_object *fl_head_json(const char *path, int64_t time)
 {
     json_object *o = json_object_new_object();
-    fl_json_object_add(o, "file", json_object_new_string(s->path));
-    fl_json_object_add(o, "time", fl_json_time(s->time));
+    fl_json_object_add(o, "file", json_object_new_string(path));
+    fl_json_object_add(o, "time", fl_json_time(time));
     return o;
+}
+
+json_object *fl_snapshot_head_json(const fl_snapshot *s)
+{
+    return fl_head_json(s->path, s->time);
 }
 
 int fl_snapshot_info_json(fl_ctx *ctx, const fl_snapshot *s, const char *source, bool fits,

@@ -1,6 +1,15 @@
 /* timeline.c — timelines over archives: one row per snapshot (areas, transitions against the
  * previous snapshot, frontline length) and the change log of places. Only the previous
- * snapshot is kept, so memory does not grow with the archive. */
+ * snapshot is kept, so memory does not grow with the archive.
+ *
+ * A snapshot is added in two parts. It is measured (measure: loaded, its changes from the
+ * previous snapshot, what the conflation moved, the water, the frontline's change, its
+ * places) into a step, on whichever thread adds it; then the step is applied (apply): the
+ * areas and the front length are carried from the previous snapshot's through the changes
+ * (carry.c), and the row is made. Only the first snapshot's areas and front are measured
+ * whole. A run of fl_timeline_add_all that starts later in the archive keeps its steps and
+ * applies them when the runs before it are (timeline_threads.c), so each row is the one a
+ * single thread gives. */
 #include "timeline.h"
 
 #include <stdlib.h>
@@ -14,8 +23,7 @@ int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *r,
     if (!*out)
         return FL_ENOMEM;
     **out = (fl_timeline){.profile = profile, .r = r, .places = places,
-                          .tolerance_km = tolerance_km, .thread_bytes = FL_THREAD_BYTES,
-                          .anchor = FL_TIMELINE_ANCHOR};
+                          .tolerance_km = tolerance_km, .thread_bytes = FL_THREAD_BYTES};
     int rc = fl_chart_new(ctx, profile, r, &(*out)->chart);
     if (rc) {
         free(*out);
@@ -24,13 +32,13 @@ int fl_timeline_new(fl_ctx *ctx, const fl_profile *profile, const fl_regions *r,
     return rc;
 }
 
-void fl_timeline_set_length(fl_timeline *tl, size_t n)
+void fl_step_clear(fl_step *st)
 {
-    if (!tl || tl->added)
-        return;
-    tl->anchor = FL_TIMELINE_ANCHOR;
-    while (n / (2 * tl->anchor) >= FL_TIMELINE_ANCHORS)
-        tl->anchor *= 2;
+    free(st->path);
+    free(st->measured);
+    free(st->cells);
+    fl_areas_free(st->areas);
+    *st = (fl_step){0};
 }
 
 void fl_timeline_free(fl_timeline *tl)
@@ -44,6 +52,12 @@ void fl_timeline_free(fl_timeline *tl)
     free(tl->first_status);
     free(tl->changes);
     fl_chart_free(tl->chart);
+    free(tl->km2);
+    free(tl->next_km2);
+    free(tl->matrix);
+    for (size_t i = 0; i < tl->nsteps; i++)
+        fl_step_clear(&tl->steps[i]);
+    free(tl->steps);
     free(tl);
 }
 
@@ -123,22 +137,20 @@ static int log_places(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, const 
     return FL_OK;
 }
 
-/* The frontline's length: whole for the first snapshot, then changed window by window. */
-static int front_km(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, const fl_diff *d)
+/* The frontline's length for the first snapshot (d NULL), else its change from the previous
+ * one, window by window. */
+static int front_km(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, const fl_diff *d,
+                    double *km)
 {
     int rc = tl->band ? FL_OK : fl_front_band_new(ctx, tl->r, tl->tolerance_km, &tl->band);
     if (rc)
         return rc;
-    if (d) {
-        double delta;
-        rc = fl_front_change_km(ctx, d->win, d->nwin, s->profile, tl->band, &delta);
-        tl->front_km += rc ? 0 : delta;
-        return rc;
-    }
+    if (d)
+        return fl_front_change_km(ctx, d->win, d->nwin, s->profile, tl->band, km);
     fl_front *f;
     rc = fl_front_with(ctx, s, tl->band, &f);
     if (!rc)
-        tl->front_km = fl_front_km(f);
+        *km = fl_front_km(f);
     fl_front_free(f);
     return rc;
 }
@@ -162,34 +174,37 @@ static double moved_get(const void *a, int region, int status)
     return fl_areas_moved_km2(a, region, status);
 }
 
-static double drawn_get(const void *s, int region, int status)
+static double drawn_get(const void *km2, int region, int status)
 {
     (void)region;
-    return fl_snapshot_status_km2(s, status);
+    return ((const double *)km2)[status];
 }
 
-/* The row of one snapshot. */
-static json_object *row_json(fl_timeline *tl, const fl_snapshot *s, const fl_areas *a,
-                             const fl_diff *d, int changes)
+/* The row of step st, applied: tl's carried km² and front, and transitions, the everywhere
+ * matrix (NULL for the first snapshot). */
+static json_object *row_json(const fl_timeline *tl, const fl_step *st, const double *transitions)
 {
-    int n = s->nstatus;
-    json_object *row = fl_snapshot_head_json(s);
-    fl_json_object_add(row, "status_km2", km2_object(s->profile, n - 1, drawn_get, s, 0));
-    fl_json_object_add(row, "territory_km2", km2_object(s->profile, n, area_get, a, FL_REGION_ALL));
+    const fl_profile *p = tl->profile;
+    int n = fl_profile_status_count(p);
+    const fl_areas *a = st->areas;
+    json_object *row = fl_head_json(st->path, st->time);
+    fl_json_object_add(row, "status_km2", km2_object(p, n - 1, drawn_get, tl->km2, 0));
+    fl_json_object_add(row, "territory_km2", km2_object(p, n, area_get, a, FL_REGION_ALL));
     /* the conflation's and the water's share of those figures (docs/geography.md) */
-    fl_json_object_add(row, "moved_km2", km2_object(s->profile, n, moved_get, a, FL_REGION_ALL));
+    fl_json_object_add(row, "moved_km2", km2_object(p, n, moved_get, a, FL_REGION_ALL));
     fl_json_object_add(row, "water_km2", fl_json_km2(fl_areas_water_km2(a, FL_REGION_ALL)));
     json_object *regions = json_object_new_array();
     for (int k = 0; k < tl->r->n; k++) {
         json_object *o = fl_region_json(tl->r, k);
-        fl_json_object_add(o, "status_km2", km2_object(s->profile, n, area_get, a, k));
+        fl_json_object_add(o, "status_km2", km2_object(p, n, area_get, a, k));
         fl_json_array_add(regions, o);
     }
     fl_json_object_add(row, "regions", regions);
-    fl_json_object_add(row, "transitions", d ? fl_diff_transitions_json(d, FL_REGION_ALL) : NULL);
+    fl_json_object_add(row, "transitions",
+                       transitions ? fl_transitions_json(p, n + 1, transitions) : NULL);
     fl_json_object_add(row, "front_km", fl_json_num(tl->front_km, 3));
-    fl_json_object_add(row, "place_changes", json_object_new_int(changes));
-    fl_json_object_add(row, "features", fl_counts_json(&s->counts));
+    fl_json_object_add(row, "place_changes", json_object_new_int(st->changes));
+    fl_json_object_add(row, "features", fl_counts_json(&st->counts));
     return row;
 }
 
@@ -211,48 +226,166 @@ int fl_timeline_add(fl_ctx *ctx, fl_timeline *tl, const char *path, char **row_j
     return fl_timeline_add_files(ctx, tl, &path, 1, row_json_out);
 }
 
+/* The first snapshot's km², measured, into st->measured (see fl_step). */
+static int measure_first(fl_ctx *ctx, const fl_timeline *tl, const fl_snapshot *s, fl_step *st)
+{
+    size_t ns = (size_t)s->nstatus, region = (size_t)(tl->r->n + 1) * ns;
+    const double *km2 = fl_snapshot_region_km2(ctx, s, tl->r);
+    st->measured = km2 ? fl_calloc(ctx, ns - 1 + region, sizeof *st->measured) : NULL;
+    if (!st->measured)
+        return ctx->err;
+    memcpy(st->measured, s->km2, (ns - 1) * sizeof *s->km2);
+    memcpy(st->measured + ns - 1, km2, region * sizeof *km2);
+    return FL_OK;
+}
+
+/* The diff's changes: its nonzero cells off the diagonal, in order. */
+static int keep_cells(fl_ctx *ctx, const fl_diff *d, fl_step *st)
+{
+    size_t n = (size_t)d->n, cells = (size_t)(d->r->n + 1) * n * n;
+    for (size_t i = 0; i < cells; i++)
+        st->ncells += d->km2[i] != 0 && i % n != i / n % n;
+    st->cells = fl_calloc(ctx, st->ncells + 1, sizeof *st->cells);
+    if (!st->cells)
+        return FL_ENOMEM;
+    for (size_t i = 0, k = 0; i < cells; i++)
+        if (d->km2[i] != 0 && i % n != i / n % n)
+            st->cells[k++] = (fl_step_cell){i, d->km2[i]};
+    return FL_OK;
+}
+
+/* Loads s (after prev, whose features it copies) and checks its time. */
+static int load(fl_ctx *ctx, const fl_timeline *tl, const char *const *paths, size_t n,
+                fl_snapshot **s)
+{
+    int rc = fl_snapshot_load_files(ctx, paths, n, tl->profile, tl->prev, s);
+    if (!rc && (*s)->time == FL_TIME_UNKNOWN)
+        rc = fl_error(ctx, FL_EARG, "%s: no time in the file name (a timeline orders its "
+                      "snapshots by time; see docs/times.md for the forms read)", (*s)->path);
+    if (!rc && tl->prev && (*s)->time < tl->prev->time)
+        rc = fl_error(ctx, FL_EARG, "%s: earlier than the previous snapshot %s (add snapshots "
+                      "in time order)", (*s)->path, tl->prev->path);
+    return rc;
+}
+
+/* Measures snapshot s into step st (see fl_step); its place changes go to the change log.
+ * A deferred run's first snapshot, which it only starts from, gets its places alone. */
+static int measure(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, fl_step *st,
+                   struct timespec *t)
+{
+    bool first = !tl->prev, start = first && tl->deferred;
+    *st = (fl_step){.time = s->time, .counts = s->counts};
+    int rc = first && !start ? fl_snapshot_normalise(ctx, s) : FL_OK;
+    if (!rc && first && !start)
+        rc = measure_first(ctx, tl, s, st);
+    lap(tl, 0, t);
+    fl_diff *d = NULL;
+    if (!rc && !first)
+        rc = fl_diff_compute(ctx, tl->prev, s, tl->r, NULL, FL_DIFF_CHANGES, &d);
+    if (!rc && d)
+        rc = keep_cells(ctx, d, st);
+    lap(tl, 1, t);
+    if (!rc && !start)
+        rc = fl_areas_measure(ctx, s, tl->r, &st->areas);
+    lap(tl, 2, t);
+    if (!rc && !start)
+        rc = front_km(ctx, tl, s, d, &st->front_km);
+    lap(tl, 3, t);
+    if (!rc)
+        rc = log_places(ctx, tl, s, d, &st->changes);
+    lap(tl, 4, t);
+    fl_diff_free(d);
+    if (!rc && !start && !(st->path = fl_strdup(ctx, s->path)))
+        rc = FL_ENOMEM;
+    return rc;
+}
+
+/* Makes room for tl's carried km² and the matrices of the changes. */
+static int carry_room(fl_ctx *ctx, fl_timeline *tl)
+{
+    size_t ns = (size_t)fl_profile_status_count(tl->profile), nr = (size_t)tl->r->n;
+    size_t km2 = ns - 1 + (nr + 1) * ns;
+    if (!tl->km2)
+        tl->km2 = fl_calloc(ctx, km2, sizeof *tl->km2);
+    if (!tl->next_km2)
+        tl->next_km2 = fl_calloc(ctx, km2, sizeof *tl->next_km2);
+    if (!tl->matrix)
+        tl->matrix = fl_calloc(ctx, (nr + 1) * (ns + 1) * (ns + 1), sizeof *tl->matrix);
+    return tl->km2 && tl->next_km2 && tl->matrix ? FL_OK : FL_ENOMEM;
+}
+
+/* Applies step st to tl (see the file's head): its km² and front carried (or, for the first,
+ * taken as measured), its areas filled, its point on the chart and its row made. */
+static int apply(fl_ctx *ctx, fl_timeline *tl, fl_step *st)
+{
+    int rc = carry_room(ctx, tl);
+    if (rc)
+        return rc;
+    int ns = fl_profile_status_count(tl->profile), nr = tl->r->n;
+    size_t nkm2 = (size_t)(ns - 1) + (size_t)(nr + 1) * ns;
+    double *next = tl->next_km2, *m = st->measured ? NULL : tl->matrix;
+    if (m) {
+        memset(m, 0, (size_t)(nr + 1) * (ns + 1) * (ns + 1) * sizeof *m);
+        for (size_t i = 0; i < st->ncells; i++)
+            m[st->cells[i].at] = st->cells[i].km2;
+        fl_carry(ns, nr, tl->km2, tl->km2 + ns - 1, m, next, next + ns - 1);
+    } else {
+        memcpy(next, st->measured, nkm2 * sizeof *next);
+    }
+    fl_areas_fill(st->areas, next + ns - 1);
+    rc = fl_chart_add(ctx, tl->chart, st->time, st->areas);
+    if (rc)
+        return rc;
+    tl->next_km2 = tl->km2;
+    tl->km2 = next;
+    tl->front_km = m ? tl->front_km + st->front_km : st->front_km;
+    return st->row ? fl_json_out(ctx, row_json(tl, st, m), st->row) : FL_OK;
+}
+
+/* Keeps step st in tl's steps (a deferred run's); st is emptied. */
+static int keep_step(fl_ctx *ctx, fl_timeline *tl, fl_step *st)
+{
+    if (tl->nsteps == tl->cap_steps) {
+        size_t cap = tl->cap_steps ? 2 * tl->cap_steps : 16;
+        fl_step *v = fl_realloc(ctx, tl->steps, cap, sizeof *v);
+        if (!v)
+            return FL_ENOMEM;
+        tl->steps = v;
+        tl->cap_steps = cap;
+    }
+    tl->steps[tl->nsteps++] = *st;
+    *st = (fl_step){0};
+    return FL_OK;
+}
+
+int fl_timeline_apply_steps(fl_ctx *ctx, fl_timeline *tl, fl_timeline *run)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    int rc = FL_OK;
+    for (size_t i = 0; i < run->nsteps && !rc; i++)
+        rc = apply(ctx, tl, &run->steps[i]);
+    lap(tl, 5, &t);
+    return rc;
+}
+
 int fl_timeline_add_files(fl_ctx *ctx, fl_timeline *tl, const char *const *paths, size_t n,
                           char **row_json_out)
 {
     fl_snapshot *s = NULL;
-    fl_areas *a = NULL;
-    fl_diff *d = NULL;
-    int changes = 0;
+    fl_step st = {0};
     struct timespec t;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    /* after the first, a snapshot is only loaded: the diff carries the areas over */
-    int rc = fl_snapshot_load_files(ctx, paths, n, tl->profile, tl->prev, &s);
-    if (!rc && s->time == FL_TIME_UNKNOWN)
-        rc = fl_error(ctx, FL_EARG, "%s: no time in the file name (a timeline orders its "
-                      "snapshots by time; see docs/times.md for the forms read)", s->path);
-    if (!rc && !tl->prev)
-        rc = fl_snapshot_normalise(ctx, s);
-    if (!rc && tl->prev && s->time < tl->prev->time)
-        rc = fl_error(ctx, FL_EARG, "%s: earlier than the previous snapshot %s (add snapshots "
-                      "in time order)", s->path, tl->prev->path);
-    /* an anchor's areas are measured, not carried (see FL_TIMELINE_ANCHOR) */
-    bool anchor = tl->prev && tl->added % tl->anchor == 0;
-    if (!rc && anchor && !fl_snapshot_region_km2(ctx, s, tl->r))
-        rc = ctx->err;
-    lap(tl, 0, &t);
-    if (!rc && tl->prev)
-        rc = fl_diff_compute(ctx, tl->prev, s, tl->r, NULL, false, &d);
-    lap(tl, 1, &t);
+    bool start = !tl->prev && tl->deferred;
+    int rc = load(ctx, tl, paths, n, &s);
     if (!rc)
-        rc = fl_areas_new(ctx, s, tl->r, &a);
-    lap(tl, 2, &t);
-    if (!rc)
-        rc = front_km(ctx, tl, s, anchor ? NULL : d);
-    lap(tl, 3, &t);
-    if (!rc)
-        rc = log_places(ctx, tl, s, d, &changes);
-    lap(tl, 4, &t);
-    if (!rc)
-        rc = fl_chart_add(ctx, tl->chart, s->time, a);
-    if (!rc && row_json_out)
-        rc = fl_json_out(ctx, row_json(tl, s, a, d, changes), row_json_out);
-    fl_diff_free(d);
-    fl_areas_free(a);
+        rc = measure(ctx, tl, s, &st, &t);
+    st.row = row_json_out;
+    if (!rc && tl->deferred && !start)
+        rc = keep_step(ctx, tl, &st);
+    else if (!rc && !start)
+        rc = apply(ctx, tl, &st);
+    fl_step_clear(&st);
     if (rc) {
         fl_snapshot_close(s);
         return rc;

@@ -1,11 +1,13 @@
 /* timeline_threads.c — a timeline computed on several threads.
  *
- * The snapshots are cut into contiguous runs. Each run is added to a timeline of its own,
- * which starts from the snapshot before the run (loaded without a row, so that the run's first
- * row has its diff and the change log its transitions); the first run is added to the
- * caller's timeline. A run starts only after an anchor (timeline.h), so every row is the one a
- * single thread gives. When all are done, the runs' results are appended in order: change
- * log, chart, and the state the next snapshot needs (the rows go straight to their slots).
+ * The snapshots are cut into contiguous runs. The first run is added to the caller's
+ * timeline. Each other run is measured by a timeline of its own, deferred (timeline.h), which
+ * starts from the snapshot before the run (loaded for its features and places only, so that
+ * the run's first snapshot has its diff and the change log its transitions) and keeps each
+ * snapshot's step. When all are done, the runs are appended in order: their steps applied to
+ * the caller's timeline (which carries the areas and the front through them, so every row is
+ * the one a single thread gives, wherever a run starts), their change logs, and the state the
+ * next snapshot needs.
  *
  * The workers are the calling thread and up to jobs - 1 threads, each with its own context
  * and copy of the regions (made on the calling thread, before any worker starts).
@@ -13,8 +15,8 @@
  * snapshots (a pass over their texts: the bytes each would parse) and cuts what the caller has
  * left into runs of about equal cost, one per thread, if the threads' start pays. A byte is
  * not a fixed time (0.4 to 1.3 µs, from the early versions of the public archive to the late
- * ones), so a worker that finishes takes the tail of the run with most left, cut at the anchor
- * that evens the two best, when that ends the pair sooner by more than the new run's start
+ * ones), so a worker that finishes takes the tail of the run with most left, cut where that
+ * evens the two best, when that ends the pair sooner by more than the new run's start
  * costs (its first snapshot loaded whole). A worker takes its snapshots one at a time under
  * the pool's mutex, so a run's end can move while it runs, never behind the snapshot it is
  * adding.
@@ -47,7 +49,7 @@ typedef struct pool {
     fl_timeline *tl;           /* the caller's */
     char *const *paths;
     char **rows;     /* n rows, or NULL */
-    size_t n, added; /* added: the snapshots tl had before paths[0] */
+    size_t n;
     int jobs;
     worker *workers; /* jobs of them: the caller, then the threads */
     double *cost, *whole; /* per snapshot (costs), once planned */
@@ -103,7 +105,7 @@ static int run_timeline(worker *w, run *r)
                              tl->tolerance_km, &r->tl);
     if (rc)
         return rc;
-    r->tl->anchor = tl->anchor; /* it starts at an anchor: the same ones follow */
+    r->tl->deferred = true;
     r->tl->band = w->band;
     w->band = NULL;
     return fl_timeline_add(w->ctx, r->tl, w->pool->paths[r->start - 1], NULL);
@@ -188,22 +190,19 @@ void fl_timeline_set_thread_cost(fl_timeline *tl, double bytes)
         tl->thread_bytes = bytes >= 0 ? bytes : FL_THREAD_BYTES;
 }
 
-/* Cuts the snapshots into runs in order, each as long as it costs at most cap (a run may
- * cost more where no cut is allowed; a run after the first starts at thread, a thread's
- * start); returns the number of runs, start[k] the first snapshot of run k, start[runs] = n
- * and *most the cost of the costliest run. A run starts only after an anchor (one of every
- * anchor snapshots, FL_TIMELINE_ANCHOR): the snapshot it starts from is then measured whole
- * by every run, whatever the cut; added is the number of snapshots the timeline had before
- * paths[0]. */
-static int cut(const double *cost, const double *whole, size_t n, size_t added, size_t anchor,
-               double thread, double cap, size_t *start, double *most)
+/* Cuts the snapshots into runs in order, each as long as it costs at most cap (a run of one
+ * snapshot may cost more; a run after the first starts at thread, a thread's start); returns
+ * the number of runs, start[k] the first snapshot of run k, start[runs] = n and *most the
+ * cost of the costliest run. */
+static int cut(const double *cost, const double *whole, size_t n, double thread, double cap,
+               size_t *start, double *most)
 {
     int k = 0;
     double run_cost = whole[0];
     start[0] = 0;
     *most = 0;
     for (size_t i = 1; i < n; i++) {
-        if (run_cost + cost[i] > cap && (added + i - 1) % anchor == 0) {
+        if (run_cost + cost[i] > cap) {
             start[++k] = i;
             *most = run_cost > *most ? run_cost : *most;
             run_cost = thread + whole[i - 1];
@@ -220,7 +219,7 @@ static int cut(const double *cost, const double *whole, size_t n, size_t added, 
  * When its costliest run (a thread's start included) costs no less than all of them on one
  * thread, one run. */
 static int cut_even(const fl_timeline *tl, const double *cost, const double *whole, size_t n,
-                    size_t added, int jobs, size_t *start)
+                    int jobs, size_t *start)
 {
     double lo = 0, hi = whole[0], most;
     for (size_t i = 1; i < n; i++)
@@ -228,12 +227,12 @@ static int cut_even(const fl_timeline *tl, const double *cost, const double *who
     const double one = hi; /* one run: the whole */
     for (int step = 0; step < 50; step++) {
         double mid = (lo + hi) / 2;
-        if (cut(cost, whole, n, added, tl->anchor, tl->thread_bytes, mid, start, &most) <= jobs)
+        if (cut(cost, whole, n, tl->thread_bytes, mid, start, &most) <= jobs)
             hi = mid;
         else
             lo = mid;
     }
-    int runs = cut(cost, whole, n, added, tl->anchor, tl->thread_bytes, hi, start, &most);
+    int runs = cut(cost, whole, n, tl->thread_bytes, hi, start, &most);
     if (tl->thread_bytes > 0 && most >= one) /* the threads' start outweighs their share */
         return 1;
     return runs;
@@ -261,9 +260,8 @@ static int plan(worker *w)
     p->cost = cost, p->whole = whole, p->sum = sum;
     run *r0 = &p->runs[0];
     size_t from = r0->next;
-    int runs = from + 2 <= r0->end ? cut_even(p->tl, cost + from, whole + from, n - from,
-                                              p->added + from, p->jobs, start)
-                                   : 1;
+    int runs = from + 2 <= r0->end
+                   ? cut_even(p->tl, cost + from, whole + from, n - from, p->jobs, start) : 1;
     for (int k = 1; k < runs; k++) {
         run *r = &p->runs[p->nruns++];
         *r = (run){.start = from + start[k], .end = from + start[k + 1],
@@ -279,15 +277,8 @@ static int plan(worker *w)
     return FL_OK;
 }
 
-/* The first snapshot after `after` that a run may start at (one after an anchor). */
-static size_t first_start(const pool *p, size_t after)
-{
-    size_t s = after + 1, anchor = p->tl->anchor, off = (p->added + s - 1) % anchor;
-    return off ? s + anchor - off : s;
-}
-
-/* A run for worker w, which has finished its own: the tail of the run with most left, cut at
- * the anchor where the two runs' larger cost is least, if that is less than the run's cost
+/* A run for worker w, which has finished its own: the tail of the run with most left, cut
+ * where the two runs' larger cost is least, if that is less than the run's cost
  * left by more than MIN_GAIN bytes (the new run costs its first snapshot whole besides, and
  * the costs are a model: a margin of four snapshots' fixed part); NULL when none pays. */
 #define MIN_GAIN (4 * FIXED_BYTES)
@@ -301,7 +292,7 @@ static run *take_tail(worker *w)
     for (size_t k = 0; p->sum && !p->failed && k < p->nruns; k++) {
         run *v = &p->runs[k];
         double left = v->next < v->end ? p->sum[v->end] - p->sum[v->next] : 0;
-        for (size_t s = first_start(p, v->next); s < v->end; s += p->tl->anchor) {
+        for (size_t s = v->next + 1; s < v->end; s++) {
             double owner = p->sum[s] - p->sum[v->next];
             double thief = p->whole[s - 1] + p->sum[v->end] - p->sum[s];
             double gain = left - (owner > thief ? owner : thief);
@@ -371,12 +362,14 @@ static int start_thread(fl_ctx *ctx, worker *w)
     return FL_OK;
 }
 
-/* Appends run r (after the caller's) to tl: its change log, its chart without the starting
- * point, and, if it ends the archive, its last snapshot, place statuses and front length to
- * go on from. */
+/* Appends run r (after the caller's) to tl: its steps applied, its change log and, if it ends
+ * the archive, its last snapshot and place statuses to go on from. */
 static int append(fl_ctx *ctx, fl_timeline *tl, run *r)
 {
     fl_timeline *t = r->tl;
+    int rc = fl_timeline_apply_steps(ctx, tl, t);
+    if (rc)
+        return rc;
     if (t->nchanges) {
         place_change *v = fl_realloc(ctx, tl->changes, (size_t)(tl->nchanges + t->nchanges),
                                      sizeof *v);
@@ -386,23 +379,17 @@ static int append(fl_ctx *ctx, fl_timeline *tl, run *r)
         tl->changes = v;
         tl->nchanges += t->nchanges;
     }
-    int rc = fl_chart_append(ctx, tl->chart, fl_timeline_chart(t), 1);
-    if (rc)
-        return rc;
     if (t->prev) { /* geometries belong to no context: they move */
         fl_snapshot_close(tl->prev);
         tl->prev = t->prev;
         tl->prev->ctx = ctx;
         t->prev = NULL;
-        if (tl->prev->cache->region_serial == t->r->serial) /* areas in the copy: the same */
-            tl->prev->cache->region_serial = tl->r->serial;
         free(tl->prev_status);
         tl->prev_status = t->prev_status;
         t->prev_status = NULL;
         free(tl->prev_drawn);
         tl->prev_drawn = t->prev_drawn;
         t->prev_drawn = NULL;
-        tl->front_km = t->front_km;
     }
     tl->added += r->end - r->start;
     for (int i = 0; i < FL_STAGES; i++)
@@ -488,8 +475,8 @@ static int run_workers(fl_ctx *ctx, pool *p)
 int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t n, int jobs,
                         char **rows)
 {
-    size_t most_runs = n / tl->anchor + 2; /* a run starts at 0 or after an anchor */
-    pool p = {.tl = tl, .paths = paths, .rows = rows, .n = n, .added = tl->added,
+    size_t most_runs = n + 1; /* a run has a snapshot at least */
+    pool p = {.tl = tl, .paths = paths, .rows = rows, .n = n,
               .jobs = n < 2 || jobs < 1 ? 1 : jobs, .cap = most_runs, .fn = tl->progress,
               .data = tl->progress_data};
     if ((size_t)p.jobs > most_runs)

@@ -4,9 +4,8 @@
  * The two embedded samples, alternated (every feature changes at every step), as 72 versions:
  * the first 65 as written, the last 7 with blanks after every comma. The cut weighs the bytes
  * each version would parse, so it counts the padded ones ten times over (parsing blanks costs
- * far less) and gives the calling thread the first 65 and a thread the last 7 (runs start
- * only after an anchor: 1, 17, 33, 49 or 65). The thread then finishes long before the caller
- * and must take the tail of the caller's run, whatever the build's speed. Seen in the
+ * far less) and gives a thread no more than the last 7. The thread then finishes long before
+ * the caller and must take the tail of the caller's run, whatever the build's speed. Seen in the
  * progress reports: a thread that took a tail reports a version before one it reported
  * already, or versions that are not one range. */
 #include "check.h"

@@ -275,7 +275,6 @@ _PROTOTYPES = {
     "fl_timeline_add_all": (_I, [_P, _P, ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, _I,
                                  _PP]),
     "fl_timeline_set_progress": (None, [_P, PROGRESS_FN, _P]),
-    "fl_timeline_set_length": (None, [_P, ctypes.c_size_t]),
     "fl_timeline_chart": (_P, [_P]),
     "fl_chart_count": (_I, [_P]),
     "fl_chart_write": (_I, [_P, _P, ctypes.POINTER(ChartOptions), _S]),

@@ -131,7 +131,6 @@ class Timeline(_Object):
             p, r, q = c.ptrs
             out = ctypes.c_void_p()
             c.check(lib.fl_timeline_new(c.ctx, p, r, q, tol, ctypes.byref(out)))
-            lib.fl_timeline_set_length(out.value, len(self.paths))  # the anchors' spacing
             self._adopt(st, out.value, [prof, reg, pl])
         self.profile, self.regions, self.places = prof, reg, pl
         self.rows: List[Dict[str, Any]] = []
