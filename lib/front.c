@@ -84,20 +84,28 @@ int fl_front_band_new(fl_ctx *ctx, const fl_regions *r, double tolerance_km,
     return FL_OK;
 }
 
-int fl_front_band_copy(fl_ctx *ctx, const fl_front_band *src, const fl_regions *r,
-                       fl_front_band **out)
+GEOSGeometry *fl_front_band_clone(fl_ctx *ctx, const fl_front_band *b)
+{
+    GEOSGeometry *g = GEOSGeom_clone_r(ctx->geos, b->band);
+    if (!g)
+        fl_geos_error(ctx, "copying the border band");
+    return g;
+}
+
+int fl_front_band_adopt(fl_ctx *ctx, GEOSGeometry *band, const fl_regions *r,
+                        fl_front_band **out)
 {
     *out = NULL;
     fl_front_band *b = fl_calloc(ctx, 1, sizeof *b);
-    if (!b)
+    if (!b) {
+        GEOSGeom_destroy_r(ctx->geos, band);
         return FL_ENOMEM;
-    *b = (fl_front_band){.ctx = ctx, .r = r};
+    }
+    *b = (fl_front_band){.ctx = ctx, .r = r, .band = band};
     double bbox[4];
     fl_geom_bounds(ctx, r->territory, bbox);
-    if ((b->pj = local_projection(ctx, bbox)) &&
-        (!(b->band = GEOSGeom_clone_r(ctx->geos, src->band)) ||
-         !(b->prep = GEOSPrepare_r(ctx->geos, b->band))))
-        fl_geos_error(ctx, "copying the border band");
+    if ((b->pj = local_projection(ctx, bbox)) && !(b->prep = GEOSPrepare_r(ctx->geos, b->band)))
+        fl_geos_error(ctx, "preparing the border band");
     if (!b->prep) {
         fl_front_band_free(b);
         return ctx->err ? ctx->err : FL_ENOMEM;

@@ -670,10 +670,13 @@ typedef struct fl_front_band fl_front_band;
 int fl_front_band_new(fl_ctx *ctx, const fl_regions *r, double tolerance_km,
                       fl_front_band **out);
 void fl_front_band_free(fl_front_band *b);
-/* A copy of src in ctx for r, a copy of src's regions (for another thread): the band cloned,
- * not buffered again (0.4 s). */
-int fl_front_band_copy(fl_ctx *ctx, const fl_front_band *src, const fl_regions *r,
-                       fl_front_band **out);
+/* For another thread: a clone of b's band (a geometry, which belongs to no context) made
+ * in b's context, NULL on error; fl_front_band_adopt then makes a border band of it in the
+ * thread's context, for r, a copy of b's regions (milliseconds, where buffering again takes
+ * 0.2-0.4 s). Adopting takes the geometry, also on failure. */
+GEOSGeometry *fl_front_band_clone(fl_ctx *ctx, const fl_front_band *b);
+int fl_front_band_adopt(fl_ctx *ctx, GEOSGeometry *band, const fl_regions *r,
+                        fl_front_band **out);
 /* fl_front_new with the band of its regions and tolerance already made. */
 int fl_front_with(fl_ctx *ctx, const fl_snapshot *s, const fl_front_band *b, fl_front **out);
 /* The change of the frontline's length (km) from a to b, given their windows: outside the
