@@ -363,8 +363,10 @@ int fl_timeline_apply_steps(fl_ctx *ctx, fl_timeline *tl, fl_timeline *run)
     struct timespec t;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     int rc = FL_OK;
-    for (size_t i = 0; i < run->nsteps && !rc; i++)
+    for (size_t i = 0; i < run->nsteps && !rc; i++) {
         rc = apply(ctx, tl, &run->steps[i]);
+        fl_step_clear(&run->steps[i]); /* applied: its row is made */
+    }
     lap(tl, 5, &t);
     return rc;
 }
