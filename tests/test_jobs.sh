@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test_jobs.sh FRONTLINE — the timeline is the same byte for byte whatever the number of
 # threads (issue 21): --jobs 1, 2 and 3 on each shared DeepStateMap archive give identical
-# JSON rows and CSV. The threads split an archive only after an anchor (lib/timeline.h), so
-# no row depends on where a thread started. And the place changes the timeline carries from
+# JSON rows and CSV: the areas and the front are carried through each version's changes in
+# order (lib/carry.c), so no row depends on where a thread started. And the place changes the timeline carries from
 # version to version are those of `frontline status` asked of each version whole (the
 # conflation and the water included). Skipped (77) without ../shared.
 set -u
@@ -14,10 +14,10 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 for a in raw occupied; do
   n=$(ls "$shared/$a"/*.geojson | wc -l)
-  # more versions than an anchor's period, so that 2 and 3 threads really split the archive
+  # enough versions for 3 threads to take some each
   [ "$n" -gt 17 ] || { echo "FAIL: $a has only $n versions"; fail=1; continue; }
   # FRONTLINE_THREAD_BYTES=0: threads are free to start, so that these short archives are
-  # split wherever an anchor allows (by default only where a thread's start pays)
+  # split into 2 or 3 runs (by default only where a thread's start pays)
   for j in 1 2 3; do
     FRONTLINE_THREAD_BYTES=0 "$fl" timeline --jobs $j --json --csv "$tmp/$a$j.csv" "$shared/$a" \
       >"$tmp/$a$j.json" || { echo "FAIL: $a --jobs $j exited $?"; fail=1; }
