@@ -180,15 +180,16 @@ static double drawn_get(const void *km2, int region, int status)
     return ((const double *)km2)[status];
 }
 
-/* The row of step st, applied: tl's carried km² and front, and transitions, the everywhere
- * matrix (NULL for the first snapshot). */
-static json_object *row_json(const fl_timeline *tl, const fl_step *st, const double *transitions)
+/* The row of step st, applied: its drawn km² and front length (carried), and transitions,
+ * the everywhere matrix (NULL for the first snapshot). */
+static json_object *row_json(const fl_timeline *tl, const fl_step *st, const double *drawn,
+                             double front_km, const double *transitions)
 {
     const fl_profile *p = tl->profile;
     int n = fl_profile_status_count(p);
     const fl_areas *a = st->areas;
     json_object *row = fl_head_json(st->path, st->time);
-    fl_json_object_add(row, "status_km2", km2_object(p, n - 1, drawn_get, tl->km2, 0));
+    fl_json_object_add(row, "status_km2", km2_object(p, n - 1, drawn_get, drawn, 0));
     fl_json_object_add(row, "territory_km2", km2_object(p, n, area_get, a, FL_REGION_ALL));
     /* the conflation's and the water's share of those figures (docs/geography.md) */
     fl_json_object_add(row, "moved_km2", km2_object(p, n, moved_get, a, FL_REGION_ALL));
@@ -202,7 +203,7 @@ static json_object *row_json(const fl_timeline *tl, const fl_step *st, const dou
     fl_json_object_add(row, "regions", regions);
     fl_json_object_add(row, "transitions",
                        transitions ? fl_transitions_json(p, n + 1, transitions) : NULL);
-    fl_json_object_add(row, "front_km", fl_json_num(tl->front_km, 3));
+    fl_json_object_add(row, "front_km", fl_json_num(front_km, 3));
     fl_json_object_add(row, "place_changes", json_object_new_int(st->changes));
     fl_json_object_add(row, "features", fl_counts_json(&st->counts));
     return row;
@@ -315,7 +316,8 @@ static int carry_room(fl_ctx *ctx, fl_timeline *tl)
 }
 
 /* Applies step st to tl (see the file's head): its km² and front carried (or, for the first,
- * taken as measured), its areas filled, its point on the chart and its row made. */
+ * taken as measured), its areas filled, its row made and its point charted; on error tl is
+ * as it was. */
 static int apply(fl_ctx *ctx, fl_timeline *tl, fl_step *st)
 {
     int rc = carry_room(ctx, tl);
@@ -333,13 +335,22 @@ static int apply(fl_ctx *ctx, fl_timeline *tl, fl_step *st)
         memcpy(next, st->measured, nkm2 * sizeof *next);
     }
     fl_areas_fill(st->areas, next + ns - 1);
-    rc = fl_chart_add(ctx, tl->chart, st->time, st->areas);
-    if (rc)
+    double front_km = m ? tl->front_km + st->front_km : st->front_km;
+    char *row = NULL;
+    if (st->row)
+        rc = fl_json_out(ctx, row_json(tl, st, next, front_km, m), &row);
+    if (!rc)
+        rc = fl_chart_add(ctx, tl->chart, st->time, st->areas);
+    if (rc) {
+        free(row);
         return rc;
+    }
     tl->next_km2 = tl->km2;
     tl->km2 = next;
-    tl->front_km = m ? tl->front_km + st->front_km : st->front_km;
-    return st->row ? fl_json_out(ctx, row_json(tl, st, m), st->row) : FL_OK;
+    tl->front_km = front_km;
+    if (st->row)
+        *st->row = row;
+    return FL_OK;
 }
 
 /* Keeps step st in tl's steps (a deferred run's); st is emptied. */
