@@ -543,9 +543,10 @@ void fl_timeline_set_progress(fl_timeline *tl, fl_progress_fn fn, void *userdata
  * most). */
 int fl_timeline_add_all(fl_ctx *ctx, fl_timeline *tl, char *const *paths, size_t n, int jobs,
                         char **rows);
-/* What fl_timeline_add_all counts a thread's start as, in bytes of snapshot text (default
- * 1e6, about 0.5 s: the coast tiles built, the first snapshot's caches filled); 0 cuts any
- * archive into jobs runs (the tests use it to exercise the threads). */
+/* What fl_timeline_add_all counts a thread's start as, in bytes of snapshot text, besides the
+ * snapshot its run starts from, counted whole (default 1e5: weighing the snapshots while the
+ * caller makes the border band); 0 cuts any archive into jobs runs (the tests use it to
+ * exercise the threads). */
 void fl_timeline_set_thread_cost(fl_timeline *tl, double bytes);
 /* Where a timeline's CPU time went: stage i (from 0) is named (load+classify, diff, areas,
  * front, places, rows) and its CPU seconds so far stored in *cpu_seconds, summed over the

@@ -36,7 +36,7 @@ typedef struct fl_step {
 } fl_step;
 
 /* A thread's start in fl_timeline_add_all, in bytes of snapshot text (timeline_threads.c). */
-#define FL_THREAD_BYTES 1e6
+#define FL_THREAD_BYTES 1e5
 
 struct fl_timeline {
     const fl_profile *profile;

@@ -177,11 +177,19 @@ static fl_ctx *ctx_like(const fl_ctx *ctx)
 
 /* What each snapshot costs a run, in bytes of text parsed (the timeline's costs follow them:
  * parsing, and the diff's windows around the features that changed): cost[i] when paths[i]
- * comes after paths[i-1], the text of its features that paths[i-1] has not; whole[i] when a
- * run starts from paths[i], which it then loads whole. Both add a fixed part for what every
+ * comes after paths[i-1], the text of its features that paths[i-1] has not; whole[i] when
+ * paths[i] is measured whole (the archive's first snapshot, or the one a thread's run starts
+ * from), its whole text and WHOLE_BYTES besides. Both add a fixed part for what every
  * snapshot costs whatever changed (areas, places, front). A pass over the texts, in a context
- * of its own: a file it cannot read costs the fixed part (the timeline reports the error). */
+ * of its own: a file it cannot read costs the fixed part (the timeline reports the error).
+ *
+ * WHOLE_BYTES: every coast tile and water cell computed, not only those the changes reach.
+ * Timed on the public archive (temporary timers): the first snapshot took 0.29 s early and
+ * 0.34 s late (0.23 and 0.63 MB of text), a thread's starting snapshot and its first step
+ * together 0.27-0.29 s, where a byte of changed text costs about 0.5 µs. */
 #define FIXED_BYTES 16384.0
+#define WHOLE_BYTES 4e5
+#define MIN_GAIN (4 * FIXED_BYTES) /* what taking a tail must save to pay: four snapshots */
 static void costs(const fl_ctx *caller, char *const *paths, size_t n, double *cost,
                   double *whole)
 {
@@ -191,21 +199,18 @@ static void costs(const fl_ctx *caller, char *const *paths, size_t n, double *co
         fl_source *s = &src[i % 2], *prev = &src[(i + 1) % 2];
         fl_source_clear(s);
         bool read = ctx && !fl_geojson_source(ctx, paths[i], s);
-        whole[i] = FIXED_BYTES + (read ? (double)s->len : 0);
-        cost[i] = FIXED_BYTES + (read ? (double)fl_source_new_bytes(s, prev) : 0);
+        whole[i] = FIXED_BYTES + WHOLE_BYTES + (read ? (double)s->len : 0);
+        cost[i] = i ? FIXED_BYTES + (read ? (double)fl_source_new_bytes(s, prev) : 0) : whole[0];
     }
     fl_source_clear(&src[0]);
     fl_source_clear(&src[1]);
     fl_ctx_free(ctx);
 }
 
-/* What a thread costs before its first snapshot, in the bytes above: FL_THREAD_BYTES unless
- * set. The thread builds its coast tiles and fills its caches (its regions, water and border
- * band are copies of the caller's, made in milliseconds); its first snapshot, loaded whole,
- * is counted apart. A byte of cost took 0.4 to 1.3 µs on the public archive; at 1 MB the 29
- * occupied exports (2.9 MB of cost) are cut, and ran in 1.44-1.51 s on two threads against
- * 1.59-1.67 s on one (five alternated runs); the two snapshots of tests/test_cli.sh stay on
- * one. */
+/* What a thread costs before the snapshot its run starts from (counted apart, whole), in the
+ * bytes above: FL_THREAD_BYTES unless set. The first thread weighs the snapshots (0.04 s for
+ * 100 versions, 0.2 s for 200 late ones) while the caller makes the border band; its regions,
+ * water and border band are copies of the caller's, made in milliseconds. */
 void fl_timeline_set_thread_cost(fl_timeline *tl, double bytes)
 {
     if (tl)
@@ -213,14 +218,14 @@ void fl_timeline_set_thread_cost(fl_timeline *tl, double bytes)
 }
 
 /* Cuts the snapshots into runs in order, each as long as it costs at most cap (a run of one
- * snapshot may cost more; a run after the first starts at thread, a thread's start); returns
- * the number of runs, start[k] the first snapshot of run k, start[runs] = n and *most the
- * cost of the costliest run. */
-static int cut(const double *cost, const double *whole, size_t n, double thread, double cap,
-               size_t *start, double *most)
+ * snapshot may cost more; the first starts at first, its first snapshot included, a later
+ * one at thread, a thread's start); returns the number of runs, start[k] the first snapshot
+ * of run k, start[runs] = n and *most the cost of the costliest run. */
+static int cut(const double *cost, const double *whole, size_t n, double first, double thread,
+               double cap, size_t *start, double *most)
 {
     int k = 0;
-    double run_cost = whole[0];
+    double run_cost = first;
     start[0] = 0;
     *most = 0;
     for (size_t i = 1; i < n; i++) {
@@ -236,29 +241,37 @@ static int cut(const double *cost, const double *whole, size_t n, double thread,
     return k + 1;
 }
 
+/* What cutting the archive must save to pay: about 0.1 s, what the costs above missed by on
+ * the first snapshots of the public archive (the model's error where a thread starts). */
+#define MIN_SPLIT_GAIN 2e5
+
 /* Cuts n >= 2 snapshots into at most jobs runs whose costliest costs least: the least cap
  * (by bisection) at which the greedy cut needs no more runs than that; the number of runs.
  * When its costliest run (a thread's start included) costs no less than all of them on one
- * thread, one run. */
+ * thread less MIN_SPLIT_GAIN, one run. */
 static int cut_even(const fl_timeline *tl, const double *cost, const double *whole, size_t n,
-                    int jobs, size_t *start)
+                    double first, int jobs, size_t *start)
 {
-    double lo = 0, hi = whole[0], most;
+    double lo = 0, hi = first, most;
     for (size_t i = 1; i < n; i++)
         hi += cost[i];
     const double one = hi; /* one run: the whole */
     for (int step = 0; step < 50; step++) {
         double mid = (lo + hi) / 2;
-        if (cut(cost, whole, n, tl->thread_bytes, mid, start, &most) <= jobs)
+        if (cut(cost, whole, n, first, tl->thread_bytes, mid, start, &most) <= jobs)
             hi = mid;
         else
             lo = mid;
     }
-    int runs = cut(cost, whole, n, tl->thread_bytes, hi, start, &most);
-    if (tl->thread_bytes > 0 && most >= one) /* the threads' start outweighs their share */
+    int runs = cut(cost, whole, n, first, tl->thread_bytes, hi, start, &most);
+    if (tl->thread_bytes > 0 && most + MIN_SPLIT_GAIN >= one) /* the threads do not pay */
         return 1;
     return runs;
 }
+
+/* The border band the caller makes while its threads start (0.2 s, timed: 0.45 MB at the
+ * 0.45 µs a byte of changed text cost on 100 early versions). */
+#define BAND_BYTES 4.5e5
 
 /* On the first thread: the snapshots' costs, then what the caller's run has left cut into up
  * to jobs runs, the first kept by the caller and each other given to a thread (the threads
@@ -282,8 +295,12 @@ static int plan(worker *w)
     p->cost = cost, p->whole = whole, p->sum = sum;
     run *r0 = &p->runs[0];
     size_t from = r0->next;
+    /* the caller's run starts with its next snapshot (cost[0] is the first's whole text) and
+     * the border band, while the caller makes it */
+    double first = cost[from] + (p->band_ready ? 0 : BAND_BYTES);
     int runs = from + 2 <= r0->end
-                   ? cut_even(p->tl, cost + from, whole + from, n - from, p->jobs, start) : 1;
+                   ? cut_even(p->tl, cost + from, whole + from, n - from, first, p->jobs, start)
+                   : 1;
     for (int k = 1; k < runs; k++) {
         run *r = &p->runs[p->nruns++];
         *r = (run){.start = from + start[k], .end = from + start[k + 1],
@@ -300,10 +317,9 @@ static int plan(worker *w)
 }
 
 /* A run for worker w, which has finished its own: the tail of the run with most left, cut
- * where the two runs' larger cost is least, if that is less than the run's cost
- * left by more than MIN_GAIN bytes (the new run costs its first snapshot whole besides, and
- * the costs are a model: a margin of four snapshots' fixed part); NULL when none pays. */
-#define MIN_GAIN (4 * FIXED_BYTES)
+ * where the two runs' larger cost is least, if that is less than the run's cost left by more
+ * than MIN_GAIN bytes (the new run costs its first snapshot whole besides); NULL when none
+ * pays. */
 static run *take_tail(worker *w)
 {
     pool *p = w->pool;
