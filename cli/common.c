@@ -367,6 +367,8 @@ int session_open(session *s, const options *o, bool regions, bool places)
     if (!(s->ctx = fl_ctx_new()))
         return fail(NULL);
     cli_watch(s->ctx);
+    if (fl_ctx_set_limit(s->ctx, FL_LIMIT_THREADS, o->jobs)) /* --jobs: the water's cut too */
+        return fail(s->ctx);
     if (open_profile(s, o->profile, &s->profile))
         return 1;
     if (regions && o->regions && o->level)

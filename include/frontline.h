@@ -91,12 +91,16 @@ const char *fl_ctx_errmsg(const fl_ctx *ctx);
  * blocked, and calls unlink): for a SIGINT/SIGTERM handler, which then ends the process. */
 void fl_ctx_remove_temporaries(const fl_ctx *ctx);
 
-/* Input limits. Readers fail with FL_ELIMIT and a message naming the limit when hit. */
+/* Limits. Readers fail with FL_ELIMIT and a message naming the limit when an input limit is
+ * hit. FL_LIMIT_THREADS bounds the threads a call may use for work it splits, the calling
+ * one included (as SQLite's SQLITE_LIMIT_WORKER_THREADS): today fl_regions_set_water (the
+ * water cut by region and into cells); fl_timeline_add_all takes its own count. */
 typedef enum {
     FL_LIMIT_FILE_BYTES, /* default 1 GiB */
     FL_LIMIT_FEATURES,   /* default 10,000,000 features per file */
     FL_LIMIT_VERTICES,   /* default 100,000,000 vertices per file */
-    FL_LIMIT_NESTING     /* default 64 levels of JSON nesting */
+    FL_LIMIT_NESTING,    /* default 64 levels of JSON nesting */
+    FL_LIMIT_THREADS     /* default 1, at most 256 */
 } fl_limit;
 int fl_ctx_set_limit(fl_ctx *ctx, fl_limit which, int64_t value);
 int64_t fl_ctx_limit(const fl_ctx *ctx, fl_limit which);

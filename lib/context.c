@@ -65,7 +65,16 @@ fl_ctx *fl_ctx_new(void)
     ctx->limits[FL_LIMIT_FEATURES] = 10000000;
     ctx->limits[FL_LIMIT_VERTICES] = 100000000;
     ctx->limits[FL_LIMIT_NESTING] = 64;
+    ctx->limits[FL_LIMIT_THREADS] = 1;
     return ctx;
+}
+
+fl_ctx *fl_ctx_like(const fl_ctx *ctx)
+{
+    fl_ctx *c = fl_ctx_new();
+    if (c)
+        memcpy(c->limits, ctx->limits, sizeof c->limits);
+    return c;
 }
 
 void fl_ctx_free(fl_ctx *ctx)
@@ -86,8 +95,11 @@ const char *fl_ctx_errmsg(const fl_ctx *ctx) { return ctx ? ctx->msg : "no conte
 
 int fl_ctx_set_limit(fl_ctx *ctx, fl_limit which, int64_t value)
 {
-    if ((unsigned)which > FL_LIMIT_NESTING || value <= 0)
+    if ((unsigned)which > FL_LIMIT_THREADS || value <= 0)
         return fl_error(ctx, FL_EARG, "invalid limit %d = %lld", (int)which, (long long)value);
+    if (which == FL_LIMIT_THREADS && value > 256)
+        return fl_error(ctx, FL_EARG, "a thread limit of %lld is above the maximum, 256",
+                        (long long)value);
     /* json-c frees nested values recursively: deeper nesting would overflow the stack */
     if (which == FL_LIMIT_NESTING && value > 10000)
         return fl_error(ctx, FL_EARG, "a nesting limit of %lld is above the maximum, 10000",
@@ -98,7 +110,7 @@ int fl_ctx_set_limit(fl_ctx *ctx, fl_limit which, int64_t value)
 
 int64_t fl_ctx_limit(const fl_ctx *ctx, fl_limit which)
 {
-    return (unsigned)which > FL_LIMIT_NESTING ? -1 : ctx->limits[which];
+    return (unsigned)which > FL_LIMIT_THREADS ? -1 : ctx->limits[which];
 }
 
 int fl_error(fl_ctx *ctx, int code, const char *fmt, ...)

@@ -22,7 +22,7 @@ struct fl_ctx {
     char msg[1024];
     char geos_msg[512]; /* last message from GEOS' error handler */
     char proj_msg[512]; /* last error PROJ logged */
-    int64_t limits[4];
+    int64_t limits[5];
     uint64_t serial; /* numbers the regions made with this context (cache keys) */
     struct fl_temp *temps; /* output.c: temporary files being written, for signal handlers */
     bool snap_noding; /* windows.c: snap-round every window's lines, as where the floating
@@ -40,6 +40,13 @@ static inline int fl_row_region(size_t row) { return row ? (int)row - 1 : FL_REG
 
 /* context.c: records an error on ctx and returns code. */
 int fl_error(fl_ctx *ctx, int code, const char *fmt, ...) FL_PRINTF(3, 4);
+/* A new context with ctx's limits (for another thread), or NULL. */
+fl_ctx *fl_ctx_like(const fl_ctx *ctx);
+/* Runs fn(ctx_k, arg, k, n) for k = 0 .. n-1 at once, n the smaller of parts and ctx's
+ * FL_LIMIT_THREADS: part 0 on the calling thread with ctx, each other on a thread with a
+ * context like ctx (parallel.c). Returns the first error by part (its message in ctx). */
+typedef int (*fl_part_fn)(fl_ctx *ctx, void *arg, int k, int n);
+int fl_parallel(fl_ctx *ctx, int parts, fl_part_fn fn, void *arg);
 /* FL_EARG: "fn: arg is NULL" (a required argument of a public function). */
 int fl_null_arg(fl_ctx *ctx, const char *fn, const char *arg);
 /* Records a GEOS failure during `what` (GEOS' own message appended). */

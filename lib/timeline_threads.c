@@ -166,15 +166,6 @@ static int add_run(worker *w, run *r)
     return rc;
 }
 
-/* A new context with ctx's limits, or NULL. */
-static fl_ctx *ctx_like(const fl_ctx *ctx)
-{
-    fl_ctx *c = fl_ctx_new();
-    if (c)
-        memcpy(c->limits, ctx->limits, sizeof c->limits);
-    return c;
-}
-
 /* What each snapshot costs a run, in bytes of text parsed (the timeline's costs follow them:
  * parsing, and the diff's windows around the features that changed): cost[i] when paths[i]
  * comes after paths[i-1], the text of its features that paths[i-1] has not; whole[i] when
@@ -193,7 +184,7 @@ static fl_ctx *ctx_like(const fl_ctx *ctx)
 static void costs(const fl_ctx *caller, char *const *paths, size_t n, double *cost,
                   double *whole)
 {
-    fl_ctx *ctx = ctx_like(caller);
+    fl_ctx *ctx = fl_ctx_like(caller);
     fl_source src[2] = {{0}, {0}};
     for (size_t i = 0; i < n; i++) {
         fl_source *s = &src[i % 2], *prev = &src[(i + 1) % 2];
@@ -387,7 +378,7 @@ static void *work(void *arg)
  * (its border band comes later: take_band). */
 static int start_thread(fl_ctx *ctx, worker *w)
 {
-    if (!(w->ctx = ctx_like(ctx)))
+    if (!(w->ctx = fl_ctx_like(ctx)))
         return fl_error(ctx, FL_ENOMEM, "creating a thread's context");
     int rc = fl_regions_copy(w->ctx, w->pool->tl->r, &w->copy);
     if (rc)

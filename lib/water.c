@@ -19,11 +19,13 @@
  * `water` (FL_STATUS_WATER), found through an index of the water's polygons (point_index.c). */
 #include "internal.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CELL_DEG 0.5
+#define MAX_PARTS 256 /* FL_LIMIT_THREADS' maximum */
 #define WATER_MARGIN_DEG 1e-6 /* keeps the cover's clip lines off the water's vertices */
 
 typedef struct water_cell {
@@ -185,30 +187,114 @@ static GEOSGeometry *region_water(fl_ctx *ctx, const fl_regions *r, int k, const
     return x;
 }
 
+/* The water's cut by region and into cells, in parts on up to FL_LIMIT_THREADS threads
+ * (fl_parallel): first each region's water (part k takes regions k, k + n, ...), then the
+ * cells (part k the grid's columns k, k + n, ..., from its own clones of the regions' water),
+ * gathered column by column in the grid's order. Each cell is computed as one thread would:
+ * the water is the same to the bit, however many threads cut it. The 27 oblasts: 0.11 s for
+ * the regions' water, 0.05 s for the 345 cells on one thread. */
+typedef struct cut_work {
+    const fl_regions *r;
+    fl_water *w;
+    GEOSGeometry **rw; /* each region's water, or NULL when it has none */
+    double *x;         /* the grid's columns (west edges), ncol of them */
+    int ncol;
+    double y0, y1;     /* the grid's first row's south edge; the water's north */
+    fl_water *part;    /* each part's cells */
+} cut_work;
+
+static int region_waters(fl_ctx *ctx, void *arg, int k, int n)
+{
+    cut_work *c = arg;
+    int rc = FL_OK;
+    for (int i = k; i < c->r->n && !rc; i += n) {
+        if (!(c->rw[i] = region_water(ctx, c->r, i, c->w)))
+            rc = ctx->err;
+        else if ((c->w->km2[i] = fl_geom_km2(ctx, c->rw[i])) <= 0) {
+            GEOSGeom_destroy_r(ctx->geos, c->rw[i]);
+            c->rw[i] = NULL;
+        }
+    }
+    return rc;
+}
+
+static int cells_part(fl_ctx *ctx, void *arg, int k, int n)
+{
+    cut_work *c = arg;
+    const fl_regions *r = c->r;
+    GEOSGeometry **mine = fl_calloc(ctx, (size_t)r->n + 1, sizeof *mine);
+    int rc = mine ? FL_OK : FL_ENOMEM;
+    for (int i = 0; i < r->n && !rc; i++)
+        if (c->rw[i] && !(mine[i] = GEOSGeom_clone_r(ctx->geos, c->rw[i])))
+            rc = fl_geos_error(ctx, "copying the water");
+    for (int j = k; j < c->ncol && !rc; j += n) {
+        double x = c->x[j];
+        for (double y = c->y0; y < c->y1 && !rc; y += CELL_DEG)
+            rc = add_cell(ctx, r, &c->part[k], (const GEOSGeometry *const *)mine,
+                          (const double[4]){x, y, x + CELL_DEG, y + CELL_DEG});
+    }
+    for (int i = 0; mine && i < r->n; i++)
+        if (mine[i])
+            GEOSGeom_destroy_r(ctx->geos, mine[i]);
+    free(mine);
+    return rc;
+}
+
+/* The parts' cells moved into w->cell (room made for them all), column by column. */
+static void gather_cells(cut_work *c, int parts)
+{
+    int at[MAX_PARTS] = {0};
+    for (int j = 0; j < c->ncol; j++) {
+        fl_water *p = &c->part[j % parts];
+        int *i = &at[j % parts];
+        while (*i < p->ncell && p->cell[*i].cell[0] == c->x[j])
+            c->w->cell[c->w->ncell++] = p->cell[(*i)++];
+    }
+    for (int k = 0; k < parts; k++)
+        c->part[k].ncell = 0; /* moved */
+}
+
 /* Each region's water (regions without water: NULL) and its km², then the cells (w->index
  * already made: region_water reads it). */
 static int build(fl_ctx *ctx, const fl_regions *r, fl_water *w)
 {
-    GEOSGeometry **rw = fl_calloc(ctx, (size_t)r->n + 1, sizeof *rw);
-    int rc = rw ? FL_OK : FL_ENOMEM;
-    for (int k = 0; k < r->n && !rc; k++) {
-        if (!(rw[k] = region_water(ctx, r, k, w)))
-            rc = ctx->err;
-        else if ((w->km2[k] = fl_geom_km2(ctx, rw[k])) <= 0) {
-            GEOSGeom_destroy_r(ctx->geos, rw[k]);
-            rw[k] = NULL;
-        }
-    }
     double b[4];
     fl_geom_bounds(ctx, w->all, b);
-    for (double x = floor(b[0] / CELL_DEG) * CELL_DEG; x < b[2] && !rc; x += CELL_DEG)
-        for (double y = floor(b[1] / CELL_DEG) * CELL_DEG; y < b[3] && !rc; y += CELL_DEG)
-            rc = add_cell(ctx, r, w, (const GEOSGeometry *const *)rw,
-                          (const double[4]){x, y, x + CELL_DEG, y + CELL_DEG});
-    for (int k = 0; rw && k < r->n; k++)
-        if (rw[k])
-            GEOSGeom_destroy_r(ctx->geos, rw[k]);
-    free(rw);
+    cut_work c = {.r = r, .w = w, .y0 = floor(b[1] / CELL_DEG) * CELL_DEG, .y1 = b[3]};
+    for (double x = floor(b[0] / CELL_DEG) * CELL_DEG; x < b[2]; x += CELL_DEG)
+        c.ncol++;
+    int64_t limit = ctx->limits[FL_LIMIT_THREADS];
+    int parts = limit < c.ncol ? (int)limit : c.ncol > 0 ? c.ncol : 1;
+    assert(parts <= MAX_PARTS);
+    c.rw = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.rw);
+    c.x = fl_calloc(ctx, (size_t)c.ncol + 1, sizeof *c.x);
+    c.part = fl_calloc(ctx, (size_t)parts, sizeof *c.part);
+    int rc = c.rw && c.x && c.part ? FL_OK : FL_ENOMEM;
+    double x = floor(b[0] / CELL_DEG) * CELL_DEG;
+    for (int j = 0; !rc && j < c.ncol; j++, x += CELL_DEG) /* as the grid's loop adds them */
+        c.x[j] = x;
+    if (!rc)
+        rc = fl_parallel(ctx, parts, region_waters, &c);
+    if (!rc)
+        rc = fl_parallel(ctx, parts, cells_part, &c);
+    size_t ncell = 0;
+    for (int k = 0; !rc && k < parts; k++)
+        ncell += (size_t)c.part[k].ncell;
+    if (!rc && !(w->cell = fl_calloc(ctx, ncell + 1, sizeof *w->cell)))
+        rc = FL_ENOMEM;
+    if (!rc)
+        gather_cells(&c, parts);
+    for (int k = 0; c.part && k < parts; k++) {
+        for (int i = 0; i < c.part[k].ncell; i++)
+            cell_free(ctx, &c.part[k].cell[i]);
+        free(c.part[k].cell);
+    }
+    for (int k = 0; c.rw && k < r->n; k++)
+        if (c.rw[k])
+            GEOSGeom_destroy_r(ctx->geos, c.rw[k]);
+    free(c.rw);
+    free(c.x);
+    free(c.part);
     return rc;
 }
 

@@ -168,6 +168,57 @@ static int real(void)
     return 0;
 }
 
+/* The oblasts' water cut on 1, 2 and 3 threads (FL_LIMIT_THREADS): each region's water and
+ * the open and occupied km² of a polygon over the Kakhovka reservoir (part of its cells
+ * covered) are the same to the bit. */
+static void water_threads(void)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+             "{\"name\":\"x\",\"styleUrl\":\"#poly-A52714-1200-77-nodesc\"},\"geometry\":{\"type\":"
+             "\"Polygon\",\"coordinates\":[[[33.3,46.6],[34.6,46.9],[34.2,47.6],[33.1,47.2],"
+             "[33.3,46.6]]]}}]}");
+    const char *path = temp_file("reservoir.geojson", text);
+    int occ = fl_profile_status_index(profile, "occupied");
+    double one[3 * 64];
+    int n = 0;
+    for (int threads = 1; threads <= 3; threads++) {
+        fl_regions *r;
+        fl_snapshot *s;
+        fl_areas *a;
+        CHECK_OK(ctx, fl_ctx_set_limit(ctx, FL_LIMIT_THREADS, threads));
+        CHECK_OK(ctx, fl_regions_open_level(ctx, data_file(""), FL_LEVEL_OBLAST, &r));
+        CHECK_OK(ctx, fl_regions_set_water(ctx, r, data_file("water/ua_water.geojson")));
+        CHECK_OK(ctx, fl_snapshot_open(ctx, path, profile, &s));
+        CHECK_OK(ctx, fl_areas_new(ctx, s, r, &a));
+        n = fl_regions_count(r);
+        CHECK(n < 64, "%d regions", n);
+        double v[3 * 64];
+        for (int k = -1; k < n && n < 64; k++) {
+            int region = k < 0 ? FL_REGION_ALL : k;
+            v[3 * (k + 1)] = fl_regions_water_km2(r, k);
+            v[3 * (k + 1) + 1] = fl_areas_water_km2(a, region);
+            v[3 * (k + 1) + 2] = fl_areas_km2(a, region, occ);
+        }
+        if (threads == 1)
+            memcpy(one, v, sizeof v);
+        for (int i = 0; i < 3 * (n + 1) && n < 64; i++)
+            CHECK(v[i] == one[i], "%d threads: value %d is %.17g, one thread's %.17g", threads, i,
+                  v[i], one[i]);
+        int kherson = fl_regions_find(r, "UA-65");
+        CHECK(kherson >= 0 && fl_areas_water_km2(a, kherson) > 100 &&
+              fl_areas_km2(a, kherson, occ) > 1000, "the reservoir's water and ground in Kherson");
+        fl_areas_free(a);
+        fl_snapshot_close(s);
+        fl_regions_close(r);
+    }
+    CHECK(fl_ctx_set_limit(ctx, FL_LIMIT_THREADS, 0) == FL_EARG &&
+          fl_ctx_set_limit(ctx, FL_LIMIT_THREADS, 257) == FL_EARG &&
+          fl_ctx_limit(ctx, FL_LIMIT_THREADS) == 3, "thread limits out of range are refused");
+    CHECK_OK(ctx, fl_ctx_set_limit(ctx, FL_LIMIT_THREADS, 1));
+}
+
 /* Regions of rectangles W..E, 48..49 N, as a GeoJSON file. */
 static const char *rect_regions(const char *name, int n, const double (*we)[2])
 {
@@ -232,6 +283,7 @@ int main(int argc, char **argv)
         strips();
         swapped();
         overlapping();
+        water_threads();
     }
     fl_profile_close(profile);
     fl_ctx_free(ctx);

@@ -128,10 +128,12 @@ class Context:
     Get it with ``frontline.context()``; there is one per thread, made on first use, and
     every object a thread creates belongs to it. ``ctx.limit(name)`` and
     ``ctx.set_limit(name, value)`` read and change the input limits (names ``"file_bytes"``,
-    ``"features"``, ``"vertices"``, ``"nesting"``), which readers enforce with LimitError.
+    ``"features"``, ``"vertices"``, ``"nesting"``), which readers enforce with LimitError,
+    and ``"threads"``: how many threads a call may use for work it splits (default 1; the
+    water's cut when regions get their water).
     """
 
-    LIMITS = {"file_bytes": 0, "features": 1, "vertices": 2, "nesting": 3}
+    LIMITS = {"file_bytes": 0, "features": 1, "vertices": 2, "nesting": 3, "threads": 4}
 
     def __init__(self, *args, **kwargs):
         raise TypeError("use frontline.context(): there is one context per thread")
@@ -161,14 +163,14 @@ class Context:
                                 % (name, ", ".join(self.LIMITS))) from None
 
     def limit(self, name):
-        """The current value of an input limit ("file_bytes", "features", "vertices",
-        "nesting")."""
+        """The current value of a limit ("file_bytes", "features", "vertices", "nesting",
+        "threads")."""
         which = self._limit_index(name)
         with _Call(self._state) as c:
             return lib.fl_ctx_limit(c.ctx, which)
 
     def set_limit(self, name, value):
-        """Changes an input limit of this thread's context (value > 0)."""
+        """Changes a limit of this thread's context (value > 0; threads at most 256)."""
         which = self._limit_index(name)
         value = _as_int(value, "limit")
         with _Call(self._state) as c:

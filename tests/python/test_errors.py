@@ -68,6 +68,14 @@ class TestErrors(unittest.TestCase):
             ctx.set_limit("file_bytes", 0)
         with self.assertRaises(frontline.ArgumentError):
             ctx.limit("bogus")
+        self.assertEqual(ctx.limit("threads"), 1)
+        try:
+            ctx.set_limit("threads", 2)
+            self.assertEqual(ctx.limit("threads"), 2)
+            with self.assertRaises(frontline.ArgumentError):
+                ctx.set_limit("threads", 257)
+        finally:
+            ctx.set_limit("threads", 1)
 
     def test_misuse(self):
         a = Fixture.a()
