@@ -177,7 +177,7 @@ static int add_run(worker *w, run *r)
  * WHOLE_BYTES: every coast tile and water cell computed, not only those the changes reach.
  * Timed on the public archive (temporary timers): the first snapshot took 0.29 s early and
  * 0.34 s late (0.23 and 0.63 MB of text), a thread's starting snapshot and its first step
- * together 0.27-0.29 s, where a byte of changed text costs about 0.5 µs. */
+ * together 0.27-0.29 s, where a byte of changed text costs about 0.45 µs. */
 #define FIXED_BYTES 16384.0
 #define WHOLE_BYTES 4e5
 #define MIN_GAIN (4 * FIXED_BYTES) /* what taking a tail must save to pay: four snapshots */
@@ -286,8 +286,8 @@ static int plan(worker *w)
     p->cost = cost, p->whole = whole, p->sum = sum;
     run *r0 = &p->runs[0];
     size_t from = r0->next;
-    /* the caller's run starts with its next snapshot (cost[0] is the first's whole text) and
-     * the border band, while the caller makes it */
+    /* the caller's run starts with its next snapshot (cost[0] is the first's, measured
+     * whole) and the border band, while the caller makes it */
     double first = cost[from] + (p->band_ready ? 0 : BAND_BYTES);
     int runs = from + 2 <= r0->end
                    ? cut_even(p->tl, cost + from, whole + from, n - from, first, p->jobs, start)
