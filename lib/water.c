@@ -188,8 +188,9 @@ static GEOSGeometry *region_water(fl_ctx *ctx, const fl_regions *r, int k, const
 }
 
 /* The water's cut by region and into cells, in parts on up to FL_LIMIT_THREADS threads
- * (fl_parallel): first each region's water (part k takes regions k, k + n, ...), then the
- * cells (part k the grid's columns k, k + n, ..., from its own clones of the regions' water),
+ * (fl_parallel): first each region's water (part k takes regions k, k + n, ...; the water's
+ * polygons, which every part reads, it only clones), then the cells (part k the grid's
+ * columns k, k + n, ..., from its own clones of the regions' water),
  * gathered column by column in the grid's order. Each cell is computed as one thread would:
  * the water is the same to the bit, however many threads cut it. The 27 oblasts: 0.11 s for
  * the regions' water, 0.05 s for the 345 cells on one thread. */
