@@ -223,9 +223,10 @@ static int cells_part(fl_ctx *ctx, void *arg, int k, int n)
 {
     cut_work *c = arg;
     const fl_regions *r = c->r;
-    GEOSGeometry **mine = fl_calloc(ctx, (size_t)r->n + 1, sizeof *mine);
+    bool clone = n > 1; /* alone, a part may use the regions' water itself */
+    GEOSGeometry **mine = clone ? fl_calloc(ctx, (size_t)r->n + 1, sizeof *mine) : c->rw;
     int rc = mine ? FL_OK : FL_ENOMEM;
-    for (int i = 0; i < r->n && !rc; i++)
+    for (int i = 0; clone && i < r->n && !rc; i++)
         if (c->rw[i] && !(mine[i] = GEOSGeom_clone_r(ctx->geos, c->rw[i])))
             rc = fl_geos_error(ctx, "copying the water");
     for (int j = k; j < c->ncol && !rc; j += n) {
@@ -234,10 +235,8 @@ static int cells_part(fl_ctx *ctx, void *arg, int k, int n)
             rc = add_cell(ctx, r, &c->part[k], (const GEOSGeometry *const *)mine,
                           (const double[4]){x, y, x + CELL_DEG, y + CELL_DEG});
     }
-    for (int i = 0; mine && i < r->n; i++)
-        if (mine[i])
-            GEOSGeom_destroy_r(ctx->geos, mine[i]);
-    free(mine);
+    if (clone)
+        fl_destroy_all(ctx, mine, (size_t)r->n); /* and the array */
     return rc;
 }
 
@@ -262,18 +261,22 @@ static int build(fl_ctx *ctx, const fl_regions *r, fl_water *w)
     double b[4];
     fl_geom_bounds(ctx, w->all, b);
     cut_work c = {.r = r, .w = w, .y0 = floor(b[1] / CELL_DEG) * CELL_DEG, .y1 = b[3]};
-    for (double x = floor(b[0] / CELL_DEG) * CELL_DEG; x < b[2]; x += CELL_DEG)
-        c.ncol++;
+    size_t cap = 0;
+    int rc = FL_OK;
+    for (double x = floor(b[0] / CELL_DEG) * CELL_DEG; x < b[2] && !rc; x += CELL_DEG) {
+        double *v = fl_grow(ctx, c.x, &cap, (size_t)c.ncol + 1, sizeof *v);
+        if (v)
+            (c.x = v)[c.ncol++] = x;
+        else
+            rc = FL_ENOMEM;
+    }
     int64_t limit = ctx->limits[FL_LIMIT_THREADS];
     int parts = limit < c.ncol ? (int)limit : c.ncol > 0 ? c.ncol : 1;
     assert(parts <= MAX_PARTS);
     c.rw = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.rw);
-    c.x = fl_calloc(ctx, (size_t)c.ncol + 1, sizeof *c.x);
     c.part = fl_calloc(ctx, (size_t)parts, sizeof *c.part);
-    int rc = c.rw && c.x && c.part ? FL_OK : FL_ENOMEM;
-    double x = floor(b[0] / CELL_DEG) * CELL_DEG;
-    for (int j = 0; !rc && j < c.ncol; j++, x += CELL_DEG) /* as the grid's loop adds them */
-        c.x[j] = x;
+    if (!rc && (!c.rw || !c.part))
+        rc = FL_ENOMEM;
     if (!rc)
         rc = fl_parallel(ctx, parts, region_waters, &c);
     if (!rc)
@@ -290,10 +293,7 @@ static int build(fl_ctx *ctx, const fl_regions *r, fl_water *w)
             cell_free(ctx, &c.part[k].cell[i]);
         free(c.part[k].cell);
     }
-    for (int k = 0; c.rw && k < r->n; k++)
-        if (c.rw[k])
-            GEOSGeom_destroy_r(ctx->geos, c.rw[k]);
-    free(c.rw);
+    fl_destroy_all(ctx, c.rw, (size_t)r->n); /* and the array */
     free(c.x);
     free(c.part);
     return rc;
