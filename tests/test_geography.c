@@ -12,7 +12,9 @@
  * least 99.9 % occupied, as shares of their land, on every shared DeepStateMap version (the
  * map draws them wholly occupied); Kherson city occupied on 2022-09-30 and on the Ukrainian
  * side (liberated or free) in every 2023+ version; the point in the Kakhovka reservoir never
- * free. */
+ * free. The raw versions measured in order and again in reverse order, with other regions
+ * (opened afresh), have the same areas to the bit: what a tile or a water cell takes again
+ * from the version measured before it (conflate.c, water.c) is what it would compute. */
 #include "check.h"
 
 static fl_ctx *ctx;
@@ -117,13 +119,47 @@ static void swapped(void)
     fl_regions_close(r);
 }
 
-/* One shared version: Crimea, Sevastopol, Kherson city, the Kakhovka point. */
-static void version(const fl_regions *r, const char *path, bool occupied_only)
+#define MAX_VALUES 1024
+
+/* Every area of a: each status' and the water's, in the territory and in each region; the
+ * count. */
+static int area_values(const fl_areas *a, const fl_regions *r, double *v)
+{
+    int n = 0, ns = fl_profile_status_count(profile);
+    for (int k = -1; k < fl_regions_count(r); k++) {
+        int region = k < 0 ? FL_REGION_ALL : k;
+        CHECK(n + ns + 1 <= MAX_VALUES, "more than %d values", MAX_VALUES);
+        if (n + ns + 1 > MAX_VALUES)
+            break;
+        for (int st = 0; st < ns; st++)
+            v[n++] = fl_areas_km2(a, region, st);
+        v[n++] = fl_areas_water_km2(a, region);
+    }
+    return n;
+}
+
+/* The areas of the shared version at path, measured with r, into v; their count. */
+static int measure(const fl_regions *r, const char *path, double *v)
 {
     fl_snapshot *s;
     fl_areas *a;
     CHECK_OK(ctx, fl_snapshot_open(ctx, path, profile, &s));
     CHECK_OK(ctx, fl_areas_new(ctx, s, r, &a));
+    int n = area_values(a, r, v);
+    fl_areas_free(a);
+    fl_snapshot_close(s);
+    return n;
+}
+
+/* One shared version: Crimea, Sevastopol, Kherson city, the Kakhovka point; its areas into v
+ * (their count returned). */
+static int version(const fl_regions *r, const char *path, bool occupied_only, double *v)
+{
+    fl_snapshot *s;
+    fl_areas *a;
+    CHECK_OK(ctx, fl_snapshot_open(ctx, path, profile, &s));
+    CHECK_OK(ctx, fl_areas_new(ctx, s, r, &a));
+    int nv = area_values(a, r, v);
     int occ = fl_profile_status_index(profile, "occupied");
     const char *codes[] = {"UA-43", "UA-40"};
     for (int i = 0; i < 2; i++) {
@@ -144,6 +180,31 @@ static void version(const fl_regions *r, const char *path, bool occupied_only)
               fl_profile_status_name(profile, st[0]));
     fl_areas_free(a);
     fl_snapshot_close(s);
+    return nv;
+}
+
+/* The oblasts with the default conflation and the water. */
+static fl_regions *oblasts(void)
+{
+    fl_regions *r;
+    CHECK_OK(ctx, fl_regions_open_level(ctx, data_file(""), FL_LEVEL_OBLAST, &r));
+    CHECK_OK(ctx, fl_regions_set_snap_km(ctx, r, FL_SNAP_KM_DEFAULT));
+    CHECK_OK(ctx, fl_regions_set_water(ctx, r, data_file("water/ua_water.geojson")));
+    return r;
+}
+
+/* The raw versions' areas in order (fwd), measured again in reverse order with r. */
+static void reversed(const fl_regions *r, char **paths, int n, double (*fwd)[MAX_VALUES],
+                     const int *nv)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        double v[MAX_VALUES];
+        int m = measure(r, paths[i], v), bad = 0;
+        CHECK(m == nv[i], "%s: %d values, then %d", paths[i], nv[i], m);
+        for (int j = 0; j < m && j < nv[i]; j++)
+            bad += v[j] != fwd[i][j];
+        CHECK(!bad, "%s: %d of %d areas differ between the orders", paths[i], bad, m);
+    }
 }
 
 static int real(void)
@@ -151,18 +212,22 @@ static int real(void)
     const char *raw = shared_file("deepstate/raw"), *occ = shared_file("deepstate/occupied");
     if (!raw || !occ)
         return 77;
-    fl_regions *r;
-    CHECK_OK(ctx, fl_regions_open_level(ctx, data_file(""), FL_LEVEL_OBLAST, &r));
-    CHECK_OK(ctx, fl_regions_set_snap_km(ctx, r, FL_SNAP_KM_DEFAULT));
-    CHECK_OK(ctx, fl_regions_set_water(ctx, r, data_file("water/ua_water.geojson")));
+    fl_regions *r = oblasts();
+    static double fwd[256][MAX_VALUES];
+    static int nv[256];
     char *paths[256];
     for (int pass = 0; pass < 2; pass++) {
         int n = list_geojson(pass ? occ : raw, paths, 256);
-        CHECK(n > 0, "no versions in %s", pass ? occ : raw);
-        for (int i = 0; i < n; i++) {
-            version(r, paths[i], pass);
-            free(paths[i]);
+        CHECK(n > 1, "no versions in %s", pass ? occ : raw);
+        for (int i = 0; i < n; i++)
+            nv[i] = version(r, paths[i], pass, fwd[i]);
+        if (!pass) {
+            fl_regions *other = oblasts();
+            reversed(other, paths, n, fwd, nv);
+            fl_regions_close(other);
         }
+        for (int i = 0; i < n; i++)
+            free(paths[i]);
     }
     fl_regions_close(r);
     return 0;
