@@ -1,7 +1,7 @@
 /* water.c — inland water: ground of the territory that is water (reservoirs, the Dnipro and its
  * channels, estuaries, limans, lagoons such as Syvash) is not free land.
  *
- * Rule. The water polygons (data/water/ua_water.geojson) are clipped to the territory once,
+ * Rule. The water polygons (data/water/ua_water.geojson) are clipped to each region once,
  * with the regions. In a snapshot, water that no status covers, after the coast and border
  * conflation, is the class `water`: it is taken from the default status (the map leaves it
  * undrawn; it is not "free"). Water a status covers keeps that status: the map's author drew
@@ -44,8 +44,9 @@ typedef struct water_cell {
 } water_cell;
 
 struct fl_water {
-    GEOSGeometry *all;     /* the water in the territory, lon/lat */
-    fl_point_index *index; /* its polygons, for points */
+    int nregions;
+    GEOSGeometry **rw;     /* each region's water, lon/lat; NULL where it has none */
+    fl_point_index *index; /* their polygons, for points */
     double *km2;           /* per region */
     int ncell;
     water_cell *cell;
@@ -73,8 +74,7 @@ void fl_water_free(fl_ctx *ctx, fl_water *w)
         cell_free(ctx, &w->cell[i]);
     free(w->cell);
     fl_point_index_free(ctx, w->index);
-    if (w->all)
-        GEOSGeom_destroy_r(ctx->geos, w->all);
+    fl_destroy_all(ctx, w->rw, (size_t)w->nregions); /* and the array */
     free(w->km2);
     free(w);
 }
@@ -159,16 +159,18 @@ static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_water *w, const GEOSGeo
 }
 
 /* The water of region k: the region intersected with the water's polygons whose bounds meet
- * its own (taken from the water's point index, which lists them in order with their bounds).
- * An overlay reads every polygon it is given; the water has 5,271 and a region meets a few
- * hundred (the 27 oblasts: 0.12 s, where the whole water took 0.22 s). NULL on error. */
-static GEOSGeometry *region_water(fl_ctx *ctx, const fl_regions *r, int k, const fl_water *w)
+ * its own (taken from the point index of the water read, u, which lists them in order with
+ * their bounds). An overlay reads every polygon it is given; the water has 5,271 and a region
+ * meets a few hundred (the 27 oblasts: 0.12 s, where the whole water took 0.22 s). NULL on
+ * error. */
+static GEOSGeometry *region_water(fl_ctx *ctx, const fl_regions *r, int k,
+                                  const fl_point_index *u)
 {
-    size_t n = fl_point_index_count(w->index), m = 0;
+    size_t n = fl_point_index_count(u), m = 0;
     GEOSGeometry **near = fl_calloc(ctx, n + 1, sizeof *near);
     for (size_t i = 0; near && i < n; i++) {
         const double *b;
-        const GEOSGeometry *p = fl_point_index_polygon(w->index, i, &b);
+        const GEOSGeometry *p = fl_point_index_polygon(u, i, &b);
         if (fl_bounds_overlap(b, r->bbox[k]) && !(near[m++] = GEOSGeom_clone_r(ctx->geos, p))) {
             fl_destroy_all(ctx, near, m - 1);
             fl_geos_error(ctx, "copying the water");
@@ -196,8 +198,9 @@ static GEOSGeometry *region_water(fl_ctx *ctx, const fl_regions *r, int k, const
  * the regions' water, 0.05 s for the 345 cells on one thread. */
 typedef struct cut_work {
     const fl_regions *r;
+    const fl_point_index *u; /* the water read, its polygons */
     fl_water *w;
-    GEOSGeometry **rw; /* each region's water, or NULL when it has none */
+    GEOSGeometry **rw; /* each region's water, or NULL when it has none: w->rw */
     double *x;         /* the grid's columns (west edges), ncol of them */
     int ncol;
     double y0, y1;     /* the grid's first row's south edge; the water's north */
@@ -209,7 +212,7 @@ static int region_waters(fl_ctx *ctx, void *arg, int k, int n)
     cut_work *c = arg;
     int rc = FL_OK;
     for (int i = k; i < c->r->n && !rc; i += n) {
-        if (!(c->rw[i] = region_water(ctx, c->r, i, c->w)))
+        if (!(c->rw[i] = region_water(ctx, c->r, i, c->u)))
             rc = ctx->err;
         else if ((c->w->km2[i] = fl_geom_km2(ctx, c->rw[i])) <= 0) {
             GEOSGeom_destroy_r(ctx->geos, c->rw[i]);
@@ -254,46 +257,70 @@ static void gather_cells(cut_work *c, int parts)
         c->part[k].ncell = 0; /* moved */
 }
 
-/* Each region's water (regions without water: NULL) and its km², then the cells (w->index
- * already made: region_water reads it). */
-static int build(fl_ctx *ctx, const fl_regions *r, fl_water *w)
+/* The bounds of the regions' water, into b (empty: west of east). */
+static void water_bounds(fl_ctx *ctx, const fl_water *w, double b[4])
+{
+    b[0] = b[1] = INFINITY;
+    b[2] = b[3] = -INFINITY;
+    for (int k = 0; k < w->nregions; k++) {
+        double g[4];
+        if (!w->rw[k])
+            continue;
+        fl_geom_bounds(ctx, w->rw[k], g);
+        b[0] = fmin(b[0], g[0]);
+        b[1] = fmin(b[1], g[1]);
+        b[2] = fmax(b[2], g[2]);
+        b[3] = fmax(b[3], g[3]);
+    }
+}
+
+/* The grid's cells over the regions' water (found), on up to parts threads: a part takes a
+ * column at least. */
+static int cut_cells(fl_ctx *ctx, cut_work *c, int parts)
 {
     double b[4];
-    fl_geom_bounds(ctx, w->all, b);
-    cut_work c = {.r = r, .w = w, .y0 = floor(b[1] / CELL_DEG) * CELL_DEG, .y1 = b[3]};
+    water_bounds(ctx, c->w, b);
+    c->y0 = floor(b[1] / CELL_DEG) * CELL_DEG;
+    c->y1 = b[3];
     size_t cap = 0;
     int rc = FL_OK;
     for (double x = floor(b[0] / CELL_DEG) * CELL_DEG; x < b[2] && !rc; x += CELL_DEG) {
-        double *v = fl_grow(ctx, c.x, &cap, (size_t)c.ncol + 1, sizeof *v);
+        double *v = fl_grow(ctx, c->x, &cap, (size_t)c->ncol + 1, sizeof *v);
         if (v)
-            (c.x = v)[c.ncol++] = x;
+            (c->x = v)[c->ncol++] = x;
         else
             rc = FL_ENOMEM;
     }
-    int64_t limit = ctx->limits[FL_LIMIT_THREADS];
-    int parts = limit < c.ncol ? (int)limit : c.ncol > 0 ? c.ncol : 1;
-    assert(parts <= MAX_PARTS);
-    c.rw = fl_calloc(ctx, (size_t)r->n + 1, sizeof *c.rw);
-    c.part = fl_calloc(ctx, (size_t)parts, sizeof *c.part);
-    if (!rc && (!c.rw || !c.part))
-        rc = FL_ENOMEM;
+    parts = parts < c->ncol ? parts : c->ncol > 0 ? c->ncol : 1;
     if (!rc)
-        rc = fl_parallel(ctx, parts, region_waters, &c);
-    if (!rc)
-        rc = fl_parallel(ctx, parts, cells_part, &c);
+        rc = fl_parallel(ctx, parts, cells_part, c);
     size_t ncell = 0;
     for (int k = 0; !rc && k < parts; k++)
-        ncell += (size_t)c.part[k].ncell;
-    if (!rc && !(w->cell = fl_calloc(ctx, ncell + 1, sizeof *w->cell)))
+        ncell += (size_t)c->part[k].ncell;
+    if (!rc && !(c->w->cell = fl_calloc(ctx, ncell + 1, sizeof *c->w->cell)))
         rc = FL_ENOMEM;
     if (!rc)
-        gather_cells(&c, parts);
-    for (int k = 0; c.part && k < parts; k++) {
+        gather_cells(c, parts);
+    return rc;
+}
+
+/* Each region's water (regions without water: NULL) and its km², from u's polygons, then the
+ * cells. */
+static int build(fl_ctx *ctx, const fl_regions *r, const fl_point_index *u, fl_water *w)
+{
+    int64_t limit = ctx->limits[FL_LIMIT_THREADS];
+    int parts = limit < r->n ? (int)limit : r->n > 0 ? r->n : 1;
+    assert(parts <= MAX_PARTS);
+    cut_work c = {.r = r, .u = u, .w = w, .rw = w->rw};
+    c.part = fl_calloc(ctx, (size_t)parts, sizeof *c.part);
+    int rc = c.part ? fl_parallel(ctx, parts, region_waters, &c) : FL_ENOMEM;
+    if (!rc)
+        rc = cut_cells(ctx, &c, parts);
+    for (int k = 0; k < parts; k++) {
         for (int i = 0; i < c.part[k].ncell; i++)
             cell_free(ctx, &c.part[k].cell[i]);
         free(c.part[k].cell);
     }
-    fl_destroy_all(ctx, c.rw, (size_t)r->n); /* and the array */
     free(c.x);
     free(c.part);
     return rc;
@@ -304,15 +331,20 @@ int fl_regions_set_water(fl_ctx *ctx, fl_regions *r, const char *path)
     fl_water *w = fl_calloc(ctx, 1, sizeof *w);
     if (!w)
         return FL_ENOMEM;
-    GEOSGeometry *u = path ? read_water(ctx, path) : NULL;
-    w->all = u ? fl_intersection(ctx, u, r->territory) : NULL;
+    w->nregions = r->n;
+    w->rw = fl_calloc(ctx, (size_t)r->n + 1, sizeof *w->rw);
+    w->km2 = fl_calloc(ctx, (size_t)r->n + 1, sizeof *w->km2);
+    GEOSGeometry *u = path && w->rw && w->km2 ? read_water(ctx, path) : NULL;
+    fl_point_index *ui = NULL; /* u's polygons, with their bounds */
+    int rc = !path ? FL_OK : !w->rw || !w->km2 ? FL_ENOMEM : !u ? ctx->err
+           : fl_point_index_new(ctx, (const GEOSGeometry *const[]){u}, 1, &ui);
+    if (!rc && path)
+        rc = build(ctx, r, ui, w);
+    fl_point_index_free(ctx, ui);
     if (u)
         GEOSGeom_destroy_r(ctx->geos, u);
-    w->km2 = fl_calloc(ctx, (size_t)r->n + 1, sizeof *w->km2);
-    int rc = !path ? FL_OK : !w->all ? ctx->err : !w->km2 ? FL_ENOMEM
-           : fl_point_index_new(ctx, (const GEOSGeometry *const[]){w->all}, 1, &w->index);
     if (!rc && path)
-        rc = build(ctx, r, w);
+        rc = fl_point_index_new(ctx, (const GEOSGeometry *const *)w->rw, r->n, &w->index);
     if (rc || !path) {
         fl_water_free(ctx, w);
         w = NULL;
@@ -360,17 +392,20 @@ int fl_water_copy(fl_ctx *ctx, const fl_water *src, int nregions, fl_water **out
     *out = NULL;
     if (!w)
         return FL_ENOMEM;
+    w->nregions = nregions;
+    w->rw = fl_calloc(ctx, (size_t)nregions + 1, sizeof *w->rw);
     w->km2 = fl_calloc(ctx, (size_t)nregions + 1, sizeof *w->km2);
     w->cell = fl_calloc(ctx, (size_t)src->ncell + 1, sizeof *w->cell);
-    int rc = w->km2 && w->cell ? FL_OK : FL_ENOMEM;
-    if (!rc && !(w->all = GEOSGeom_clone_r(ctx->geos, src->all)))
-        rc = fl_geos_error(ctx, "copying the water");
+    int rc = w->rw && w->km2 && w->cell ? FL_OK : FL_ENOMEM;
+    for (int k = 0; k < nregions && !rc; k++)
+        if (src->rw[k] && !(w->rw[k] = GEOSGeom_clone_r(ctx->geos, src->rw[k])))
+            rc = fl_geos_error(ctx, "copying the water");
     if (!rc)
         memcpy(w->km2, src->km2, (size_t)nregions * sizeof *w->km2);
     for (int i = 0; i < src->ncell && !rc; i++, w->ncell++)
         rc = cell_copy(ctx, &src->cell[i], nregions, &w->cell[i]);
     if (!rc)
-        rc = fl_point_index_new(ctx, (const GEOSGeometry *const[]){w->all}, 1, &w->index);
+        rc = fl_point_index_new(ctx, (const GEOSGeometry *const *)w->rw, nregions, &w->index);
     if (rc) {
         fl_water_free(ctx, w);
         return rc;
@@ -533,7 +568,7 @@ int fl_water_points(fl_ctx *ctx, const fl_regions *r, int default_status, size_t
         int in = fl_point_index_find(ctx, r->water->index, lat[i], lon[i]);
         if (in == -2)
             return ctx->err;
-        if (in == 0)
+        if (in >= 0)
             status[i] = FL_STATUS_WATER;
     }
     return FL_OK;
