@@ -6,7 +6,8 @@
  * corners (its area is the strip's, measured independently with the tolerance 0). A snapshot with latitude and
  * longitude swapped lies outside the territory (fl_snapshot_outside). Rectangle regions that
  * partition a territory give it the sum of their occupied km²; two that overlap give it their
- * sum less the overlap's (it is measured, not summed).
+ * sum less the overlap's (it is measured, not summed). A tile computed again for a change
+ * away from the strip gives the areas that regions opened afresh give, to the bit.
  *
  * Real data ("real", skipped without ../shared): Crimea (UA-43) and Sevastopol (UA-40) at
  * least 99.9 % occupied, as shares of their land, on every shared DeepStateMap version (the
@@ -96,6 +97,68 @@ static void strips(void)
     }
     CHECK(fl_regions_set_snap_km(ctx, r, -1) == FL_EARG, "negative tolerance");
     fl_regions_close(r);
+}
+
+/* The narrow strip's snapshot with a small occupied square at (lon, lat) inside the
+ * territory, away from its boundary. */
+static const char *strip_and_square(const char *name, double lon, double lat)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+             "{\"name\":\"x\",\"styleUrl\":\"#poly-A52714-1200-77-nodesc\"},\"geometry\":{\"type\":"
+             "\"Polygon\",\"coordinates\":[[[29.9,48.01],[31.1,48.01],[31.1,49.1],[29.9,49.1],"
+             "[29.9,48.01]]]}},{\"type\":\"Feature\",\"properties\":{\"name\":\"y\",\"styleUrl\":"
+             "\"#poly-A52714-1200-77-nodesc\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+             "[[[%.2f,%.2f],[%.2f,%.2f],[%.2f,%.2f],[%.2f,%.2f],[%.2f,%.2f]]]}}]}",
+             lon, lat, lon + 0.1, lat, lon + 0.1, lat + 0.1, lon, lat + 0.1, lon, lat);
+    return temp_file(name, text);
+}
+
+/* The areas of the snapshot at path, with snap_km 2, as values (see area_values). */
+static int snapped_values(fl_regions *r, const char *path, double *v, int max)
+{
+    fl_snapshot *s;
+    fl_areas *a;
+    int n = 0, ns = fl_profile_status_count(profile);
+    CHECK_OK(ctx, fl_snapshot_open(ctx, path, profile, &s));
+    CHECK_OK(ctx, fl_areas_new(ctx, s, r, &a));
+    for (int st = 0; st < ns && n + 2 <= max; st++) {
+        v[n++] = fl_areas_km2(a, 0, st);
+        v[n++] = fl_areas_moved_km2(a, 0, st);
+    }
+    fl_areas_free(a);
+    fl_snapshot_close(s);
+    return n;
+}
+
+/* A tile computed again for a change away from the strip: the strip's piece in it comes out
+ * as it was and keeps its measure (conflate.c, piece); the areas are those of the same
+ * snapshot measured with regions opened afresh, to the bit. */
+static void kept_pieces(void)
+{
+    const char *terr = temp_file("square2.geojson",
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+        "{\"code\":\"SQ\",\"name\":\"Square\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+        "[[[30,48],[31,48],[31,49],[30,49],[30,48]]]}}]}");
+    const char *a = strip_and_square("a.geojson", 30.1, 48.2);
+    const char *b = strip_and_square("b.geojson", 30.15, 48.25);
+    fl_regions *warm, *fresh;
+    CHECK_OK(ctx, fl_regions_open(ctx, terr, NULL, NULL, &warm));
+    CHECK_OK(ctx, fl_regions_open(ctx, terr, NULL, NULL, &fresh));
+    CHECK_OK(ctx, fl_regions_set_snap_km(ctx, warm, 2.0));
+    CHECK_OK(ctx, fl_regions_set_snap_km(ctx, fresh, 2.0));
+    double v[64], w[64];
+    snapped_values(warm, a, v, 64);
+    int n = snapped_values(warm, b, v, 64), m = snapped_values(fresh, b, w, 64);
+    int occ = fl_profile_status_index(profile, "occupied");
+    CHECK(n == m && v[2 * occ + 1] > 70, "the strip moved %.1f km² to the occupied",
+          v[2 * occ + 1]);
+    for (int i = 0; i < n && i < m; i++)
+        CHECK(v[i] == w[i], "value %d: %.17g after the other snapshot, %.17g afresh", i, v[i],
+              w[i]);
+    fl_regions_close(warm);
+    fl_regions_close(fresh);
 }
 
 static void swapped(void)
@@ -346,6 +409,7 @@ int main(int argc, char **argv)
         rc = real();
     } else {
         strips();
+        kept_pieces();
         swapped();
         overlapping();
         water_threads();
