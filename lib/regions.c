@@ -200,7 +200,7 @@ int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out)
     r->snap_km = src->snap_km;
     if (!rc && !(r->territory_prep = GEOSPrepare_r(ctx->geos, r->territory)))
         rc = fl_geos_error(ctx, "preparing the territory");
-    if (!rc && src->water) /* cloned: reading the file again takes 0.9 s */
+    if (!rc && src->water) /* cloned: reading and cutting the file again takes 0.23 s */
         rc = fl_water_copy(ctx, src->water, src->n, &r->water);
     if (rc) {
         fl_regions_close(r);
