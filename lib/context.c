@@ -97,9 +97,9 @@ int fl_ctx_set_limit(fl_ctx *ctx, fl_limit which, int64_t value)
 {
     if ((unsigned)which > FL_LIMIT_THREADS || value <= 0)
         return fl_error(ctx, FL_EARG, "invalid limit %d = %lld", (int)which, (long long)value);
-    if (which == FL_LIMIT_THREADS && value > 256)
-        return fl_error(ctx, FL_EARG, "a thread limit of %lld is above the maximum, 256",
-                        (long long)value);
+    if (which == FL_LIMIT_THREADS && value > FL_THREADS_MAX)
+        return fl_error(ctx, FL_EARG, "a thread limit of %lld is above the maximum, %d",
+                        (long long)value, FL_THREADS_MAX);
     /* json-c frees nested values recursively: deeper nesting would overflow the stack */
     if (which == FL_LIMIT_NESTING && value > 10000)
         return fl_error(ctx, FL_EARG, "a nesting limit of %lld is above the maximum, 10000",

@@ -42,11 +42,14 @@ static inline int fl_row_region(size_t row) { return row ? (int)row - 1 : FL_REG
 int fl_error(fl_ctx *ctx, int code, const char *fmt, ...) FL_PRINTF(3, 4);
 /* A new context with ctx's limits (for another thread), or NULL. */
 fl_ctx *fl_ctx_like(const fl_ctx *ctx);
-/* Runs fn(ctx_k, arg, k, n) for k = 0 .. n-1 at once, n the smaller of parts and ctx's
- * FL_LIMIT_THREADS: part 0 on the calling thread with ctx, each other on a thread with a
- * context like ctx (parallel.c). Returns the first error by part (its message in ctx). */
+#define FL_THREADS_MAX 256 /* FL_LIMIT_THREADS' largest value */
+/* Runs fn(ctx_k, arg, k, n) for k = 0 .. n-1 at once, n = fl_parallel_count(ctx, parts):
+ * part 0 on the calling thread with ctx, each other on a thread with a context like ctx
+ * (parallel.c). Returns the first error by part (its message in ctx). */
 typedef int (*fl_part_fn)(fl_ctx *ctx, void *arg, int k, int n);
 int fl_parallel(fl_ctx *ctx, int parts, fl_part_fn fn, void *arg);
+/* How many parts fl_parallel runs for parts: at least 1, at most ctx's FL_LIMIT_THREADS. */
+int fl_parallel_count(const fl_ctx *ctx, int parts);
 /* FL_EARG: "fn: arg is NULL" (a required argument of a public function). */
 int fl_null_arg(fl_ctx *ctx, const char *fn, const char *arg);
 /* Records a GEOS failure during `what` (GEOS' own message appended). */

@@ -8,6 +8,7 @@
  * parts would overlay or clip is cloned for each (cloning only reads). */
 #include "internal.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -27,10 +28,16 @@ static void *run_part(void *arg)
     return NULL;
 }
 
-int fl_parallel(fl_ctx *ctx, int parts, fl_part_fn fn, void *arg)
+int fl_parallel_count(const fl_ctx *ctx, int parts)
 {
     int64_t most = ctx->limits[FL_LIMIT_THREADS];
-    int n = parts < 1 ? 1 : parts > most ? (int)most : parts;
+    assert(most >= 1 && most <= FL_THREADS_MAX);
+    return parts < 1 ? 1 : parts > most ? (int)most : parts;
+}
+
+int fl_parallel(fl_ctx *ctx, int parts, fl_part_fn fn, void *arg)
+{
+    int n = fl_parallel_count(ctx, parts);
     if (n == 1)
         return fn(ctx, arg, 0, 1);
     part *p = fl_calloc(ctx, (size_t)n, sizeof *p);

@@ -19,13 +19,12 @@
  * `water` (FL_STATUS_WATER), found through an index of the water's polygons (point_index.c). */
 #include "internal.h"
 
-#include <assert.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CELL_DEG 0.5
-#define MAX_PARTS 256 /* FL_LIMIT_THREADS' maximum */
 #define WATER_MARGIN_DEG 1e-6 /* keeps the cover's clip lines off the water's vertices */
 
 typedef struct water_cell {
@@ -246,7 +245,7 @@ static int cells_part(fl_ctx *ctx, void *arg, int k, int n)
 /* The parts' cells moved into w->cell (room made for them all), column by column. */
 static void gather_cells(cut_work *c, int parts)
 {
-    int at[MAX_PARTS] = {0};
+    int at[FL_THREADS_MAX] = {0};
     for (int j = 0; j < c->ncol; j++) {
         fl_water *p = &c->part[j % parts];
         int *i = &at[j % parts];
@@ -274,9 +273,8 @@ static void water_bounds(fl_ctx *ctx, const fl_water *w, double b[4])
     }
 }
 
-/* The grid's cells over the regions' water (found), on up to parts threads: a part takes a
- * column at least. */
-static int cut_cells(fl_ctx *ctx, cut_work *c, int parts)
+/* The grid's cells over the regions' water (found), a part taking a column at least. */
+static int cut_cells(fl_ctx *ctx, cut_work *c)
 {
     double b[4];
     water_bounds(ctx, c->w, b);
@@ -291,7 +289,7 @@ static int cut_cells(fl_ctx *ctx, cut_work *c, int parts)
         else
             rc = FL_ENOMEM;
     }
-    parts = parts < c->ncol ? parts : c->ncol > 0 ? c->ncol : 1;
+    int parts = fl_parallel_count(ctx, c->ncol);
     if (!rc)
         rc = fl_parallel(ctx, parts, cells_part, c);
     size_t ncell = 0;
@@ -308,15 +306,13 @@ static int cut_cells(fl_ctx *ctx, cut_work *c, int parts)
  * cells. */
 static int build(fl_ctx *ctx, const fl_regions *r, const fl_point_index *u, fl_water *w)
 {
-    int64_t limit = ctx->limits[FL_LIMIT_THREADS];
-    int parts = limit < r->n ? (int)limit : r->n > 0 ? r->n : 1;
-    assert(parts <= MAX_PARTS);
+    int parts = fl_parallel_count(ctx, INT_MAX); /* the most any cut takes */
     cut_work c = {.r = r, .u = u, .w = w, .rw = w->rw};
     c.part = fl_calloc(ctx, (size_t)parts, sizeof *c.part);
-    int rc = c.part ? fl_parallel(ctx, parts, region_waters, &c) : FL_ENOMEM;
+    int rc = c.part ? fl_parallel(ctx, r->n, region_waters, &c) : FL_ENOMEM;
     if (!rc)
-        rc = cut_cells(ctx, &c, parts);
-    for (int k = 0; k < parts; k++) {
+        rc = cut_cells(ctx, &c);
+    for (int k = 0; c.part && k < parts; k++) {
         for (int i = 0; i < c.part[k].ncell; i++)
             cell_free(ctx, &c.part[k].cell[i]);
         free(c.part[k].cell);
