@@ -99,6 +99,40 @@ static void strips(void)
     fl_regions_close(r);
 }
 
+#define MAX_VALUES 1024
+
+/* Every area of a: each status' and what the conflation moved to it, and the water's, in
+ * the territory and in each region; the count. */
+static int area_values(const fl_areas *a, const fl_regions *r, double *v)
+{
+    int n = 0, ns = fl_profile_status_count(profile);
+    for (int k = -1; k < fl_regions_count(r); k++) {
+        int region = k < 0 ? FL_REGION_ALL : k;
+        CHECK(n + 2 * ns + 1 <= MAX_VALUES, "more than %d values", MAX_VALUES);
+        if (n + 2 * ns + 1 > MAX_VALUES)
+            break;
+        for (int st = 0; st < ns; st++) {
+            v[n++] = fl_areas_km2(a, region, st);
+            v[n++] = fl_areas_moved_km2(a, region, st);
+        }
+        v[n++] = fl_areas_water_km2(a, region);
+    }
+    return n;
+}
+
+/* The areas of the shared version at path, measured with r, into v; their count. */
+static int measure(const fl_regions *r, const char *path, double *v)
+{
+    fl_snapshot *s;
+    fl_areas *a;
+    CHECK_OK(ctx, fl_snapshot_open(ctx, path, profile, &s));
+    CHECK_OK(ctx, fl_areas_new(ctx, s, r, &a));
+    int n = area_values(a, r, v);
+    fl_areas_free(a);
+    fl_snapshot_close(s);
+    return n;
+}
+
 /* The narrow strip's snapshot with a small occupied square at (lon, lat) inside the
  * territory, away from its boundary. */
 static const char *strip_and_square(const char *name, double lon, double lat)
@@ -113,23 +147,6 @@ static const char *strip_and_square(const char *name, double lon, double lat)
              "[[[%.2f,%.2f],[%.2f,%.2f],[%.2f,%.2f],[%.2f,%.2f],[%.2f,%.2f]]]}}]}",
              lon, lat, lon + 0.1, lat, lon + 0.1, lat + 0.1, lon, lat + 0.1, lon, lat);
     return temp_file(name, text);
-}
-
-/* The areas of the snapshot at path, with snap_km 2, as values (see area_values). */
-static int snapped_values(fl_regions *r, const char *path, double *v, int max)
-{
-    fl_snapshot *s;
-    fl_areas *a;
-    int n = 0, ns = fl_profile_status_count(profile);
-    CHECK_OK(ctx, fl_snapshot_open(ctx, path, profile, &s));
-    CHECK_OK(ctx, fl_areas_new(ctx, s, r, &a));
-    for (int st = 0; st < ns && n + 2 <= max; st++) {
-        v[n++] = fl_areas_km2(a, 0, st);
-        v[n++] = fl_areas_moved_km2(a, 0, st);
-    }
-    fl_areas_free(a);
-    fl_snapshot_close(s);
-    return n;
 }
 
 /* A tile computed again for a change away from the strip: the strip's piece in it comes out
@@ -148,9 +165,9 @@ static void kept_pieces(void)
     CHECK_OK(ctx, fl_regions_open(ctx, terr, NULL, NULL, &fresh));
     CHECK_OK(ctx, fl_regions_set_snap_km(ctx, warm, 2.0));
     CHECK_OK(ctx, fl_regions_set_snap_km(ctx, fresh, 2.0));
-    double v[64], w[64];
-    snapped_values(warm, a, v, 64);
-    int n = snapped_values(warm, b, v, 64), m = snapped_values(fresh, b, w, 64);
+    double v[MAX_VALUES], w[MAX_VALUES];
+    measure(warm, a, v);
+    int n = measure(warm, b, v), m = measure(fresh, b, w);
     int occ = fl_profile_status_index(profile, "occupied");
     CHECK(n == m && v[2 * occ + 1] > 70, "the strip moved %.1f km² to the occupied",
           v[2 * occ + 1]);
@@ -180,38 +197,6 @@ static void swapped(void)
           fl_snapshot_outside(ctx, s, r));
     fl_snapshot_close(s);
     fl_regions_close(r);
-}
-
-#define MAX_VALUES 1024
-
-/* Every area of a: each status' and the water's, in the territory and in each region; the
- * count. */
-static int area_values(const fl_areas *a, const fl_regions *r, double *v)
-{
-    int n = 0, ns = fl_profile_status_count(profile);
-    for (int k = -1; k < fl_regions_count(r); k++) {
-        int region = k < 0 ? FL_REGION_ALL : k;
-        CHECK(n + ns + 1 <= MAX_VALUES, "more than %d values", MAX_VALUES);
-        if (n + ns + 1 > MAX_VALUES)
-            break;
-        for (int st = 0; st < ns; st++)
-            v[n++] = fl_areas_km2(a, region, st);
-        v[n++] = fl_areas_water_km2(a, region);
-    }
-    return n;
-}
-
-/* The areas of the shared version at path, measured with r, into v; their count. */
-static int measure(const fl_regions *r, const char *path, double *v)
-{
-    fl_snapshot *s;
-    fl_areas *a;
-    CHECK_OK(ctx, fl_snapshot_open(ctx, path, profile, &s));
-    CHECK_OK(ctx, fl_areas_new(ctx, s, r, &a));
-    int n = area_values(a, r, v);
-    fl_areas_free(a);
-    fl_snapshot_close(s);
-    return n;
 }
 
 /* One shared version: Crimea, Sevastopol, Kherson city, the Kakhovka point; its areas into v
