@@ -93,8 +93,9 @@ void fl_ctx_remove_temporaries(const fl_ctx *ctx);
 
 /* Limits. Readers fail with FL_ELIMIT and a message naming the limit when an input limit is
  * hit. FL_LIMIT_THREADS bounds the threads a call may use for work it splits, the calling
- * one included (as SQLite's SQLITE_LIMIT_WORKER_THREADS): today fl_regions_set_water (the
- * water cut by region and into cells); fl_timeline_add_all takes its own count. */
+ * one included (as SQLite's SQLITE_LIMIT_WORKER_THREADS): today fl_regions_set_water and
+ * fl_regions_use_water (the water cut by region and into cells); fl_timeline_add_all takes
+ * its own count. */
 typedef enum {
     FL_LIMIT_FILE_BYTES, /* default 1 GiB */
     FL_LIMIT_FEATURES,   /* default 10,000,000 features per file */
@@ -224,6 +225,17 @@ double fl_regions_snap_km(const fl_regions *regions);
  * "water": fl_areas_water_km2, FL_STATUS_WATER for points; shares are of the land (the area
  * less that water). path NULL removes the water. */
 int fl_regions_set_water(fl_ctx *ctx, fl_regions *regions, const char *path);
+/* The same in two steps, so that the file can be read while the regions open, on another
+ * thread (with its own context): fl_water_open reads the water polygons and unions them
+ * (the most of fl_regions_set_water's time on one thread); fl_regions_use_water cuts them
+ * for the regions, on up to FL_LIMIT_THREADS threads, and can be called with any context
+ * and for any number of regions while the water is open. Water is read-only once open.
+ * fl_water_close frees it with the context that opened it, which must outlive it.
+ * fl_regions_use_water with NULL removes the water. */
+typedef struct fl_water fl_water;
+int fl_water_open(fl_ctx *ctx, const char *path, fl_water **out);
+void fl_water_close(fl_water *water);
+int fl_regions_use_water(fl_ctx *ctx, fl_regions *regions, const fl_water *water);
 /* km² of water (drawn over or not) in region i, or in the territory (i == -1); 0 without. */
 double fl_regions_water_km2(const fl_regions *regions, int i);
 /* Writes the regions as GeoJSON (.geojson/.json) or a shapefile (.shp), by extension. */

@@ -541,12 +541,13 @@ int fl_conflation_points(fl_ctx *ctx, const fl_conflation *c, size_t n, const do
  * (a tolerance of 0). */
 const fl_point_index *fl_conflation_index(const fl_conflation *c);
 
-/* water.c: inland water, a class of its own where no status covers it. */
-typedef struct fl_water fl_water;
-void fl_water_free(fl_ctx *ctx, fl_water *w);
+/* water.c: inland water, a class of its own where no status covers it; the water of a file
+ * (fl_water) cut for regions: by region and into cells. */
+typedef struct fl_water_cut fl_water_cut;
+void fl_water_cut_free(fl_ctx *ctx, fl_water_cut *w);
 /* A copy of src (the water of nregions regions) in ctx, for a copy of its regions: the same
  * water and cells, cloned, without the last snapshot's answers. */
-int fl_water_copy(fl_ctx *ctx, const fl_water *src, int nregions, fl_water **out);
+int fl_water_cut_copy(fl_ctx *ctx, const fl_water_cut *src, int nregions, fl_water_cut **out);
 /* km² of undrawn water (after the conflation) in the territory (km2[0]) and each region
  * (km2[k + 1]); zeros without water. */
 int fl_snapshot_water_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double *km2);
@@ -591,7 +592,7 @@ struct fl_regions {
     struct fl_regions_cache {
         struct fl_coast *coast;
     } *cache;
-    struct fl_water *water; /* water.c: the water in the territory, or NULL */
+    struct fl_water_cut *water; /* water.c: the water in the territory, or NULL */
 };
 /* A copy of src in ctx, for another thread (the caches are not copied). */
 int fl_regions_copy(fl_ctx *ctx, const fl_regions *src, fl_regions **out);

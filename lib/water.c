@@ -42,13 +42,19 @@ typedef struct water_cell {
     fl_clip_cache clips;   /* the last snapshot's features clipped to box */
 } water_cell;
 
-struct fl_water {
+struct fl_water_cut {
     int nregions;
     GEOSGeometry **rw;     /* each region's water, lon/lat; NULL where it has none */
     fl_point_index *index; /* their polygons, for points */
     double *km2;           /* per region */
     int ncell;
     water_cell *cell;
+};
+
+struct fl_water {
+    fl_ctx *ctx;                /* made with it; fl_water_close frees with it */
+    GEOSGeometry *u;            /* the union of the file's polygons, valid */
+    fl_point_index *polygons;   /* u's polygons, with their bounds, for the cut */
 };
 
 static void cell_free(fl_ctx *ctx, water_cell *c)
@@ -65,7 +71,7 @@ static void cell_free(fl_ctx *ctx, water_cell *c)
     fl_clip_cache_clear(ctx, &c->clips);
 }
 
-void fl_water_free(fl_ctx *ctx, fl_water *w)
+void fl_water_cut_free(fl_ctx *ctx, fl_water_cut *w)
 {
     if (!w)
         return;
@@ -119,7 +125,7 @@ static void grow(fl_ctx *ctx, const GEOSGeometry *g, const double cell[4], doubl
 }
 
 /* Adds the cell of box when water of some region meets it. */
-static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_water *w, const GEOSGeometry *const *rw,
+static int add_cell(fl_ctx *ctx, const fl_regions *r, fl_water_cut *w, const GEOSGeometry *const *rw,
                     const double box[4])
 {
     water_cell c = {.cell = {box[0], box[1], box[2], box[3]},
@@ -198,12 +204,12 @@ static GEOSGeometry *region_water(fl_ctx *ctx, const fl_regions *r, int k,
 typedef struct cut_work {
     const fl_regions *r;
     const fl_point_index *u; /* the water read, its polygons */
-    fl_water *w;
+    fl_water_cut *w;
     GEOSGeometry **rw; /* each region's water, or NULL when it has none: w->rw */
     double *x;         /* the grid's columns (west edges), ncol of them */
     int ncol;
     double y0, y1;     /* the grid's first row's south edge; the water's north */
-    fl_water *part;    /* each part's cells */
+    fl_water_cut *part; /* each part's cells */
 } cut_work;
 
 static int region_waters(fl_ctx *ctx, void *arg, int k, int n)
@@ -247,7 +253,7 @@ static void gather_cells(cut_work *c, int parts)
 {
     int at[FL_THREADS_MAX] = {0};
     for (int j = 0; j < c->ncol; j++) {
-        fl_water *p = &c->part[j % parts];
+        fl_water_cut *p = &c->part[j % parts];
         int *i = &at[j % parts];
         while (*i < p->ncell && p->cell[*i].cell[0] == c->x[j])
             c->w->cell[c->w->ncell++] = p->cell[(*i)++];
@@ -257,7 +263,7 @@ static void gather_cells(cut_work *c, int parts)
 }
 
 /* The bounds of the regions' water, into b (empty: west of east). */
-static void water_bounds(fl_ctx *ctx, const fl_water *w, double b[4])
+static void water_bounds(fl_ctx *ctx, const fl_water_cut *w, double b[4])
 {
     b[0] = b[1] = INFINITY;
     b[2] = b[3] = -INFINITY;
@@ -304,7 +310,7 @@ static int cut_cells(fl_ctx *ctx, cut_work *c)
 
 /* Each region's water (regions without water: NULL) and its km², from u's polygons, then the
  * cells. */
-static int build(fl_ctx *ctx, const fl_regions *r, const fl_point_index *u, fl_water *w)
+static int build(fl_ctx *ctx, const fl_regions *r, const fl_point_index *u, fl_water_cut *w)
 {
     int parts = fl_parallel_count(ctx, INT_MAX); /* the most any cut takes */
     cut_work c = {.r = r, .u = u, .w = w, .rw = w->rw};
@@ -322,34 +328,74 @@ static int build(fl_ctx *ctx, const fl_regions *r, const fl_point_index *u, fl_w
     return rc;
 }
 
-int fl_regions_set_water(fl_ctx *ctx, fl_regions *r, const char *path)
+int fl_water_open(fl_ctx *ctx, const char *path, fl_water **out)
 {
+    *out = NULL;
     fl_water *w = fl_calloc(ctx, 1, sizeof *w);
+    if (!w)
+        return FL_ENOMEM;
+    w->ctx = ctx;
+    int rc = !(w->u = read_water(ctx, path))
+                 ? ctx->err
+                 : fl_point_index_new(ctx, (const GEOSGeometry *const[]){w->u}, 1, &w->polygons);
+    if (rc) {
+        fl_water_close(w);
+        return rc;
+    }
+    *out = w;
+    return FL_OK;
+}
+
+void fl_water_close(fl_water *w)
+{
+    if (!w)
+        return;
+    fl_point_index_free(w->ctx, w->polygons);
+    if (w->u)
+        GEOSGeom_destroy_r(w->ctx->geos, w->u);
+    free(w);
+}
+
+/* The water of w cut for r, into *out: each region's water, indexed for points, and the
+ * cells. */
+static int cut_water(fl_ctx *ctx, fl_regions *r, const fl_water *water, fl_water_cut **out)
+{
+    fl_water_cut *w = fl_calloc(ctx, 1, sizeof *w);
     if (!w)
         return FL_ENOMEM;
     w->nregions = r->n;
     w->rw = fl_calloc(ctx, (size_t)r->n + 1, sizeof *w->rw);
     w->km2 = fl_calloc(ctx, (size_t)r->n + 1, sizeof *w->km2);
-    GEOSGeometry *u = path && w->rw && w->km2 ? read_water(ctx, path) : NULL;
-    fl_point_index *ui = NULL; /* u's polygons, with their bounds */
-    int rc = !path ? FL_OK : !w->rw || !w->km2 ? FL_ENOMEM : !u ? ctx->err
-           : fl_point_index_new(ctx, (const GEOSGeometry *const[]){u}, 1, &ui);
-    if (!rc && path)
-        rc = build(ctx, r, ui, w);
-    fl_point_index_free(ctx, ui);
-    if (u)
-        GEOSGeom_destroy_r(ctx->geos, u);
-    if (!rc && path)
+    int rc = !w->rw || !w->km2 ? FL_ENOMEM : build(ctx, r, water->polygons, w);
+    if (!rc)
         rc = fl_point_index_new(ctx, (const GEOSGeometry *const *)w->rw, r->n, &w->index);
-    if (rc || !path) {
-        fl_water_free(ctx, w);
-        w = NULL;
+    if (rc) {
+        fl_water_cut_free(ctx, w);
+        return rc;
     }
-    if (!rc) {
-        fl_water_free(ctx, r->water);
-        r->water = w;
-        r->serial = ++ctx->serial; /* results cached for the regions without water are stale */
-    }
+    *out = w;
+    return FL_OK;
+}
+
+int fl_regions_use_water(fl_ctx *ctx, fl_regions *r, const fl_water *water)
+{
+    fl_water_cut *w = NULL;
+    int rc = water ? cut_water(ctx, r, water, &w) : FL_OK;
+    if (rc)
+        return rc;
+    fl_water_cut_free(ctx, r->water);
+    r->water = w;
+    r->serial = ++ctx->serial; /* results cached for the regions without water are stale */
+    return FL_OK;
+}
+
+int fl_regions_set_water(fl_ctx *ctx, fl_regions *r, const char *path)
+{
+    fl_water *w = NULL;
+    int rc = path ? fl_water_open(ctx, path, &w) : FL_OK;
+    if (!rc)
+        rc = fl_regions_use_water(ctx, r, w);
+    fl_water_close(w);
     return rc;
 }
 
@@ -382,9 +428,9 @@ static int cell_copy(fl_ctx *ctx, const water_cell *src, int nregions, water_cel
     return FL_OK;
 }
 
-int fl_water_copy(fl_ctx *ctx, const fl_water *src, int nregions, fl_water **out)
+int fl_water_cut_copy(fl_ctx *ctx, const fl_water_cut *src, int nregions, fl_water_cut **out)
 {
-    fl_water *w = fl_calloc(ctx, 1, sizeof *w);
+    fl_water_cut *w = fl_calloc(ctx, 1, sizeof *w);
     *out = NULL;
     if (!w)
         return FL_ENOMEM;
@@ -403,7 +449,7 @@ int fl_water_copy(fl_ctx *ctx, const fl_water *src, int nregions, fl_water **out
     if (!rc)
         rc = fl_point_index_new(ctx, (const GEOSGeometry *const *)w->rw, nregions, &w->index);
     if (rc) {
-        fl_water_free(ctx, w);
+        fl_water_cut_free(ctx, w);
         return rc;
     }
     *out = w;

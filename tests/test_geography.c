@@ -18,6 +18,8 @@
  * from the version measured before it (conflate.c, water.c) is what it would compute. */
 #include "check.h"
 
+#include <pthread.h>
+
 static fl_ctx *ctx;
 static fl_profile *profile;
 
@@ -281,51 +283,109 @@ static int real(void)
     return 0;
 }
 
+/* A snapshot of one occupied polygon over the Kakhovka reservoir (part of its cells covered). */
+static const char *reservoir(void)
+{
+    return temp_file("reservoir.geojson",
+                     "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+                     "\"properties\":{\"name\":\"x\",\"styleUrl\":\"#poly-A52714-1200-77-nodesc\"},"
+                     "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[33.3,46.6],[34.6,46.9],"
+                     "[34.2,47.6],[33.1,47.2],[33.3,46.6]]]}}]}");
+}
+
+/* The oblasts, opened in ctx. */
+static fl_regions *plain_oblasts(void)
+{
+    fl_regions *r;
+    CHECK_OK(ctx, fl_regions_open_level(ctx, data_file(""), FL_LEVEL_OBLAST, &r));
+    return r;
+}
+
+#define WATER_VALUES (3 * 64)
+
+/* The water's values with regions r (fewer than 64) for the reservoir's snapshot: the water
+ * of the territory and of each region, and their open and occupied km²; their count. */
+static int water_values(const fl_regions *r, double *v)
+{
+    fl_snapshot *s;
+    fl_areas *a;
+    int occ = fl_profile_status_index(profile, "occupied"), n = fl_regions_count(r);
+    CHECK(n < 64, "%d regions", n);
+    CHECK_OK(ctx, fl_snapshot_open(ctx, reservoir(), profile, &s));
+    CHECK_OK(ctx, fl_areas_new(ctx, s, r, &a));
+    for (int k = -1; k < n && n < 64; k++) {
+        int region = k < 0 ? FL_REGION_ALL : k;
+        v[3 * (k + 1)] = fl_regions_water_km2(r, k);
+        v[3 * (k + 1) + 1] = fl_areas_water_km2(a, region);
+        v[3 * (k + 1) + 2] = fl_areas_km2(a, region, occ);
+    }
+    int kherson = fl_regions_find(r, "UA-65");
+    CHECK(kherson >= 0 && fl_areas_km2(a, kherson, occ) > 1000, "the reservoir's ground");
+    CHECK(!fl_regions_water_km2(r, -1) || fl_areas_water_km2(a, kherson) > 100,
+          "the reservoir's water in Kherson");
+    fl_areas_free(a);
+    fl_snapshot_close(s);
+    return n < 64 ? 3 * (n + 1) : 0;
+}
+
+static void same_values(const double *v, const double *one, int n, const char *how)
+{
+    for (int i = 0; i < n; i++)
+        CHECK(v[i] == one[i], "%s: value %d is %.17g, one thread's %.17g", how, i, v[i], one[i]);
+}
+
+/* The water file read as the CLI reads it ahead of the regions: on another thread, in a
+ * context of its own (fl_water_open). */
+typedef struct ahead {
+    fl_ctx *ctx;
+    fl_water *water;
+    int rc;
+} ahead;
+
+static void *read_ahead(void *arg)
+{
+    ahead *a = arg;
+    a->rc = (a->ctx = fl_ctx_new()) ? fl_water_open(a->ctx, data_file("water/ua_water.geojson"),
+                                                    &a->water)
+                                    : FL_ENOMEM;
+    return NULL;
+}
+
 /* The oblasts' water cut on 1, 2 and 3 threads (FL_LIMIT_THREADS): each region's water and
- * the open and occupied km² of a polygon over the Kakhovka reservoir (part of its cells
- * covered) are the same to the bit. */
+ * the open and occupied km² of the reservoir's snapshot are the same to the bit. So they are
+ * when the file is read on another thread while the regions open, in another context, and
+ * cut with fl_regions_use_water, for two regions from the one read; and without water they
+ * are none. */
 static void water_threads(void)
 {
-    char text[1024];
-    snprintf(text, sizeof text,
-             "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
-             "{\"name\":\"x\",\"styleUrl\":\"#poly-A52714-1200-77-nodesc\"},\"geometry\":{\"type\":"
-             "\"Polygon\",\"coordinates\":[[[33.3,46.6],[34.6,46.9],[34.2,47.6],[33.1,47.2],"
-             "[33.3,46.6]]]}}]}");
-    const char *path = temp_file("reservoir.geojson", text);
-    int occ = fl_profile_status_index(profile, "occupied");
-    double one[3 * 64];
+    double one[WATER_VALUES], v[WATER_VALUES];
     int n = 0;
     for (int threads = 1; threads <= 3; threads++) {
-        fl_regions *r;
-        fl_snapshot *s;
-        fl_areas *a;
         CHECK_OK(ctx, fl_ctx_set_limit(ctx, FL_LIMIT_THREADS, threads));
-        CHECK_OK(ctx, fl_regions_open_level(ctx, data_file(""), FL_LEVEL_OBLAST, &r));
+        fl_regions *r = plain_oblasts();
         CHECK_OK(ctx, fl_regions_set_water(ctx, r, data_file("water/ua_water.geojson")));
-        CHECK_OK(ctx, fl_snapshot_open(ctx, path, profile, &s));
-        CHECK_OK(ctx, fl_areas_new(ctx, s, r, &a));
-        n = fl_regions_count(r);
-        CHECK(n < 64, "%d regions", n);
-        double v[3 * 64];
-        for (int k = -1; k < n && n < 64; k++) {
-            int region = k < 0 ? FL_REGION_ALL : k;
-            v[3 * (k + 1)] = fl_regions_water_km2(r, k);
-            v[3 * (k + 1) + 1] = fl_areas_water_km2(a, region);
-            v[3 * (k + 1) + 2] = fl_areas_km2(a, region, occ);
-        }
-        if (threads == 1)
-            memcpy(one, v, sizeof v);
-        for (int i = 0; i < 3 * (n + 1) && n < 64; i++)
-            CHECK(v[i] == one[i], "%d threads: value %d is %.17g, one thread's %.17g", threads, i,
-                  v[i], one[i]);
-        int kherson = fl_regions_find(r, "UA-65");
-        CHECK(kherson >= 0 && fl_areas_water_km2(a, kherson) > 100 &&
-              fl_areas_km2(a, kherson, occ) > 1000, "the reservoir's water and ground in Kherson");
-        fl_areas_free(a);
-        fl_snapshot_close(s);
+        n = water_values(r, threads == 1 ? one : v);
+        if (threads > 1)
+            same_values(v, one, n, threads == 2 ? "2 threads" : "3 threads");
         fl_regions_close(r);
     }
+    ahead a = {0};
+    pthread_t th;
+    CHECK(!pthread_create(&th, NULL, read_ahead, &a), "starting a thread");
+    fl_regions *r = plain_oblasts(), *r2 = plain_oblasts();
+    pthread_join(th, NULL);
+    CHECK_OK(a.ctx, a.rc);
+    CHECK_OK(ctx, fl_regions_use_water(ctx, r, a.water));
+    CHECK_OK(ctx, fl_regions_use_water(ctx, r2, a.water));
+    same_values(v, one, water_values(r, v), "read ahead");
+    same_values(v, one, water_values(r2, v), "read ahead, second regions");
+    CHECK_OK(ctx, fl_regions_use_water(ctx, r, NULL));
+    CHECK(fl_regions_water_km2(r, -1) == 0 && water_values(r, v) == n && v[1] == 0,
+          "no water once removed: %g km², %g open", fl_regions_water_km2(r, -1), v[1]);
+    fl_regions_close(r);
+    fl_regions_close(r2);
+    fl_water_close(a.water);
+    fl_ctx_free(a.ctx);
     CHECK(fl_ctx_set_limit(ctx, FL_LIMIT_THREADS, 0) == FL_EARG &&
           fl_ctx_set_limit(ctx, FL_LIMIT_THREADS, 257) == FL_EARG &&
           fl_ctx_limit(ctx, FL_LIMIT_THREADS) == 3, "thread limits out of range are refused");
