@@ -169,15 +169,17 @@ static int add_run(worker *w, run *r)
 /* What each snapshot costs a run, in bytes of text parsed (the timeline's costs follow them:
  * parsing, and the diff's windows around the features that changed): cost[i] when paths[i]
  * comes after paths[i-1], the text of its features that paths[i-1] has not; whole[i] when
- * paths[i] is measured whole (the archive's first snapshot, or the one a thread's run starts
- * from), its whole text and WHOLE_BYTES besides. Both add a fixed part for what every
+ * paths[i] is measured whole (the archive's first snapshot), its whole text and WHOLE_BYTES
+ * besides; and whole[i] too for a run that starts from paths[i] (its features and places
+ * loaded) up to its first snapshot, measured, included. Both add a fixed part for what every
  * snapshot costs whatever changed (areas, places, front). A pass over the texts, in a context
  * of its own: a file it cannot read costs the fixed part (the timeline reports the error).
  *
  * WHOLE_BYTES: every coast tile and water cell computed, not only those the changes reach.
- * Timed on the public archive (temporary timers): the first snapshot took 0.29 s early and
- * 0.34 s late (0.23 and 0.63 MB of text), a thread's starting snapshot and its first step
- * together 0.27-0.29 s, where a byte of changed text costs about 0.45 µs. */
+ * Timed on the public archive (temporary timers, 100 early, 100 middle and 20 late versions):
+ * the first snapshot took 0.29, 0.30 and 0.35 s (0.21, 0.48 and 0.61 MB of text), a thread's
+ * starting snapshot and its first step together 0.29, 0.27 and 0.32 s, where a byte of
+ * changed text cost 0.47, 0.28 and 0.35 µs. */
 #define FIXED_BYTES 16384.0
 #define WHOLE_BYTES 4e5
 #define MIN_GAIN (4 * FIXED_BYTES) /* what taking a tail must save to pay: four snapshots */
@@ -210,8 +212,9 @@ void fl_timeline_set_thread_cost(fl_timeline *tl, double bytes)
 
 /* Cuts the snapshots into runs in order, each as long as it costs at most cap (a run of one
  * snapshot may cost more; the first starts at first, its first snapshot included, a later
- * one at thread, a thread's start); returns the number of runs, start[k] the first snapshot
- * of run k, start[runs] = n and *most the cost of the costliest run. */
+ * one at thread, a thread's start, and the whole of the snapshot before it, its first
+ * snapshot included); returns the number of runs, start[k] the first snapshot of run k,
+ * start[runs] = n and *most the cost of the costliest run. */
 static int cut(const double *cost, const double *whole, size_t n, double first, double thread,
                double cap, size_t *start, double *most)
 {
@@ -224,8 +227,9 @@ static int cut(const double *cost, const double *whole, size_t n, double first, 
             start[++k] = i;
             *most = run_cost > *most ? run_cost : *most;
             run_cost = thread + whole[i - 1];
+        } else {
+            run_cost += cost[i];
         }
-        run_cost += cost[i];
     }
     *most = run_cost > *most ? run_cost : *most;
     start[k + 1] = n;
@@ -309,8 +313,8 @@ static int plan(worker *w)
 
 /* A run for worker w, which has finished its own: the tail of the run with most left, cut
  * where the two runs' larger cost is least, if that is less than the run's cost left by more
- * than MIN_GAIN bytes (the new run costs its first snapshot whole besides); NULL when none
- * pays. */
+ * than MIN_GAIN bytes (the new run's start and first snapshot cost the whole of the snapshot
+ * before it); NULL when none pays. */
 static run *take_tail(worker *w)
 {
     pool *p = w->pool;
@@ -323,7 +327,7 @@ static run *take_tail(worker *w)
         double left = v->next < v->end ? p->sum[v->end] - p->sum[v->next] : 0;
         for (size_t s = v->next + 1; s < v->end; s++) {
             double owner = p->sum[s] - p->sum[v->next];
-            double thief = p->whole[s - 1] + p->sum[v->end] - p->sum[s];
+            double thief = p->whole[s - 1] + p->sum[v->end] - p->sum[s + 1];
             double gain = left - (owner > thief ? owner : thief);
             if (gain > best) {
                 best = gain;
