@@ -155,6 +155,12 @@ done
 mkdir -p "$tmp/notime"; cp "$a" "$tmp/notime/20220930.geojson"; cp "$b" "$tmp/notime/latest.geojson"
 refused "timeline file without a time" "latest.geojson: no time in the file name" \
   "$fl" timeline "$tmp/notime" --json
+# a bad --water is said the same way whether it is read alone or beside the regions (--jobs 2)
+printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[30,48],[31,48],[30,48]]]}}]}' >"$tmp/water.geojson"
+for jobs in 1 2; do
+  refused "bad --water, --jobs $jobs" "^frontline: $tmp/water.geojson: feature 0: a ring has 3 positions" \
+    "$fl" timeline "$tmp/notime" --water "$tmp/water.geojson" --jobs $jobs
+done
 
 # JSON numbers: a stated precision, never nan/inf (info printed 44.381452400000001)
 "$fl" info "$a" --json >"$tmp/info_a.json"

@@ -670,7 +670,7 @@ static void run_case(const tcase *c, const char *path)
     fl_regions *regions = NULL;
     bool is_snapshot = !strcmp(api, "snapshot") || !strcmp(api, "wkt");
     if (!is_snapshot && strcmp(api, "regions") && strcmp(api, "profile") &&
-        strcmp(api, "claims") && strcmp(api, "places")) {
+        strcmp(api, "claims") && strcmp(api, "places") && strcmp(api, "water")) {
         fail(c, "unknown API '%s'", api);
         fl_ctx_free(ctx);
         return;
@@ -732,6 +732,10 @@ static void run_case(const tcase *c, const char *path)
         obj = k;
         if (k)
             r.count = fl_claims_count(k);
+    } else if (!strcmp(api, "water")) {
+        fl_water *w = NULL;
+        rc = fl_water_open(ctx, path, &w);
+        obj = w;
     } else {
         fl_places *p = NULL;
         rc = fl_places_open(ctx, path, &p);
@@ -799,6 +803,8 @@ static void run_case(const tcase *c, const char *path)
             fl_claims_close(obj);
         else if (!strcmp(api, "places"))
             fl_places_close(obj);
+        else if (!strcmp(api, "water"))
+            fl_water_close(obj);
     }
     fl_profile_close(profile);
     fl_regions_close(regions);
