@@ -383,8 +383,8 @@ static int open_regions(session *s, const options *o)
 }
 
 /* The water file read ahead, on a thread with a context of its own, while the regions open
- * (with --jobs 2 or more): fl_water_open, 0.1 s of the embedded water's 0.16 s on one
- * thread, the rest being its cut for the regions. */
+ * (with --jobs 2 or more): fl_water_open, 0.1 s of the 0.16 s the embedded water takes on
+ * two threads, the rest being its cut for the regions. */
 typedef struct water_ahead {
     const char *path;
     fl_ctx *ctx;

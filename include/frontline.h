@@ -227,7 +227,7 @@ double fl_regions_snap_km(const fl_regions *regions);
 int fl_regions_set_water(fl_ctx *ctx, fl_regions *regions, const char *path);
 /* The same in two steps, so that the file can be read while the regions open, on another
  * thread (with its own context): fl_water_open reads the water polygons and unions them
- * (the most of fl_regions_set_water's time on one thread); fl_regions_use_water cuts them
+ * (0.1 s of the embedded water's 0.23 s on one thread); fl_regions_use_water cuts them
  * for the regions, on up to FL_LIMIT_THREADS threads, and can be called with any context
  * and for any number of regions while the water is open. Water is read-only once open.
  * fl_water_close frees it with the context that opened it, which must outlive it.

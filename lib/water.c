@@ -330,6 +330,8 @@ static int build(fl_ctx *ctx, const fl_regions *r, const fl_point_index *u, fl_w
 
 int fl_water_open(fl_ctx *ctx, const char *path, fl_water **out)
 {
+    if (!path || !out)
+        return fl_null_arg(ctx, __func__, !path ? "path" : "out");
     *out = NULL;
     fl_water *w = fl_calloc(ctx, 1, sizeof *w);
     if (!w)

@@ -233,11 +233,18 @@ static int version(const fl_regions *r, const char *path, bool occupied_only, do
     return nv;
 }
 
-/* The oblasts with the default conflation and the water. */
-static fl_regions *oblasts(void)
+/* The oblasts, opened in ctx. */
+static fl_regions *plain_oblasts(void)
 {
     fl_regions *r;
     CHECK_OK(ctx, fl_regions_open_level(ctx, data_file(""), FL_LEVEL_OBLAST, &r));
+    return r;
+}
+
+/* The oblasts with the default conflation and the water. */
+static fl_regions *oblasts(void)
+{
+    fl_regions *r = plain_oblasts();
     CHECK_OK(ctx, fl_regions_set_snap_km(ctx, r, FL_SNAP_KM_DEFAULT));
     CHECK_OK(ctx, fl_regions_set_water(ctx, r, data_file("water/ua_water.geojson")));
     return r;
@@ -291,14 +298,6 @@ static const char *reservoir(void)
                      "\"properties\":{\"name\":\"x\",\"styleUrl\":\"#poly-A52714-1200-77-nodesc\"},"
                      "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[33.3,46.6],[34.6,46.9],"
                      "[34.2,47.6],[33.1,47.2],[33.3,46.6]]]}}]}");
-}
-
-/* The oblasts, opened in ctx. */
-static fl_regions *plain_oblasts(void)
-{
-    fl_regions *r;
-    CHECK_OK(ctx, fl_regions_open_level(ctx, data_file(""), FL_LEVEL_OBLAST, &r));
-    return r;
 }
 
 #define WATER_VALUES (3 * 64)
@@ -355,7 +354,7 @@ static void *read_ahead(void *arg)
  * the open and occupied km² of the reservoir's snapshot are the same to the bit. So they are
  * when the file is read on another thread while the regions open, in another context, and
  * cut with fl_regions_use_water, for two regions from the one read; and without water they
- * are none. */
+ * are none. fl_water_open refuses a NULL path as the other openers do. */
 static void water_threads(void)
 {
     double one[WATER_VALUES], v[WATER_VALUES];
@@ -379,6 +378,10 @@ static void water_threads(void)
     CHECK_OK(ctx, fl_regions_use_water(ctx, r2, a.water));
     same_values(v, one, water_values(r, v), "read ahead");
     same_values(v, one, water_values(r2, v), "read ahead, second regions");
+    fl_water *none = NULL;
+    CHECK(fl_water_open(ctx, NULL, &none) == FL_EARG && !none &&
+          !strcmp(fl_ctx_errmsg(ctx), "fl_water_open: path is NULL"), "a NULL path: %s",
+          fl_ctx_errmsg(ctx));
     CHECK_OK(ctx, fl_regions_use_water(ctx, r, NULL));
     CHECK(fl_regions_water_km2(r, -1) == 0 && water_values(r, v) == n && v[1] == 0,
           "no water once removed: %g km², %g open", fl_regions_water_km2(r, -1), v[1]);
