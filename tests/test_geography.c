@@ -180,11 +180,18 @@ static void kept_pieces(void)
     fl_regions_close(fresh);
 }
 
-static void swapped(void)
+/* The oblasts, opened in ctx. */
+static fl_regions *plain_oblasts(void)
 {
     fl_regions *r;
-    fl_snapshot *s;
     CHECK_OK(ctx, fl_regions_open_level(ctx, data_file(""), FL_LEVEL_OBLAST, &r));
+    return r;
+}
+
+static void swapped(void)
+{
+    fl_regions *r = plain_oblasts();
+    fl_snapshot *s;
     CHECK_OK(ctx, fl_snapshot_open(ctx, data_file("sample/20220930.geojson"), profile, &s));
     CHECK(fl_snapshot_outside(ctx, s, r) == 0, "the sample lies in the territory");
     fl_snapshot_close(s);
@@ -231,14 +238,6 @@ static int version(const fl_regions *r, const char *path, bool occupied_only, do
     fl_areas_free(a);
     fl_snapshot_close(s);
     return nv;
-}
-
-/* The oblasts, opened in ctx. */
-static fl_regions *plain_oblasts(void)
-{
-    fl_regions *r;
-    CHECK_OK(ctx, fl_regions_open_level(ctx, data_file(""), FL_LEVEL_OBLAST, &r));
-    return r;
 }
 
 /* The oblasts with the default conflation and the water. */
