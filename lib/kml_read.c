@@ -353,11 +353,21 @@ static GEOSGeometry *geometry(kml *k, const xmlNode *g, int depth)
         return NULL;
     unsigned int n = 0;
     GEOSCoordSeq_getSize_r(k->ctx->geos, cs, &n);
-    GEOSGeometry *out = named(g, "Point") ? GEOSGeom_createPoint_r(k->ctx->geos, cs)
-                        : n >= 2 ? GEOSGeom_createLineString_r(k->ctx->geos, cs)
-                                 : GEOSGeom_createPoint_r(k->ctx->geos, cs);
-    if (!out)
-        fl_geos_error(k->ctx, "building a point or line");
+    bool point = named(g, "Point") || n < 2;
+    char what[512];
+    if (point && n != 1) { /* GEOS' own refusal would not name the file */
+        GEOSCoordSeq_destroy_r(k->ctx->geos, cs);
+        snprintf(what, sizeof what, "a Point has %u positions, not one", n);
+        bad(k, FL_EGEOM, what);
+        return NULL;
+    }
+    GEOSGeometry *out = point ? GEOSGeom_createPoint_r(k->ctx->geos, cs)
+                              : GEOSGeom_createLineString_r(k->ctx->geos, cs);
+    if (!out) {
+        snprintf(what, sizeof what, "%s: Placemark %zu: building a point or line", k->path,
+                 k->placemark);
+        fl_geos_error(k->ctx, what);
+    }
     return out;
 }
 
