@@ -119,8 +119,6 @@ int fl_areas_measure(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_
     const fl_conflation *conf = a->km2 && a->moved && a->water
                                     ? fl_snapshot_conflation(ctx, s, r) : NULL;
     int rc = !a->km2 || !a->moved || !a->water ? FL_ENOMEM : !conf ? ctx->err : FL_OK;
-    if (!rc)
-        rc = fl_snapshot_water_km2(ctx, s, r, a->water);
     if (rc) {
         fl_areas_free(a);
         return rc;
@@ -130,9 +128,11 @@ int fl_areas_measure(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_
     return FL_OK;
 }
 
-void fl_areas_fill(fl_areas *a, const double *region_km2)
+void fl_areas_fill(fl_areas *a, const double *region_km2, const double *water)
 {
     size_t ns = (size_t)a->nstatus, cells = (size_t)(a->nregions + 1) * ns;
+    if (water)
+        memcpy(a->water, water, (size_t)(a->nregions + 1) * sizeof *a->water);
     for (size_t i = 0; i < cells; i++)
         a->km2[i] = fmax(0, region_km2[i] + a->moved[i] - (i % ns == ns - 1 ? a->water[i / ns] : 0));
 }
@@ -143,10 +143,14 @@ int fl_areas_new(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_area
     const double *region_km2 = fl_snapshot_region_km2(ctx, s, r);
     fl_areas *a = NULL;
     int rc = !region_km2 ? ctx->err : fl_areas_measure(ctx, s, r, &a);
-    if (rc)
+    if (!rc)
+        rc = fl_snapshot_water_km2(ctx, s, r, a->water);
+    if (rc) {
+        fl_areas_free(a);
         return rc;
+    }
     a->snap = s;
-    fl_areas_fill(a, region_km2);
+    fl_areas_fill(a, region_km2, NULL);
     *out = a;
     return FL_OK;
 }

@@ -395,6 +395,10 @@ struct fl_snapshot {
          * (fl_snapshot_locator), made for the first query of many points */
         struct fl_locator *locator;
         uint64_t locator_serial;
+        /* per cell of the water of the regions numbered water_serial, the key of the
+         * conflation's polygons that meet its water (water.c) */
+        uint64_t *water_keys;
+        uint64_t water_serial;
     } *cache;
 };
 /* Reads and classifies a snapshot without normalising it (fl_snapshot_open does both).
@@ -551,6 +555,12 @@ int fl_water_cut_copy(fl_ctx *ctx, const fl_water_cut *src, int nregions, fl_wat
 /* km² of undrawn water (after the conflation) in the territory (km2[0]) and each region
  * (km2[k + 1]); zeros without water. */
 int fl_snapshot_water_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, double *km2);
+/* The change of that water from snapshot a to b, into km2 (the same rows), given the windows
+ * of their diff (win[0..nwin)): the sum over the cells their changes may reach of each cell's
+ * water left open in b less that in a. It depends on a and b alone, not on what was measured
+ * before (a timeline carries the water through it in order, timeline.c). */
+int fl_snapshot_water_change(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
+                             const fl_regions *r, const fl_window *win, int nwin, double *km2);
 /* Changes status[i] from default_status to FL_STATUS_WATER for the points in the water. */
 int fl_water_points(fl_ctx *ctx, const fl_regions *r, int default_status, size_t n,
                     const double *lat, const double *lon, int *status);
@@ -646,13 +656,14 @@ int fl_status_km2_in(fl_ctx *ctx, const fl_snapshot *s, const GEOSGeometry *area
  * rows of nstatus; computed once per snapshot and regions, owned by the snapshot; NULL on
  * error. */
 const double *fl_snapshot_region_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r);
-/* areas.c: s's areas without what is carried: what the conflation moved and the water, its
- * km² left 0 until fl_areas_fill. It does not refer to s (a timeline keeps it past s; only
- * the getters below fl_areas_new in frontline.h apply to it). */
+/* areas.c: s's areas without what is carried: what the conflation moved; its km² and water
+ * left 0 until fl_areas_fill. It does not refer to s (a timeline keeps it past s; only the
+ * getters below fl_areas_new in frontline.h apply to it). */
 int fl_areas_measure(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_areas **out);
 /* Fills a's km² from the km² of each status in the territory and regions, laid out as
- * fl_snapshot_region_km2 gives them: those plus what the conflation moved, less the water. */
-void fl_areas_fill(fl_areas *a, const double *region_km2);
+ * fl_snapshot_region_km2 gives them: those plus what the conflation moved, less the water
+ * (water: rows as fl_snapshot_water_km2 gives them, copied into a; NULL: the water a has). */
+void fl_areas_fill(fl_areas *a, const double *region_km2, const double *water);
 /* carry.c: fills the diagonal of m, (nr + 1) matrices (ns + 1)² (everywhere, then each
  * region) of A → B whose cells off the diagonal are the diff's changes, from A's km²
  * (a_drawn: each drawn status as drawn; a_region: laid out as fl_snapshot_region_km2 gives

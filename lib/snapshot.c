@@ -505,6 +505,7 @@ void fl_snapshot_close(fl_snapshot *s)
         free(s->cache->region_km2);
         fl_conflation_free(ctx, s->cache->conf);
         fl_locator_free(s->cache->locator);
+        free(s->cache->water_keys);
     }
     free(s->cache);
     free(s->status_features);

@@ -3,15 +3,16 @@
  * snapshot is kept, so memory does not grow with the archive.
  *
  * A snapshot is added in two parts. It is measured (measure: loaded, its changes from the
- * previous snapshot, what the conflation moved, the water, the frontline's change, its
- * places) into a step, on whichever thread adds it; then the step is applied (apply): the
- * areas and the front length are carried from the previous snapshot's through the changes
- * (carry.c), and the row is made. Only the first snapshot's areas and front are measured
- * whole. A run of fl_timeline_add_all that starts later in the archive keeps its steps and
+ * previous snapshot, what the conflation moved, the water's change, the frontline's change,
+ * its places) into a step, on whichever thread adds it; then the step is applied (apply): the
+ * areas, the water and the front length are carried from the previous snapshot's through the
+ * changes (carry.c), and the row is made. Only the first snapshot's areas, water and front
+ * are measured whole. A run of fl_timeline_add_all that starts later in the archive keeps its steps and
  * applies them when the runs before it are (timeline_threads.c), so each row is the one a
  * single thread gives. */
 #include "timeline.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,6 +38,7 @@ void fl_step_clear(fl_step *st)
     free(st->path);
     free(st->measured);
     free(st->cells);
+    free(st->water);
     fl_areas_free(st->areas);
     *st = (fl_step){0};
 }
@@ -255,6 +257,18 @@ static int keep_cells(fl_ctx *ctx, const fl_diff *d, fl_step *st)
     return FL_OK;
 }
 
+/* The first snapshot's undrawn water, measured, or its change from the previous snapshot
+ * (d: their diff), into st->water. */
+static int water(fl_ctx *ctx, const fl_timeline *tl, const fl_snapshot *s, const fl_diff *d,
+                 fl_step *st)
+{
+    st->water = fl_calloc(ctx, (size_t)tl->r->n + 1, sizeof *st->water);
+    if (!st->water)
+        return FL_ENOMEM;
+    return d ? fl_snapshot_water_change(ctx, tl->prev, s, tl->r, d->win, d->nwin, st->water)
+             : fl_snapshot_water_km2(ctx, s, tl->r, st->water);
+}
+
 /* Loads s (after prev, whose features it copies) and checks its time. */
 static int load(fl_ctx *ctx, const fl_timeline *tl, const char *const *paths, size_t n,
                 fl_snapshot **s)
@@ -288,6 +302,8 @@ static int measure(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, fl_step *
     lap(tl, 1, t);
     if (!rc && !start)
         rc = fl_areas_measure(ctx, s, tl->r, &st->areas);
+    if (!rc && !start)
+        rc = water(ctx, tl, s, d, st);
     lap(tl, 2, t);
     if (!rc && !start)
         rc = front_km(ctx, tl, s, d, &st->front_km);
@@ -305,7 +321,7 @@ static int measure(fl_ctx *ctx, fl_timeline *tl, const fl_snapshot *s, fl_step *
 static int carry_room(fl_ctx *ctx, fl_timeline *tl)
 {
     size_t ns = (size_t)fl_profile_status_count(tl->profile), nr = (size_t)tl->r->n;
-    size_t km2 = ns - 1 + (nr + 1) * ns;
+    size_t km2 = ns - 1 + (nr + 1) * (ns + 1);
     if (!tl->km2)
         tl->km2 = fl_calloc(ctx, km2, sizeof *tl->km2);
     if (!tl->next_km2)
@@ -331,10 +347,13 @@ static int apply(fl_ctx *ctx, fl_timeline *tl, fl_step *st)
         for (size_t i = 0; i < st->ncells; i++)
             m[st->cells[i].at] = st->cells[i].km2;
         fl_carry(ns, nr, tl->km2, tl->km2 + ns - 1, m, next, next + ns - 1);
+        for (int k = 0; k <= nr; k++) /* an area, so no rounding takes it below 0 */
+            next[nkm2 + k] = fmax(0, tl->km2[nkm2 + k] + st->water[k]);
     } else {
         memcpy(next, st->measured, nkm2 * sizeof *next);
+        memcpy(next + nkm2, st->water, (size_t)(nr + 1) * sizeof *next);
     }
-    fl_areas_fill(st->areas, next + ns - 1);
+    fl_areas_fill(st->areas, next + ns - 1, next + nkm2);
     double front_km = m ? tl->front_km + st->front_km : st->front_km;
     char *row = NULL;
     if (st->row)

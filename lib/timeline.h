@@ -30,7 +30,9 @@ typedef struct fl_step {
     fl_step_cell *cells; /* after the first: the diff's nonzero cells off the diagonal */
     size_t ncells;
     double front_km; /* the first snapshot's frontline length; after it, its change */
-    fl_areas *areas; /* what the conflation moved and the water (fl_areas_measure) */
+    double *water;   /* the first snapshot's undrawn water (fl_snapshot_water_km2); after it,
+                      * its change (fl_snapshot_water_change) */
+    fl_areas *areas; /* what the conflation moved (fl_areas_measure) */
     int changes;     /* places whose status changed */
     char **row;      /* where the row's JSON goes, or NULL */
 } fl_step;
@@ -53,7 +55,8 @@ struct fl_timeline {
     fl_chart *chart; /* areas over time, for fl_timeline_chart */
     double front_km; /* of prev, carried */
     double *km2;     /* prev's km², carried: its drawn statuses, then laid out as
-                      * fl_snapshot_region_km2 gives them (ns - 1 + (regions + 1) × ns) */
+                      * fl_snapshot_region_km2 gives them, then its undrawn water as
+                      * fl_snapshot_water_km2 gives it (ns - 1 + (regions + 1) × (ns + 1)) */
     double *next_km2; /* the same, for the snapshot being applied */
     double *matrix;   /* the changes of the snapshot being applied (fl_carry's m) */
     bool deferred;    /* a run of fl_timeline_add_all after the first: its first snapshot is
