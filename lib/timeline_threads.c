@@ -168,20 +168,23 @@ static int add_run(worker *w, run *r)
 
 /* What each snapshot costs a run, in bytes of text parsed (the timeline's costs follow them:
  * parsing, and the diff's windows around the features that changed): cost[i] when paths[i]
- * comes after paths[i-1], the text of its features that paths[i-1] has not; whole[i] when
- * paths[i] is measured whole (the archive's first snapshot), its whole text and WHOLE_BYTES
- * besides; and whole[i] too for a run that starts from paths[i] (its features and places
- * loaded) up to its first snapshot, measured, included. Both add a fixed part for what every
- * snapshot costs whatever changed (areas, places, front). A pass over the texts, in a context
- * of its own: a file it cannot read costs the fixed part (the timeline reports the error).
+ * comes after paths[i-1], the text of its features that paths[i-1] has not; cost[0], the
+ * archive's first snapshot measured whole, its whole text and WHOLE_BYTES besides; whole[i]
+ * for a run that starts from paths[i] (its features and places loaded) up to its first
+ * snapshot, measured, included: the whole text and START_BYTES. All add a fixed part for what
+ * every snapshot costs whatever changed (areas, places, front). A pass over the texts, in a
+ * context of its own: a file it cannot read costs the fixed part (the timeline reports the
+ * error).
  *
- * WHOLE_BYTES: every coast tile and water cell computed, not only those the changes reach.
- * Timed on the public archive (temporary timers, 100 early, 100 middle and 20 late versions):
- * the first snapshot took 0.29, 0.30 and 0.35 s (0.21, 0.48 and 0.61 MB of text), a thread's
- * starting snapshot and its first step together 0.29, 0.27 and 0.32 s, where a byte of
- * changed text cost 0.47, 0.28 and 0.35 µs. */
+ * WHOLE_BYTES: every coast tile and water cell computed, not only those the changes reach;
+ * START_BYTES: every coast tile (the places of the snapshot a run starts from take the
+ * conflation), the water cells only where the first step's changes reach them. Timed on the
+ * public archive (temporary timers, 100 early, 100 middle and 20 late versions): the first
+ * snapshot took 0.30, 0.30 and 0.37 s (0.21, 0.48 and 0.61 MB of text), a thread's starting
+ * snapshot and its first step together 0.25, 0.22 and 0.27 s. */
 #define FIXED_BYTES 16384.0
 #define WHOLE_BYTES 4e5
+#define START_BYTES 2e5
 #define MIN_GAIN (4 * FIXED_BYTES) /* what taking a tail must save to pay: four snapshots */
 static void costs(const fl_ctx *caller, char *const *paths, size_t n, double *cost,
                   double *whole)
@@ -192,8 +195,9 @@ static void costs(const fl_ctx *caller, char *const *paths, size_t n, double *co
         fl_source *s = &src[i % 2], *prev = &src[(i + 1) % 2];
         fl_source_clear(s);
         bool read = ctx && !fl_geojson_source(ctx, paths[i], s);
-        whole[i] = FIXED_BYTES + WHOLE_BYTES + (read ? (double)s->len : 0);
-        cost[i] = i ? FIXED_BYTES + (read ? (double)fl_source_new_bytes(s, prev) : 0) : whole[0];
+        whole[i] = FIXED_BYTES + START_BYTES + (read ? (double)s->len : 0);
+        cost[i] = i ? FIXED_BYTES + (read ? (double)fl_source_new_bytes(s, prev) : 0)
+                    : whole[0] - START_BYTES + WHOLE_BYTES;
     }
     fl_source_clear(&src[0]);
     fl_source_clear(&src[1]);
