@@ -268,9 +268,9 @@ static int cut_even(const fl_timeline *tl, const double *cost, const double *who
     return runs;
 }
 
-/* The border band the caller makes while its threads start (0.2 s, timed: 0.45 MB at the
- * 0.45 µs a byte of changed text cost on 100 early versions). */
-#define BAND_BYTES 4.5e5
+/* The border band the caller makes while its threads start (0.11 s, timed: 0.3 MB at the
+ * 0.25-0.43 µs a byte of changed text costs on stretches of 100 and 200 versions). */
+#define BAND_BYTES 3e5
 
 /* On the first thread: the snapshots' costs, then what the caller's run has left cut into up
  * to jobs runs, the first kept by the caller and each other given to a thread (the threads
