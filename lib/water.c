@@ -53,6 +53,11 @@ typedef struct water_cell {
     uint64_t key;
     double *open;
     fl_clip_cache clips;   /* the last snapshot's features clipped to box */
+    /* the conflation's polygons within box in the last snapshot keyed (conflation_key): the
+     * hash of each and whether it meets the water */
+    size_t npoly;
+    uint64_t *poly_hash;
+    char *poly_meets;
 } water_cell;
 
 struct fl_water_cut {
@@ -81,6 +86,8 @@ static void cell_free(fl_ctx *ctx, water_cell *c)
     free(c->reg);
     free(c->water);
     free(c->open);
+    free(c->poly_hash);
+    free(c->poly_meets);
     fl_clip_cache_clear(ctx, &c->clips);
 }
 
@@ -532,12 +539,12 @@ static int clip_cover(fl_ctx *ctx, water_cell *c, size_t *at, size_t *n, uint64_
     return FL_OK;
 }
 
-/* The conflation's polygons (sl) that meet the water of c: *key continued with their
- * hashes and, with at, their indexes j appended to at[0..*n) as first + j. They are taken
- * whole: each lies in one cell (the conflation's tiles are these cells, conflate.c), and
- * clipping them would take GEOS' overlay, since their vertices lie on the cell's lines. */
+/* The conflation's polygons (sl) that meet the water of c, their indexes j appended to
+ * at[0..*n) as first + j. They are taken whole: each lies in one cell (the conflation's tiles
+ * are these cells, conflate.c), and clipping them would take GEOS' overlay, since their
+ * vertices lie on the cell's lines. */
 static int conflation_cover(fl_ctx *ctx, const fl_point_index *sl, const water_cell *c,
-                            size_t first, size_t *at, size_t *n, uint64_t *key)
+                            size_t first, size_t *at, size_t *n)
 {
     size_t nsl = sl ? fl_point_index_count(sl) : 0;
     for (size_t j = 0; j < nsl; j++) {
@@ -546,15 +553,61 @@ static int conflation_cover(fl_ctx *ctx, const fl_point_index *sl, const water_c
         char meets = overlap_inside(b, c->box) ? meets_water(ctx, c, p) : 0;
         if (meets == 2)
             return ctx->err;
-        if (meets && at)
-            at[(*n)++] = first + j;
         if (meets)
-            *key = fl_geom_hash(ctx, p, *key);
+            at[(*n)++] = first + j;
     }
     return FL_OK;
 }
 
-/* Each cell's key of the conflation's polygons that meet its water in s (conflation_cover),
+/* Whether the polygon of hash h meets the water of c, as the last snapshot keyed found it
+ * (c->poly_*): 1, 0, or -1 when not known. */
+static int known_meets(const water_cell *c, uint64_t h)
+{
+    for (size_t i = 0; i < c->npoly; i++)
+        if (c->poly_hash[i] == h)
+            return c->poly_meets[i];
+    return -1;
+}
+
+/* *key continued with the hashes of the conflation's polygons (sl) that meet the water of c,
+ * in order (the polygons conflation_cover takes). Whether one meets it is kept by the
+ * polygon's hash for the next snapshot: most of the conflation's pieces come out as they
+ * were (conflate.c), so GEOS' test runs for the new ones only. */
+static int conflation_key(fl_ctx *ctx, const fl_point_index *sl, water_cell *c, uint64_t *key)
+{
+    size_t nsl = sl ? fl_point_index_count(sl) : 0, n = 0;
+    const double *b;
+    for (size_t j = 0; j < nsl; j++)
+        n += fl_point_index_polygon(sl, j, &b) && overlap_inside(b, c->box);
+    uint64_t *hash = fl_calloc(ctx, n + 1, sizeof *hash);
+    char *meets = fl_calloc(ctx, n + 1, sizeof *meets);
+    int rc = hash && meets ? FL_OK : FL_ENOMEM;
+    for (size_t j = 0, k = 0; j < nsl && !rc; j++) {
+        const GEOSGeometry *p = fl_point_index_polygon(sl, j, &b);
+        if (!overlap_inside(b, c->box))
+            continue;
+        hash[k] = fl_geom_hash(ctx, p, FL_HASH_SEED);
+        int m = known_meets(c, hash[k]);
+        if ((meets[k] = (char)(m >= 0 ? m : meets_water(ctx, c, p))) == 2)
+            rc = ctx->err;
+        else if (meets[k])
+            *key = fl_hash_bytes(*key, &hash[k], sizeof hash[k]);
+        k++;
+    }
+    if (rc) {
+        free(hash);
+        free(meets);
+        return rc;
+    }
+    free(c->poly_hash);
+    free(c->poly_meets);
+    c->poly_hash = hash;
+    c->poly_meets = meets;
+    c->npoly = n;
+    return FL_OK;
+}
+
+/* Each cell's key of the conflation's polygons that meet its water in s (conflation_key),
  * computed once per snapshot and regions and kept with s; NULL on error. */
 static const uint64_t *conflation_keys(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r)
 {
@@ -567,8 +620,7 @@ static const uint64_t *conflation_keys(fl_ctx *ctx, const fl_snapshot *s, const 
     int rc = keys ? FL_OK : ctx->err;
     for (int i = 0; i < w->ncell && !rc; i++) {
         keys[i] = FL_HASH_SEED;
-        rc = conflation_cover(ctx, fl_conflation_index(conf), &w->cell[i], 0, NULL, NULL,
-                              &keys[i]);
+        rc = conflation_key(ctx, fl_conflation_index(conf), &w->cell[i], &keys[i]);
     }
     if (rc) {
         free(keys);
@@ -634,12 +686,12 @@ static int cell_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_point_index *sl,
     int rc = fl_clip_cache_update(ctx, &c->clips, s, c->box);
     size_t nf = c->clips.n, nsl = sl ? fl_point_index_count(sl) : 0, n = 0;
     size_t *at = rc ? NULL : fl_calloc(ctx, nf + nsl + 1, sizeof *at);
-    uint64_t key = FL_HASH_SEED, unused = 0;
+    uint64_t key = FL_HASH_SEED;
     if (!rc)
         rc = at ? clip_cover(ctx, c, at, &n, &key) : FL_ENOMEM;
     key = fl_hash_bytes(key, &sl_key, sizeof sl_key);
     if (!rc && !(c->known && c->key == key))
-        rc = conflation_cover(ctx, sl, c, nf, at, &n, &unused);
+        rc = conflation_cover(ctx, sl, c, nf, at, &n);
     if (rc || (c->known && c->key == key)) {
         free(at);
         return rc;
