@@ -195,9 +195,10 @@ static void costs(const fl_ctx *caller, char *const *paths, size_t n, double *co
         fl_source *s = &src[i % 2], *prev = &src[(i + 1) % 2];
         fl_source_clear(s);
         bool read = ctx && !fl_geojson_source(ctx, paths[i], s);
-        whole[i] = FIXED_BYTES + START_BYTES + (read ? (double)s->len : 0);
+        double text = read ? (double)s->len : 0;
+        whole[i] = FIXED_BYTES + START_BYTES + text;
         cost[i] = i ? FIXED_BYTES + (read ? (double)fl_source_new_bytes(s, prev) : 0)
-                    : whole[0] - START_BYTES + WHOLE_BYTES;
+                    : FIXED_BYTES + WHOLE_BYTES + text;
     }
     fl_source_clear(&src[0]);
     fl_source_clear(&src[1]);

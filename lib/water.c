@@ -53,8 +53,8 @@ typedef struct water_cell {
     uint64_t key;
     double *open;
     fl_clip_cache clips;   /* the last snapshot's features clipped to box */
-    /* the conflation's polygons within box in the last snapshot keyed (conflation_key): the
-     * hash of each and whether it meets the water */
+    /* the conflation's polygons within box at the last conflation_cover: the hash of each
+     * and whether it meets the water */
     size_t npoly;
     uint64_t *poly_hash;
     char *poly_meets;
@@ -539,28 +539,8 @@ static int clip_cover(fl_ctx *ctx, water_cell *c, size_t *at, size_t *n, uint64_
     return FL_OK;
 }
 
-/* The conflation's polygons (sl) that meet the water of c, their indexes j appended to
- * at[0..*n) as first + j. They are taken whole: each lies in one cell (the conflation's tiles
- * are these cells, conflate.c), and clipping them would take GEOS' overlay, since their
- * vertices lie on the cell's lines. */
-static int conflation_cover(fl_ctx *ctx, const fl_point_index *sl, const water_cell *c,
-                            size_t first, size_t *at, size_t *n)
-{
-    size_t nsl = sl ? fl_point_index_count(sl) : 0;
-    for (size_t j = 0; j < nsl; j++) {
-        const double *b;
-        const GEOSGeometry *p = fl_point_index_polygon(sl, j, &b);
-        char meets = overlap_inside(b, c->box) ? meets_water(ctx, c, p) : 0;
-        if (meets == 2)
-            return ctx->err;
-        if (meets)
-            at[(*n)++] = first + j;
-    }
-    return FL_OK;
-}
-
-/* Whether the polygon of hash h meets the water of c, as the last snapshot keyed found it
- * (c->poly_*): 1, 0, or -1 when not known. */
+/* Whether the polygon of hash h meets the water of c, as the last call of conflation_cover
+ * found it (c->poly_*): 1, 0, or -1 when not known. */
 static int known_meets(const water_cell *c, uint64_t h)
 {
     for (size_t i = 0; i < c->npoly; i++)
@@ -569,28 +549,34 @@ static int known_meets(const water_cell *c, uint64_t h)
     return -1;
 }
 
-/* *key continued with the hashes of the conflation's polygons (sl) that meet the water of c,
- * in order (the polygons conflation_cover takes). Whether one meets it is kept by the
- * polygon's hash for the next snapshot: most of the conflation's pieces come out as they
- * were (conflate.c), so GEOS' test runs for the new ones only. */
-static int conflation_key(fl_ctx *ctx, const fl_point_index *sl, water_cell *c, uint64_t *key)
+/* The conflation's polygons (sl) that meet the water of c: *key continued with their hashes
+ * in order and, with at, their indexes j appended to at[0..*n) as first + j. They are taken
+ * whole: each lies in one cell (the conflation's tiles are these cells, conflate.c), and
+ * clipping them would take GEOS' overlay, since their vertices lie on the cell's lines.
+ * Whether one meets the water is kept by the polygon's hash for the next call: most of the
+ * conflation's pieces come out as they were (conflate.c), so GEOS' test runs for the new ones
+ * only. */
+static int conflation_cover(fl_ctx *ctx, const fl_point_index *sl, water_cell *c,
+                            size_t first, size_t *at, size_t *n, uint64_t *key)
 {
-    size_t nsl = sl ? fl_point_index_count(sl) : 0, n = 0;
+    size_t nsl = sl ? fl_point_index_count(sl) : 0, m = 0;
     const double *b;
     for (size_t j = 0; j < nsl; j++)
-        n += fl_point_index_polygon(sl, j, &b) && overlap_inside(b, c->box);
-    uint64_t *hash = fl_calloc(ctx, n + 1, sizeof *hash);
-    char *meets = fl_calloc(ctx, n + 1, sizeof *meets);
+        m += fl_point_index_polygon(sl, j, &b) && overlap_inside(b, c->box);
+    uint64_t *hash = fl_calloc(ctx, m + 1, sizeof *hash);
+    char *meets = fl_calloc(ctx, m + 1, sizeof *meets);
     int rc = hash && meets ? FL_OK : FL_ENOMEM;
     for (size_t j = 0, k = 0; j < nsl && !rc; j++) {
         const GEOSGeometry *p = fl_point_index_polygon(sl, j, &b);
         if (!overlap_inside(b, c->box))
             continue;
         hash[k] = fl_geom_hash(ctx, p, FL_HASH_SEED);
-        int m = known_meets(c, hash[k]);
-        if ((meets[k] = (char)(m >= 0 ? m : meets_water(ctx, c, p))) == 2)
+        int known = known_meets(c, hash[k]);
+        if ((meets[k] = (char)(known >= 0 ? known : meets_water(ctx, c, p))) == 2)
             rc = ctx->err;
-        else if (meets[k])
+        else if (meets[k] && at)
+            at[(*n)++] = first + j;
+        if (meets[k] == 1)
             *key = fl_hash_bytes(*key, &hash[k], sizeof hash[k]);
         k++;
     }
@@ -603,11 +589,11 @@ static int conflation_key(fl_ctx *ctx, const fl_point_index *sl, water_cell *c, 
     free(c->poly_meets);
     c->poly_hash = hash;
     c->poly_meets = meets;
-    c->npoly = n;
+    c->npoly = m;
     return FL_OK;
 }
 
-/* Each cell's key of the conflation's polygons that meet its water in s (conflation_key),
+/* Each cell's key of the conflation's polygons that meet its water in s (conflation_cover),
  * computed once per snapshot and regions and kept with s; NULL on error. */
 static const uint64_t *conflation_keys(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r)
 {
@@ -620,7 +606,8 @@ static const uint64_t *conflation_keys(fl_ctx *ctx, const fl_snapshot *s, const 
     int rc = keys ? FL_OK : ctx->err;
     for (int i = 0; i < w->ncell && !rc; i++) {
         keys[i] = FL_HASH_SEED;
-        rc = conflation_key(ctx, fl_conflation_index(conf), &w->cell[i], &keys[i]);
+        rc = conflation_cover(ctx, fl_conflation_index(conf), &w->cell[i], 0, NULL, NULL,
+                              &keys[i]);
     }
     if (rc) {
         free(keys);
@@ -686,12 +673,12 @@ static int cell_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_point_index *sl,
     int rc = fl_clip_cache_update(ctx, &c->clips, s, c->box);
     size_t nf = c->clips.n, nsl = sl ? fl_point_index_count(sl) : 0, n = 0;
     size_t *at = rc ? NULL : fl_calloc(ctx, nf + nsl + 1, sizeof *at);
-    uint64_t key = FL_HASH_SEED;
+    uint64_t key = FL_HASH_SEED, unused = FL_HASH_SEED;
     if (!rc)
         rc = at ? clip_cover(ctx, c, at, &n, &key) : FL_ENOMEM;
     key = fl_hash_bytes(key, &sl_key, sizeof sl_key);
     if (!rc && !(c->known && c->key == key))
-        rc = conflation_cover(ctx, sl, c, nf, at, &n);
+        rc = conflation_cover(ctx, sl, c, nf, at, &n, &unused);
     if (rc || (c->known && c->key == key)) {
         free(at);
         return rc;
@@ -726,19 +713,17 @@ int fl_snapshot_water_km2(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r
     return rc;
 }
 
-/* Cell c's change of open water from a to b, added to km2: only a cell whose cover may
- * differ is computed, for a then b (keys ka, kb of their conflation's polygons). */
+/* Cell c's change of open water from a to b, added to km2: computed for a then b (sa, sb:
+ * their conflation's polygons; ka, kb: their keys). */
 static int cell_change(fl_ctx *ctx, const fl_snapshot *a, const fl_snapshot *b,
-                       const fl_regions *r, uint64_t ka, uint64_t kb, water_cell *c,
-                       double *before, double *km2)
+                       const fl_point_index *sa, const fl_point_index *sb, uint64_t ka,
+                       uint64_t kb, water_cell *c, double *before, double *km2)
 {
-    const fl_conflation *ca = fl_snapshot_conflation(ctx, a, r);
-    const fl_conflation *cb = ca ? fl_snapshot_conflation(ctx, b, r) : NULL;
-    int rc = cb ? cell_km2(ctx, a, fl_conflation_index(ca), ka, c) : ctx->err;
+    int rc = cell_km2(ctx, a, sa, ka, c);
     if (!rc)
         memcpy(before, c->open, (size_t)c->nreg * sizeof *before);
     if (!rc)
-        rc = cell_km2(ctx, b, fl_conflation_index(cb), kb, c);
+        rc = cell_km2(ctx, b, sb, kb, c);
     for (int k = 0; k < c->nreg && !rc; k++) {
         km2[c->reg[k] + 1] += c->open[k] - before[k];
         km2[0] += c->open[k] - before[k];
@@ -753,7 +738,10 @@ int fl_snapshot_water_change(fl_ctx *ctx, const fl_snapshot *a, const fl_snapsho
     if (!r->water)
         return FL_OK;
     const uint64_t *ka = conflation_keys(ctx, a, r), *kb = ka ? conflation_keys(ctx, b, r) : NULL;
-    double *before = kb ? fl_calloc(ctx, (size_t)r->n + 1, sizeof *before) : NULL;
+    /* the keys made both conflations (kept with a and b) */
+    const fl_conflation *ca = kb ? fl_snapshot_conflation(ctx, a, r) : NULL;
+    const fl_conflation *cb = ca ? fl_snapshot_conflation(ctx, b, r) : NULL;
+    double *before = cb ? fl_calloc(ctx, (size_t)r->n + 1, sizeof *before) : NULL;
     int rc = before ? FL_OK : ctx->err;
     for (int i = 0; i < r->water->ncell && !rc; i++) {
         water_cell *c = &r->water->cell[i];
@@ -761,7 +749,8 @@ int fl_snapshot_water_change(fl_ctx *ctx, const fl_snapshot *a, const fl_snapsho
         if (differ == 2)
             rc = ctx->err;
         else if (differ)
-            rc = cell_change(ctx, a, b, r, ka[i], kb[i], c, before, km2);
+            rc = cell_change(ctx, a, b, fl_conflation_index(ca), fl_conflation_index(cb), ka[i],
+                             kb[i], c, before, km2);
     }
     free(before);
     return rc;
