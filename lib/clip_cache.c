@@ -9,17 +9,26 @@
  * Consecutive versions share most of their features, so a box keeps the clips it made for the
  * last snapshot, by feature hash, and clips only the features it has not seen: on a long
  * archive nearly every clip is found, and GEOS' rectangle clip, which walks the whole feature,
- * runs for the few features that changed. The entries are the snapshot's features meeting the
- * box, in the snapshot's order, whatever the cache held before: what a box computes from them
- * does not depend on the cache. */
+ * runs for the few features that changed.
+ *
+ * The entries that are not empty come first, in an order of their own (by status, then the
+ * clip's hash), not in the snapshot's: what a box computes from them (GEOS' unions, whose
+ * result depends on the order of their input) is then a function of the set of clips alone.
+ * Consecutive DeepStateMap exports often list the same features in another order, or add a
+ * feature whose bounds meet the box but not the feature itself; in the snapshot's order either
+ * changed the owners' keys, and made them compute again what they had: over the whole public
+ * archive (1,359 versions) the conflation computed its tiles 8,273 times, and computes them
+ * 2,342 times in this order (147 of them the first version's). The empty clips follow, kept
+ * only so that their features are not clipped again. Nothing depends on the cache's past. */
 #include "internal.h"
 
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 void fl_clip_cache_clear(fl_ctx *ctx, fl_clip_cache *c)
 {
-    fl_destroy_all(ctx, c->g, c->n);
+    fl_destroy_all(ctx, c->g, c->all);
     free(c->feat);
     free(c->status);
     free(c->hash);
@@ -30,7 +39,7 @@ void fl_clip_cache_clear(fl_ctx *ctx, fl_clip_cache *c)
 /* Index of the entry of old for feature hash h not yet taken (taken[]), or -1. */
 static long find(const fl_clip_cache *old, const bool *taken, uint64_t h)
 {
-    for (size_t i = 0; i < old->n; i++)
+    for (size_t i = 0; i < old->all; i++)
         if (!taken[i] && old->feat[i] == h)
             return (long)i;
     return -1;
@@ -58,6 +67,68 @@ static int fill(fl_ctx *ctx, fl_clip_cache *c, size_t k, const fl_feat *f, const
     return FL_OK;
 }
 
+/* The sort's view of a cache: its entries and which are empty. */
+typedef struct sorting {
+    const fl_clip_cache *c;
+    const bool *empty;
+} sorting;
+
+/* Entry a before entry b: a clip that is not empty first, then by status, the clip's hash and
+ * the feature's hash (two features with equal clips are in either order the same input). */
+static int canonical(const void *x, const void *y, void *arg)
+{
+    const sorting *o = arg;
+    const fl_clip_cache *c = o->c;
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    if (o->empty[a] != o->empty[b])
+        return o->empty[a] ? 1 : -1;
+    if (c->status[a] != c->status[b])
+        return c->status[a] < c->status[b] ? -1 : 1;
+    if (c->hash[a] != c->hash[b])
+        return c->hash[a] < c->hash[b] ? -1 : 1;
+    return (c->feat[a] > c->feat[b]) - (c->feat[a] < c->feat[b]);
+}
+
+/* base[i] = old base[by[i]] for the n elements of size bytes at base (tmp: room for them). */
+static void permute(void *base, size_t size, const size_t *by, size_t n, char *tmp)
+{
+    memcpy(tmp, base, n * size);
+    for (size_t i = 0; i < n; i++)
+        memcpy((char *)base + i * size, tmp + by[i] * size, size);
+}
+
+_Static_assert(sizeof(GEOSGeometry *) <= sizeof(uint64_t), "a clip's fields fit in 8 bytes");
+
+/* c's entries put in the canonical order, and c->n set to the number that are not empty. */
+static int order(fl_ctx *ctx, fl_clip_cache *c)
+{
+    size_t *by = fl_calloc(ctx, c->all + 1, sizeof *by);
+    bool *empty = fl_calloc(ctx, c->all + 1, sizeof *empty);
+    char *tmp = fl_calloc(ctx, c->all + 1, sizeof(uint64_t)); /* the widest field's */
+    int rc = by && empty && tmp ? FL_OK : FL_ENOMEM;
+    c->n = 0;
+    for (size_t i = 0; i < c->all && !rc; i++) {
+        char e = GEOSisEmpty_r(ctx->geos, c->g[i]);
+        if (e == 2)
+            rc = fl_geos_error(ctx, "a clip");
+        empty[i] = e == 1;
+        c->n += !empty[i];
+        by[i] = i;
+    }
+    if (!rc) {
+        qsort_r(by, c->all, sizeof *by, canonical, &(sorting){c, empty});
+        permute(c->feat, sizeof *c->feat, by, c->all, tmp);
+        permute(c->status, sizeof *c->status, by, c->all, tmp);
+        permute(c->hash, sizeof *c->hash, by, c->all, tmp);
+        permute(c->g, sizeof *c->g, by, c->all, tmp);
+        permute(c->mark, sizeof *c->mark, by, c->all, tmp);
+    }
+    free(by);
+    free(empty);
+    free(tmp);
+    return rc;
+}
+
 int fl_clip_cache_update(fl_ctx *ctx, fl_clip_cache *c, const fl_snapshot *s,
                          const double box[4])
 {
@@ -71,17 +142,19 @@ int fl_clip_cache_update(fl_ctx *ctx, fl_clip_cache *c, const fl_snapshot *s,
     c->hash = fl_calloc(ctx, n + 1, sizeof *c->hash);
     c->g = fl_calloc(ctx, n + 1, sizeof *c->g);
     c->mark = fl_calloc(ctx, n + 1, sizeof *c->mark);
-    bool *taken = fl_calloc(ctx, old.n + 1, sizeof *taken);
+    bool *taken = fl_calloc(ctx, old.all + 1, sizeof *taken);
     int rc = c->feat && c->status && c->hash && c->g && c->mark && taken ? FL_OK : FL_ENOMEM;
     for (size_t i = 0; i < s->nfeat && !rc; i++) {
         if (!fl_bounds_overlap(s->feat[i].bbox, box))
             continue;
-        rc = fill(ctx, c, c->n, &s->feat[i], box, &old, taken);
-        c->n += !rc;
+        rc = fill(ctx, c, c->all, &s->feat[i], box, &old, taken);
+        c->all += !rc;
     }
-    assert(rc || c->n == n);
+    assert(rc || c->all == n);
     free(taken);
     fl_clip_cache_clear(ctx, &old);
+    if (!rc)
+        rc = order(ctx, c);
     if (rc)
         fl_clip_cache_clear(ctx, c);
     return rc;

@@ -507,20 +507,23 @@ int fl_snapshot_locator(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, 
 /* clip_cache.c: a snapshot's features clipped to a fixed box, kept from one version to the
  * next by feature hash (zero-initialised: empty). */
 typedef struct fl_clip_cache {
-    size_t n;
+    size_t n;           /* the clips that are not empty: entries [0, n), in canonical order */
+    size_t all;         /* and the empty ones after them: [n, all) */
     uint64_t *feat;     /* the feature's fl_feat.hash */
     int *status;
     uint64_t *hash;     /* the clip's fl_geom_hash */
-    GEOSGeometry **g;   /* the clip (possibly empty), lon/lat */
+    GEOSGeometry **g;   /* the clip, lon/lat */
     signed char *mark;  /* the owner's note on the clip, kept with it: -1 on a new clip */
 } fl_clip_cache;
-/* Makes c the clips of s's features whose bounds meet box, in s's order, reusing c's clips of
- * features of equal hash; on error c is left empty. */
+/* Makes c the clips of s's features whose bounds meet box, reusing c's clips of features of
+ * equal hash: those that are not empty first, by status and clip hash (so that what is
+ * computed from them does not depend on s's order), the empty ones after; on error c is left
+ * empty. */
 int fl_clip_cache_update(fl_ctx *ctx, fl_clip_cache *c, const fl_snapshot *s,
                          const double box[4]);
 /* h continued with clip i's status and hash: equal keys, equal clips. */
 uint64_t fl_clip_cache_key(const fl_clip_cache *c, size_t i, uint64_t h);
-/* Copies of c's n clips into g[0..n). */
+/* Copies of c's n clips that are not empty into g[0..n). */
 int fl_clip_cache_copies(fl_ctx *ctx, const fl_clip_cache *c, GEOSGeometry **g);
 void fl_clip_cache_clear(fl_ctx *ctx, fl_clip_cache *c);
 
