@@ -493,6 +493,11 @@ void fl_point_index_free(fl_ctx *ctx, fl_point_index *x);
  * does or the point is NaN or out of range; -2 on a GEOS error (recorded). The geometries must
  * outlive the index. */
 int fl_point_index_find(fl_ctx *ctx, const fl_point_index *x, double lat, double lon);
+/* The polygons whose bounds may meet box (every one that does, and some that do not), as
+ * their indexes (below) in increasing order into *ids (the caller frees it); their count, or
+ * SIZE_MAX when out of memory (recorded). */
+size_t fl_point_index_near(fl_ctx *ctx, const fl_point_index *x, const double box[4],
+                           int **ids);
 /* The polygons indexed, in the geometries' order: their count, and polygon i with its bounds. */
 size_t fl_point_index_count(const fl_point_index *x);
 const GEOSGeometry *fl_point_index_polygon(const fl_point_index *x, size_t i,

@@ -174,6 +174,38 @@ int fl_point_index_find(fl_ctx *ctx, const fl_point_index *x, double lat, double
     return in ? x->part[x->id[j - 1]].geom : -1;
 }
 
+static int by_value(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+size_t fl_point_index_near(fl_ctx *ctx, const fl_point_index *x, const double box[4],
+                           int **ids)
+{
+    *ids = NULL;
+    if (!x->npart)
+        return 0;
+    int r[4];
+    cell_range(x, box, r);
+    size_t n = 0;
+    for (int cy = r[1]; cy <= r[3]; cy++)
+        n += (size_t)(x->start[cy * x->nx + r[2] + 1] - x->start[cy * x->nx + r[0]]);
+    if (!(*ids = fl_calloc(ctx, n + 1, sizeof **ids)))
+        return SIZE_MAX;
+    size_t k = 0;
+    for (int cy = r[1]; cy <= r[3]; cy++)
+        for (int j = x->start[cy * x->nx + r[0]]; j < x->start[cy * x->nx + r[2] + 1]; j++)
+            (*ids)[k++] = x->id[j];
+    assert(k == n);
+    qsort(*ids, n, sizeof **ids, by_value);
+    size_t m = 0; /* a part whose bounds span cells is listed in each */
+    for (size_t i = 0; i < n; i++)
+        if (!m || (*ids)[i] != (*ids)[m - 1])
+            (*ids)[m++] = (*ids)[i];
+    return m;
+}
+
 size_t fl_point_index_count(const fl_point_index *x) { return (size_t)x->npart; }
 
 const GEOSGeometry *fl_point_index_polygon(const fl_point_index *x, size_t i,

@@ -552,21 +552,25 @@ static int known_meets(const water_cell *c, uint64_t h)
 /* The conflation's polygons (sl) that meet the water of c: *key continued with their hashes
  * in order and, with at, their indexes j appended to at[0..*n) as first + j. They are taken
  * whole: each lies in one cell (the conflation's tiles are these cells, conflate.c), and
- * clipping them would take GEOS' overlay, since their vertices lie on the cell's lines.
- * Whether one meets the water is kept by the polygon's hash for the next call: most of the
- * conflation's pieces come out as they were (conflate.c), so GEOS' test runs for the new ones
- * only. */
+ * clipping them would take GEOS' overlay, since their vertices lie on the cell's lines. The
+ * index's grid gives those whose bounds may meet the cell's, in order. Whether one meets the
+ * water is kept by the polygon's hash for the next call: most of the conflation's pieces come
+ * out as they were (conflate.c), so GEOS' test runs for the new ones only. */
 static int conflation_cover(fl_ctx *ctx, const fl_point_index *sl, water_cell *c,
                             size_t first, size_t *at, size_t *n, uint64_t *key)
 {
-    size_t nsl = sl ? fl_point_index_count(sl) : 0, m = 0;
+    int *near = NULL;
+    size_t nnear = sl ? fl_point_index_near(ctx, sl, c->box, &near) : 0, m = 0;
+    if (nnear == SIZE_MAX)
+        return FL_ENOMEM;
     const double *b;
-    for (size_t j = 0; j < nsl; j++)
-        m += fl_point_index_polygon(sl, j, &b) && overlap_inside(b, c->box);
+    for (size_t i = 0; i < nnear; i++)
+        m += fl_point_index_polygon(sl, (size_t)near[i], &b) && overlap_inside(b, c->box);
     uint64_t *hash = fl_calloc(ctx, m + 1, sizeof *hash);
     char *meets = fl_calloc(ctx, m + 1, sizeof *meets);
     int rc = hash && meets ? FL_OK : FL_ENOMEM;
-    for (size_t j = 0, k = 0; j < nsl && !rc; j++) {
+    for (size_t i = 0, k = 0; i < nnear && !rc; i++) {
+        size_t j = (size_t)near[i];
         const GEOSGeometry *p = fl_point_index_polygon(sl, j, &b);
         if (!overlap_inside(b, c->box))
             continue;
@@ -580,6 +584,7 @@ static int conflation_cover(fl_ctx *ctx, const fl_point_index *sl, water_cell *c
             *key = fl_hash_bytes(*key, &hash[k], sizeof hash[k]);
         k++;
     }
+    free(near);
     if (rc) {
         free(hash);
         free(meets);

@@ -9,7 +9,9 @@
  * fl_snapshot_status_at on all points at once (which builds a locator) give the answers of
  * fl_snapshot_status_at asked one point at a time (which does not). A vertex of layer i is
  * inside it (status i or one of higher precedence); a vertex of region k is in region k or an
- * earlier one, and in the territory. Links the library statically to read the layers. */
+ * earlier one, and in the territory. The point index's boxes (fl_point_index_near), over the
+ * regions' polygons: for 5,000 random boxes of 0.01° to 5°, every polygon whose bounds meet the
+ * box is listed, in increasing order, once. Links the library statically to read the layers. */
 #include "check.h"
 #include "internal.h"
 
@@ -157,6 +159,46 @@ static void compare(const char *name, const fl_snapshot *s, const points *p)
     free(st), free(rg), free(lst), free(lrg), free(ost), free(org), free(bst), free(brg);
 }
 
+/* Polygon i's bounds meet box (edges and corners included). */
+static bool meets(const double *b, const double box[4])
+{
+    return b[0] <= box[2] && box[0] <= b[2] && b[1] <= box[3] && box[1] <= b[3];
+}
+
+static void near_boxes(void)
+{
+    fl_point_index *x;
+    CHECK_OK(ctx, fl_point_index_new(ctx, (const GEOSGeometry *const *)regions->geom,
+                                     regions->n, &x));
+    size_t np = fl_point_index_count(x), missed = 0, listed = 0;
+    CHECK(np > (size_t)regions->n, "%zu polygons in %d regions", np, regions->n);
+    uint64_t state = 7;
+    for (int k = 0; k < 5000; k++) {
+        double w = 20 + uniform(&state) * 22, s = 43 + uniform(&state) * 10;
+        double side = 0.01 + uniform(&state) * 5, box[4] = {w, s, w + side, s + side * 0.6};
+        int *ids;
+        size_t n = fl_point_index_near(ctx, x, box, &ids), j = 0;
+        CHECK(n != SIZE_MAX, "box %d: %s", k, fl_ctx_errmsg(ctx));
+        for (size_t i = 0; n != SIZE_MAX && i < n; i++)
+            CHECK(ids[i] >= 0 && (size_t)ids[i] < np && (!i || ids[i] > ids[i - 1]),
+                  "box %d: entry %zu is %d", k, i, ids[i]);
+        for (size_t i = 0; n != SIZE_MAX && i < np; i++) {
+            const double *b;
+            fl_point_index_polygon(x, i, &b);
+            if (!meets(b, box))
+                continue;
+            while (j < n && (size_t)ids[j] < i)
+                j++;
+            missed += !(j < n && (size_t)ids[j] == i);
+            listed++;
+        }
+        free(ids);
+    }
+    CHECK(!missed && listed > 5000, "%zu of %zu polygons meeting a box not listed", missed,
+          listed);
+    fl_point_index_free(ctx, x);
+}
+
 static void check_file(const char *path)
 {
     fl_snapshot *s;
@@ -223,6 +265,7 @@ int main(int argc, char **argv)
     } else {
         every_file(data_file("sample"));
         misuse();
+        near_boxes();
     }
     fl_places_close(places);
     fl_regions_close(regions);
