@@ -515,10 +515,11 @@ static int piece(fl_ctx *ctx, const fl_coast *c, const coast_tile *t, tile_work 
     return !rc && k->status >= 0 && !k->geom ? measure(ctx, c, t, p, k) : rc;
 }
 
-/* Gives sliver k to its status: a copy into its pieces, its km² into the moved km² of the
- * tile's regions and the territory. */
+/* Gives sliver k to its status: it is listed among its pieces (the tile keeps it until the
+ * conflation has copied them, collect_pieces), its km² added to the moved km² of the tile's
+ * regions and the territory. */
 static int give(fl_ctx *ctx, const coast_tile *t, const kept_piece *k, fl_conflation *f,
-                GEOSGeometry ***got, size_t *ngot)
+                const GEOSGeometry ***got, size_t *ngot)
 {
     int ns = f->nstatus, st = k->status;
     for (int i = 0; i < t->nreg; i++) {
@@ -527,13 +528,11 @@ static int give(fl_ctx *ctx, const coast_tile *t, const kept_piece *k, fl_confla
     }
     f->km2[st] += k->km2;
     f->km2[ns - 1] -= k->km2;
-    GEOSGeometry **v = fl_realloc(ctx, got[st], ngot[st] + 1, sizeof *v);
+    const GEOSGeometry **v = fl_realloc(ctx, got[st], ngot[st] + 1, sizeof *v);
     if (!v)
         return FL_ENOMEM;
     got[st] = v;
-    if (!(v[ngot[st]] = GEOSGeom_clone_r(ctx->geos, k->geom)))
-        return fl_geos_error(ctx, "copying a sliver");
-    ngot[st]++;
+    v[ngot[st]++] = k->geom;
     return FL_OK;
 }
 
@@ -579,7 +578,7 @@ static int tile_compute(fl_ctx *ctx, const fl_coast *c, coast_tile *t, int ndraw
  * answers, and the clips (clip_cache.c: only the features that changed are clipped), are kept
  * with the regions' tiles (a cache; a timeline's thread has its own copy). */
 static int tile_slivers(fl_ctx *ctx, const fl_coast *c, coast_tile *t, const fl_snapshot *s,
-                        fl_conflation *f, GEOSGeometry ***got, size_t *ngot)
+                        fl_conflation *f, const GEOSGeometry ***got, size_t *ngot)
 {
     uint64_t key = fl_hash_bytes(FL_HASH_SEED, &s->nstatus, sizeof s->nstatus);
     int rc = fl_clip_cache_update(ctx, &t->clips, s, t->env);
@@ -621,9 +620,9 @@ void fl_conflation_free(fl_ctx *ctx, fl_conflation *f)
     free(f);
 }
 
-/* The polygons of the n polygonal geometries gs (consumed) as one MultiPolygon: the pieces
- * of different cells share at most edges. */
-static GEOSGeometry *flatten(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
+/* Copies of the polygons of the n polygonal geometries gs as one MultiPolygon: the pieces of
+ * different cells share at most edges. */
+static GEOSGeometry *flatten(fl_ctx *ctx, const GEOSGeometry *const *gs, size_t n)
 {
     size_t total = 0, k = 0;
     for (size_t i = 0; i < n; i++)
@@ -642,8 +641,6 @@ static GEOSGeometry *flatten(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
             }
         }
     }
-    for (size_t i = 0; i < n; i++)
-        GEOSGeom_destroy_r(ctx->geos, gs[i]);
     GEOSGeometry *m = parts ? GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, parts,
                                                            (unsigned)k) : NULL;
     free(parts);
@@ -652,21 +649,15 @@ static GEOSGeometry *flatten(fl_ctx *ctx, GEOSGeometry **gs, size_t n)
     return m;
 }
 
-/* Collects each status' pieces into one MultiPolygon, and indexes them for point queries. */
-static int collect_pieces(fl_ctx *ctx, fl_conflation *f, GEOSGeometry ***got, size_t *ngot)
+/* Collects each status' pieces (got: the tiles' own) into one MultiPolygon of copies, and
+ * indexes them for point queries; after an error (rc), only frees the lists. */
+static int collect_pieces(fl_ctx *ctx, fl_conflation *f, const GEOSGeometry ***got,
+                          size_t *ngot, int rc)
 {
-    int rc = FL_OK;
     for (int i = 0; i < f->nstatus; i++) {
-        if (!ngot[i] || rc) {
-            for (size_t k = 0; k < ngot[i]; k++)
-                GEOSGeom_destroy_r(ctx->geos, got[i][k]);
-            free(got[i]);
-            continue;
-        }
-        f->piece[i] = flatten(ctx, got[i], ngot[i]);
-        free(got[i]);
-        if (!f->piece[i])
+        if (ngot[i] && !rc && !(f->piece[i] = flatten(ctx, got[i], ngot[i])))
             rc = ctx->err;
+        free(got[i]);
     }
     return rc ? rc : fl_point_index_new(ctx, (const GEOSGeometry *const *)f->piece,
                                         f->nstatus - 1, &f->index);
@@ -682,16 +673,14 @@ static int conflate(fl_ctx *ctx, const fl_snapshot *s, const fl_regions *r, fl_c
         tiles->coast = NULL;
     }
     int rc = tiles->coast ? FL_OK : coast_build(ctx, r, r->snap_km, &tiles->coast);
-    GEOSGeometry ***got = rc ? NULL : fl_calloc(ctx, (size_t)f->nstatus, sizeof *got);
+    const GEOSGeometry ***got = rc ? NULL : fl_calloc(ctx, (size_t)f->nstatus, sizeof *got);
     size_t *ngot = got ? fl_calloc(ctx, (size_t)f->nstatus, sizeof *ngot) : NULL;
     if (!rc && !ngot)
         rc = FL_ENOMEM;
     for (int i = 0; i < (ngot ? tiles->coast->n : 0) && !rc; i++)
         rc = tile_slivers(ctx, tiles->coast, &tiles->coast->t[i], s, f, got, ngot);
-    if (ngot) {
-        int crc = collect_pieces(ctx, f, got, ngot);
-        rc = rc ? rc : crc;
-    }
+    if (ngot)
+        rc = collect_pieces(ctx, f, got, ngot, rc);
     free(got);
     free(ngot);
     return rc;
