@@ -250,8 +250,8 @@ static int coast_build(fl_ctx *ctx, const fl_regions *r, double km, fl_coast **o
     return FL_OK;
 }
 
-/* The features meeting a tile's envelope, clipped to it (lon/lat), in the snapshot's order,
- * with their statuses. */
+/* The features meeting a tile's envelope, clipped to it (lon/lat), in the clip cache's order
+ * (by status and clip, not the snapshot's), with their statuses. */
 typedef struct clips {
     size_t n;
     GEOSGeometry **g;
