@@ -36,6 +36,13 @@ static size_t string_end(const char *t, size_t i, size_t n)
     return n;
 }
 
+/* The bytes a bracketed value's scan stops at: quotes, brackets and the NUL. A table, not
+ * strcspn: a coordinate array has a bracket every 10 to 20 bytes, and a call of strcspn per
+ * bracket made reading, cutting and indexing a late version of the public archive (610 kB,
+ * 469 features) take 0.71-0.73 ms, where the loop takes 0.56 ms. */
+static const bool bracket_stop[256] = {['"'] = true, ['{'] = true, ['}'] = true, ['['] = true,
+                                       [']'] = true, ['\0'] = true};
+
 /* After the value that starts at t[i]: a string, a bracketed value (strings inside skipped),
  * or a bare word or number (up to the next delimiter). n when it does not end. */
 static size_t value_end(const char *t, size_t i, size_t n)
@@ -49,7 +56,8 @@ static size_t value_end(const char *t, size_t i, size_t n)
     }
     int depth = 0;
     while (i < n) {
-        i += strcspn(t + i, "\"{}[]");
+        while (!bracket_stop[(unsigned char)t[i]]) /* t[n] is a NUL: it stops there */
+            i++;
         char c = t[i];
         if (i >= n || c == '\0')
             return n;
