@@ -9,7 +9,6 @@
  * seen before. A feature is only recognised by the very same bytes (memcmp after its hash). */
 #include "internal.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
