@@ -564,25 +564,23 @@ static int conflation_cover(fl_ctx *ctx, const fl_point_index *sl, water_cell *c
     if (nnear == SIZE_MAX)
         return FL_ENOMEM;
     const double *b;
-    for (size_t i = 0; i < nnear; i++)
-        m += fl_point_index_polygon(sl, (size_t)near[i], &b) && overlap_inside(b, c->box);
-    uint64_t *hash = fl_calloc(ctx, m + 1, sizeof *hash);
-    char *meets = fl_calloc(ctx, m + 1, sizeof *meets);
+    uint64_t *hash = fl_calloc(ctx, nnear + 1, sizeof *hash); /* room for all: m are kept */
+    char *meets = fl_calloc(ctx, nnear + 1, sizeof *meets);
     int rc = hash && meets ? FL_OK : FL_ENOMEM;
-    for (size_t i = 0, k = 0; i < nnear && !rc; i++) {
+    for (size_t i = 0; i < nnear && !rc; i++) {
         size_t j = (size_t)near[i];
         const GEOSGeometry *p = fl_point_index_polygon(sl, j, &b);
         if (!overlap_inside(b, c->box))
             continue;
-        hash[k] = fl_geom_hash(ctx, p, FL_HASH_SEED);
-        int known = known_meets(c, hash[k]);
-        if ((meets[k] = (char)(known >= 0 ? known : meets_water(ctx, c, p))) == 2)
+        hash[m] = fl_geom_hash(ctx, p, FL_HASH_SEED);
+        int known = known_meets(c, hash[m]);
+        if ((meets[m] = (char)(known >= 0 ? known : meets_water(ctx, c, p))) == 2)
             rc = ctx->err;
-        else if (meets[k] && at)
+        else if (meets[m] && at)
             at[(*n)++] = first + j;
-        if (meets[k] == 1)
-            *key = fl_hash_bytes(*key, &hash[k], sizeof hash[k]);
-        k++;
+        if (meets[m] == 1)
+            *key = fl_hash_bytes(*key, &hash[m], sizeof hash[m]);
+        m++;
     }
     free(near);
     if (rc) {

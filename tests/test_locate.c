@@ -159,12 +159,6 @@ static void compare(const char *name, const fl_snapshot *s, const points *p)
     free(st), free(rg), free(lst), free(lrg), free(ost), free(org), free(bst), free(brg);
 }
 
-/* Polygon i's bounds meet box (edges and corners included). */
-static bool meets(const double *b, const double box[4])
-{
-    return b[0] <= box[2] && box[0] <= b[2] && b[1] <= box[3] && box[1] <= b[3];
-}
-
 static void near_boxes(void)
 {
     fl_point_index *x;
@@ -185,7 +179,7 @@ static void near_boxes(void)
         for (size_t i = 0; n != SIZE_MAX && i < np; i++) {
             const double *b;
             fl_point_index_polygon(x, i, &b);
-            if (!meets(b, box))
+            if (!fl_bounds_overlap(b, box)) /* edges and corners included */
                 continue;
             while (j < n && (size_t)ids[j] < i)
                 j++;
